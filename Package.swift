@@ -1,0 +1,69 @@
+// swift-tools-version:6.1
+//
+// Photophore: a software-rendered 3D animation and simulation engine.
+//
+// The modules follow the one direction of flow (a module never imports one to its right):
+//
+//   stimuli → Mind → Simulation → Scene (draw lists) → Raster (tiles) → Effects (HDR) → Sinks
+//
+// Raster knows nothing about scenes; Workloads are the synthetic rasterizer workloads.
+import PackageDescription
+
+// Release builds target x86-64-v3 (AVX2 + FMA): Swift's SIMD8 code then compiles to single
+// 256-bit instructions instead of pairs of SSE halves and libm calls. CPUCheck refuses, with a
+// clear message, to run such a build on an older CPU. `PHOTOPHORE_PORTABLE=1 swift build`
+// builds for baseline x86-64 instead (slower, runs anywhere).
+let portable = Context.environment["PHOTOPHORE_PORTABLE"] == "1"
+let simdSwift: [SwiftSetting] = portable ? [] : [
+    .unsafeFlags(["-Xcc", "-march=x86-64-v3"]),
+    .define("PHOTOPHORE_X86_64_V3"),
+]
+let simdC: [CSetting] = portable ? [] : [.unsafeFlags(["-march=x86-64-v3"])]
+let hotLoopSwift: [SwiftSetting] = simdSwift + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+
+let package = Package(
+    name: "Photophore",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "photophore", targets: ["photophore"]),
+        .library(name: "Raster", targets: ["Raster"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: System libraries (pkg-config, with Debian providers)
+        .systemLibrary(name: "CSDL2", pkgConfig: "sdl2", providers: [.apt(["libsdl2-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(
+            name: "CFFmpeg", pkgConfig: "libavcodec libavformat libswscale libavutil",
+            providers: [.apt(["libavcodec-dev", "libavformat-dev", "libswscale-dev", "libavutil-dev"])]),
+
+        // MARK: C helpers
+        // Compiled without the SIMD flags on purpose: it must run on any x86-64 CPU.
+        .target(name: "CPUCheck", cSettings: portable ? [.define("PHOTOPHORE_PORTABLE_BUILD")] : []),
+        // Header-only clang vector builtins that import as SIMD8<Float> and compile to one
+        // instruction each (min, max, floor, conversions).
+        .target(name: "RasterKernels", cSettings: simdC),
+
+        // MARK: Engine
+        .target(name: "Raster", dependencies: ["RasterKernels"], swiftSettings: hotLoopSwift),
+        .target(name: "Workloads", dependencies: ["Raster"], swiftSettings: simdSwift),
+        .target(name: "Sinks", dependencies: ["Raster", "CPNG", "CFFmpeg"], swiftSettings: simdSwift),
+        .target(name: "Window", dependencies: ["CSDL2"], swiftSettings: simdSwift),
+        .target(
+            name: "PhotophoreCLI",
+            dependencies: [
+                "Raster", "Workloads", "Sinks", "Window",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: simdSwift),
+        .executableTarget(name: "photophore", dependencies: ["PhotophoreCLI", "CPUCheck"], swiftSettings: simdSwift),
+
+        // MARK: Tests
+        .testTarget(name: "RasterTests", dependencies: ["Raster", "Workloads"], swiftSettings: simdSwift),
+        .testTarget(name: "SinksTests", dependencies: ["Sinks", "Raster"], swiftSettings: simdSwift),
+        .testTarget(name: "CLITests", dependencies: ["photophore"], swiftSettings: simdSwift),
+    ],
+    swiftLanguageModes: [.v6]
+)

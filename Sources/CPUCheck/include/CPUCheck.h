@@ -1,0 +1,7 @@
+#ifndef PHOTOPHORE_CPUCHECK_H
+#define PHOTOPHORE_CPUCHECK_H
+/// 1 when the running CPU has what this build was compiled for (AVX2 and FMA for the default
+/// x86-64-v3 build), else 0. The same check also runs as a constructor before main, because
+/// Swift code compiled for x86-64-v3 may use AVX instructions before any Swift check could run.
+int photophore_cpu_supported(void);
+#endif

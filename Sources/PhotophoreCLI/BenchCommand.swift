@@ -1,0 +1,8 @@
+import ArgumentParser
+
+/// `photophore bench`: the frame-budget benchmarks (CLI.md, Benchmarks).
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Measure frame times.",
+        subcommands: [])
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The root `photophore` command. Subcommands follow the contract in CLI.md.
+public struct PhotophoreCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "photophore",
+        abstract: "A software-rendered 3D animation and simulation engine.",
+        subcommands: [BenchCommand.self, VersionCommand.self])
+
+    public init() {}
+}

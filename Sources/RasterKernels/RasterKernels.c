@@ -1,0 +1,2 @@
+// RasterKernels is header-only; this file gives SwiftPM a translation unit.
+#include "RasterKernels.h"

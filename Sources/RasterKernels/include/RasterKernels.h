@@ -1,0 +1,34 @@
+#ifndef PHOTOPHORE_RASTER_KERNELS_H
+#define PHOTOPHORE_RASTER_KERNELS_H
+// Small SIMD helpers for the rasterizer's hot loops.
+//
+// Swift's generic SIMD operations min/max/floor/conversion are out-of-line or per-lane calls.
+// clang's ext_vector_type imports into Swift as SIMD8<Float> / SIMD8<Int32>, and these
+// builtins compile to one instruction each when the target has AVX2.
+#include <stdint.h>
+
+typedef float pp_float8 __attribute__((ext_vector_type(8)));
+typedef int32_t pp_int8 __attribute__((ext_vector_type(8)));
+typedef uint32_t pp_uint8 __attribute__((ext_vector_type(8)));
+
+#define PP_INLINE static inline __attribute__((always_inline))
+
+PP_INLINE pp_float8 pp_min8(pp_float8 a, pp_float8 b) { return __builtin_elementwise_min(a, b); }
+PP_INLINE pp_float8 pp_max8(pp_float8 a, pp_float8 b) { return __builtin_elementwise_max(a, b); }
+PP_INLINE pp_float8 pp_floor8(pp_float8 a) { return __builtin_elementwise_floor(a); }
+PP_INLINE pp_float8 pp_sqrt8(pp_float8 a) { return __builtin_elementwise_sqrt(a); }
+/// Clamps to [lo, hi]; NaN becomes lo.
+PP_INLINE pp_float8 pp_clamp8(pp_float8 a, float lo, float hi) {
+    pp_float8 l = lo, h = hi;
+    return __builtin_elementwise_min(__builtin_elementwise_max(a, l), h);
+}
+/// Float to Int32, truncating toward zero (cvttps2dq).
+PP_INLINE pp_int8 pp_toInt8(pp_float8 a) { return __builtin_convertvector(a, pp_int8); }
+PP_INLINE pp_float8 pp_toFloat8(pp_int8 a) { return __builtin_convertvector(a, pp_float8); }
+/// Lane mask (all ones) as a bit per lane, bit i = lane i.
+PP_INLINE uint32_t pp_movemask8(pp_int8 m) {
+    uint32_t bits = 0;
+    for (int i = 0; i < 8; i++) bits |= ((uint32_t)(m[i] < 0)) << i;
+    return bits;
+}
+#endif

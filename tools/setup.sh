@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what Photophore needs on Debian 12, once: only packages that are missing are
+# installed, so running it again is quick. Works as root or through sudo.
+set -euo pipefail
+
+PACKAGES=(
+  pkg-config
+  libpng-dev                                              # PNG output (libpng simplified API)
+  libsdl2-dev                                             # the window
+  libavcodec-dev libavformat-dev libswscale-dev libavutil-dev  # MP4 / WebM output
+  ffmpeg                                                  # ffprobe, for the video tests
+  xvfb xauth                                              # window tests without a desktop
+  libosmesa6-dev                                          # the llvmpipe reference in benchmarks/
+  make gcc
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  if [ "$(id -u)" = 0 ]; then
+    SUDO=()
+  elif command -v sudo >/dev/null 2>&1; then
+    SUDO=(sudo)
+  else
+    echo "setup: missing Debian packages: ${missing[*]}. Run this script as root, or install them with apt-get." >&2
+    exit 1
+  fi
+  echo "setup: installing ${missing[*]}" >&2
+  "${SUDO[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+  echo "setup: swift is not on PATH. Install Swift 6.1 or newer (https://swift.org/install) and try again." >&2
+  exit 1
+fi
