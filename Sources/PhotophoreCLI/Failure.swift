@@ -1,0 +1,67 @@
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A failure the user can act on. Each case maps to an exit code documented in CLI.md:
+/// 0 success · 1 runtime failure (I/O, encoder, store) · 2 bad usage or bad input file ·
+/// 3 benchmark gate failed · 4 no display for `play`.
+///
+/// `message` is one line that says what went wrong and what to do.
+public struct Failure: Error, CustomStringConvertible {
+    public enum Kind: Int32, Sendable {
+        case runtime = 1
+        case usage = 2
+        case gate = 3
+        case noDisplay = 4
+    }
+
+    public var kind: Kind
+    public var message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public static func usage(_ message: String) -> Failure { Failure(.usage, message) }
+    public static func runtime(_ message: String) -> Failure { Failure(.runtime, message) }
+
+    public var description: String { message }
+}
+
+extension PhotophoreCommand {
+    /// Parses the arguments, runs the command and exits with the code CLI.md documents.
+    /// Every failure prints one line on stderr.
+    public static func runAndExit(arguments: [String]? = nil) async -> Never {
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            Glibc.exit(0)
+        } catch let failure as Failure {
+            printError("photophore: \(failure.message)")
+            Glibc.exit(failure.kind.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                // --help and --version.
+                print(fullMessage(for: error))
+                Glibc.exit(0)
+            }
+            let message = fullMessage(for: error)
+            printError(message.isEmpty ? "photophore: \(error)" : message)
+            // ArgumentParser's usage errors (64) become CLI.md's 2.
+            Glibc.exit(code == .validationFailure ? Failure.Kind.usage.rawValue : code.rawValue)
+        }
+    }
+}
+
+/// Writes one line to standard error.
+public func printError(_ line: String) {
+    let text = line.hasSuffix("\n") ? line : line + "\n"
+    _ = text.withCString { write(2, $0, strlen($0)) }
+}
