@@ -30,6 +30,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
     ],
     targets: [
         // MARK: System libraries (pkg-config, with Debian providers)
@@ -47,7 +48,10 @@ let package = Package(
         .target(name: "RasterKernels", cSettings: simdC),
 
         // MARK: Engine
-        .target(name: "Raster", dependencies: ["RasterKernels"], swiftSettings: hotLoopSwift),
+        .target(
+            name: "Raster",
+            dependencies: ["RasterKernels", .product(name: "RealModule", package: "swift-numerics")],
+            swiftSettings: hotLoopSwift),
         .target(name: "Workloads", dependencies: ["Raster"], swiftSettings: simdSwift),
         .target(name: "Sinks", dependencies: ["Raster", "CPNG", "CFFmpeg"], swiftSettings: simdSwift),
         .target(name: "Window", dependencies: ["CSDL2"], swiftSettings: simdSwift),

@@ -31,4 +31,20 @@ PP_INLINE uint32_t pp_movemask8(pp_int8 m) {
     for (int i = 0; i < 8; i++) bits |= ((uint32_t)(m[i] < 0)) << i;
     return bits;
 }
+
+// ---- Masks: an int8 lane is -1 (true) or 0 (false). ----
+PP_INLINE pp_int8 pp_lt8(pp_float8 a, pp_float8 b) { return a < b; }
+PP_INLINE pp_int8 pp_le8(pp_float8 a, pp_float8 b) { return a <= b; }
+/// mask ? a : b, lane by lane.
+PP_INLINE pp_float8 pp_select8(pp_int8 mask, pp_float8 a, pp_float8 b) {
+    return (pp_float8)(((pp_int8)a & mask) | ((pp_int8)b & ~mask));
+}
+/// One bit per lane, set where the lane is negative (its sign bit): -1 masks count as set.
+PP_INLINE uint32_t pp_signbits8(pp_int8 m) {
+#if defined(__AVX__)
+    return (uint32_t)__builtin_ia32_movmskps256((pp_float8)m);
+#else
+    return pp_movemask8(m);
+#endif
+}
 #endif

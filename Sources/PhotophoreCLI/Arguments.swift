@@ -1,0 +1,131 @@
+import ArgumentParser
+import Raster
+
+/// `WIDTHxHEIGHT`, e.g. `1920x1080`. Parsing checks only the shape; `validated()` checks
+/// the range before anything is allocated.
+struct Size: ExpressibleByArgument, Sendable, CustomStringConvertible {
+    var width: Int
+    var height: Int
+
+    init(width: Int, height: Int) {
+        self.width = width
+        self.height = height
+    }
+
+    init?(argument: String) {
+        guard let pair = IntPair(argument: argument) else { return nil }
+        width = pair.a
+        height = pair.b
+    }
+
+    var description: String { "\(width)x\(height)" }
+
+    /// Throws a usage failure unless both sides are within what the renderer supports.
+    func validated(_ option: String = "--size") throws -> Size {
+        do {
+            try RenderTarget.validate(width: width, height: height)
+        } catch {
+            throw Failure.usage("\(option) \(self): width and height must be 1 to \(RenderTarget.maxDimension) pixels, e.g. \(option) 1280x720")
+        }
+        return self
+    }
+}
+
+/// Two integers written `AxB`, e.g. a grid `8x4`. Negative numbers parse, so that range
+/// checks can say what is wrong with them.
+struct IntPair: ExpressibleByArgument, Sendable {
+    var a: Int
+    var b: Int
+
+    init(_ a: Int, _ b: Int) {
+        self.a = a
+        self.b = b
+    }
+
+    init?(argument: String) {
+        let parts = argument.lowercased().split(separator: "x", omittingEmptySubsequences: false)
+        guard parts.count == 2, let a = Int(parts[0]), let b = Int(parts[1]) else { return nil }
+        self.a = a
+        self.b = b
+    }
+}
+
+/// A closed range of numbers written `A..B`, e.g. `8..48`.
+struct FloatRange: ExpressibleByArgument, Sendable {
+    var lower: Float
+    var upper: Float
+
+    init(_ lower: Float, _ upper: Float) {
+        self.lower = lower
+        self.upper = upper
+    }
+
+    init?(argument: String) {
+        let parts = argument.components(separatedBy: "..")
+        guard parts.count == 2, let a = Float(parts[0]), let b = Float(parts[1]), a.isFinite, b.isFinite else { return nil }
+        lower = a
+        upper = b
+    }
+}
+
+extension String {
+    /// Splits on a multi-character separator (Foundation-free).
+    func components(separatedBy separator: String) -> [String] {
+        var result: [String] = []
+        var rest = Substring(self)
+        while let r = rest.firstRange(of: separator) {
+            result.append(String(rest[..<r.lowerBound]))
+            rest = rest[r.upperBound...]
+        }
+        result.append(String(rest))
+        return result
+    }
+}
+
+/// Frame-time statistics in milliseconds (nearest-rank percentiles).
+struct FrameTimes: Sendable {
+    var p50: Double, p95: Double, p99: Double, max: Double
+
+    init(_ samples: [Double]) {
+        precondition(!samples.isEmpty)
+        let s = samples.sorted()
+        func rank(_ p: Double) -> Double {
+            let k = Int((p / 100 * Double(s.count)).rounded(.up))
+            return s[Swift.max(0, Swift.min(s.count - 1, k - 1))]
+        }
+        p50 = rank(50); p95 = rank(95); p99 = rank(99); max = s[s.count - 1]
+    }
+}
+
+/// Formats a number for JSON with a fixed number of decimals.
+func jsonNumber(_ v: Double, decimals: Int = 3) -> String {
+    guard v.isFinite else { return "null" }
+    var scale = 1.0
+    for _ in 0..<decimals { scale *= 10 }
+    let r = (v * scale).rounded() / scale
+    var s = "\(r)"
+    if s.hasSuffix(".0") { s.removeLast(2) }
+    return s
+}
+
+/// Quotes a string for JSON.
+func jsonString(_ s: String) -> String {
+    var out = "\""
+    for u in s.unicodeScalars {
+        switch u {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        default:
+            if u.value < 0x20 {
+                let hex = String(u.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            } else {
+                out.unicodeScalars.append(u)
+            }
+        }
+    }
+    return out + "\""
+}

@@ -1,0 +1,143 @@
+import ArgumentParser
+import Raster
+import Sinks
+import Workloads
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `photophore bench workload spheres|glow`: the rasterizer alone on a synthetic workload
+/// (WORKLOADS.md), timed per frame from the clear until the image is complete.
+struct BenchWorkloadCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "workload",
+        abstract: "Time the rasterizer on a synthetic workload (spheres or glow).",
+        discussion: """
+            Percentiles are over the frames after the first 3 (over all frames when there are \
+            3 or fewer). --output writes the last frame as linear colour, clamped to 8 bits, \
+            with no tone mapping: what an OpenGL framebuffer without sRGB would hold.
+            """)
+
+    @Argument(help: "spheres or glow")
+    var workload: String
+
+    @Option(help: "Render size, WIDTHxHEIGHT.")
+    var size = Size(width: 1280, height: 720)
+
+    @Option(help: "Frames to render.")
+    var frames = 60
+
+    @Option(help: "Worker threads (default: one per CPU).")
+    var threads: Int?
+
+    @Option(help: "spheres: grid of spheres, GXxGY.")
+    var grid = IntPair(8, 4)
+
+    @Option(help: "spheres: segments per sphere, SXxSY.")
+    var segments = IntPair(64, 32)
+
+    @Option(help: "glow: number of particles.")
+    var count = 10_000
+
+    @Option(name: .customLong("particle-size"), help: "glow: particle size range in pixels, MIN..MAX.")
+    var particleSize = FloatRange(8, 48)
+
+    @Option(help: "Write the last frame to this PNG file.")
+    var output: String?
+
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
+    func run() throws {
+        guard let kind = Workload(rawValue: workload) else {
+            throw Failure.usage("unknown workload '\(workload)': use spheres or glow")
+        }
+        let size = try self.size.validated()
+        guard (1...100_000).contains(frames) else { throw Failure.usage("--frames \(frames): use 1 to 100000") }
+        let threadCount = threads ?? WorkerPool.systemWidth().threads
+        guard (1...256).contains(threadCount) else { throw Failure.usage("--threads \(threadCount): use 1 to 256") }
+        if kind == .spheres {
+            guard (1...64).contains(grid.a), (1...64).contains(grid.b) else {
+                throw Failure.usage("--grid \(grid.a)x\(grid.b): use 1x1 to 64x64")
+            }
+            guard (3...1024).contains(segments.a), (2...1024).contains(segments.b),
+                  grid.a * grid.b * segments.a * segments.b <= 8_000_000 else {
+                throw Failure.usage("--segments \(segments.a)x\(segments.b): use 3x2 to 1024x1024, at most 8 million quads in all")
+            }
+        } else {
+            guard (0...2_000_000).contains(count) else { throw Failure.usage("--count \(count): use 0 to 2000000") }
+            guard particleSize.lower > 0, particleSize.lower <= particleSize.upper, particleSize.upper <= 4096 else {
+                throw Failure.usage("--particle-size \(particleSize.lower)..\(particleSize.upper): use MIN..MAX with 0 < MIN ≤ MAX ≤ 4096")
+            }
+        }
+        if let output { try checkWritable(output) }
+
+        let target: RenderTarget
+        do { target = try RenderTarget(width: size.width, height: size.height) } catch {
+            throw Failure.usage("\(error)")
+        }
+        let renderer = Renderer(threads: threadCount)
+        let aspect = Float(size.width) / Float(size.height)
+        let spheres = kind == .spheres ? SpheresWorkload(grid: (grid.a, grid.b), segments: (segments.a, segments.b)) : nil
+        let glow = kind == .glow
+            ? GlowWorkload(count: count, sizeRange: particleSize.lower...particleSize.upper, width: size.width, height: size.height)
+            : nil
+
+        var samples: [Double] = []
+        var stats = FrameStats()
+        for f in 0..<frames {
+            let draw = spheres?.draw(frame: f, aspect: aspect) ?? glow!.draw()
+            let start = monotonicNanoseconds()
+            stats = renderer.render([draw], into: target, clearColor: workloadClearColor)
+            samples.append(Double(monotonicNanoseconds() - start) / 1e6)
+        }
+        let measured = frames > 3 ? Array(samples.dropFirst(3)) : samples
+        let t = FrameTimes(measured)
+
+        if let output {
+            let image = target.resolved(encoding: .linear, pool: renderer.pool)
+            do { try PNG.write(image, to: output) } catch { throw Failure.runtime(error.description) }
+        }
+        if json {
+            print("""
+                {"workload": \(jsonString(kind.rawValue)), "width": \(size.width), "height": \(size.height), \
+                "threads": \(threadCount), "frames": \(frames), "frame_ms": {"p50": \(jsonNumber(t.p50)), \
+                "p95": \(jsonNumber(t.p95)), "p99": \(jsonNumber(t.p99)), "max": \(jsonNumber(t.max))}, \
+                "work": {"triangles": \(stats.triangles), "setup_triangles": \(stats.setupTriangles), "fragments": \(stats.fragments)}}
+                """)
+        } else {
+            print("\(kind.rawValue) \(size) threads=\(threadCount) frames=\(frames): "
+                + "p50 \(jsonNumber(t.p50)) ms · p95 \(jsonNumber(t.p95)) ms · p99 \(jsonNumber(t.p99)) ms · max \(jsonNumber(t.max)) ms · "
+                + "\(stats.triangles) triangles, \(stats.fragments) fragments per frame")
+            if let output { print("wrote \(output)") }
+        }
+    }
+}
+
+/// Fails with exit code 1 when `path` cannot be created: its directory is missing or not
+/// writable. Checked before rendering so that nobody waits for a frame that cannot be saved.
+func checkWritable(_ path: String) throws {
+    let dir: String
+    if let slash = path.lastIndex(of: "/") {
+        dir = slash == path.startIndex ? "/" : String(path[..<slash])
+    } else {
+        dir = "."
+    }
+    var st = stat()
+    if stat(dir, &st) != 0 || (st.st_mode & S_IFMT) != S_IFDIR {
+        throw Failure.runtime("cannot write \(path): directory \(dir) does not exist; create it or choose another path")
+    }
+    if access(dir, W_OK) != 0 {
+        throw Failure.runtime("cannot write \(path): directory \(dir) is not writable; choose another path")
+    }
+    if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
+        throw Failure.runtime("cannot write \(path): it is a directory; give a file name ending in .png")
+    }
+}
+
+/// Monotonic time in nanoseconds.
+func monotonicNanoseconds() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+}

@@ -1,0 +1,120 @@
+/// An indexed triangle mesh. Every vertex has a position and one `SIMD4<Float>` of
+/// attributes whose meaning depends on the draw's `Shading`:
+///
+/// | shading            | attribute                                   |
+/// |--------------------|---------------------------------------------|
+/// | `.color`           | RGBA colour (premultiplied for `.premultipliedAlpha`) |
+/// | `.litGouraud`      | object-space normal in xyz                  |
+/// | `.glow`            | (u, v, intensity, –)                        |
+/// | `.textured`        | (u, v, –, –)                                |
+public struct Mesh: Sendable {
+    public var positions: [SIMD3<Float>]
+    public var attributes: [SIMD4<Float>]
+    /// Three indices per triangle, into `positions` and `attributes`.
+    public var indices: [UInt32]
+
+    public init(positions: [SIMD3<Float>], attributes: [SIMD4<Float>], indices: [UInt32]) {
+        precondition(positions.count == attributes.count, "one attribute per vertex")
+        precondition(indices.count % 3 == 0, "three indices per triangle")
+        self.positions = positions
+        self.attributes = attributes
+        self.indices = indices
+    }
+
+    public var triangleCount: Int { indices.count / 3 }
+}
+
+/// Directional lighting evaluated per vertex, then interpolated (Gouraud):
+/// `colour = ambient + max(n'·L, 0) · diffuse`, where `n' = normalMatrix · n`.
+public struct Lighting: Sendable {
+    /// Transforms object-space normals into the space of `direction` (columns of a 3×3).
+    public var normalMatrix: (SIMD3<Float>, SIMD3<Float>, SIMD3<Float>)
+    /// Unit vector toward the light.
+    public var direction: SIMD3<Float>
+    public var ambient: SIMD3<Float>
+    public var diffuse: SIMD3<Float>
+    public var alpha: Float
+
+    public init(
+        normalMatrix: (SIMD3<Float>, SIMD3<Float>, SIMD3<Float>), direction: SIMD3<Float>,
+        ambient: SIMD3<Float>, diffuse: SIMD3<Float>, alpha: Float = 1
+    ) {
+        self.normalMatrix = normalMatrix
+        self.direction = normalize(direction)
+        self.ambient = ambient
+        self.diffuse = diffuse
+        self.alpha = alpha
+    }
+}
+
+/// How fragments are coloured: one of a small set of specialised SIMD kernels.
+public enum Shading: Sendable {
+    /// Per-vertex RGBA, interpolated with perspective correction.
+    case color
+    /// Per-vertex directional lighting from normals, then interpolated like `.color`.
+    case litGouraud(Lighting)
+    /// The radial glow sprite: `tint · intensity · max(1 − |uv|², 0)²`, alpha 0 (additive light).
+    case glow(tint: SIMD3<Float>)
+    /// A texture sampled bilinearly at the interpolated uv, multiplied by `tint`.
+    case textured(Texture, tint: SIMD4<Float>)
+}
+
+/// Depth comparison. A fragment passes when `fragmentDepth <op> storedDepth`.
+public enum DepthTest: Sendable {
+    case less, lessOrEqual, always
+}
+
+/// How a fragment's colour combines with the colour buffer. Colours are premultiplied.
+public enum BlendMode: Sendable {
+    /// `dst = src`
+    case opaque
+    /// `dst = src + dst · (1 − src.a)`
+    case premultipliedAlpha
+    /// `dst = dst + src`
+    case additive
+}
+
+/// Which triangles to drop by their winding in window space.
+public enum CullMode: Sendable {
+    case none
+    /// Drop triangles that are clockwise on screen (OpenGL's default front face is CCW).
+    case back
+    /// Drop triangles that are counter-clockwise on screen.
+    case front
+}
+
+/// Fixed-function state of one draw.
+public struct RenderState: Sendable {
+    public var depthTest: DepthTest
+    public var depthWrite: Bool
+    public var blend: BlendMode
+    public var cull: CullMode
+
+    public init(depthTest: DepthTest = .less, depthWrite: Bool = true, blend: BlendMode = .opaque, cull: CullMode = .none) {
+        self.depthTest = depthTest
+        self.depthWrite = depthWrite
+        self.blend = blend
+        self.cull = cull
+    }
+
+    /// Depth-tested opaque geometry.
+    public static let opaque = RenderState()
+    /// Additive light with no depth test: particles, glows.
+    public static let additive = RenderState(depthTest: .always, depthWrite: false, blend: .additive)
+}
+
+/// One draw: a mesh, a transform to clip space, a kernel and its state.
+public struct DrawCall: Sendable {
+    public var mesh: Mesh
+    /// Object space to OpenGL clip space (projection · view · model).
+    public var transform: Matrix4
+    public var shading: Shading
+    public var state: RenderState
+
+    public init(mesh: Mesh, transform: Matrix4, shading: Shading, state: RenderState = .opaque) {
+        self.mesh = mesh
+        self.transform = transform
+        self.shading = shading
+        self.state = state
+    }
+}

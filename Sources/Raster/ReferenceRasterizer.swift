@@ -1,0 +1,130 @@
+/// A scalar rasterizer that is simple and obviously correct, for tests to hold the fast path
+/// against. It shares only the vertex stage, the clipper and the fixed-point snapping with
+/// the fast path; coverage, interpolation, shading, depth and blending are written out here
+/// pixel by pixel, in Int64 and Double, with no tiles, bins, blocks or SIMD.
+public enum ReferenceRasterizer {
+    /// Draws like `Renderer.render`, single-threaded.
+    public static func render(_ draws: [DrawCall], into target: RenderTarget, clearColor: SIMD4<Float>, clearDepth: Float = 1) {
+        target.clear(color: clearColor, depth: clearDepth)
+        let viewport = Viewport(width: target.width, height: target.height)
+        var clipper = Clipper()
+        for d in draws {
+            let n = d.mesh.positions.count
+            let verts = UnsafeMutablePointer<ScreenVertex>.allocate(capacity: max(n, 1))
+            defer { verts.deallocate() }
+            runVertexStage(d, start: 0, count: n, out: verts, viewport: viewport)
+            let info = DrawInfo(d)
+            for t in 0..<d.mesh.triangleCount {
+                let i0 = Int(d.mesh.indices[3 * t]), i1 = Int(d.mesh.indices[3 * t + 1]), i2 = Int(d.mesh.indices[3 * t + 2])
+                if i0 >= n || i1 >= n || i2 >= n { continue }
+                let v0 = verts[i0], v1 = verts[i1], v2 = verts[i2]
+                let all = v0.outcode | v1.outcode | v2.outcode
+                if all & Outcode.nonFinite != 0 { continue }
+                if v0.outcode & v1.outcode & v2.outcode & Outcode.rejectMask != 0 { continue }
+                if all & Outcode.clipMask == 0 {
+                    drawTriangle(v0, v1, v2, d, info, target)
+                } else {
+                    clipper.clip(v0, v1, v2, planes: all & Outcode.clipMask, viewport: viewport) { a, b, c in
+                        drawTriangle(a, b, c, d, info, target)
+                    }
+                }
+            }
+        }
+    }
+
+    private static func drawTriangle(
+        _ v0: ScreenVertex, _ v1: ScreenVertex, _ v2: ScreenVertex, _ d: DrawCall, _ info: DrawInfo, _ target: RenderTarget
+    ) {
+        let p = [(Int64(v0.x), Int64(v0.y)), (Int64(v1.x), Int64(v1.y)), (Int64(v2.x), Int64(v2.y))]
+        // Doubled signed area; positive is counter-clockwise in OpenGL's (y-up) window space.
+        let area = (p[1].0 - p[0].0) * (p[2].1 - p[0].1) - (p[1].1 - p[0].1) * (p[2].0 - p[0].0)
+        if area == 0 { return }
+        switch d.state.cull {
+        case .none: break
+        case .back: if area < 0 { return }
+        case .front: if area > 0 { return }
+        }
+        let sign: Int64 = area > 0 ? 1 : -1
+        let verts = [v0, v1, v2]
+
+        // The edge opposite vertex k runs from vertex k+1 to vertex k+2.
+        func edge(_ k: Int, _ x: Int64, _ y: Int64) -> Int64 {
+            let (xi, yi) = p[(k + 1) % 3], (xj, yj) = p[(k + 2) % 3]
+            return sign * ((xj - xi) * (y - yi) - (yj - yi) * (x - xi))
+        }
+        func isTopLeft(_ k: Int) -> Bool {
+            let (xi, yi) = p[(k + 1) % 3], (xj, yj) = p[(k + 2) % 3]
+            let dx = sign * (xj - xi), dy = sign * (yj - yi)
+            return dy < 0 || (dy == 0 && dx > 0)
+        }
+        let affine = v0.clip.w == v1.clip.w && v0.clip.w == v2.clip.w
+        // Visit the vertices' bounding box, one pixel wider on each side, clamped to the target.
+        let xs = p.map { $0.0 }, ys = p.map { $0.1 }
+        let bx0 = max(0, Int(xs.min()! >> 8) - 1), bx1 = min(target.width - 1, Int(xs.max()! >> 8) + 1)
+        let by0 = max(0, Int(ys.min()! >> 8) - 1), by1 = min(target.height - 1, Int(ys.max()! >> 8) + 1)
+        if bx0 > bx1 || by0 > by1 { return }
+        for y in by0...by1 {
+            for x in bx0...bx1 {
+                let sx = Int64(x) * 256 + 128, sy = Int64(y) * 256 + 128
+                var inside = true
+                var lambda = SIMD3<Double>.zero
+                for k in 0..<3 {
+                    let e = edge(k, sx, sy)
+                    if e < 0 || (e == 0 && !isTopLeft(k)) { inside = false; break }
+                    lambda[k] = Double(e) / Double(sign * area)
+                }
+                if !inside { continue }
+
+                // Depth is affine in window space; attributes are perspective-correct.
+                let z = Float(lambda[0] * Double(v0.z) + lambda[1] * Double(v1.z) + lambda[2] * Double(v2.z))
+                var attr = SIMD4<Double>.zero
+                if affine {
+                    for k in 0..<3 { attr += SIMD4<Double>(verts[k].varyings) * lambda[k] }
+                } else {
+                    var oow = 0.0
+                    for k in 0..<3 {
+                        let o = Double(verts[k].oow)
+                        oow += lambda[k] * o
+                        attr += SIMD4<Double>(verts[k].varyings) * (lambda[k] * o)
+                    }
+                    attr /= oow
+                }
+
+                let stored = target.depth(x: x, y: y)
+                switch d.state.depthTest {
+                case .less: if !(z < stored) { continue }
+                case .lessOrEqual: if !(z <= stored) { continue }
+                case .always: break
+                }
+                if d.state.depthWrite { target.setDepth(x: x, y: y, z) }
+
+                let a = SIMD4<Float>(attr)
+                let src: SIMD4<Float>
+                switch info.kernel {
+                case .color: src = a
+                case .glow:
+                    let q = max(1 - (a.x * a.x + a.y * a.y), 0)
+                    let f = q * q * a.z
+                    src = SIMD4(info.tint.x * f, info.tint.y * f, info.tint.z * f, 0)
+                case .textured: src = info.texture!.sample(u: a.x, v: a.y) * info.tint
+                }
+                let dst = target.color(x: x, y: y)
+                let out: SIMD4<Float>
+                switch d.state.blend {
+                case .opaque: out = src
+                case .additive: out = dst + src
+                case .premultipliedAlpha: out = src + dst * (1 - src.w)
+                }
+                target.setColor(x: x, y: y, out)
+            }
+        }
+    }
+}
+
+extension RenderTarget {
+    /// Sets the depth of a pixel (for tests and the reference rasterizer).
+    public func setDepth(x: Int, y: Int, _ z: Float) {
+        precondition(x >= 0 && x < width && y >= 0 && y < height, "pixel out of range")
+        storage[offset(x: x, y: y) + 4 * Self.planeStride] = z
+    }
+}

@@ -1,0 +1,117 @@
+/// Errors a caller can act on.
+public enum RasterError: Error, Equatable, CustomStringConvertible {
+    case invalidSize(width: Int, height: Int)
+
+    public var description: String {
+        switch self {
+        case .invalidSize(let w, let h):
+            return "size \(w)x\(h) is not supported: width and height must be 1 to \(RenderTarget.maxDimension) pixels"
+        }
+    }
+}
+
+/// An HDR colour buffer and a depth buffer, stored tile by tile.
+///
+/// The image is cut into 64×64 tiles. Each tile keeps five planes of 4096 floats (red, green,
+/// blue, alpha, depth), rows of 64, so that one rasterizer thread owns a tile's 80 KiB
+/// outright and 8 horizontal pixels are one aligned SIMD load. Colours are linear and
+/// premultiplied, and are not clamped: clamping happens on resolve.
+public final class RenderTarget: @unchecked Sendable {
+    public static let tileSize = 64
+    static let tileShift = 6
+    static let planeCount = 5
+    static let planeStride = tileSize * tileSize
+    static let tileStride = planeCount * planeStride
+    /// The largest width or height accepted. With the guard band this keeps every snapped
+    /// coordinate within the fixed-point range (see `FixedPoint`).
+    public static let maxDimension = 8192
+
+    public let width: Int
+    public let height: Int
+    public let tilesX: Int
+    public let tilesY: Int
+    /// Tile-major planar storage; see the type's comment. 64-byte aligned.
+    let storage: UnsafeMutablePointer<Float>
+
+    public var tileCount: Int { tilesX * tilesY }
+
+    /// Checks a size before anything is allocated.
+    public static func validate(width: Int, height: Int) throws(RasterError) {
+        guard (1...maxDimension).contains(width), (1...maxDimension).contains(height) else {
+            throw .invalidSize(width: width, height: height)
+        }
+    }
+
+    public init(width: Int, height: Int) throws(RasterError) {
+        try Self.validate(width: width, height: height)
+        self.width = width
+        self.height = height
+        tilesX = (width + Self.tileSize - 1) >> Self.tileShift
+        tilesY = (height + Self.tileSize - 1) >> Self.tileShift
+        let count = tilesX * tilesY * Self.tileStride
+        storage = UnsafeMutableRawPointer.allocate(byteCount: count * 4, alignment: 64)
+            .bindMemory(to: Float.self, capacity: count)
+        storage.initialize(repeating: 0, count: count)
+    }
+
+    deinit { storage.deallocate() }
+
+    @inline(__always) func tileBase(_ tile: Int) -> UnsafeMutablePointer<Float> {
+        storage + tile * Self.tileStride
+    }
+
+    /// Fills one tile's colour and depth planes.
+    func clearTile(_ tile: Int, color: SIMD4<Float>, depth: Float) {
+        let base = tileBase(tile)
+        let n = Self.planeStride
+        (base + 0 * n).update(repeating: color.x, count: n)
+        (base + 1 * n).update(repeating: color.y, count: n)
+        (base + 2 * n).update(repeating: color.z, count: n)
+        (base + 3 * n).update(repeating: color.w, count: n)
+        (base + 4 * n).update(repeating: depth, count: n)
+    }
+
+    /// Fills the whole target (single-threaded; frames clear per tile while rendering).
+    public func clear(color: SIMD4<Float>, depth: Float = 1) {
+        for t in 0..<tileCount { clearTile(t, color: color, depth: depth) }
+    }
+
+    @inline(__always) func offset(x: Int, y: Int) -> Int {
+        let tile = (y >> Self.tileShift) * tilesX + (x >> Self.tileShift)
+        return tile * Self.tileStride + (y & (Self.tileSize - 1)) * Self.tileSize + (x & (Self.tileSize - 1))
+    }
+
+    /// The linear, premultiplied HDR colour at a pixel; (0, 0) is the top-left pixel.
+    public func color(x: Int, y: Int) -> SIMD4<Float> {
+        precondition(x >= 0 && x < width && y >= 0 && y < height, "pixel out of range")
+        let o = offset(x: x, y: y)
+        let n = Self.planeStride
+        return SIMD4(storage[o], storage[o + n], storage[o + 2 * n], storage[o + 3 * n])
+    }
+
+    /// The window-space depth (0 near … 1 far) at a pixel.
+    public func depth(x: Int, y: Int) -> Float {
+        precondition(x >= 0 && x < width && y >= 0 && y < height, "pixel out of range")
+        return storage[offset(x: x, y: y) + 4 * Self.planeStride]
+    }
+
+    /// Sets the colour of a pixel (for tests and effects that write outside the rasterizer).
+    public func setColor(x: Int, y: Int, _ c: SIMD4<Float>) {
+        precondition(x >= 0 && x < width && y >= 0 && y < height, "pixel out of range")
+        let o = offset(x: x, y: y)
+        let n = Self.planeStride
+        storage[o] = c.x; storage[o + n] = c.y; storage[o + 2 * n] = c.z; storage[o + 3 * n] = c.w
+    }
+
+    /// Copies one row of one colour plane (0 red … 3 alpha) into `out` (at least `width` floats).
+    public func readRow(_ y: Int, plane: Int, into out: UnsafeMutablePointer<Float>) {
+        precondition(y >= 0 && y < height && (0..<4).contains(plane))
+        let ty = y >> Self.tileShift, ry = y & (Self.tileSize - 1)
+        for tx in 0..<tilesX {
+            let src = tileBase(ty * tilesX + tx) + plane * Self.planeStride + ry * Self.tileSize
+            let x0 = tx * Self.tileSize
+            let n = min(Self.tileSize, width - x0)
+            (out + x0).update(from: src, count: n)
+        }
+    }
+}

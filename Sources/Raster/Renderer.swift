@@ -1,0 +1,302 @@
+/// Work counters of one frame. They depend only on the frame's content, never on timing or
+/// thread count, so a benchmark can hold them exactly.
+public struct FrameStats: Sendable, Equatable {
+    /// Triangles submitted (before culling and clipping).
+    public var triangles: Int = 0
+    /// Triangles set up for rasterization (after culling, clipping and empty rejection).
+    public var setupTriangles: Int = 0
+    /// Fragments that passed coverage and depth and were blended.
+    public var fragments: Int = 0
+
+    public init() {}
+}
+
+/// Draws lists of triangles into a `RenderTarget` on a pool of threads.
+///
+/// A frame runs in three parallel stages, each split into fixed work items so the result
+/// never depends on the thread count:
+/// 1. **Vertex stage**: clip-space positions and varyings, outcodes, snapped window
+///    positions (chunks of vertices).
+/// 2. **Setup and binning**: triangles in submission order are cut into chunks. Each chunk
+///    clips, culls and sets up its triangles, then sorts them into per-tile bins.
+/// 3. **Tiles**: each tile is cleared and then draws its bins, chunk by chunk, so blending
+///    inside a tile follows submission order.
+///
+/// The renderer keeps its buffers between frames; a frame allocates nothing once the
+/// buffers have grown to fit.
+public final class Renderer: @unchecked Sendable {
+    public let pool: WorkerPool
+
+    static let vertexChunk = 4096
+    static let triangleChunk = 2048
+
+    private var vertices = GrowableBuffer<ScreenVertex>()
+    private var chunks: [ChunkBins] = []
+
+    public init(threads: Int) {
+        pool = WorkerPool(threads: max(1, threads))
+    }
+
+    public var threads: Int { pool.threads }
+
+    /// Clears `target` to `clearColor` and depth `clearDepth`, then draws `draws` in order.
+    @discardableResult
+    public func render(
+        _ draws: [DrawCall], into target: RenderTarget,
+        clearColor: SIMD4<Float>, clearDepth: Float = 1
+    ) -> FrameStats {
+        let viewport = Viewport(width: target.width, height: target.height)
+
+        // Per-draw offsets into the frame's vertex buffer and triangle sequence.
+        var vertexBase = [Int](), triangleBase = [Int]()
+        var totalVertices = 0, totalTriangles = 0
+        var infos = [DrawInfo]()
+        infos.reserveCapacity(draws.count)
+        for d in draws {
+            vertexBase.append(totalVertices)
+            triangleBase.append(totalTriangles)
+            totalVertices += d.mesh.positions.count
+            totalTriangles += d.mesh.triangleCount
+            infos.append(DrawInfo(d))
+        }
+        triangleBase.append(totalTriangles)
+        vertices.reserve(totalVertices)
+
+        // 1. Vertex stage.
+        var vertexJobs = [(draw: Int, start: Int, count: Int)]()
+        for (i, d) in draws.enumerated() {
+            var s = 0
+            let n = d.mesh.positions.count
+            while s < n {
+                vertexJobs.append((i, s, min(Self.vertexChunk, n - s)))
+                s += Self.vertexChunk
+            }
+        }
+        let out = UnsafeSendable(vertices.pointer)
+        pool.forEach(vertexJobs.count) { j in
+            let job = vertexJobs[j]
+            runVertexStage(draws[job.draw], start: job.start, count: job.count,
+                           out: out.value + vertexBase[job.draw], viewport: viewport)
+        }
+
+        // 2. Setup and binning.
+        let chunkCount = (totalTriangles + Self.triangleChunk - 1) / Self.triangleChunk
+        while chunks.count < chunkCount { chunks.append(ChunkBins()) }
+        let tilesX = target.tilesX, tileCount = target.tileCount
+        pool.forEach(chunkCount) { c in
+            let first = c * Self.triangleChunk
+            let last = min(first + Self.triangleChunk, totalTriangles)
+            chunks[c].build(
+                triangles: first..<last, draws: draws, triangleBase: triangleBase, vertexBase: vertexBase,
+                vertices: UnsafePointer(out.value), viewport: viewport, tilesX: tilesX, tileCount: tileCount)
+        }
+
+        // 3. Tiles.
+        var tileFragments = [Int](repeating: 0, count: tileCount)
+        let chunkList = Array(chunks.prefix(chunkCount))
+        infos.withUnsafeBufferPointer { infoBuffer in
+            tileFragments.withUnsafeMutableBufferPointer { fragmentsOut in
+                let infoPtr = UnsafeSendable(infoBuffer.baseAddress!)
+                let fragPtr = UnsafeSendable(fragmentsOut.baseAddress!)
+                pool.forEach(tileCount) { tile in
+                    target.clearTile(tile, color: clearColor, depth: clearDepth)
+                    let tx = tile % tilesX, ty = tile / tilesX
+                    var r = TileRasterizer(
+                        base: target.tileBase(tile),
+                        x0: tx * RenderTarget.tileSize, y0: ty * RenderTarget.tileSize,
+                        x1: min((tx + 1) * RenderTarget.tileSize, target.width),
+                        y1: min((ty + 1) * RenderTarget.tileSize, target.height),
+                        imageWidth: target.width)
+                    for chunk in chunkList {
+                        chunk.forEachTriangle(inTile: tile) { t in
+                            r.draw(t, infoPtr.value + Int(t.pointee.draw))
+                        }
+                    }
+                    fragPtr.value[tile] = r.fragments
+                }
+            }
+        }
+        withExtendedLifetime(draws) {}
+
+        var stats = FrameStats()
+        stats.triangles = totalTriangles
+        stats.setupTriangles = chunkList.reduce(0) { $0 + $1.count }
+        stats.fragments = tileFragments.reduce(0, +)
+        return stats
+    }
+}
+
+extension DrawInfo {
+    init(_ d: DrawCall) {
+        switch d.shading {
+        case .color, .litGouraud:
+            self.init(kernel: .color, tint: SIMD4(repeating: 1), texture: nil,
+                      depthTest: d.state.depthTest, depthWrite: d.state.depthWrite, blend: d.state.blend)
+        case .glow(let tint):
+            self.init(kernel: .glow, tint: SIMD4(tint, 0), texture: nil,
+                      depthTest: d.state.depthTest, depthWrite: d.state.depthWrite, blend: d.state.blend)
+        case .textured(let texture, let tint):
+            self.init(kernel: .textured, tint: tint, texture: TextureView(texture),
+                      depthTest: d.state.depthTest, depthWrite: d.state.depthWrite, blend: d.state.blend)
+        }
+    }
+}
+
+/// The vertex stage for `count` vertices of one draw, written to `out[start...]`.
+func runVertexStage(_ d: DrawCall, start: Int, count: Int, out: UnsafeMutablePointer<ScreenVertex>, viewport: Viewport) {
+    let m = d.transform
+    d.mesh.positions.withUnsafeBufferPointer { pos in
+        d.mesh.attributes.withUnsafeBufferPointer { attr in
+            for i in start..<(start + count) {
+                let p = pos[i]
+                let clip = m * SIMD4(p, 1)
+                var varyings = attr[i]
+                if case .litGouraud(let light) = d.shading {
+                    let n = light.normalMatrix.0 * varyings.x + light.normalMatrix.1 * varyings.y + light.normalMatrix.2 * varyings.z
+                    let diffuse = max(dot(n, light.direction), 0)
+                    var c = light.ambient
+                    c.addProduct(light.diffuse, diffuse)
+                    varyings = SIMD4(c, light.alpha)
+                }
+                var v = ScreenVertex(clip: clip, varyings: varyings, x: 0, y: 0, z: 0, oow: 0, outcode: viewport.outcode(clip))
+                if v.outcode & Outcode.clipMask == 0 { viewport.project(&v) }
+                out[i] = v
+            }
+        }
+    }
+}
+
+/// One chunk's set-up triangles and their per-tile bins (a counting sort by tile).
+final class ChunkBins: @unchecked Sendable {
+    private var triangles = GrowableBuffer<Triangle>()
+    /// Inclusive tile rectangle of each triangle.
+    private var tileRects = GrowableBuffer<SIMD4<Int16>>()
+    private(set) var count = 0
+    /// Bin of tile t is `entries[offsets[t] ..< offsets[t + 1]]`.
+    private var offsets: [Int32] = []
+    private var entries = GrowableBuffer<UInt32>()
+    private var clipper = Clipper()
+
+    func build(
+        triangles range: Range<Int>, draws: [DrawCall], triangleBase: [Int], vertexBase: [Int],
+        vertices: UnsafePointer<ScreenVertex>, viewport: Viewport, tilesX: Int, tileCount: Int
+    ) {
+        count = 0
+        // The first draw that owns triangle range.lowerBound.
+        var draw = 0
+        while triangleBase[draw + 1] <= range.lowerBound { draw += 1 }
+        var global = range.lowerBound
+        while global < range.upperBound {
+            while triangleBase[draw + 1] <= global { draw += 1 }
+            let d = draws[draw]
+            let end = min(range.upperBound, triangleBase[draw + 1])
+            let cull = d.state.cull
+            let vbase = vertices + vertexBase[draw]
+            let vertexCount = UInt32(d.mesh.positions.count)
+            d.mesh.indices.withUnsafeBufferPointer { idx in
+                for g in global..<end {
+                    let local = (g - triangleBase[draw]) * 3
+                    let i0 = idx[local], i1 = idx[local + 1], i2 = idx[local + 2]
+                    // An index past the vertices drops the triangle rather than reading past the buffer.
+                    if i0 >= vertexCount || i1 >= vertexCount || i2 >= vertexCount { continue }
+                    let v0 = vbase[Int(i0)], v1 = vbase[Int(i1)], v2 = vbase[Int(i2)]
+                    let all = v0.outcode | v1.outcode | v2.outcode
+                    if all == 0 {
+                        add(v0, v1, v2, cull: cull, draw: UInt32(draw), viewport: viewport)
+                    } else if all & Outcode.nonFinite != 0 {
+                        continue
+                    } else if v0.outcode & v1.outcode & v2.outcode & Outcode.rejectMask != 0 {
+                        continue
+                    } else if all & Outcode.clipMask == 0 {
+                        add(v0, v1, v2, cull: cull, draw: UInt32(draw), viewport: viewport)
+                    } else {
+                        clipper.clip(v0, v1, v2, planes: all & Outcode.clipMask, viewport: viewport) { a, b, c in
+                            add(a, b, c, cull: cull, draw: UInt32(draw), viewport: viewport)
+                        }
+                    }
+                }
+            }
+            global = end
+        }
+        bin(tilesX: tilesX, tileCount: tileCount)
+    }
+
+    @inline(__always)
+    private func add(_ v0: ScreenVertex, _ v1: ScreenVertex, _ v2: ScreenVertex, cull: CullMode, draw: UInt32, viewport: Viewport) {
+        triangles.reserve(count + 1)
+        if setupTriangle(v0, v1, v2, cull: cull, draw: draw, viewport: viewport, into: &triangles.pointer[count]) {
+            count += 1
+        }
+    }
+
+    private func bin(tilesX: Int, tileCount: Int) {
+        if offsets.count != tileCount + 1 { offsets = [Int32](repeating: 0, count: tileCount + 1) }
+        tileRects.reserve(count)
+        let tris = triangles.pointer, rects = tileRects.pointer
+        var total = 0
+        offsets.withUnsafeMutableBufferPointer { off in
+            for i in 0...tileCount { off[i] = 0 }
+            for i in 0..<count {
+                let t = tris[i]
+                let r = SIMD4<Int16>(Int16(t.x0 >> 6), Int16(t.y0 >> 6), Int16(t.x1 >> 6), Int16(t.y1 >> 6))
+                rects[i] = r
+                for ty in Int(r.y)...Int(r.w) {
+                    for tx in Int(r.x)...Int(r.z) { off[ty * tilesX + tx + 1] += 1 }
+                }
+                total += (Int(r.z) - Int(r.x) + 1) * (Int(r.w) - Int(r.y) + 1)
+            }
+            for i in 0..<tileCount { off[i + 1] += off[i] }
+            entries.reserve(total)
+            let e = entries.pointer
+            // Fill using a cursor per tile (offsets[t] walks up to offsets[t + 1]); then shift back.
+            for i in 0..<count {
+                let r = rects[i]
+                for ty in Int(r.y)...Int(r.w) {
+                    for tx in Int(r.x)...Int(r.z) {
+                        let t = ty * tilesX + tx
+                        e[Int(off[t])] = UInt32(i)
+                        off[t] += 1
+                    }
+                }
+            }
+            var i = tileCount
+            while i > 0 { off[i] = off[i - 1]; i -= 1 }
+            off[0] = 0
+        }
+    }
+
+    /// Calls `body` for each triangle of tile `tile`, in submission order.
+    @inline(__always)
+    func forEachTriangle(inTile tile: Int, _ body: (UnsafePointer<Triangle>) -> Void) {
+        let lo = Int(offsets[tile]), hi = Int(offsets[tile + 1])
+        if lo == hi { return }
+        let e = entries.pointer, tris = triangles.pointer
+        for k in lo..<hi { body(tris + Int(e[k])) }
+    }
+}
+
+/// A manually grown buffer of trivially copyable elements that never shrinks, so a frame
+/// allocates nothing once buffers fit. Owned by one thread at a time.
+struct GrowableBuffer<Element>: ~Copyable {
+    private(set) var pointer: UnsafeMutablePointer<Element>
+    private(set) var capacity: Int
+
+    init() {
+        capacity = 0
+        pointer = UnsafeMutablePointer<Element>.allocate(capacity: 1)
+    }
+
+    deinit { pointer.deallocate() }
+
+    /// Ensures room for `n` elements, keeping the first `capacity` elements.
+    @inline(__always)
+    mutating func reserve(_ n: Int) {
+        if n <= capacity { return }
+        let newCapacity = max(n, capacity * 2, 64)
+        let p = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
+        if capacity > 0 { p.moveInitialize(from: pointer, count: capacity) }
+        pointer.deallocate()
+        pointer = p
+        capacity = newCapacity
+    }
+}

@@ -1,0 +1,223 @@
+/// Triangle setup: from three window-space vertices to the integer edge functions and the
+/// interpolation planes that the tile rasterizer steps through.
+///
+/// ## Fixed point
+/// Window coordinates are snapped to 8 sub-pixel bits (1/256 pixel). The guard band keeps
+/// every snapped coordinate within ±2^22, so edge deltas fit in Int32 and edge values in Int64.
+///
+/// ## Edge functions and the fill rule
+/// Window space here has y pointing down (row 0 is the top row; it is OpenGL's window space
+/// flipped, so pixel centres sit at the same points). For an edge from vertex i to vertex j,
+/// `E(p) = dx·(p.y − y_i) − dy·(p.x − x_i)` with `dx = x_j − x_i`, `dy = y_j − y_i`. With the
+/// vertices ordered so the doubled area is positive, a pixel centre is inside when every
+/// `E ≥ 0` on a top or left edge and `E > 0` on the others (the top-left rule, as a bias of 1).
+///
+/// Pixel centres sit at 128 + 256·k, so between two centres E changes by a multiple of 256.
+/// The rasterizer therefore steps `F = ⌊(E − bias) / 256⌋` instead: `E − bias ≥ 0` exactly
+/// when `F ≥ 0`, and F changes by `−dy` per pixel in x and by `dx` per pixel in y, which
+/// keeps the per-pixel values small enough for Int32 SIMD lanes inside an 8×8 block.
+///
+/// ## Interpolation
+/// Depth is affine in window space. Attributes are interpolated as `a/w` and `1/w`, both
+/// affine, then divided per pixel (perspective correction). Triangles whose three `w` are
+/// equal (2D, orthographic) skip the division.
+struct Triangle {
+    /// Interpolation planes, lane k = [z, 1/w, a0, a1, a2, a3, 0, 0]: value at the centre of
+    /// pixel (x0, y0), and the change per pixel in x and in y.
+    var c: SIMD8<Float>
+    var gx: SIMD8<Float>
+    var gy: SIMD8<Float>
+    /// F of each edge at the centre of pixel (x0, y0).
+    var f0: Int64, f1: Int64, f2: Int64
+    /// F step per pixel in x (−dy) and in y (dx).
+    var a0: Int32, a1: Int32, a2: Int32
+    var b0: Int32, b1: Int32, b2: Int32
+    /// Inclusive pixel bounds, clamped to the target.
+    var x0: Int32, y0: Int32, x1: Int32, y1: Int32
+    /// Index of the draw in the frame.
+    var draw: UInt32
+    /// True when the planes hold attributes themselves (all w equal), not a/w.
+    var affine: Bool
+}
+
+/// A vertex after the vertex stage.
+struct ScreenVertex {
+    /// Clip-space position, kept for clipping.
+    var clip: SIMD4<Float>
+    /// The vertex kernel's output: the four varyings.
+    var varyings: SIMD4<Float>
+    /// Window position in 1/256 pixels (valid when `outcode & Outcode.clipMask == 0`).
+    var x: Int32
+    var y: Int32
+    /// Window depth, 0 (near) … 1 (far).
+    var z: Float
+    /// 1/w.
+    var oow: Float
+    var outcode: UInt32
+}
+
+/// Which clip planes a vertex is outside of.
+enum Outcode {
+    static let near: UInt32 = 1 << 0
+    static let far: UInt32 = 1 << 1
+    static let guardLeft: UInt32 = 1 << 2
+    static let guardRight: UInt32 = 1 << 3
+    static let guardBottom: UInt32 = 1 << 4
+    static let guardTop: UInt32 = 1 << 5
+    static let wTooSmall: UInt32 = 1 << 6
+    /// NaN or infinity: triangles using the vertex are dropped.
+    static let nonFinite: UInt32 = 1 << 7
+    /// Outside the viewport (not a clip plane: only used to reject whole triangles early).
+    static let viewLeft: UInt32 = 1 << 8
+    static let viewRight: UInt32 = 1 << 9
+    static let viewBottom: UInt32 = 1 << 10
+    static let viewTop: UInt32 = 1 << 11
+
+    /// Planes the clipper must clip against.
+    static let clipMask: UInt32 = 0x7F
+    /// Planes on which a triangle wholly outside can be rejected.
+    static let rejectMask: UInt32 = 0xF7F
+}
+
+/// Viewport constants shared by the vertex stage, the clipper and setup.
+struct Viewport {
+    let width: Float
+    let height: Float
+    let widthInt: Int32
+    let heightInt: Int32
+    /// Guard band half-extents in NDC: keeps snapped coordinates within ±(8192 + size) pixels.
+    let guardX: Float
+    let guardY: Float
+    static let guardPixels: Float = 8192
+    /// Smallest w accepted; clipping keeps w at or above it.
+    static let minW: Float = 1e-5
+
+    init(width: Int, height: Int) {
+        self.width = Float(width)
+        self.height = Float(height)
+        widthInt = Int32(width)
+        heightInt = Int32(height)
+        guardX = 1 + 2 * Self.guardPixels / Float(width)
+        guardY = 1 + 2 * Self.guardPixels / Float(height)
+    }
+
+    @inline(__always)
+    func outcode(_ p: SIMD4<Float>) -> UInt32 {
+        let (x, y, z, w) = (p.x, p.y, p.z, p.w)
+        guard x.isFinite && y.isFinite && z.isFinite && w.isFinite else { return Outcode.nonFinite }
+        var c: UInt32 = 0
+        if z < -w { c |= Outcode.near }
+        if z > w { c |= Outcode.far }
+        if x < -guardX * w { c |= Outcode.guardLeft }
+        if x > guardX * w { c |= Outcode.guardRight }
+        if y < -guardY * w { c |= Outcode.guardBottom }
+        if y > guardY * w { c |= Outcode.guardTop }
+        if w < Self.minW { c |= Outcode.wTooSmall }
+        if x < -w { c |= Outcode.viewLeft }
+        if x > w { c |= Outcode.viewRight }
+        if y < -w { c |= Outcode.viewBottom }
+        if y > w { c |= Outcode.viewTop }
+        return c
+    }
+
+    /// Fills the window-space fields of a vertex that is inside every clip plane.
+    @inline(__always)
+    func project(_ v: inout ScreenVertex) {
+        let oow = 1 / v.clip.w
+        let nx = v.clip.x * oow, ny = v.clip.y * oow, nz = v.clip.z * oow
+        let sx = (nx * 0.5 + 0.5) * width
+        let sy = (0.5 - ny * 0.5) * height
+        v.x = Int32((sx * 256).rounded(.toNearestOrEven))
+        v.y = Int32((sy * 256).rounded(.toNearestOrEven))
+        v.z = min(max(nz * 0.5 + 0.5, 0), 1)
+        v.oow = oow
+    }
+}
+
+/// Per-vertex values interpolated by setup: [z, 1/w, a·(1/w)...] or [z, 1/w, a...] when affine.
+@inline(__always)
+private func interpolants(_ v: ScreenVertex, affine: Bool) -> SIMD8<Float> {
+    let s: Float = affine ? 1 : v.oow
+    let a = v.varyings * s
+    return SIMD8(v.z, v.oow, a.x, a.y, a.z, a.w, 0, 0)
+}
+
+@inline(__always) private func floorDiv256(_ v: Int64) -> Int64 { v >> 8 }
+
+/// Sets up one triangle whose vertices are inside every clip plane. Returns false when it
+/// covers no pixel centre, is degenerate, or is culled.
+@inline(__always)
+func setupTriangle(
+    _ v0: ScreenVertex, _ v1In: ScreenVertex, _ v2In: ScreenVertex,
+    cull: CullMode, draw: UInt32, viewport: Viewport, into t: inout Triangle
+) -> Bool {
+    var v1 = v1In, v2 = v2In
+    let ax = Int64(v0.x), ay = Int64(v0.y)
+    var bx = Int64(v1.x), by = Int64(v1.y)
+    var cx = Int64(v2.x), cy = Int64(v2.y)
+    var area = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax)
+    // y points down, so a positive area is counter-clockwise in OpenGL's window space: front.
+    if area == 0 { return false }
+    switch cull {
+    case .none: break
+    case .back: if area < 0 { return false }
+    case .front: if area > 0 { return false }
+    }
+    if area < 0 {
+        swap(&v1, &v2)
+        swap(&bx, &cx)
+        swap(&by, &cy)
+        area = -area
+    }
+
+    // Pixel bounds: the pixels whose centres (128 + 256k) lie within the vertex bounds.
+    let minX = min(ax, bx, cx), maxX = max(ax, bx, cx)
+    let minY = min(ay, by, cy), maxY = max(ay, by, cy)
+    let px0 = max((minX - 128 + 255) >> 8, 0)
+    let px1 = min((maxX - 128) >> 8, Int64(viewport.widthInt) - 1)
+    let py0 = max((minY - 128 + 255) >> 8, 0)
+    let py1 = min((maxY - 128) >> 8, Int64(viewport.heightInt) - 1)
+    if px0 > px1 || py0 > py1 { return false }
+
+    // Edge functions at the centre of pixel (px0, py0).
+    let sx = px0 * 256 + 128, sy = py0 * 256 + 128
+    @inline(__always) func edge(_ xi: Int64, _ yi: Int64, _ xj: Int64, _ yj: Int64) -> (f: Int64, a: Int32, b: Int32) {
+        let dx = xj - xi, dy = yj - yi
+        let topLeft = dy < 0 || (dy == 0 && dx > 0)
+        let e = dx * (sy - yi) - dy * (sx - xi) - (topLeft ? 0 : 1)
+        return (floorDiv256(e), Int32(truncatingIfNeeded: -dy), Int32(truncatingIfNeeded: dx))
+    }
+    let e0 = edge(ax, ay, bx, by)
+    let e1 = edge(bx, by, cx, cy)
+    let e2 = edge(cx, cy, ax, ay)
+
+    // Planes, in pixels relative to vertex 0.
+    let affine = v0.clip.w == v1.clip.w && v0.clip.w == v2.clip.w
+    let i0 = interpolants(v0, affine: affine)
+    let d1 = interpolants(v1, affine: affine) - i0
+    let d2 = interpolants(v2, affine: affine) - i0
+    let fdx1 = Float(bx - ax) * (1 / 256), fdy1 = Float(by - ay) * (1 / 256)
+    let fdx2 = Float(cx - ax) * (1 / 256), fdy2 = Float(cy - ay) * (1 / 256)
+    let inv = 1 / Float(Double(area) * (1.0 / 65536))
+    var gx = d1 * fdy2
+    gx.addProduct(d2, -fdy1)
+    gx *= inv
+    var gy = d2 * fdx1
+    gy.addProduct(d1, -fdx2)
+    gy *= inv
+    let ox = Float(sx - ax) * (1 / 256), oy = Float(sy - ay) * (1 / 256)
+    var c = i0
+    c.addProduct(gx, ox)
+    c.addProduct(gy, oy)
+
+    t.c = c
+    t.gx = gx
+    t.gy = gy
+    t.f0 = e0.f; t.f1 = e1.f; t.f2 = e2.f
+    t.a0 = e0.a; t.a1 = e1.a; t.a2 = e2.a
+    t.b0 = e0.b; t.b1 = e1.b; t.b2 = e2.b
+    t.x0 = Int32(px0); t.y0 = Int32(py0); t.x1 = Int32(px1); t.y1 = Int32(py1)
+    t.draw = draw
+    t.affine = affine
+    return true
+}

@@ -1,0 +1,94 @@
+import CPNG
+import Raster
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A PNG file could not be written or read. The message names the file and the cause.
+public struct PNGError: Error, CustomStringConvertible {
+    public var description: String
+}
+
+/// PNG files through libpng's simplified API (`png_image_*`), whose errors come back as
+/// return values instead of a longjmp through Swift frames.
+public enum PNG {
+    /// Writes `image` to `path`, as RGB (alpha dropped) or RGBA. The file appears under its
+    /// name only when complete: it is written to a temporary name in the same directory and
+    /// renamed, so a reader never sees half a PNG.
+    public static func write(_ image: Image8, to path: String, alpha: Bool = false) throws(PNGError) {
+        let tmp = path + ".partial-\(getpid())"
+        var png = png_image()
+        png.version = UInt32(PNG_IMAGE_VERSION)
+        png.width = UInt32(image.width)
+        png.height = UInt32(image.height)
+        png.format = alpha ? UInt32(PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA) : UInt32(PNG_FORMAT_FLAG_COLOR)
+        let channels = alpha ? 4 : 3
+        var ok: Int32
+        errno = 0
+        if alpha {
+            ok = image.pixels.withUnsafeBytes { raw in
+                png_image_write_to_file(&png, tmp, 0, raw.baseAddress, Int32(image.width * 4), nil)
+            }
+        } else {
+            var rgb = [UInt8](repeating: 0, count: image.width * image.height * 3)
+            image.pixels.withUnsafeBufferPointer { src in
+                rgb.withUnsafeMutableBufferPointer { dst in
+                    for i in 0..<(image.width * image.height) {
+                        dst[i * 3] = src[i * 4]; dst[i * 3 + 1] = src[i * 4 + 1]; dst[i * 3 + 2] = src[i * 4 + 2]
+                    }
+                }
+            }
+            ok = rgb.withUnsafeBytes { raw in
+                png_image_write_to_file(&png, tmp, 0, raw.baseAddress, Int32(image.width * channels), nil)
+            }
+        }
+        let savedErrno = errno
+        if ok == 0 {
+            let message = messageOf(png)
+            png_image_free(&png)
+            unlink(tmp)
+            throw PNGError(description: "cannot write \(path): \(cause(savedErrno, message)); check that the directory exists, is writable and has free space")
+        }
+        if rename(tmp, path) != 0 {
+            let e = errno
+            unlink(tmp)
+            throw PNGError(description: "cannot write \(path): \(String(cString: strerror(e)))")
+        }
+    }
+
+    /// Reads a PNG as 8-bit RGBA (alpha 255 where the file has none).
+    public static func read(_ path: String) throws(PNGError) -> Image8 {
+        var png = png_image()
+        png.version = UInt32(PNG_IMAGE_VERSION)
+        errno = 0
+        if png_image_begin_read_from_file(&png, path) == 0 {
+            let e = errno
+            let message = messageOf(png)
+            png_image_free(&png)
+            throw PNGError(description: "cannot read \(path): \(cause(e, message))")
+        }
+        png.format = UInt32(PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA)
+        let w = Int(png.width), h = Int(png.height)
+        var pixels = [UInt8](repeating: 0, count: w * h * 4)
+        let ok = pixels.withUnsafeMutableBytes { raw in
+            png_image_finish_read(&png, nil, raw.baseAddress, Int32(w * 4), nil)
+        }
+        if ok == 0 {
+            let message = messageOf(png)
+            png_image_free(&png)
+            throw PNGError(description: "cannot read \(path): \(message)")
+        }
+        return Image8(width: w, height: h, pixels: pixels)
+    }
+
+    private static func messageOf(_ png: png_image) -> String {
+        var m = png.message
+        return withUnsafeBytes(of: &m) { raw in
+            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+        }
+    }
+
+    private static func cause(_ err: Int32, _ message: String) -> String {
+        err != 0 ? String(cString: strerror(err)) : message
+    }
+}
