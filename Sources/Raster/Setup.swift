@@ -120,17 +120,25 @@ struct Viewport {
         return c
     }
 
-    /// Fills the window-space fields of a vertex that is inside every clip plane.
-    @inline(__always)
-    func project(_ v: inout ScreenVertex) {
+    /// Fills the window-space fields of a vertex that is inside every clip plane. Returns false
+    /// when the result is not finite (possible only for clipped vertices of absurd input).
+    ///
+    /// The window position is clamped to the guard band plus a margin: a vertex that clipping
+    /// put on a guard plane can miss it by a rounding error proportional to the input's size
+    /// (inputs near 1e30 lose every digit), and the clamp keeps it in fixed-point range.
+    @inline(__always) @discardableResult
+    func project(_ v: inout ScreenVertex) -> Bool {
         let oow = 1 / v.clip.w
         let nx = v.clip.x * oow, ny = v.clip.y * oow, nz = v.clip.z * oow
         let sx = (nx * 0.5 + 0.5) * width
         let sy = (0.5 - ny * 0.5) * height
-        v.x = Int32((sx * 256).rounded(.toNearestOrEven))
-        v.y = Int32((sy * 256).rounded(.toNearestOrEven))
+        guard sx.isFinite, sy.isFinite, nz.isFinite, oow.isFinite else { return false }
+        let margin = Self.guardPixels + 1024
+        v.x = Int32((min(max(sx, -margin), width + margin) * 256).rounded(.toNearestOrEven))
+        v.y = Int32((min(max(sy, -margin), height + margin) * 256).rounded(.toNearestOrEven))
         v.z = min(max(nz * 0.5 + 0.5, 0), 1)
         v.oow = oow
+        return true
     }
 }
 
