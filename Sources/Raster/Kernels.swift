@@ -5,6 +5,8 @@
 protocol FragmentKernel {
     /// How many varyings the kernel reads; the rasterizer interpolates only those.
     static var varyingCount: Int { get }
+    /// True when the kernel's alpha is always 0 (pure light).
+    static var alphaIsZero: Bool { get }
     static func shade(_ v: Varyings8, _ draw: borrowing DrawInfo) -> Color8
 }
 
@@ -21,6 +23,7 @@ struct Color8 {
 /// Interpolated vertex colour (also the fragment half of lit Gouraud).
 enum ColorKernel: FragmentKernel {
     static var varyingCount: Int { 4 }
+    static var alphaIsZero: Bool { false }
     @inline(__always)
     static func shade(_ v: Varyings8, _ draw: borrowing DrawInfo) -> Color8 {
         Color8(r: v.v0, g: v.v1, b: v.v2, a: v.v3)
@@ -30,6 +33,7 @@ enum ColorKernel: FragmentKernel {
 /// The radial glow sprite: `tint · intensity · max(1 − |uv|², 0)²`, alpha 0.
 enum GlowKernel: FragmentKernel {
     static var varyingCount: Int { 3 }
+    static var alphaIsZero: Bool { true }
     @inline(__always)
     static func shade(_ v: Varyings8, _ draw: borrowing DrawInfo) -> Color8 {
         var q = SIMD8<Float>(repeating: 1)
@@ -44,6 +48,7 @@ enum GlowKernel: FragmentKernel {
 /// Bilinear texture sample times a tint.
 enum TexturedKernel: FragmentKernel {
     static var varyingCount: Int { 2 }
+    static var alphaIsZero: Bool { false }
     @inline(__always)
     static func shade(_ v: Varyings8, _ draw: borrowing DrawInfo) -> Color8 {
         var out = Color8(r: .zero, g: .zero, b: .zero, a: .zero)

@@ -1,3 +1,5 @@
+import RasterKernels
+
 /// Work counters of one frame. They depend only on the frame's content, never on timing or
 /// thread count, so a benchmark can hold them exactly.
 public struct FrameStats: Sendable, Equatable {
@@ -271,7 +273,19 @@ final class ChunkBins: @unchecked Sendable {
         let lo = Int(offsets[tile]), hi = Int(offsets[tile + 1])
         if lo == hi { return }
         let e = entries.pointer, tris = triangles.pointer
-        for k in lo..<hi { body(tris + Int(e[k])) }
+        for k in lo..<min(lo &+ 2, hi) {
+            let raw = UnsafeRawPointer(tris + Int(e[k]))
+            pp_prefetch(raw); pp_prefetch(raw + 64); pp_prefetch(raw + 128)
+        }
+        for k in lo..<hi {
+            // The records were written by another stage, often on another core: fetch the
+            // one after next (all three cache lines) while this one draws.
+            if k &+ 2 < hi {
+                let raw = UnsafeRawPointer(tris + Int(e[k &+ 2]))
+                pp_prefetch(raw); pp_prefetch(raw + 64); pp_prefetch(raw + 128)
+            }
+            body(tris + Int(e[k]))
+        }
     }
 }
 

@@ -6,7 +6,8 @@ import RasterKernels
 /// classified against the three edges with the exact integer edge values at its corners:
 /// outside any edge → skipped; inside all → shaded with no per-pixel test; otherwise each row
 /// of 8 pixels gets a coverage mask from the edge values in Int32 SIMD lanes. Shading, the
-/// depth test and blending then run on the 8 pixels of the row at once.
+/// depth test and blending then run on the 8 pixels of the row at once. Interpolation planes
+/// are evaluated once per block and stepped by one add per row.
 struct TileRasterizer {
     /// Colour and depth planes of this tile (see `RenderTarget`).
     let base: UnsafeMutablePointer<Float>
@@ -17,142 +18,216 @@ struct TileRasterizer {
     /// Fragments that passed coverage and depth and were blended.
     var fragments: Int = 0
 
-    static let laneF = SIMD8<Float>(0, 1, 2, 3, 4, 5, 6, 7)
-    static let laneI = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
-
     mutating func draw(_ t: UnsafePointer<Triangle>, _ d: UnsafePointer<DrawInfo>) {
         switch d.pointee.kernel {
-        case .color: rasterize(t, d, ColorKernel.self)
-        case .glow: rasterize(t, d, GlowKernel.self)
-        case .textured: rasterize(t, d, TexturedKernel.self)
+        case .color: draw(t, d, ColorKernel.self)
+        case .glow: draw(t, d, GlowKernel.self)
+        case .textured: draw(t, d, TexturedKernel.self)
+        }
+    }
+
+    /// Picks the blend specialisation, so the row loop has no blend branches.
+    @inline(__always)
+    private mutating func draw<K: FragmentKernel>(_ t: UnsafePointer<Triangle>, _ d: UnsafePointer<DrawInfo>, _ kernel: K.Type) {
+        switch d.pointee.blend {
+        case .opaque: rasterize(t, d, K.self, OpaqueBlend.self)
+        case .additive: rasterize(t, d, K.self, AdditiveBlend.self)
+        case .premultipliedAlpha: rasterize(t, d, K.self, PremultipliedBlend.self)
         }
     }
 
     @inline(__always)
-    private mutating func rasterize<K: FragmentKernel>(
-        _ tp: UnsafePointer<Triangle>, _ dp: UnsafePointer<DrawInfo>, _ kernel: K.Type
+    private mutating func rasterize<K: FragmentKernel, B: BlendFunction>(
+        _ tp: UnsafePointer<Triangle>, _ dp: UnsafePointer<DrawInfo>, _ kernel: K.Type, _ blend: B.Type
     ) {
-        let t = tp.pointee
-        let xs = max(Int(t.x0), x0), xe = min(Int(t.x1), x1 - 1)
-        let ys = max(Int(t.y0), y0), ye = min(Int(t.y1), y1 - 1)
+        let xs = max(Int(tp.pointee.x0), x0), xe = min(Int(tp.pointee.x1), x1 - 1)
+        let ys = max(Int(tp.pointee.y0), y0), ye = min(Int(tp.pointee.y1), y1 - 1)
         if xs > xe || ys > ye { return }
+        let t = tp.pointee
+        let draw = dp.pointee
+        let laneF = SIMD8<Float>(0, 1, 2, 3, 4, 5, 6, 7)
+        let laneI = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
         let tx = Int64(t.x0), ty = Int64(t.y0)
         let a = (Int64(t.a0), Int64(t.a1), Int64(t.a2))
         let b = (Int64(t.b0), Int64(t.b1), Int64(t.b2))
         // Corner offsets that give each edge's max and min over an 8×8 block.
-        let hiA = (max(a.0, 0) * 7, max(a.1, 0) * 7, max(a.2, 0) * 7)
-        let hiB = (max(b.0, 0) * 7, max(b.1, 0) * 7, max(b.2, 0) * 7)
-        let loA = (min(a.0, 0) * 7, min(a.1, 0) * 7, min(a.2, 0) * 7)
-        let loB = (min(b.0, 0) * 7, min(b.1, 0) * 7, min(b.2, 0) * 7)
+        let hi = (7 * (max(a.0, 0) + max(b.0, 0)), 7 * (max(a.1, 0) + max(b.1, 0)), 7 * (max(a.2, 0) + max(b.2, 0)))
+        let lo = (7 * (min(a.0, 0) + min(b.0, 0)), 7 * (min(a.1, 0) + min(b.1, 0)), 7 * (min(a.2, 0) + min(b.2, 0)))
+        let steps = PlaneSteps(t)
+        let needsDepth = draw.depthTest != .always || draw.depthWrite
 
         var by = ys & ~7
         while by <= ye {
-            let rowStart = max(by, ys), rowEnd = min(by + 7, ye)
+            let rowStart = max(by, ys), rowEnd = min(by &+ 7, ye)
             var bx = xs & ~7
             while bx <= xe {
-                defer { bx += 8 }
-                let ox = Int64(bx) - tx, oy = Int64(by) - ty
-                let f0 = t.f0 + a.0 * ox + b.0 * oy
-                let f1 = t.f1 + a.1 * ox + b.1 * oy
-                let f2 = t.f2 + a.2 * ox + b.2 * oy
-                if f0 + hiA.0 + hiB.0 < 0 || f1 + hiA.1 + hiB.1 < 0 || f2 + hiA.2 + hiB.2 < 0 { continue }
-                let in0 = f0 + loA.0 + loB.0 >= 0
-                let in1 = f1 + loA.1 + loB.1 >= 0
-                let in2 = f2 + loA.2 + loB.2 >= 0
+                defer { bx &+= 8 }
+                let ox = Int64(bx) &- tx, oy = Int64(by) &- ty
+                let f0 = t.f0 &+ a.0 &* ox &+ b.0 &* oy
+                let f1 = t.f1 &+ a.1 &* ox &+ b.1 &* oy
+                let f2 = t.f2 &+ a.2 &* ox &+ b.2 &* oy
+                if f0 &+ hi.0 < 0 || f1 &+ hi.1 < 0 || f2 &+ hi.2 < 0 { continue }
+                let in0 = f0 &+ lo.0 >= 0, in1 = f1 &+ lo.1 >= 0, in2 = f2 &+ lo.2 >= 0
                 var scissor = SIMD8<Int32>(repeating: -1)
-                if bx + 8 > imageWidth {
-                    scissor = pp_lt8(pp_toFloat8(Self.laneI), SIMD8(repeating: Float(imageWidth - bx)))
+                if bx &+ 8 > imageWidth {
+                    scissor = pp_lt8(pp_toFloat8(laneI), SIMD8(repeating: Float(imageWidth &- bx)))
                 }
+                var planes = steps.start(laneF + Float(bx &- Int(t.x0)), Float(rowStart &- Int(t.y0)), K.self, depth: needsDepth, affine: t.affine)
+                var p = base + ((rowStart &- y0) &* RenderTarget.tileSize &+ (bx &- x0))
                 if in0 && in1 && in2 {
-                    for y in rowStart...rowEnd {
-                        shadeRow(t, dp, K.self, x: bx, y: y, mask: scissor)
+                    for _ in rowStart...rowEnd {
+                        shade(&planes, steps, p, draw, K.self, B.self, affine: t.affine, depth: needsDepth, mask: scissor)
+                        steps.advance(&planes, K.self, depth: needsDepth, affine: t.affine)
+                        p += RenderTarget.tileSize
                     }
                 } else {
-                    // Edges that are inside the whole block contribute 0 (always inside); the
-                    // others are small here (|f| ≤ 7·(|a| + |b|) < 2^27) and fit Int32 lanes.
-                    var e0 = in0 ? SIMD8<Int32>.zero : SIMD8(repeating: Int32(truncatingIfNeeded: f0 + b.0 * Int64(rowStart - by))) &+ Int32(truncatingIfNeeded: a.0) &* Self.laneI
-                    var e1 = in1 ? SIMD8<Int32>.zero : SIMD8(repeating: Int32(truncatingIfNeeded: f1 + b.1 * Int64(rowStart - by))) &+ Int32(truncatingIfNeeded: a.1) &* Self.laneI
-                    var e2 = in2 ? SIMD8<Int32>.zero : SIMD8(repeating: Int32(truncatingIfNeeded: f2 + b.2 * Int64(rowStart - by))) &+ Int32(truncatingIfNeeded: a.2) &* Self.laneI
+                    // Edges inside the whole block contribute 0 (always inside); the others
+                    // are small here (|f| ≤ 7·(|a| + |b|) < 2^27) and fit Int32 lanes.
+                    let r = Int64(rowStart &- by)
+                    var e0 = in0 ? .zero : SIMD8(repeating: Int32(truncatingIfNeeded: f0 &+ b.0 &* r)) &+ Int32(truncatingIfNeeded: a.0) &* laneI
+                    var e1 = in1 ? .zero : SIMD8(repeating: Int32(truncatingIfNeeded: f1 &+ b.1 &* r)) &+ Int32(truncatingIfNeeded: a.1) &* laneI
+                    var e2 = in2 ? .zero : SIMD8(repeating: Int32(truncatingIfNeeded: f2 &+ b.2 &* r)) &+ Int32(truncatingIfNeeded: a.2) &* laneI
                     let s0 = in0 ? 0 : Int32(truncatingIfNeeded: b.0)
                     let s1 = in1 ? 0 : Int32(truncatingIfNeeded: b.1)
                     let s2 = in2 ? 0 : Int32(truncatingIfNeeded: b.2)
-                    for y in rowStart...rowEnd {
-                        let outside = (e0 | e1 | e2) &>> 31
-                        let mask = ~outside & scissor
+                    for _ in rowStart...rowEnd {
+                        let mask = ~((e0 | e1 | e2) &>> 31) & scissor
                         if pp_signbits8(mask) != 0 {
-                            shadeRow(t, dp, K.self, x: bx, y: y, mask: mask)
+                            shade(&planes, steps, p, draw, K.self, B.self, affine: t.affine, depth: needsDepth, mask: mask)
                         }
+                        steps.advance(&planes, K.self, depth: needsDepth, affine: t.affine)
                         e0 &+= s0
                         e1 &+= s1
                         e2 &+= s2
+                        p += RenderTarget.tileSize
                     }
                 }
             }
-            by += 8
+            by &+= 8
         }
     }
 
-    /// Shades, depth-tests and blends the 8 pixels at (x…x+7, y) where `mask` is -1.
+    /// Shades, depth-tests and blends the 8 pixels at `p` where `coverage` is -1.
     @inline(__always)
-    private mutating func shadeRow<K: FragmentKernel>(
-        _ t: Triangle, _ dp: UnsafePointer<DrawInfo>, _ kernel: K.Type, x: Int, y: Int, mask coverage: SIMD8<Int32>
+    private mutating func shade<K: FragmentKernel, B: BlendFunction>(
+        _ planes: inout Planes8, _ steps: PlaneSteps, _ p: UnsafeMutablePointer<Float>, _ draw: DrawInfo,
+        _ kernel: K.Type, _ blend: B.Type, affine: Bool, depth: Bool, mask coverage: SIMD8<Int32>
     ) {
         let n = RenderTarget.planeStride
-        let p = base + (y - y0) * RenderTarget.tileSize + (x - x0)
-        let lx = Self.laneF + Float(x - Int(t.x0))
-        let ly = Float(y - Int(t.y0))
-        // Plane values at the start of this row: lane k = plane k.
-        var row = t.c
-        row.addProduct(t.gy, ly)
         var mask = coverage
-
-        let depthTest = dp.pointee.depthTest
-        let depthWrite = dp.pointee.depthWrite
-        if depthTest != .always || depthWrite {
-            var z = SIMD8<Float>(repeating: row[0])
-            z.addProduct(t.gx[0], lx)
+        if depth {
             let zp = p + 4 * n
             let stored = load8(zp)
-            switch depthTest {
-            case .less: mask &= pp_lt8(z, stored)
-            case .lessOrEqual: mask &= pp_le8(z, stored)
+            switch draw.depthTest {
+            case .less: mask &= pp_lt8(planes.z, stored)
+            case .lessOrEqual: mask &= pp_le8(planes.z, stored)
             case .always: break
             }
             if pp_signbits8(mask) == 0 { return }
-            if depthWrite { store8(pp_select8(mask, z, stored), zp) }
+            if draw.depthWrite { store8(pp_select8(mask, planes.z, stored), zp) }
         }
 
-        // Varyings, perspective-corrected unless the triangle is affine.
-        @inline(__always) func plane(_ k: Int) -> SIMD8<Float> {
-            var v = SIMD8<Float>(repeating: row[k])
-            v.addProduct(t.gx[k], lx)
-            return v
+        var v = Varyings8(v0: planes.v0, v1: planes.v1, v2: planes.v2, v3: planes.v3)
+        if !affine {
+            let w = 1 / planes.oow
+            if K.varyingCount > 0 { v.v0 *= w }
+            if K.varyingCount > 1 { v.v1 *= w }
+            if K.varyingCount > 2 { v.v2 *= w }
+            if K.varyingCount > 3 { v.v3 *= w }
         }
-        var v = Varyings8(v0: .zero, v1: .zero, v2: .zero, v3: .zero)
-        if K.varyingCount > 0 { v.v0 = plane(2) }
-        if K.varyingCount > 1 { v.v1 = plane(3) }
-        if K.varyingCount > 2 { v.v2 = plane(4) }
-        if K.varyingCount > 3 { v.v3 = plane(5) }
-        if !t.affine {
-            let w = 1 / plane(1)
-            v.v0 *= w; v.v1 *= w; v.v2 *= w; v.v3 *= w
-        }
-        let src = K.shade(v, dp.pointee)
+        let src = K.shade(v, draw)
 
-        let dr = load8(p), dg = load8(p + n), db = load8(p + 2 * n), da = load8(p + 3 * n)
-        var out = src
-        switch dp.pointee.blend {
-        case .opaque: break
-        case .additive:
-            out.r += dr; out.g += dg; out.b += db; out.a += da
-        case .premultipliedAlpha:
-            let k = 1 - src.a
-            out.r.addProduct(dr, k); out.g.addProduct(dg, k); out.b.addProduct(db, k); out.a.addProduct(da, k)
-        }
+        // Kernels whose alpha is always 0 leave alpha untouched under additive blending.
+        let touchAlpha = !(K.alphaIsZero && B.self == AdditiveBlend.self)
+        let dr = load8(p), dg = load8(p + n), db = load8(p + 2 * n)
+        let da = touchAlpha ? load8(p + 3 * n) : .zero
+        let out = B.blend(src, Color8(r: dr, g: dg, b: db, a: da))
         store8(pp_select8(mask, out.r, dr), p)
         store8(pp_select8(mask, out.g, dg), p + n)
         store8(pp_select8(mask, out.b, db), p + 2 * n)
-        store8(pp_select8(mask, out.a, da), p + 3 * n)
+        if touchAlpha { store8(pp_select8(mask, out.a, da), p + 3 * n) }
         fragments &+= pp_signbits8(mask).nonzeroBitCount
+    }
+}
+
+/// The interpolation planes' values for the 8 pixels of the current row.
+struct Planes8 {
+    var z: SIMD8<Float>, oow: SIMD8<Float>
+    var v0: SIMD8<Float>, v1: SIMD8<Float>, v2: SIMD8<Float>, v3: SIMD8<Float>
+}
+
+/// A triangle's planes as broadcast vectors: base value, step per pixel in x and in y.
+struct PlaneSteps {
+    let c: Planes8
+    let gx: Planes8
+    let gy: Planes8
+
+    @inline(__always)
+    init(_ t: Triangle) {
+        func splat(_ v: SIMD8<Float>) -> Planes8 {
+            Planes8(z: SIMD8(repeating: v[0]), oow: SIMD8(repeating: v[1]), v0: SIMD8(repeating: v[2]),
+                    v1: SIMD8(repeating: v[3]), v2: SIMD8(repeating: v[4]), v3: SIMD8(repeating: v[5]))
+        }
+        c = splat(t.c)
+        gx = splat(t.gx)
+        gy = splat(t.gy)
+    }
+
+    /// Values at lanes `lx` (pixel offsets from the triangle's origin) on row `ly`. Only the
+    /// planes the kernel and the depth test use are computed.
+    @inline(__always)
+    func start<K: FragmentKernel>(_ lx: SIMD8<Float>, _ ly: Float, _ kernel: K.Type, depth: Bool, affine: Bool) -> Planes8 {
+        @inline(__always) func at(_ c: SIMD8<Float>, _ gx: SIMD8<Float>, _ gy: SIMD8<Float>) -> SIMD8<Float> {
+            var v = c
+            v.addProduct(gy, SIMD8(repeating: ly))
+            v.addProduct(gx, lx)
+            return v
+        }
+        var p = Planes8(z: .zero, oow: .zero, v0: .zero, v1: .zero, v2: .zero, v3: .zero)
+        if depth { p.z = at(c.z, gx.z, gy.z) }
+        if !affine { p.oow = at(c.oow, gx.oow, gy.oow) }
+        if K.varyingCount > 0 { p.v0 = at(c.v0, gx.v0, gy.v0) }
+        if K.varyingCount > 1 { p.v1 = at(c.v1, gx.v1, gy.v1) }
+        if K.varyingCount > 2 { p.v2 = at(c.v2, gx.v2, gy.v2) }
+        if K.varyingCount > 3 { p.v3 = at(c.v3, gx.v3, gy.v3) }
+        return p
+    }
+
+    /// Steps the planes down one row.
+    @inline(__always)
+    func advance<K: FragmentKernel>(_ p: inout Planes8, _ kernel: K.Type, depth: Bool, affine: Bool) {
+        if depth { p.z += gy.z }
+        if !affine { p.oow += gy.oow }
+        if K.varyingCount > 0 { p.v0 += gy.v0 }
+        if K.varyingCount > 1 { p.v1 += gy.v1 }
+        if K.varyingCount > 2 { p.v2 += gy.v2 }
+        if K.varyingCount > 3 { p.v3 += gy.v3 }
+    }
+}
+
+/// A blend equation on premultiplied colour, chosen at compile time per draw.
+protocol BlendFunction {
+    static func blend(_ src: Color8, _ dst: Color8) -> Color8
+}
+
+/// `dst = src`
+enum OpaqueBlend: BlendFunction {
+    @inline(__always) static func blend(_ src: Color8, _ dst: Color8) -> Color8 { src }
+}
+
+/// `dst = dst + src`
+enum AdditiveBlend: BlendFunction {
+    @inline(__always) static func blend(_ src: Color8, _ dst: Color8) -> Color8 {
+        Color8(r: dst.r + src.r, g: dst.g + src.g, b: dst.b + src.b, a: dst.a + src.a)
+    }
+}
+
+/// `dst = src + dst · (1 − src.a)`
+enum PremultipliedBlend: BlendFunction {
+    @inline(__always) static func blend(_ src: Color8, _ dst: Color8) -> Color8 {
+        let k = 1 - src.a
+        var o = src
+        o.r.addProduct(dst.r, k); o.g.addProduct(dst.g, k); o.b.addProduct(dst.b, k); o.a.addProduct(dst.a, k)
+        return o
     }
 }

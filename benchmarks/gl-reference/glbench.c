@@ -33,14 +33,15 @@ static void usage_error(const char *msg, const char *arg) {
     exit(2);
 }
 
-/* Parses a positive int that must fill the whole string. */
-static int parse_int(const char *s, int *out) {
+/* Parses an int >= min that must fill the whole string. */
+static int parse_int_min(const char *s, int *out, long min) {
     char *end;
     long v = strtol(s, &end, 10);
-    if (end == s || *end || v <= 0 || v > 1000000000) return 0;
+    if (end == s || *end || v < min || v > 1000000000) return 0;
     *out = (int)v;
     return 1;
 }
+static int parse_int(const char *s, int *out) { return parse_int_min(s, out, 1); }
 
 /* Parses "AxB" (both positive ints). */
 static int parse_pair(const char *s, int *a, int *b) {
@@ -85,7 +86,7 @@ static Options parse_args(int argc, char **argv) {
         else if (!strcmp(a, "--frames")) ok = parse_int(v, &o.frames);
         else if (!strcmp(a, "--grid")) ok = parse_pair(v, &o.gx, &o.gy);
         else if (!strcmp(a, "--segments")) ok = parse_pair(v, &o.sx, &o.sy);
-        else if (!strcmp(a, "--count")) ok = parse_int(v, &o.count);
+        else if (!strcmp(a, "--count")) ok = parse_int_min(v, &o.count, 0);
         else if (!strcmp(a, "--particle-size")) ok = parse_range(v, &o.pmin, &o.pmax);
         else if (!strcmp(a, "--output")) o.output = v;
         else usage_error("unknown option", a);
@@ -167,6 +168,10 @@ static const char *SPHERES_FS =
     "out vec4 o_col;\n"
     "void main() { o_col = vec4(v_col, 1.0); }\n";
 
+/* pi as Swift's Float.pi (rounded toward zero, 1 ulp below (float)M_PI), so the
+ * mesh matches Photophore's bit for bit. */
+#define PI_F 0x1.921fb4p1f
+
 typedef struct { GLint cs; GLsizei index_count; } SpheresState;
 
 static SpheresState setup_spheres(const Options *o) {
@@ -187,8 +192,8 @@ static SpheresState setup_spheres(const Options *o) {
             const uint32_t base = (uint32_t)((size_t)(gy * GX + gx) * per_sphere);
             for (int i = 0; i <= SX; i++)           /* vertex index = i*(SY+1) + j */
                 for (int j = 0; j <= SY; j++) {
-                    const float th = (float)i * 2.0f * (float)M_PI / (float)SX;
-                    const float ph = (float)j * (float)M_PI / (float)SY;
+                    const float th = (float)i * 2.0f * PI_F / (float)SX;
+                    const float ph = (float)j * PI_F / (float)SY;
                     const float nx = sinf(ph) * cosf(th), ny = cosf(ph), nz = sinf(ph) * sinf(th);
                     *pv++ = cx + nx; *pv++ = cy + ny; *pv++ = 0.0f + nz;
                     *pv++ = nx; *pv++ = ny; *pv++ = nz;
@@ -273,7 +278,7 @@ static float rng(void) {
 static GLsizei setup_glow(const Options *o) {
     static const float corners[6][2] = {{-1, -1}, {1, -1}, {1, 1}, {-1, -1}, {1, 1}, {-1, 1}};
     const size_t nverts = (size_t)o->count * 6;
-    float *v = malloc(nverts * 5 * sizeof(float));   /* pos.xy, uv.xy, b */
+    float *v = malloc(nverts * 5 * sizeof(float) + 1);   /* pos.xy, uv.xy, b */
     if (!v) { fprintf(stderr, "glbench: out of memory\n"); exit(1); }
     const float W = (float)o->w, H = (float)o->h;
     float *p = v;

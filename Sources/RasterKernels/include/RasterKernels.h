@@ -47,4 +47,6 @@ PP_INLINE uint32_t pp_signbits8(pp_int8 m) {
     return pp_movemask8(m);
 #endif
 }
+/// Hints the CPU to fetch a cache line that the next loop iteration will read.
+PP_INLINE void pp_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
 #endif
