@@ -66,8 +66,8 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "RasterTests", dependencies: ["Raster", "Workloads"], swiftSettings: simdSwift),
-        .testTarget(name: "SinksTests", dependencies: ["Sinks", "Raster"], swiftSettings: simdSwift),
-        .testTarget(name: "CLITests", dependencies: ["photophore"], swiftSettings: simdSwift),
+        .testTarget(name: "SinksTests", dependencies: ["Sinks", "Raster", "Workloads"], swiftSettings: simdSwift),
+        .testTarget(name: "CLITests", dependencies: ["photophore", "Sinks", "Raster"], swiftSettings: simdSwift),
     ],
     swiftLanguageModes: [.v6]
 )
