@@ -196,27 +196,46 @@ final class ChunkBins: @unchecked Sendable {
             let vbase = vertices + vertexBase[draw]
             let vertexCount = UInt32(d.mesh.positions.count)
             d.mesh.indices.withUnsafeBufferPointer { idx in
-                for g in global..<end {
+                /// Sets up triangle g (and g + 1 when the two form a rectangle); returns how
+                /// many triangles it consumed.
+                func process(_ g: Int) -> Int {
                     let local = (g - triangleBase[draw]) * 3
                     let i0 = idx[local], i1 = idx[local + 1], i2 = idx[local + 2]
                     // An index past the vertices drops the triangle rather than reading past the buffer.
-                    if i0 >= vertexCount || i1 >= vertexCount || i2 >= vertexCount { continue }
+                    if i0 >= vertexCount || i1 >= vertexCount || i2 >= vertexCount { return 1 }
                     let v0 = vbase[Int(i0)], v1 = vbase[Int(i1)], v2 = vbase[Int(i2)]
                     let all = v0.outcode | v1.outcode | v2.outcode
-                    if all == 0 {
+                    if all & Outcode.clipMask == 0 && all & Outcode.nonFinite == 0 {
+                        if v0.outcode & v1.outcode & v2.outcode & Outcode.rejectMask != 0 { return 1 }
+                        if g + 1 < end {
+                            let j0 = idx[local + 3], j1 = idx[local + 4], j2 = idx[local + 5]
+                            if j0 < vertexCount && j1 < vertexCount && j2 < vertexCount {
+                                let w0 = vbase[Int(j0)], w1 = vbase[Int(j1)], w2 = vbase[Int(j2)]
+                                if (w0.outcode | w1.outcode | w2.outcode) & Outcode.clipMask == 0 {
+                                    triangles.reserve(count + 1)
+                                    switch setupRectangle(v0, v1, v2, w0, w1, w2, cull: cull, draw: UInt32(draw),
+                                                          viewport: viewport, into: &triangles.pointer[count]) {
+                                    case .ready: count += 1; return 2
+                                    case .empty: return 2
+                                    case .notRectangle: break
+                                    }
+                                }
+                            }
+                        }
                         add(v0, v1, v2, cull: cull, draw: UInt32(draw), viewport: viewport)
                     } else if all & Outcode.nonFinite != 0 {
-                        continue
+                        return 1
                     } else if v0.outcode & v1.outcode & v2.outcode & Outcode.rejectMask != 0 {
-                        continue
-                    } else if all & Outcode.clipMask == 0 {
-                        add(v0, v1, v2, cull: cull, draw: UInt32(draw), viewport: viewport)
+                        return 1
                     } else {
                         clipper.clip(v0, v1, v2, planes: all & Outcode.clipMask, viewport: viewport) { a, b, c in
                             add(a, b, c, cull: cull, draw: UInt32(draw), viewport: viewport)
                         }
                     }
+                    return 1
                 }
+                var g = global
+                while g < end { g += process(g) }
             }
             global = end
         }

@@ -38,6 +38,9 @@ struct Triangle {
     var draw: UInt32
     /// True when the planes hold attributes themselves (all w equal), not a/w.
     var affine: Bool
+    /// True for an axis-aligned rectangle merged from two triangles (see `setupRectangle`):
+    /// the pixel bounds are then its exact coverage and the edge functions are unused.
+    var rectangle: Bool
 }
 
 /// A vertex after the vertex stage.
@@ -227,5 +230,78 @@ func setupTriangle(
     t.x0 = Int32(px0); t.y0 = Int32(py0); t.x1 = Int32(px1); t.y1 = Int32(py1)
     t.draw = draw
     t.affine = affine
+    t.rectangle = false
     return true
+}
+
+/// The outcome of `setupRectangle`.
+enum RectangleSetup {
+    /// The pair is not an axis-aligned rectangle with affine attributes.
+    case notRectangle
+    /// It is one, but it covers no pixel centre or is culled: both triangles are done.
+    case empty
+    /// It is one and `t` holds it.
+    case ready
+}
+
+/// Recognises two triangles that exactly tile an axis-aligned rectangle with attributes that
+/// are affine over it (sprites, particles, screen quads), and sets them up as one rectangle.
+/// Mesa's llvmpipe has the same kind of rectangle path.
+///
+/// Coverage is identical to the two triangles': under the top-left rule the rectangle's
+/// left and top edges own the pixel centres on them and its right and bottom edges do not,
+/// and the shared diagonal gives each centre to exactly one of the two triangles. Attribute
+/// values agree up to float rounding, since the planes are equal.
+@inline(__always)
+func setupRectangle(
+    _ a0: ScreenVertex, _ a1: ScreenVertex, _ a2: ScreenVertex,
+    _ b0: ScreenVertex, _ b1: ScreenVertex, _ b2: ScreenVertex,
+    cull: CullMode, draw: UInt32, viewport: Viewport, into t: inout Triangle
+) -> RectangleSetup {
+    // Cheapest test first: a rectangle on screen with affine attributes has one w.
+    let w = a0.clip.w
+    guard a1.clip.w == w, a2.clip.w == w, b0.clip.w == w, b1.clip.w == w, b2.clip.w == w else { return .notRectangle }
+    let minX = min(a0.x, a1.x, a2.x), maxX = max(a0.x, a1.x, a2.x)
+    let minY = min(a0.y, a1.y, a2.y), maxY = max(a0.y, a1.y, a2.y)
+    if minX == maxX || minY == maxY { return .notRectangle }
+    // Corner index of a vertex (bit 0: right, bit 1: bottom), or -1 if it is not a corner.
+    @inline(__always) func corner(_ v: ScreenVertex) -> Int {
+        let cx = v.x == minX ? 0 : (v.x == maxX ? 1 : -1)
+        let cy = v.y == minY ? 0 : (v.y == maxY ? 2 : -1)
+        return cx < 0 || cy < 0 ? -1 : cx | cy
+    }
+    let ca = (corner(a0), corner(a1), corner(a2)), cb = (corner(b0), corner(b1), corner(b2))
+    if ca.0 < 0 || ca.1 < 0 || ca.2 < 0 || cb.0 < 0 || cb.1 < 0 || cb.2 < 0 { return .notRectangle }
+    // Each triangle has three different corners; together all four, sharing the diagonal.
+    let maskA = (1 << ca.0) | (1 << ca.1) | (1 << ca.2), maskB = (1 << cb.0) | (1 << cb.1) | (1 << cb.2)
+    guard maskA.nonzeroBitCount == 3, maskB.nonzeroBitCount == 3, maskA | maskB == 0b1111,
+          (maskA & maskB) == 0b1001 || (maskA & maskB) == 0b0110 else { return .notRectangle }
+    // The same winding, so that culling treats both halves alike.
+    @inline(__always) func area(_ p: ScreenVertex, _ q: ScreenVertex, _ r: ScreenVertex) -> Int64 {
+        (Int64(q.x) - Int64(p.x)) * (Int64(r.y) - Int64(p.y)) - (Int64(q.y) - Int64(p.y)) * (Int64(r.x) - Int64(p.x))
+    }
+    guard (area(a0, a1, a2) > 0) == (area(b0, b1, b2) > 0) else { return .notRectangle }
+    // Affine over the rectangle: values at opposite corners sum alike (f00 + f11 = f10 + f01).
+    // The corner b brings that a lacks is the one to check.
+    let missing = (0b1111 & ~maskA).trailingZeroBitCount
+    let extra = cb.0 == missing ? b0 : (cb.1 == missing ? b1 : b2)
+    @inline(__always) func vertex(at c: Int) -> ScreenVertex { ca.0 == c ? a0 : (ca.1 == c ? a1 : a2) }
+    let opposite = vertex(at: 3 - missing), side1 = vertex(at: missing ^ 1), side2 = vertex(at: missing ^ 2)
+    let predicted = side1.varyings + side2.varyings - opposite.varyings
+    for k in 0..<4 {
+        let scale = abs(side1.varyings[k]) + abs(side2.varyings[k]) + abs(opposite.varyings[k]) + 1
+        if abs(extra.varyings[k] - predicted[k]) > 1e-6 * scale { return .notRectangle }
+    }
+    if abs(extra.z - (side1.z + side2.z - opposite.z)) > 1e-7 { return .notRectangle }
+
+    // The first triangle spans the whole rectangle; its planes are the rectangle's.
+    guard setupTriangle(a0, a1, a2, cull: cull, draw: draw, viewport: viewport, into: &t) else { return .empty }
+    // Exact coverage: pixel centres c with minX ≤ c < maxX and minY ≤ c < maxY.
+    let px1 = min(((Int64(maxX) - 128 + 255) >> 8) - 1, Int64(viewport.widthInt) - 1)
+    let py1 = min(((Int64(maxY) - 128 + 255) >> 8) - 1, Int64(viewport.heightInt) - 1)
+    if Int64(t.x0) > px1 || Int64(t.y0) > py1 { return .empty }
+    t.x1 = Int32(px1)
+    t.y1 = Int32(py1)
+    t.rectangle = true
+    return .ready
 }

@@ -47,6 +47,10 @@ struct TileRasterizer {
         let draw = dp.pointee
         let laneF = SIMD8<Float>(0, 1, 2, 3, 4, 5, 6, 7)
         let laneI = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
+        if t.rectangle {
+            rasterizeRectangle(t, draw, K.self, B.self, xs: xs, xe: xe, ys: ys, ye: ye)
+            return
+        }
         let tx = Int64(t.x0), ty = Int64(t.y0)
         let a = (Int64(t.a0), Int64(t.a1), Int64(t.a2))
         let b = (Int64(t.b0), Int64(t.b1), Int64(t.b2))
@@ -104,6 +108,31 @@ struct TileRasterizer {
                 }
             }
             by &+= 8
+        }
+    }
+
+    /// A rectangle's coverage is its pixel bounds: whole rows, with lanes masked only at its
+    /// left and right ends. No edge functions.
+    @inline(__always)
+    private mutating func rasterizeRectangle<K: FragmentKernel, B: BlendFunction>(
+        _ t: Triangle, _ draw: DrawInfo, _ kernel: K.Type, _ blend: B.Type, xs: Int, xe: Int, ys: Int, ye: Int
+    ) {
+        let laneF = SIMD8<Float>(0, 1, 2, 3, 4, 5, 6, 7)
+        let steps = PlaneSteps(t)
+        let needsDepth = draw.depthTest != .always || draw.depthWrite
+        var bx = xs & ~7
+        while bx <= xe {
+            // Lanes bx + l with xs ≤ bx + l ≤ xe.
+            let lanes = laneF + Float(bx)
+            let mask = pp_lt8(SIMD8(repeating: Float(xs) - 0.5), lanes) & pp_lt8(lanes, SIMD8(repeating: Float(xe) + 0.5))
+            var planes = steps.start(laneF + Float(bx &- Int(t.x0)), Float(ys &- Int(t.y0)), K.self, depth: needsDepth, affine: t.affine)
+            var p = base + ((ys &- y0) &* RenderTarget.tileSize &+ (bx &- x0))
+            for _ in ys...ye {
+                shade(&planes, steps, p, draw, K.self, B.self, affine: t.affine, depth: needsDepth, mask: mask)
+                steps.advance(&planes, K.self, depth: needsDepth, affine: t.affine)
+                p += RenderTarget.tileSize
+            }
+            bx &+= 8
         }
     }
 
