@@ -148,6 +148,10 @@ public struct EmergenceMind: Sendable {
         return takeEvents()
     }
 
+    /// A step without stimuli.
+    @discardableResult
+    public mutating func step(to time: Double) -> [MemoryEvent] { step(to: time, stimuli: EmptyCollection()) }
+
     /// Ends the session.
     public mutating func finish() -> [MemoryEvent] {
         record(.sessionEnd(t: time))
