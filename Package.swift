@@ -75,7 +75,9 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["photophore"], swiftSettings: simdSwift),
         .testTarget(name: "MindTests", dependencies: ["Mind", "Stimuli"]),
         // Depends on the executable so the crash and scripted-run tests can spawn it.
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Mind", "Stimuli", "photophore"]),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: ["Store", "Mind", "Stimuli", "photophore", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )
