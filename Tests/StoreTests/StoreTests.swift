@@ -89,9 +89,11 @@ struct StoreLogTests {
         let s = try #require(SessionSummary.summarise(try store.events()).first)
         #expect(s.ended && abs(s.duration - 90) < 1e-9)
         #expect(abs(s.moodSeconds.values.reduce(0, +) - 90) < 1e-9)
-        // Fed at 10 s: excited 10–12 s; curious 0–10 and 12–70; lonely from 70 s (60 s after the click).
+        // Curious 0–10 s; fed at 10 s: excited 10–12 s; then shy (the pointer is there and
+        // trust is low) until 70 s; lonely from 70 s, 60 s after the click.
+        #expect(abs((s.moodSeconds[.curious] ?? 0) - 10) < 1e-9)
         #expect(abs((s.moodSeconds[.excited] ?? 0) - 2) < 1e-9)
-        #expect(abs((s.moodSeconds[.curious] ?? 0) - 68) < 1e-9)
+        #expect(abs((s.moodSeconds[.shy] ?? 0) - 58) < 1e-9)
         #expect(abs((s.moodSeconds[.lonely] ?? 0) - 20) < 1e-9)
     }
 }
