@@ -153,3 +153,28 @@ struct ProfileTests {
         #expect(Self.live(seed: 1).events != Self.live(seed: 2).events)
     }
 }
+
+@Suite("SceneMind")
+struct SceneMindTests {
+    @Test func wrapsEitherMindAndKeepsItsEvents() {
+        var start = Memory.fresh
+        start.candlefish.visits = 1
+        start.candlefish.trust = 60
+        var mind = SceneMind(.candlefish, memory: start)
+        var events = mind.step(to: 0, stimuli: [Stimulus.click(x: 0.5, y: 0.5)])
+        #expect(events.first?.kind == "visit")
+        for n in 1...120 { events += mind.step(to: Double(n) / 60, stimuli: EmptyCollection()) }
+        events += mind.finish()
+        var replayed = start
+        replayed.apply(events)
+        #expect(mind.merged(into: start) == replayed)
+        #expect(replayed.candlefish.trust == 63)
+        guard case let .candlefish(fish) = mind else { Issue.record("wrong scene"); return }
+        #expect(fish.log.first?.trigger == "greeting")
+
+        var e = SceneMind(.emergence, memory: start)
+        let answers = e.step(to: 1, stimuli: [Stimulus.answer(correct: true)])
+        #expect(answers.map(\.kind) == ["visit", "answer"])
+        #expect(e.merged(into: start).emergence.trust == 10)
+    }
+}
