@@ -27,6 +27,16 @@ public enum Mood: String, CaseIterable, Codable, Sendable, MachineState {
         self == .lonely ? next == .curious || next == .excited : true
     }
 
+    /// Entering a mood sets the expression it fades toward.
+    public func didEnter(from previous: Mood?, context: inout ExpressionFade) {
+        context.target = Expression.target(for: self)
+    }
+
+    /// Each step fades the expression toward the mood's target, at a frame-rate independent rate.
+    public func update(dt: Double, context: inout ExpressionFade) {
+        context.current.fade(toward: context.target, dt: dt, tau: context.tau)
+    }
+
     /// Whether a profile's complexity shows this mood.
     public func isShown(by complexity: Complexity) -> Bool {
         complexity != .basic || self == .curious || self == .shy || self == .excited
@@ -85,6 +95,20 @@ public struct Expression: Equatable, Codable, Sendable {
     }
 }
 
+/// The expression now and the one it fades toward: the moods' state-machine context.
+public struct ExpressionFade: Equatable, Codable, Sendable {
+    public var current: Expression
+    public var target: Expression
+    /// The cross-fade time constant in seconds.
+    public var tau: Double
+
+    public init(current: Expression, tau: Double) {
+        self.current = current
+        self.target = current
+        self.tau = tau
+    }
+}
+
 /// The thresholds of the candlefish rules. Speeds are view-heights per second.
 ///
 /// Each threshold has an enter and an exit value (hysteresis), and condition-driven mood
@@ -138,7 +162,9 @@ public struct CandlefishMind: Sendable {
     /// The memory, kept current with every event this mind emits.
     public private(set) var memory: CandlefishMemory
     public private(set) var machine: StateMachine<Mood>
-    public private(set) var expression: Expression
+    var fade: ExpressionFade
+    /// The expression, cross-fading toward the current mood's.
+    public var expression: Expression { fade.current }
     /// Simulation time of the last step.
     public private(set) var time = 0.0
     /// Smoothed pointer speed in view-heights per second.
@@ -177,8 +203,9 @@ public struct CandlefishMind: Sendable {
         self.clock = clock
         self.memory = memory
         self.foodEatenDelay = foodEatenDelay
-        machine = StateMachine(.curious)
-        expression = Expression.target(for: .curious)
+        var fade = ExpressionFade(current: Expression.target(for: .curious), tau: tuning.expressionTau)
+        machine = StateMachine(.curious, context: &fade)
+        self.fade = fade
         let returning = memory.visits > 0
         record(.visit(wall: clock?.unixSeconds, utcOffset: clock?.utcOffsetSeconds ?? 0, rate: rate))
         updateTrustFlags()
@@ -206,7 +233,7 @@ public struct CandlefishMind: Sendable {
     mutating func change(to next: Mood, trigger: String) {
         guard next.isShown(by: profile.complexity), machine.canEnter(next) else { return }
         let from = machine.current
-        machine.enter(next, at: time, trigger: trigger)
+        machine.enter(next, at: time, trigger: trigger, context: &fade)
         record(.mood(t: time, from: from, to: next, trigger: trigger))
     }
 
@@ -237,7 +264,7 @@ public struct CandlefishMind: Sendable {
         updateSpeedFlags()
         updateTrustFlags()
         evaluate()
-        expression.fade(toward: Expression.target(for: mood), dt: dt, tau: tuning.expressionTau)
+        machine.update(dt: dt, context: &fade)
         return takeEvents()
     }
 

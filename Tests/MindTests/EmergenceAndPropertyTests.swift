@@ -178,3 +178,34 @@ struct SceneMindTests {
         #expect(e.merged(into: start).emergence.trust == 10)
     }
 }
+
+/// A three-state door for exercising the machine: locked → closed → open, and back.
+enum Door: String, MachineState {
+    case locked, closed, open
+    typealias Context = [String]
+    func isValidNextState(_ next: Door) -> Bool {
+        switch (self, next) {
+        case (.locked, .closed), (.closed, .locked), (.closed, .open), (.open, .closed): return true
+        default: return false
+        }
+    }
+    func didEnter(from previous: Door?, context: inout [String]) { context.append("enter \(rawValue)") }
+    func willExit(to next: Door, context: inout [String]) { context.append("exit \(rawValue)") }
+    func update(dt: Double, context: inout [String]) { context.append("update \(rawValue) \(dt)") }
+}
+
+@Suite("StateMachine")
+struct StateMachineTests {
+    @Test func runsActionsRefusesInvalidMovesAndLogs() {
+        var trace: [String] = []
+        var m = StateMachine(Door.locked, context: &trace)
+        #expect(m.enter(.open, at: 1, trigger: "kick", context: &trace) == nil)
+        #expect(m.enter(.locked, at: 1, trigger: "same", context: &trace) == nil)
+        #expect(m.enter(.closed, at: 2, trigger: "key", context: &trace) == Transition(from: .locked, to: .closed, trigger: "key", time: 2))
+        m.update(dt: 0.5, context: &trace)
+        m.enter(.open, at: 3, trigger: "push", context: &trace)
+        #expect(trace == ["enter locked", "exit locked", "enter closed", "update closed 0.5", "exit closed", "enter open"])
+        #expect(m.log.map(\.to) == [.closed, .open])
+        #expect(m.current == .open && m.enteredAt == 3 && m.dwell(at: 4.5) == 1.5)
+    }
+}
