@@ -26,7 +26,9 @@ public enum CandlefishTrust {
     public static let foodEaten = 2.0
     /// The first visit of a calendar day (in the person's time zone).
     public static let dailyVisit = 5.0
-    /// Lost per calendar day since the last interaction.
+    /// Lost per whole day (24 hours) since the last interaction. Whole elapsed days rather
+    /// than calendar days, so that coming back an hour after midnight costs nothing; the time
+    /// zone matters for the daily visit bonus.
     public static let decayPerDay = 1.0
     /// The most seconds one pointer sample can count for: a pointer that rested and then
     /// moved once earns no more than a quarter second.
@@ -68,8 +70,8 @@ public struct CandlefishMemory: Equatable, Codable, Sendable {
     public var lastInteraction: Double?
     /// The person's day number (days since 1970-01-01 in their time zone) of the last visit.
     public var lastVisitDay: Int?
-    /// Decay has been charged up to this day number.
-    public var decayedThroughDay: Int?
+    /// Whole days of decay already charged since `lastInteraction`.
+    public var decayCharged = 0
     /// The most recent feeding spots, oldest first.
     public var feedingSpots: [ViewPoint] = []
     /// The advanced profile's learned pointer speed in view-heights per second.
@@ -92,7 +94,9 @@ public struct CandlefishMemory: Equatable, Codable, Sendable {
     mutating func interacted(wall: Double?, t: Double) {
         guard let wall else { return }
         let now = wall + t
-        lastInteraction = max(lastInteraction ?? now, now)
+        if let last = lastInteraction, now <= last { return }
+        lastInteraction = now
+        decayCharged = 0
     }
 
     /// Folds one event into the memory. Pure: the same events give the same memory.
@@ -102,12 +106,12 @@ public struct CandlefishMemory: Equatable, Codable, Sendable {
             visits += 1
             guard let wall else { return }
             let today = CandlefishMemory.day(wall, utcOffset)
-            // Decay: one point per calendar day since the last interaction, charged once.
-            if let last = lastInteraction {
-                let from = max(CandlefishMemory.day(last, utcOffset), decayedThroughDay ?? Int.min)
-                if today > from {
-                    addTrust(-CandlefishTrust.decayPerDay * Double(today - from))
-                    decayedThroughDay = today
+            // Decay: one point per whole day since the last interaction, each day charged once.
+            if let last = lastInteraction, wall > last {
+                let days = Int(min(1e9, ((wall - last) / 86_400).rounded(.down)))
+                if days > decayCharged {
+                    addTrust(-CandlefishTrust.decayPerDay * Double(days - decayCharged))
+                    decayCharged = days
                 }
             }
             // A clock that went backwards lands on an earlier day: no bonus.

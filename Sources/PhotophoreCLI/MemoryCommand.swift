@@ -223,6 +223,7 @@ struct MemoryCommand: ParsableCommand {
                     throw Failure.usage("memory forget needs confirmation and there is no terminal to ask on; pass --yes to erase \(path)")
                 }
                 print("Erase everything remembered in \(path)? This cannot be undone. Type yes to confirm: ", terminator: "")
+                fflush(nil) // the prompt has no newline; flush it before reading
                 guard readLine()?.trimmingCharacters(in: .whitespaces).lowercased() == "yes" else {
                     print("nothing was erased")
                     return

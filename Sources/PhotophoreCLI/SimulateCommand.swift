@@ -11,7 +11,9 @@ struct SimulateCommand: ParsableCommand {
         abstract: "Run a scene's mind on a stimulus script, without rendering, and print the timeline.",
         discussion: """
             Steps the mind at a fixed 60 Hz; each event applies at the first step whose time is \
-            at or after its t. The run lasts until one second after the last event, or --until.
+            at or after its t. The run lasts until one second after the last event (and until the last food is eaten), or --until. \
+            Calendar rules (the daily visit bonus, trust decay) use the script's clock; without one they are skipped. \
+            Give an offset that starts with a minus sign as --time-zone=-05:00.
 
             Memory: by default the run starts from a fixed, fresh memory and saves nothing, so \
             the same script always gives the same timeline. With --memory PATH it starts from \
@@ -105,7 +107,9 @@ struct SimulateCommand: ParsableCommand {
             do { try store.append(events, session: session) } catch { throw error.failure }
         }
 
-        let end = until ?? (parsed.duration + 1)
+        // By default, one second past the last event, and long enough for the last food to be eaten.
+        let lastClick = parsed.events.last { if case .click = $0.stimulus { true } else { false } }?.t
+        let end = until ?? max(parsed.duration + 1, lastClick.map { $0 + foodDelay } ?? 0)
         let steps = Int((end * Self.rate).rounded(.up))
         var queue = StimulusQueue(parsed.events)
         var timeline: [JSONValue] = []

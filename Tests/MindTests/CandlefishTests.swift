@@ -182,16 +182,21 @@ struct CandlefishTrustTests {
         #expect(m.visits == 3)
     }
 
-    @Test func decayIsOnePointPerDaySinceTheLastInteractionChargedOnce() {
+    @Test func decayIsOnePointPerWholeDaySinceTheLastInteractionChargedOnce() {
         var m = CandlefishMemory()
         let noon = clock(day: 100).unixSeconds
         m.apply(.visit(wall: noon, utcOffset: 0, rate: 1))
-        m.apply(.fed(t: 10, wall: noon, x: 0.5, y: 0.5, rate: 1))
+        m.apply(.fed(t: 0, wall: noon, x: 0.5, y: 0.5, rate: 1))
         #expect(m.trust == 28)
         m.apply(.visit(wall: clock(day: 103).unixSeconds, utcOffset: 0, rate: 1))
         #expect(m.trust == 28 - 3 + 5)
         m.apply(.visit(wall: clock(day: 105).unixSeconds, utcOffset: 0, rate: 1))
         #expect(m.trust == 30 - 2 + 5, "days already charged are not charged again")
+        m.apply(.fed(t: 0, wall: clock(day: 105).unixSeconds, x: 0.5, y: 0.5, rate: 1))
+        m.apply(.visit(wall: clock(day: 105, hours: 23).unixSeconds, utcOffset: 0, rate: 1))
+        #expect(m.trust == 36, "an interaction restarts the count")
+        m.apply(.visit(wall: clock(day: 107, hours: 11).unixSeconds, utcOffset: 0, rate: 1))
+        #expect(m.trust == 36 - 1 + 5, "47 hours is one whole day")
     }
 
     @Test func calendarDaysFollowThePersonsTimeZone() {
@@ -203,14 +208,17 @@ struct CandlefishTrustTests {
             m.apply(.visit(wall: early, utcOffset: offset, rate: 1))
             #expect(m.trust == 25 + bonus, "offset \(offset)")
         }
-        // Decay across local midnight: an interaction at 23:00 local, a visit at 01:00 local.
+        // Decay counts whole days, so a visit two hours later, past local midnight, costs
+        // nothing but earns the new day's bonus; 47 hours later costs one day.
         var m = CandlefishMemory()
         let offset = 5 * 3600
         let evening = clock(day: 100, hours: 18).unixSeconds // 23:00 at +05:00
         m.apply(.visit(wall: evening, utcOffset: offset, rate: 1))
         m.apply(.fed(t: 0, wall: evening, x: 0.5, y: 0.5, rate: 1))
         m.apply(.visit(wall: evening + 2 * 3600, utcOffset: offset, rate: 1))
-        #expect(m.trust == 28 - 1 + 5)
+        #expect(m.trust == 28 + 5)
+        m.apply(.visit(wall: evening + 47 * 3600, utcOffset: offset, rate: 1))
+        #expect(m.trust == 33 - 1 + 5)
     }
 
     @Test func aClockThatGoesBackwardsNeitherCreatesTrustNorCrashes() {

@@ -171,3 +171,31 @@ struct CommandTests {
         #expect(grew >= 4, "the runs should have written before being killed")
     }
 }
+
+@Suite("photophore simulate: calendar rules in the person's time zone", .serialized)
+struct TimeZoneCommandTests {
+    /// Trust at the start of a second visit an hour after a first one at 23:30 UTC.
+    func secondVisitTrust(zone: String?) throws -> (first: Double, second: Double) {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let a = dir.file("a.json"), b = dir.file("b.json")
+        try #"{"scene": "candlefish", "clock": "2026-11-21T23:30:00Z", "events": [{"t": 1, "type": "click", "x": 0.5, "y": 0.5}]}"#
+            .write(toFile: a, atomically: true, encoding: .utf8)
+        try #"{"scene": "candlefish", "clock": "2026-11-22T00:30:00Z", "events": []}"#
+            .write(toFile: b, atomically: true, encoding: .utf8)
+        let zoneArgs = zone.map { ["--time-zone=\($0)"] } ?? []
+        let first = try json(try photophoreRun(["simulate", "candlefish", "--script", a, "--remember", "--json"] + zoneArgs, state: dir.path))
+        let second = try json(try photophoreRun(["simulate", "candlefish", "--script", b, "--remember", "--json"] + zoneArgs, state: dir.path))
+        return (try #require(number(first["end"]?["trust"])), try #require(number(second["start"]?["trust"])))
+    }
+
+    @Test func theDailyBonusFollowsTheTimeZone() throws {
+        let utc = try secondVisitTrust(zone: nil)
+        #expect(utc.first == 20 + 5 + 3 + 2)
+        #expect(utc.second == utc.first + 5, "a new day in UTC, and less than a whole day of decay")
+        let west = try secondVisitTrust(zone: "-02:00")
+        #expect(west.second == west.first, "21:30 and 22:30 on the same day")
+        let east = try secondVisitTrust(zone: "Europe/Paris")
+        #expect(east.second == east.first, "00:30 and 01:30 on the same day in Paris (UTC+1 in November)")
+    }
+}
