@@ -206,6 +206,8 @@ public final class MemoryStore {
     }
 
     static func load(_ db: Database) throws -> Loaded {
+        // A file created but never initialised (a first run killed at once) reads as empty.
+        guard try db.tableExists("events") else { return Loaded(state: .fresh, count: 0, userID: nil) }
         let userID = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'user_id'")
         let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM events") ?? 0
         var state = Memory.fresh

@@ -307,3 +307,21 @@ struct StoreFailureTests {
         #expect(reopened.state == saved)
     }
 }
+
+@Suite("Store: a file never initialised")
+struct EmptyFileTests {
+    @Test func anEmptyFileReadsAsAFreshMemoryAndIsInitialisedOnWrite() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let path = dir.file("memory.sqlite")
+        FileManager.default.createFile(atPath: path, contents: Data())
+        let reader = try MemoryStore(path: path, writable: false)
+        #expect(reader.state == .fresh && reader.eventCount == 0)
+        reader.close()
+        let writer = try MemoryStore(path: path, writable: true)
+        try writer.append(.emergence(.session), session: nil)
+        #expect(UUID(uuidString: writer.userID) != nil)
+        writer.close()
+        #expect(try MemoryStore(path: path, writable: false).state.emergence.sessions == 1)
+    }
+}
