@@ -79,14 +79,14 @@ func makeReadOnly(_ path: String) -> Bool {
         return true
     }
     var isDir: ObjCBool = false
-    FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
+    _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
     return chmod(path, isDir.boolValue ? 0o500 : 0o400) == 0
 }
 
 func makeWritable(_ path: String) {
     if geteuid() == 0 { _ = try? run("/usr/bin/chattr", ["-i", path]) }
     var isDir: ObjCBool = false
-    FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
+    _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
     chmod(path, isDir.boolValue ? 0o700 : 0o600)
 }
 

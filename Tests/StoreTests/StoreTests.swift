@@ -314,7 +314,7 @@ struct EmptyFileTests {
         let dir = TempDir()
         defer { dir.cleanup() }
         let path = dir.file("memory.sqlite")
-        FileManager.default.createFile(atPath: path, contents: Data())
+        #expect(FileManager.default.createFile(atPath: path, contents: Data()))
         let reader = try MemoryStore(path: path, writable: false)
         #expect(reader.state == .fresh && reader.eventCount == 0)
         reader.close()
