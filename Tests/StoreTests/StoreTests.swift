@@ -275,6 +275,19 @@ struct StoreFailureTests {
         #expect(try MemoryStore(path: path, writable: true).state == run0.end)
     }
 
+    /// Root reads any file, so this runs only for other users.
+    @Test(.enabled(if: geteuid() != 0, "root can read any file"))
+    func anUnreadableFileIsReportedAndLeftAsItWas() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let path = dir.file("memory.sqlite")
+        try MemoryStore(path: path, writable: true).close()
+        chmod(path, 0o000)
+        defer { chmod(path, 0o600) }
+        expectFailure(.unreadable, path: path, writable: false)
+        expectFailure(.unreadable, path: path)
+    }
+
     @Test func aFullDiskFailsTheWriteAndLosesNothingSaved() throws {
         let dir = TempDir()
         defer { dir.cleanup() }
