@@ -46,11 +46,19 @@ public enum JSONValue: Equatable, Sendable {
     }
 }
 
-/// Why a text is not JSON, with the 1-based line and column where reading stopped.
+/// One step into a JSON document: an object's key or an array's index.
+public enum JSONPathComponent: Equatable, Sendable {
+    case key(String)
+    case index(Int)
+}
+
+/// Why a text is not JSON, with the 1-based line and column where reading stopped and the
+/// path to the value being read (so a script error can name the event and field).
 public struct JSONSyntaxError: Error, Equatable, Sendable, CustomStringConvertible {
     public var message: String
     public var line: Int
     public var column: Int
+    public var path: [JSONPathComponent] = []
     public var description: String { "line \(line), column \(column): \(message)" }
 }
 
@@ -131,6 +139,8 @@ extension JSONValue {
 private struct JSONReader {
     let bytes: [UInt8]
     var index = 0
+    /// Where in the document the reader is, for error messages.
+    var path: [JSONPathComponent] = []
     static let maxDepth = 64
 
     func error(_ message: String) -> JSONSyntaxError {
@@ -139,7 +149,7 @@ private struct JSONReader {
         for b in bytes[..<min(index, bytes.count)] {
             if b == UInt8(ascii: "\n") { line += 1; column = 1 } else { column += 1 }
         }
-        return JSONSyntaxError(message: message, line: line, column: column)
+        return JSONSyntaxError(message: message, line: line, column: column, path: path)
     }
 
     mutating func skipSpace() {
@@ -157,8 +167,9 @@ private struct JSONReader {
         case UInt8(ascii: "f"): try literal("false"); return .bool(false)
         case UInt8(ascii: "n"): try literal("null"); return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())
+        case UInt8(ascii: "N"), UInt8(ascii: "I"):
+            throw error("NaN and Infinity are not JSON numbers")
         default:
-            // NaN and Infinity land here: JSON has no such literals.
             throw error("unexpected character '\(Character(Unicode.Scalar(bytes[index])))'")
         }
     }
@@ -184,7 +195,9 @@ private struct JSONReader {
             skipSpace()
             try expect(":")
             skipSpace()
+            path.append(.key(key))
             members.append((key, try value(depth: depth + 1)))
+            path.removeLast()
             skipSpace()
             guard index < bytes.count else { throw error("unexpected end of file (truncated JSON?)") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
@@ -200,7 +213,9 @@ private struct JSONReader {
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
         while true {
             skipSpace()
+            path.append(.index(items.count))
             items.append(try value(depth: depth + 1))
+            path.removeLast()
             skipSpace()
             guard index < bytes.count else { throw error("unexpected end of file (truncated JSON?)") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
@@ -289,6 +304,7 @@ private struct JSONReader {
             return r.index - s
         }
         guard index < bytes.count else { throw error("unexpected end of file in a number (truncated JSON?)") }
+        if bytes[index] == UInt8(ascii: "I") { throw error("NaN and Infinity are not JSON numbers") }
         if bytes[index] == UInt8(ascii: "0") {
             index += 1
         } else if digits(&self) == 0 {

@@ -52,7 +52,16 @@ extension Script {
         do {
             root = try JSONValue.parse(text)
         } catch {
-            throw ScriptError("not valid JSON: \(error)")
+            // Name the event and field the reader was in, as for any other bad script.
+            var eventIndex: Int?
+            var field: String?
+            if error.path.count >= 2, error.path[0] == .key("events"), case let .index(i) = error.path[1] {
+                eventIndex = i
+                if error.path.count >= 3, case let .key(k) = error.path[2] { field = k }
+            } else if case let .key(k)? = error.path.first {
+                field = k
+            }
+            throw ScriptError(eventIndex: eventIndex, field: field, "not valid JSON: \(error)")
         }
         guard case let .object(members) = root else {
             throw ScriptError("the script must be a JSON object, found \(root.typeName)")

@@ -67,19 +67,27 @@ struct ScriptTests {
         }
     }
 
-    @Test(arguments: [
-        #"{"scene": "candlefish", "events": [{"t": 1, "type": "pointer", "x": 0.5, "y": 0.5"#,
-        #"{"scene": "candlefish", "events": [{"t": NaN, "type": "leave"}]}"#,
-        #"{"scene": "candlefish", "events": [{"t": Infinity, "type": "leave"}]}"#,
-        #"{"scene": "candlefish", "events": []} trailing"#,
-        #"{"scene": "candlefish", "scene": "candlefish", "events": []}"#,
-        "",
-    ])
-    func rejectsTextThatIsNotJSON(_ text: String) {
+    /// Text that is not JSON, with the event index and field the message must still name.
+    static let notJSON: [(String, Int?, String?)] = [
+        (#"{"scene": "candlefish", "events": [{"t": 0, "type": "leave"}, {"t": 1, "type": "pointer", "x": 0.5, "y": 0.5"#, 1, nil),
+        (#"{"scene": "candlefish", "events": [{"t": 0, "type": "pointer", "x": 0.5, "y": 0."#, 0, "y"),
+        (#"{"scene": "candlefish", "events": [{"t": NaN, "type": "leave"}]}"#, 0, "t"),
+        (#"{"scene": "candlefish", "events": [{"t": 1, "type": "click", "x": -Infinity, "y": 0}]}"#, 0, "x"),
+        (#"{"scene": "candlefish", "events": [{"t": 1, "type": "click", "x": Infinity, "y": 0}]}"#, 0, "x"),
+        (#"{"scene": "candlefish", "events": []} trailing"#, nil, nil),
+        (#"{"scene": "candlefish", "scene": "candlefish", "events": []}"#, nil, nil),
+        (#"{"scene": "candl"#, nil, "scene"),
+        ("", nil, nil),
+    ]
+
+    @Test(arguments: 0..<notJSON.count)
+    func rejectsTextThatIsNotJSONNamingWhereItStopped(_ i: Int) {
+        let (text, index, field) = Self.notJSON[i]
         #expect {
             _ = try Script(json: text)
         } throws: { error in
-            (error as? ScriptError)?.description.hasPrefix("not valid JSON") == true
+            guard let e = error as? ScriptError else { return false }
+            return e.message.hasPrefix("not valid JSON") && e.eventIndex == index && e.field == field
         }
     }
 

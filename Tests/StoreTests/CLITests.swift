@@ -73,7 +73,7 @@ struct CommandTests {
             .write(toFile: path, atomically: true, encoding: .utf8)
         let r = try photophoreRun(["simulate", "candlefish", "--script", path], state: dir.path)
         #expect(r.status == 2)
-        #expect(r.stderr.contains("not valid JSON") && r.stderr.split(separator: "\n").count == 1)
+        #expect(r.stderr.contains("event 1, field \"y\": not valid JSON") && r.stderr.split(separator: "\n").count == 1)
         try #"{"scene": "candlefish", "events": [{"t": 0, "type": "leave"}, {"t": 1, "type": "click", "x": 0.5, "y": 2}]}"#
             .write(toFile: path, atomically: true, encoding: .utf8)
         let r2 = try photophoreRun(["simulate", "candlefish", "--script", path], state: dir.path)
