@@ -67,8 +67,16 @@ func fixed(_ value: Double, _ decimals: Int = 1) -> String {
 
 /// Reads a whole text file, or fails with exit code 2 naming the file.
 func readTextFile(_ path: String, what: String) throws -> String {
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw Failure.usage("cannot read \(what) \(path): no such file or not readable; check the path")
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        throw Failure.usage("cannot read \(what) \(path): no such file; check the path")
+    }
+    guard !isDirectory.boolValue else { throw Failure.usage("cannot read \(what) \(path): it is a folder; give a file") }
+    let data: Data
+    do {
+        data = try Data(contentsOf: URL(fileURLWithPath: path))
+    } catch {
+        throw Failure.usage("cannot read \(what) \(path): \(error.localizedDescription); check its permissions")
     }
     guard let text = String(data: data, encoding: .utf8) else {
         throw Failure.usage("\(what) \(path) is not UTF-8 text")
