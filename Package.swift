@@ -31,6 +31,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // MARK: System libraries (pkg-config, with Debian providers)
@@ -47,6 +48,14 @@ let package = Package(
         // instruction each (min, max, floor, conversions).
         .target(name: "RasterKernels", cSettings: simdC),
 
+        // MARK: Mind and memory
+        // Stimulus events and the script format (JSON) that carries them.
+        .target(name: "Stimuli"),
+        // The emotional state machines: pure, deterministic, no Foundation in the update path.
+        .target(name: "Mind", dependencies: ["Stimuli"]),
+        // The persistent memory: an event log with snapshots in SQLite.
+        .target(name: "Store", dependencies: ["Mind", .product(name: "GRDB", package: "GRDB.swift")]),
+
         // MARK: Engine
         .target(
             name: "Raster",
@@ -58,7 +67,7 @@ let package = Package(
         .target(
             name: "PhotophoreCLI",
             dependencies: [
-                "Raster", "Workloads", "Sinks", "Window",
+                "Raster", "Workloads", "Sinks", "Window", "Stimuli", "Mind", "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: simdSwift),
@@ -68,6 +77,11 @@ let package = Package(
         .testTarget(name: "RasterTests", dependencies: ["Raster", "Workloads"], swiftSettings: simdSwift),
         .testTarget(name: "SinksTests", dependencies: ["Sinks", "Raster", "Workloads"], swiftSettings: simdSwift),
         .testTarget(name: "CLITests", dependencies: ["photophore", "Sinks", "Raster"], swiftSettings: simdSwift),
+        .testTarget(name: "MindTests", dependencies: ["Mind", "Stimuli"]),
+        // Depends on the executable so the crash and scripted-run tests can spawn it.
+        .testTarget(
+            name: "StoreTests",
+            dependencies: ["Store", "Mind", "Stimuli", "photophore", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -11,6 +11,8 @@ PACKAGES=(
   ffmpeg                                                  # ffprobe, for the video tests
   xvfb xauth                                              # window tests without a desktop
   libosmesa6-dev                                          # the llvmpipe reference in benchmarks/
+  libsqlite3-dev                                          # the memory store (GRDB links the system SQLite)
+  python3                                                 # the store test that holds a lock from another process
   make gcc
 )
 

@@ -1,0 +1,275 @@
+import ArgumentParser
+import Foundation
+import Mind
+import Stimuli
+import Store
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `photophore memory`: look at, export, forget, repair or reset the persistent memory.
+struct MemoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "memory",
+        abstract: "Show, export, forget, repair or reset what the scenes remember.",
+        subcommands: [Show.self, History.self, Stats.self, Export.self, Forget.self, Repair.self, Reset.self])
+
+    /// Opens an existing store read-only; nil when there is none yet.
+    static func openExisting(_ path: String) throws -> MemoryStore? {
+        guard MemoryStore.exists(at: path) else { return nil }
+        do { return try MemoryStore(path: path, writable: false) } catch { throw error.failure }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show the current memory of both scenes.")
+        @Flag(name: .long, help: "Print one JSON object.") var json = false
+        @OptionGroup var memoryOptions: MemoryOptions
+
+        func run() throws {
+            let path = memoryOptions.path
+            let store = try MemoryCommand.openExisting(path)
+            let m = store?.state ?? .fresh
+            let c = m.candlefish, e = m.emergence
+            if json {
+                print(JSONValue.object([
+                    ("path", .string(path)), ("exists", .bool(store != nil)),
+                    ("user_id", store.map { .string($0.userID) } ?? .null),
+                    ("events", .number(Double(store?.eventCount ?? 0))),
+                    ("candlefish", .object([
+                        ("trust", .number(SimulateCommand.round(c.trust))), ("mood", .string(c.mood.rawValue)),
+                        ("visits", .number(Double(c.visits))),
+                        ("feeding_spots", .array(c.feedingSpots.map { .array([.number($0.x), .number($0.y)]) })),
+                        ("usual_speed", c.usualSpeed.map { .number(SimulateCommand.round($0)) } ?? .null),
+                    ])),
+                    ("emergence", .object([
+                        ("trust", .number(SimulateCommand.round(e.trust))), ("escalation", .number(Double(e.escalation))),
+                        ("corruption", .number(Double(e.corruption))), ("stage", .number(Double(e.stage))),
+                        ("wrong_count", .number(Double(e.wrongCount))), ("sessions", .number(Double(e.sessions))),
+                    ])),
+                ]).rendered())
+                return
+            }
+            print("memory \(path)" + (store == nil ? " (none yet: these are the starting values)" : ""))
+            if let store { print("user id \(store.userID), \(store.eventCount) events") }
+            print("candlefish  trust \(fixed(c.trust))  mood \(c.mood.rawValue)  visits \(c.visits)  feeding spots \(c.feedingSpots.count)"
+                  + (c.usualSpeed.map { "  usual speed \(fixed($0, 2)) view-heights/s" } ?? ""))
+            print("emergence   trust \(fixed(e.trust))  escalation \(e.escalation)  corruption \(e.corruption)  stage \(e.stage)  wrong answers \(e.wrongCount)  sessions \(e.sessions)")
+        }
+    }
+
+    struct History: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the stored events, oldest first.")
+        @Option(name: .long, help: "Show only the last N events.") var last: Int?
+        @OptionGroup var memoryOptions: MemoryOptions
+
+        func run() throws {
+            let path = memoryOptions.path
+            guard let store = try MemoryCommand.openExisting(path) else {
+                print("memory \(path): no events yet")
+                return
+            }
+            var events: [StoredEvent]
+            do { events = try store.events() } catch { throw error.failure }
+            if let last, last >= 0 { events = Array(events.suffix(last)) }
+            for e in events {
+                print("#\(e.id)  session \(e.session.map(String.init) ?? "-")  \(e.event.scene.rawValue)  \(MemoryCommand.describe(e.event))")
+            }
+        }
+    }
+
+    static func describe(_ event: MemoryEvent) -> String {
+        switch event {
+        case let .candlefish(c):
+            switch c {
+            case let .visit(wall, offset, _):
+                return "visit" + (wall.map { " at " + WallClock(unixSeconds: $0, utcOffsetSeconds: offset).rfc3339 } ?? "")
+            case let .moved(t, _, seconds, speed, fast, _):
+                return "t=\(fixed(t, 3))  \(fast ? "fast" : "gentle") movement \(fixed(seconds, 3)) s at \(fixed(speed, 2)) view-heights/s"
+            case let .fed(t, _, x, y, _): return "t=\(fixed(t, 3))  fed at (\(fixed(x, 2)), \(fixed(y, 2)))"
+            case let .foodEaten(t, _, _): return "t=\(fixed(t, 3))  food eaten"
+            case let .mood(t, from, to, trigger): return "t=\(fixed(t, 3))  mood \(from.rawValue) → \(to.rawValue) (\(trigger))"
+            case let .sessionEnd(t): return "t=\(fixed(t, 3))  session end"
+            }
+        case let .emergence(m):
+            switch m {
+            case .session: return "session start"
+            case let .answer(t, correct, _): return "t=\(fixed(t, 3))  \(correct ? "correct" : "wrong") answer"
+            case let .sessionEnd(t): return "t=\(fixed(t, 3))  session end"
+            }
+        }
+    }
+
+    struct Stats: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Time in each mood per session and trust across sessions.")
+        @Flag(name: .long, help: "Print one JSON object.") var json = false
+        @Option(name: .long, help: ArgumentHelp("Draw the chart to a PNG (not available in this build).", valueName: "FILE.png"))
+        var plot: String?
+        @OptionGroup var memoryOptions: MemoryOptions
+
+        func run() throws {
+            if plot != nil {
+                throw Failure.usage("--plot is not available in this build: charts need the rasterizer; use the text chart or --json")
+            }
+            let path = memoryOptions.path
+            let summaries: [SessionSummary]
+            if let store = try MemoryCommand.openExisting(path) {
+                do { summaries = SessionSummary.summarise(try store.events()) } catch { throw error.failure }
+            } else {
+                summaries = []
+            }
+            if json {
+                print(JSONValue.object([
+                    ("path", .string(path)),
+                    ("sessions", .array(summaries.map { s in
+                        var members: [(key: String, value: JSONValue)] = [
+                            ("session", s.session.map { .number(Double($0)) } ?? .null), ("scene", .string(s.scene.rawValue)),
+                            ("duration", .number(SimulateCommand.round(s.duration))), ("ended", .bool(s.ended)),
+                            ("trust_start", .number(SimulateCommand.round(s.trustAtStart))),
+                            ("trust_end", .number(SimulateCommand.round(s.trustAtEnd))),
+                        ]
+                        if s.scene == .candlefish {
+                            members.append(("mood_seconds", .object(Mood.allCases.map {
+                                ($0.rawValue, JSONValue.number(SimulateCommand.round(s.moodSeconds[$0] ?? 0)))
+                            })))
+                        } else {
+                            members += [("answers", .number(Double(s.answers))), ("wrong", .number(Double(s.wrong))),
+                                        ("escalation", .number(Double(s.escalationAtEnd))),
+                                        ("corruption", .number(Double(s.corruptionAtEnd))), ("stage", .number(Double(s.stageAtEnd)))]
+                        }
+                        return .object(members)
+                    })),
+                ]).rendered())
+                return
+            }
+            print("memory \(path): \(summaries.count) sessions")
+            for s in summaries {
+                let head = "session \(s.session.map(String.init) ?? "-")  \(s.scene.rawValue)  \(fixed(s.duration)) s\(s.ended ? "" : " (cut short)")  trust \(fixed(s.trustAtStart)) → \(fixed(s.trustAtEnd))"
+                print(head)
+                if s.scene == .candlefish {
+                    let total = max(1e-9, s.moodSeconds.values.reduce(0, +))
+                    for mood in Mood.allCases {
+                        let secs = s.moodSeconds[mood] ?? 0
+                        guard secs > 0 else { continue }
+                        let bar = String(repeating: "█", count: Int((secs / total * 30).rounded()))
+                        print("    \(mood.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(fixed(secs).leftPadded(7)) s \(fixed(secs / total * 100, 0).leftPadded(3))% \(bar)")
+                    }
+                } else {
+                    print("    answers \(s.answers) (\(s.wrong) wrong)  escalation \(s.escalationAtEnd)  corruption \(s.corruptionAtEnd)  stage \(s.stageAtEnd)")
+                }
+            }
+            for scene in SceneName.allCases {
+                let these = summaries.filter { $0.scene == scene }
+                guard !these.isEmpty else { continue }
+                print("\(scene.rawValue) trust at the end of each session:")
+                let (lo, hi) = scene == .candlefish ? (0.0, 100.0) : (-100.0, 100.0)
+                for (i, s) in these.enumerated() {
+                    let n = Int(((s.trustAtEnd - lo) / (hi - lo) * 40).rounded())
+                    print("  \(String(i + 1).leftPadded(3)) \(fixed(s.trustAtEnd).leftPadded(6)) |\(String(repeating: "▇", count: max(0, n)))")
+                }
+            }
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write the whole memory (state, sessions, events) to a JSON file.")
+        @Argument(help: ArgumentHelp("Where to write.", valueName: "FILE.json")) var file: String
+        @OptionGroup var memoryOptions: MemoryOptions
+
+        func run() throws {
+            let path = memoryOptions.path
+            guard let store = try MemoryCommand.openExisting(path) else {
+                throw Failure.runtime("no memory store at \(path); there is nothing to export")
+            }
+            let events: [StoredEvent]
+            let sessions: [(id: Int64, scene: String, clock: String?, profile: String)]
+            do {
+                events = try store.events()
+                sessions = try store.sessions()
+            } catch { throw error.failure }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            func raw<T: Encodable>(_ v: T) -> String { String(decoding: (try? encoder.encode(v)) ?? Data("null".utf8), as: UTF8.self) }
+            var out = "{\n  \"format\": \"photophore-memory-1\",\n"
+            out += "  \"path\": \(JSONValue.string(path).rendered()),\n"
+            out += "  \"user_id\": \(JSONValue.string(store.userID).rendered()),\n"
+            out += "  \"state\": \(raw(store.state)),\n"
+            out += "  \"sessions\": [" + sessions.map {
+                JSONValue.object([("id", .number(Double($0.id))), ("scene", .string($0.scene)),
+                                  ("clock", $0.clock.map { .string($0) } ?? .null), ("profile", .string($0.profile))]).rendered()
+            }.joined(separator: ",\n    ") + "],\n"
+            out += "  \"events\": [\n" + events.map {
+                "    {\"id\": \($0.id), \"session\": \($0.session.map(String.init) ?? "null"), \"scene\": \"\($0.event.scene.rawValue)\", \"kind\": \"\($0.event.kind)\", \"event\": \(raw($0.event))}"
+            }.joined(separator: ",\n") + "\n  ]\n}\n"
+            try writeTextFile(out, to: file)
+            print("exported \(events.count) events from \(path) to \(file)")
+        }
+    }
+
+    struct Forget: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Erase everything the scenes remember (no backup is kept; a new user id is made).")
+        @Flag(name: .long, help: "Do not ask for confirmation.") var yes = false
+        @OptionGroup var memoryOptions: MemoryOptions
+
+        func run() throws {
+            let path = memoryOptions.path
+            guard MemoryStore.exists(at: path) else {
+                print("memory \(path): nothing to forget")
+                return
+            }
+            if !yes {
+                guard isatty(0) == 1 else {
+                    throw Failure.usage("memory forget needs confirmation and there is no terminal to ask on; pass --yes to erase \(path)")
+                }
+                print("Erase everything remembered in \(path)? This cannot be undone. Type yes to confirm: ", terminator: "")
+                fflush(nil) // the prompt has no newline; flush it before reading
+                guard readLine()?.trimmingCharacters(in: .whitespaces).lowercased() == "yes" else {
+                    print("nothing was erased")
+                    return
+                }
+            }
+            do {
+                let store = try MemoryStore(path: path, writable: true)
+                try store.forget()
+                store.close()
+            } catch { throw error.failure }
+            print("forgot everything in \(path)")
+        }
+    }
+
+    struct Repair: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Salvage a damaged store: keep the original as a backup and copy every readable event into a fresh one.")
+        @OptionGroup var memoryOptions: MemoryOptions
+
+        func run() throws {
+            let path = memoryOptions.path
+            let report: RepairReport
+            do { report = try MemoryStore.repair(path: path) } catch { throw error.failure }
+            if report.wasHealthy {
+                print("memory \(path) is healthy; nothing was changed")
+            } else {
+                print("repaired \(path): salvaged \(report.salvagedEvents) events, lost \(report.lostEvents)"
+                      + (report.keptUserID ? "" : ", made a new user id") + "; the original is kept at \(report.backupPath ?? "?")")
+            }
+        }
+    }
+
+    struct Reset: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Start over with an empty store; the old one is kept as a backup.")
+        @OptionGroup var memoryOptions: MemoryOptions
+
+        func run() throws {
+            let path = memoryOptions.path
+            let backup: String?
+            do { backup = try MemoryStore.reset(path: path) } catch { throw error.failure }
+            print("reset \(path)" + (backup.map { "; the old store is kept at \($0)" } ?? " (there was no store)"))
+        }
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
+}

@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import Mind
+import Stimuli
+import Store
+
+extension SceneName: ExpressibleByArgument {}
+
+/// `--memory PATH`: which memory store to use.
+struct MemoryOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "The memory store (default: $XDG_STATE_HOME/photophore/memory.sqlite, else ~/.local/state/photophore/memory.sqlite).",
+        valueName: "PATH"))
+    var memory: String?
+
+    /// The chosen path, or the default one.
+    var path: String {
+        guard let memory else { return MemoryStore.defaultPath() }
+        return memory.hasPrefix("/") ? memory : FileManager.default.currentDirectoryPath + "/" + memory
+    }
+}
+
+/// `--profile` and `--variant`: the named profiles of MISSION.md.
+struct ProfileOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "A profile: complexity (basic|standard|advanced), trust rate (0.7|1.0|1.3) and richness (minimal|standard|rich), comma-separated in any order, e.g. advanced,1.3,rich. Unnamed parts are standard.",
+        valueName: "SPEC"))
+    var profile: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "auto: pick the profile by a stable hash of the memory's user id (30/50/20, 25/50/25, 25/50/25).",
+        valueName: "auto"))
+    var variant: String?
+
+    func resolve(userID: String) throws -> Profile {
+        if let variant {
+            guard variant == "auto" else { throw Failure.usage("--variant accepts only auto, not \(variant)") }
+            guard profile == nil else { throw Failure.usage("choose either --profile or --variant auto, not both") }
+            return Profile.variant(forUserID: userID)
+        }
+        guard let profile else { return .standard }
+        var p = Profile.standard
+        for part in profile.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) {
+            if let c = Complexity(rawValue: part) {
+                p.complexity = c
+            } else if let r = TrustRate.allCases.first(where: { Double($0.rawValue) == Double(part) }) {
+                p.trustRate = r
+            } else if let v = Richness(rawValue: part) {
+                p.richness = v
+            } else {
+                throw Failure.usage("unknown profile part \"\(part)\"; use basic|standard|advanced, 0.7|1.0|1.3 and minimal|standard|rich, e.g. --profile advanced,1.3,rich")
+            }
+        }
+        return p
+    }
+}
+
+extension StoreError {
+    /// Store failures are runtime failures (exit 1).
+    var failure: Failure { Failure.runtime(description) }
+}
+
+/// Formats a number with a fixed number of decimals, without Foundation's locale.
+func fixed(_ value: Double, _ decimals: Int = 1) -> String {
+    String(format: "%.\(decimals)f", value)
+}
+
+/// Reads a whole text file, or fails with exit code 2 naming the file.
+func readTextFile(_ path: String, what: String) throws -> String {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        throw Failure.usage("cannot read \(what) \(path): no such file; check the path")
+    }
+    guard !isDirectory.boolValue else { throw Failure.usage("cannot read \(what) \(path): it is a folder; give a file") }
+    let data: Data
+    do {
+        data = try Data(contentsOf: URL(fileURLWithPath: path))
+    } catch {
+        throw Failure.usage("cannot read \(what) \(path): \(error.localizedDescription); check its permissions")
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+        throw Failure.usage("\(what) \(path) is not UTF-8 text")
+    }
+    return text
+}
+
+/// Writes a text file atomically, or fails with exit code 1.
+func writeTextFile(_ text: String, to path: String) throws {
+    do {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    } catch {
+        throw Failure.runtime("cannot write \(path): \(error.localizedDescription); check the folder exists and is writable")
+    }
+}

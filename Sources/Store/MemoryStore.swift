@@ -1,0 +1,369 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import GRDB
+import Mind
+import Stimuli
+
+/// One event as stored in the log.
+public struct StoredEvent: Equatable, Sendable {
+    public var id: Int64
+    public var session: Int64?
+    public var event: MemoryEvent
+}
+
+/// Options of a store; the defaults suit everyday use.
+public struct StoreOptions: Sendable {
+    /// A snapshot of the memory is written after every `snapshotInterval` events.
+    public var snapshotInterval = 50
+    /// How long to wait for another process's lock before failing, in seconds.
+    public var busyTimeout = 0.3
+    /// Test hook: caps the database at this many pages, so a write fails as on a full disk.
+    public var maxPageCount: Int?
+
+    public init(snapshotInterval: Int = 50, busyTimeout: Double = 0.3, maxPageCount: Int? = nil) {
+        self.snapshotInterval = max(1, snapshotInterval)
+        self.busyTimeout = busyTimeout
+        self.maxPageCount = maxPageCount
+    }
+}
+
+/// The persistent memory: an SQLite event log (through GRDB) with a snapshot every N
+/// events. Current state = the last snapshot + replay of the later events.
+///
+/// Opening never creates, migrates or repairs a file it has not first checked with a
+/// read-only connection: a damaged, locked, unreadable, read-only or newer store is reported
+/// as a `StoreError` and left untouched. Each appended event is its own transaction (WAL,
+/// synchronous=NORMAL): killing the process loses at most the event in flight.
+public final class MemoryStore {
+    /// The `application_id` that marks a photophore store ("PHOT").
+    public static let applicationID: Int32 = 0x5048_4F54
+    /// The migrations this build knows, oldest first.
+    static let knownMigrations = ["v1"]
+
+    public let path: String
+    public let options: StoreOptions
+    public internal(set) var userID: String
+    /// The current memory, kept equal to snapshot + replay as events are appended.
+    public private(set) var state: Memory
+    /// How many events the log holds.
+    public private(set) var eventCount: Int
+    let queue: DatabaseQueue
+    public let writable: Bool
+
+    /// The default store: `$XDG_STATE_HOME/photophore/memory.sqlite`, else
+    /// `~/.local/state/photophore/memory.sqlite`.
+    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") {
+            return state + "/photophore/memory.sqlite"
+        }
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        return home + "/.local/state/photophore/memory.sqlite"
+    }
+
+    /// Whether a store file exists at `path`.
+    public static func exists(at path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
+
+    /// Opens the store. Read-only needs an existing file; writable creates the file (0600, in a
+    /// 0700 folder) on first use, with a new user id.
+    public init(path: String, writable: Bool, options: StoreOptions = StoreOptions()) throws(StoreError) {
+        self.path = path
+        self.options = options
+        self.writable = writable
+        let fm = FileManager.default
+        let exists = fm.fileExists(atPath: path)
+        if !exists {
+            guard writable else { throw StoreError(.unreadable, path: path, "no such file") }
+            try MemoryStore.createFile(path)
+        } else {
+            guard fm.isReadableFile(atPath: path) else { throw StoreError(.unreadable, path: path, "permission denied") }
+            // Check with a read-only connection before anything can write to the file.
+            try MemoryStore.check(path: path, options: options)
+            if writable {
+                let dir = (path as NSString).deletingLastPathComponent
+                guard fm.isWritableFile(atPath: path) else { throw StoreError(.readOnly, path: path, "the file is not writable") }
+                guard fm.isWritableFile(atPath: dir.isEmpty ? "." : dir) else {
+                    throw StoreError(.readOnly, path: path, "its folder is not writable")
+                }
+            }
+        }
+        do {
+            var config = Configuration()
+            config.readonly = !writable
+            config.busyMode = .timeout(options.busyTimeout)
+            config.label = "memory"
+            if writable { config.journalMode = .wal }
+            let cap = options.maxPageCount
+            config.prepareDatabase { db in
+                if writable { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+                if let cap { try db.execute(sql: "PRAGMA max_page_count = \(cap)") }
+            }
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            if writable { try MemoryStore.migrator.migrate(queue) }
+            self.queue = queue
+            let loaded = try queue.read { db in try MemoryStore.load(db) }
+            state = loaded.state
+            eventCount = loaded.count
+            if let id = loaded.userID {
+                userID = id
+            } else if writable {
+                let id = UUID().uuidString.lowercased()
+                try queue.write { db in
+                    try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('user_id', ?)", arguments: [id])
+                }
+                userID = id
+            } else {
+                userID = ""
+            }
+        } catch {
+            throw StoreError.from(error, path: path, writing: writable)
+        }
+    }
+
+    static func createFile(_ path: String) throws(StoreError) {
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty && !FileManager.default.fileExists(atPath: dir) {
+            do {
+                try FileManager.default.createDirectory(
+                    atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw StoreError(.readOnly, path: path, "cannot create its folder: \(error.localizedDescription)")
+            }
+        }
+        let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw StoreError(.readOnly, path: path, "cannot create the file: \(String(cString: strerror(errno)))")
+        }
+        fchmod(fd, 0o600) // whatever the umask
+        Glibc.close(fd)
+    }
+
+    /// Checks an existing file through a read-only connection: readable, an SQLite database,
+    /// intact, ours, and not newer than this build.
+    static func check(path: String, options: StoreOptions) throws(StoreError) {
+        do {
+            var config = Configuration()
+            config.readonly = true
+            config.busyMode = .timeout(options.busyTimeout)
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            defer { try? queue.close() }
+            try queue.read { db in
+                let integrity = try String.fetchAll(db, sql: "PRAGMA quick_check")
+                if integrity != ["ok"] {
+                    throw StoreError(.corrupt, path: path, "integrity check: \(integrity.prefix(2).joined(separator: "; "))")
+                }
+                let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+                let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+                if appID != MemoryStore.applicationID {
+                    // An empty file is a fresh database; anything else is someone else's.
+                    if tables.isEmpty { return }
+                    throw StoreError(.foreign, path: path, "application id \(appID)")
+                }
+                guard tables.contains("grdb_migrations") else {
+                    throw StoreError(.corrupt, path: path, "the migrations table is missing")
+                }
+                let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+                let unknown = applied.filter { !MemoryStore.knownMigrations.contains($0) }
+                if !unknown.isEmpty {
+                    throw StoreError(.newerSchema, path: path, "unknown migration \(unknown.sorted().joined(separator: ", "))")
+                }
+            }
+        } catch {
+            throw StoreError.from(error, path: path, writing: false)
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(sql: "PRAGMA application_id = \(MemoryStore.applicationID)")
+            try db.execute(sql: """
+                CREATE TABLE meta(key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+                CREATE TABLE sessions(
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    scene TEXT NOT NULL,
+                    clock TEXT,
+                    profile TEXT NOT NULL);
+                CREATE TABLE events(
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    session INTEGER REFERENCES sessions(id),
+                    scene TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    payload TEXT NOT NULL);
+                CREATE TABLE snapshots(
+                    event_id INTEGER PRIMARY KEY NOT NULL,
+                    state TEXT NOT NULL);
+                """)
+        }
+        return m
+    }
+
+    struct Loaded {
+        var state: Memory
+        var count: Int
+        var userID: String?
+    }
+
+    static func load(_ db: Database) throws -> Loaded {
+        // A file created but never initialised (a first run killed at once) reads as empty.
+        guard try db.tableExists("events") else { return Loaded(state: .fresh, count: 0, userID: nil) }
+        let userID = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'user_id'")
+        let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM events") ?? 0
+        var state = Memory.fresh
+        var after: Int64 = 0
+        if let row = try Row.fetchOne(db, sql: "SELECT event_id, state FROM snapshots ORDER BY event_id DESC LIMIT 1") {
+            after = row["event_id"]
+            state = try decodeState(row["state"], what: "snapshot \(after)")
+        }
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, payload FROM events WHERE id > ? ORDER BY id", arguments: [after])
+        while let row = try rows.next() {
+            state.apply(try decodeEvent(row["payload"], id: row["id"]))
+        }
+        return Loaded(state: state, count: count, userID: userID)
+    }
+
+    static func decodeEvent(_ text: String, id: Int64) throws -> MemoryEvent {
+        do {
+            return try JSONDecoder().decode(MemoryEvent.self, from: Data(text.utf8))
+        } catch {
+            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "event \(id) cannot be read")
+        }
+    }
+
+    static func decodeState(_ text: String, what: String) throws -> Memory {
+        do {
+            return try JSONDecoder().decode(Memory.self, from: Data(text.utf8))
+        } catch {
+            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "\(what) cannot be read")
+        }
+    }
+
+    static func encode<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        // Encoding our own plain values cannot fail.
+        return String(decoding: try! encoder.encode(value), as: UTF8.self)
+    }
+
+    func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        guard writable else { throw StoreError(.readOnly, path: path, "opened read-only") }
+        do {
+            return try queue.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
+        } catch {
+            throw StoreError.from(error, path: path, writing: true)
+        }
+    }
+
+    /// Starts a session and returns its id, for `append`.
+    public func beginSession(scene: SceneName, clock: WallClock?, profile: Profile) throws(StoreError) -> Int64 {
+        try write { db in
+            try db.execute(sql: "INSERT INTO sessions(scene, clock, profile) VALUES (?, ?, ?)",
+                           arguments: [scene.rawValue, clock?.rfc3339, profile.description])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// Appends one event in its own transaction, with a snapshot when one is due.
+    public func append(_ event: MemoryEvent, session: Int64?) throws(StoreError) {
+        var next = state
+        next.apply(event)
+        let snapshotDue = (eventCount + 1) % options.snapshotInterval == 0
+        let payload = MemoryStore.encode(event)
+        let snapshot = snapshotDue ? MemoryStore.encode(next) : nil
+        try write { db in
+            try db.execute(sql: "INSERT INTO events(session, scene, kind, payload) VALUES (?, ?, ?, ?)",
+                           arguments: [session, event.scene.rawValue, event.kind, payload])
+            if let snapshot {
+                try db.execute(sql: "INSERT INTO snapshots(event_id, state) VALUES (?, ?)",
+                               arguments: [db.lastInsertedRowID, snapshot])
+            }
+        }
+        state = next
+        eventCount += 1
+    }
+
+    /// Appends events in order, each in its own transaction.
+    public func append<S: Sequence>(_ events: S, session: Int64?) throws(StoreError) where S.Element == MemoryEvent {
+        for e in events { try append(e, session: session) }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try queue.read(body)
+        } catch {
+            throw StoreError.from(error, path: path, writing: false)
+        }
+    }
+
+    /// Every event, oldest first.
+    public func events() throws(StoreError) -> [StoredEvent] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT id, session, payload FROM events ORDER BY id").map { row in
+                StoredEvent(id: row["id"], session: row["session"], event: try MemoryStore.decodeEvent(row["payload"], id: row["id"]))
+            }
+        }
+    }
+
+    /// The memory rebuilt from the last snapshot and the events after it, read afresh.
+    public func loadFromSnapshot() throws(StoreError) -> Memory {
+        try read { db in try MemoryStore.load(db).state }
+    }
+
+    /// The memory rebuilt by replaying the whole log from the fresh memory, ignoring snapshots.
+    public func replayAll() throws(StoreError) -> Memory {
+        var m = Memory.fresh
+        m.apply(try events().map(\.event))
+        return m
+    }
+
+    /// How many snapshots the store holds.
+    public func snapshotCount() throws(StoreError) -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM snapshots") ?? 0 }
+    }
+
+    /// The sessions, oldest first: id, scene, clock and profile.
+    public func sessions() throws(StoreError) -> [(id: Int64, scene: String, clock: String?, profile: String)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT id, scene, clock, profile FROM sessions ORDER BY id").map {
+                (id: $0["id"], scene: $0["scene"], clock: $0["clock"], profile: $0["profile"])
+            }
+        }
+    }
+
+    /// Erases the whole memory, events, snapshots and user id, and compacts the file so the
+    /// erased data does not linger in free pages. A new user id is made.
+    public func forget() throws(StoreError) {
+        let id = UUID().uuidString.lowercased()
+        try write { db in
+            try db.execute(sql: "DELETE FROM snapshots; DELETE FROM events; DELETE FROM sessions; DELETE FROM meta")
+            try db.execute(sql: "DELETE FROM sqlite_sequence")
+            try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('user_id', ?)", arguments: [id])
+        }
+        do {
+            try queue.writeWithoutTransaction { db in
+                try db.execute(sql: "VACUUM")
+                try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            }
+        } catch {
+            throw StoreError.from(error, path: path, writing: true)
+        }
+        userID = id
+        state = .fresh
+        eventCount = 0
+    }
+
+    /// Closes the connection.
+    public func close() {
+        try? queue.close()
+    }
+
+    deinit { try? queue.close() }
+}

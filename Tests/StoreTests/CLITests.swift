@@ -1,0 +1,201 @@
+import Foundation
+import Mind
+import Stimuli
+import Store
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+func number(_ v: JSONValue?) -> Double? {
+    if case let .number(n)? = v { return n }
+    return nil
+}
+
+func json(_ r: ProcessResult) throws -> JSONValue {
+    try JSONValue.parse(r.stdout)
+}
+
+@Suite("photophore simulate and memory", .serialized)
+struct CommandTests {
+    @Test func aGentleMinuteRaisesTrustAndTheNextRunStartsFromIt() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let store = dir.file("memory.sqlite")
+        let script = scriptsFolder + "/gentle-60s.json"
+        let first = try photophoreRun(["simulate", "candlefish", "--script", script, "--remember", "--memory", store, "--json"], state: dir.path)
+        #expect(first.status == 0, "\(first.stderr)")
+        let a = try json(first)
+        let endTrust = try #require(number(a["end"]?["trust"]))
+        #expect(number(a["start"]?["trust"]) == 25)
+        #expect(endTrust > 20 && endTrust > 25)
+        let show = try json(try photophoreRun(["memory", "show", "--json", "--memory", store], state: dir.path))
+        #expect(number(show["candlefish"]?["trust"]) == endTrust)
+        #expect(number(show["candlefish"]?["visits"]) == 1)
+        #expect(show["path"] == .string(store))
+        for key in ["trust", "escalation", "corruption", "stage"] { #expect(number(show["emergence"]?[key]) != nil) }
+
+        // Same calendar day: no bonus and no decay, so it starts exactly where it stopped.
+        let second = try json(try photophoreRun(["simulate", "candlefish", "--script", script, "--remember", "--memory", store, "--json"], state: dir.path))
+        #expect(number(second["start"]?["trust"]) == endTrust)
+        #expect(number(second["start"]?["visits"]) == 2)
+        // Without --remember or --memory it starts from the fixed state and saves nothing.
+        let fixed = try json(try photophoreRun(["simulate", "candlefish", "--script", script, "--json"], state: dir.path))
+        #expect(number(fixed["start"]?["trust"]) == 25)
+        #expect(!FileManager.default.fileExists(atPath: dir.file("photophore/memory.sqlite")))
+        // With --memory alone it reads the store but does not write it.
+        let before = bytes(store)
+        let readOnly = try json(try photophoreRun(["simulate", "candlefish", "--script", script, "--memory", store, "--json"], state: dir.path))
+        #expect(number(readOnly["start"]?["visits"]) == 3)
+        #expect(bytes(store) == before)
+        #expect(try MemoryStore(path: store, writable: false).state.candlefish.visits == 2)
+    }
+
+    @Test func fiveWrongAnswersDriveCorruptionTo4AndRaiseEscalation() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let result = try photophoreRun(["simulate", "emergence", "--script", scriptsFolder + "/five-wrong.json", "--remember", "--json"], state: dir.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        let end = try json(result)["end"]
+        #expect(number(end?["corruption"]) == 4)
+        #expect((number(end?["escalation"]) ?? 0) > 1)
+        let show = try json(try photophoreRun(["memory", "show", "--json"], state: dir.path))
+        #expect(show["path"] == .string(dir.path + "/photophore/memory.sqlite"))
+        #expect(number(show["emergence"]?["corruption"]) == 4)
+        #expect(number(show["emergence"]?["trust"]) == -75)
+    }
+
+    @Test func badScriptsExitWith2NamingTheEventAndField() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let path = dir.file("bad.json")
+        try #"{"scene": "candlefish", "events": [{"t": 0, "type": "leave"}, {"t": 1, "type": "click", "x": 0.5, "y": NaN}]}"#
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let r = try photophoreRun(["simulate", "candlefish", "--script", path], state: dir.path)
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("event 1, field \"y\": not valid JSON") && r.stderr.split(separator: "\n").count == 1)
+        try #"{"scene": "candlefish", "events": [{"t": 0, "type": "leave"}, {"t": 1, "type": "click", "x": 0.5, "y": 2}]}"#
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let r2 = try photophoreRun(["simulate", "candlefish", "--script", path], state: dir.path)
+        #expect(r2.status == 2)
+        #expect(r2.stderr.contains("event 1, field \"y\""))
+        let r3 = try photophoreRun(["simulate", "emergence", "--script", scriptsFolder + "/gentle-60s.json"], state: dir.path)
+        #expect(r3.status == 2 && r3.stderr.contains("scene"))
+    }
+
+    @Test func aCorruptStoreStopsTheRunAndIsLeftUntouched() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let store = dir.file("memory.sqlite")
+        let garbage = Data(repeating: 0x42, count: 5000)
+        try garbage.write(to: URL(fileURLWithPath: store))
+        let r = try photophoreRun(["simulate", "candlefish", "--script", scriptsFolder + "/gentle-60s.json", "--remember", "--memory", store], state: dir.path)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains(store) && r.stderr.contains("memory repair") && r.stderr.contains("memory reset"))
+        #expect(bytes(store) == garbage)
+        #expect(try photophoreRun(["memory", "show", "--memory", store], state: dir.path).status == 1)
+        let repair = try photophoreRun(["memory", "repair", "--memory", store], state: dir.path)
+        #expect(repair.status == 0 && repair.stdout.contains("damaged-1"))
+        #expect(bytes(store + ".damaged-1") == garbage)
+        #expect(try photophoreRun(["memory", "show", "--memory", store], state: dir.path).status == 0)
+    }
+
+    @Test func forgetNeedsConfirmationAndStatsHasNoPlotYet() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        #expect(try photophoreRun(["simulate", "candlefish", "--script", scriptsFolder + "/gentle-60s.json", "--remember"], state: dir.path).status == 0)
+        let plot = try photophoreRun(["memory", "stats", "--plot", dir.file("x.png")], state: dir.path)
+        #expect(plot.status == 2 && plot.stderr.contains("--plot"))
+        #expect(!FileManager.default.fileExists(atPath: dir.file("x.png")))
+        let stats = try photophoreRun(["memory", "stats", "--json"], state: dir.path)
+        let sessions = try json(stats)["sessions"]
+        guard case let .array(list)? = sessions else { Issue.record("no sessions"); return }
+        #expect(list.count == 1)
+        let moodSeconds = list.first?["mood_seconds"]
+        guard case let .object(members)? = moodSeconds else { Issue.record("no mood_seconds"); return }
+        let total = members.compactMap { number($0.value) }.reduce(0, +)
+        #expect(abs(total - 60.9) < 0.01)
+        #expect(try photophoreRun(["memory", "history"], state: dir.path).stdout.contains("visit at 2026-11-21T09:30:00Z"))
+        let export = dir.file("export.json")
+        #expect(try photophoreRun(["memory", "export", export], state: dir.path).status == 0)
+        let exported = try JSONValue.parse(String(contentsOfFile: export, encoding: .utf8))
+        guard case let .array(events)? = exported["events"] else { Issue.record("no events"); return }
+        #expect(events.count > 500)
+
+        let refused = try photophoreRun(["memory", "forget"], state: dir.path)
+        #expect(refused.status == 2 && refused.stderr.contains("--yes"))
+        #expect(number(try json(try photophoreRun(["memory", "show", "--json"], state: dir.path))["candlefish"]?["visits"]) == 1)
+        #expect(try photophoreRun(["memory", "forget", "--yes"], state: dir.path).status == 0)
+        let after = try json(try photophoreRun(["memory", "show", "--json"], state: dir.path))
+        #expect(number(after["candlefish"]?["visits"]) == 0 && number(after["events"]) == 0)
+    }
+
+    /// Kills `simulate --remember` at random moments; every time the store must open, hold at
+    /// least what it held before, and its snapshot + replay must equal the full replay.
+    @Test func aKilledRunLosesNothingCommitted() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let store = dir.file("memory.sqlite")
+        let script = dir.file("long.json")
+        var events: [StimulusEvent] = []
+        for i in 1..<7200 {
+            let t = Double(i) / 60
+            events.append(StimulusEvent(t: t, .pointer(x: 0.5 + 0.2 * Double(i % 7) / 7, y: 0.5 + 0.2 * Double(i % 5) / 5)))
+        }
+        try Script(scene: .candlefish, events: events).json().write(toFile: script, atomically: true, encoding: .utf8)
+        var env = ProcessInfo.processInfo.environment
+        env["XDG_STATE_HOME"] = dir.path
+        var rng = SplitMix64(seed: 2026)
+        var previous = 0
+        var grew = 0
+        for round in 0..<8 {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: photophore)
+            p.arguments = ["simulate", "candlefish", "--script", script, "--remember", "--memory", store]
+            p.environment = env
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            usleep(useconds_t(150_000 + rng.next() % 900_000))
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            let s = try MemoryStore(path: store, writable: true)
+            #expect(s.eventCount >= previous, "round \(round)")
+            if s.eventCount > previous { grew += 1 }
+            #expect(try s.loadFromSnapshot() == s.replayAll())
+            // A run killed before it opened the store adds no session.
+            #expect(try s.sessions().count <= round + 1)
+            previous = s.eventCount
+            s.close()
+        }
+        #expect(grew >= 4, "the runs should have written before being killed")
+    }
+}
+
+@Suite("photophore simulate: calendar rules in the person's time zone", .serialized)
+struct TimeZoneCommandTests {
+    /// Trust at the start of a second visit an hour after a first one at 23:30 UTC.
+    func secondVisitTrust(zone: String?) throws -> (first: Double, second: Double) {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let a = dir.file("a.json"), b = dir.file("b.json")
+        try #"{"scene": "candlefish", "clock": "2026-11-21T23:30:00Z", "events": [{"t": 1, "type": "click", "x": 0.5, "y": 0.5}]}"#
+            .write(toFile: a, atomically: true, encoding: .utf8)
+        try #"{"scene": "candlefish", "clock": "2026-11-22T00:30:00Z", "events": []}"#
+            .write(toFile: b, atomically: true, encoding: .utf8)
+        let zoneArgs = zone.map { ["--time-zone=\($0)"] } ?? []
+        let first = try json(try photophoreRun(["simulate", "candlefish", "--script", a, "--remember", "--json"] + zoneArgs, state: dir.path))
+        let second = try json(try photophoreRun(["simulate", "candlefish", "--script", b, "--remember", "--json"] + zoneArgs, state: dir.path))
+        return (try #require(number(first["end"]?["trust"])), try #require(number(second["start"]?["trust"])))
+    }
+
+    @Test func theDailyBonusFollowsTheTimeZone() throws {
+        let utc = try secondVisitTrust(zone: nil)
+        #expect(utc.first == 20 + 5 + 3 + 2)
+        #expect(utc.second == utc.first + 5, "a new day in UTC, and less than a whole day of decay")
+        let west = try secondVisitTrust(zone: "-02:00")
+        #expect(west.second == west.first, "21:30 and 22:30 on the same day")
+        let east = try secondVisitTrust(zone: "Europe/Paris")
+        #expect(east.second == east.first, "00:30 and 01:30 on the same day in Paris (UTC+1 in November)")
+    }
+}
