@@ -59,9 +59,8 @@ import Testing
         }
         let d = Self.draw(positions)
         let (fast, reference) = try renderBoth([d], width: 150, height: 100)
-        let f = redChannel(fast).map { $0.rounded() }, r = redChannel(reference).map { $0.rounded() }
-        #expect(f == r)
-        #expect(f.reduce(0, +) > 1000)
+        #expect(coverageMismatches(fast, reference) == 0)
+        #expect(redChannel(fast).reduce(0, +) > 1000)
     }
 
     @Test func depthStaysInRangeAfterClipping() throws {
@@ -99,7 +98,7 @@ import Testing
         let d = ClippingTests.draw(positions, .identity)
         let t = try ClippingTests.counts(d)
         let onlyGood = try ClippingTests.counts(ClippingTests.draw(good, .identity))
-        #expect(redChannel(t) == redChannel(onlyGood))
+        #expect(coverageMismatches(t, onlyGood) == 0)
         #expect(redChannel(t).reduce(0, +) > 100)
         // A transform full of NaN draws nothing.
         let nanMatrix = Matrix4(SIMD4(repeating: .nan), SIMD4(repeating: .nan), SIMD4(repeating: .nan), SIMD4(repeating: .nan))
@@ -121,7 +120,7 @@ import Testing
         let d = ClippingTests.draw(p, .identity, indices: [0, 1, 2, 0, 1, 3, 7, 8, 9, .max, 0, 1])
         let t = try ClippingTests.counts(d)
         let alone = try ClippingTests.counts(ClippingTests.draw(p, .identity))
-        #expect(redChannel(t) == redChannel(alone))
+        #expect(coverageMismatches(t, alone) == 0)
     }
 
     @Test func randomGarbageNeverCrashes() throws {

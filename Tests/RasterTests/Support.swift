@@ -63,3 +63,8 @@ func maxDifference(_ a: RenderTarget, _ b: RenderTarget) -> Float {
     }
     return m
 }
+
+/// How many pixels differ in coverage count (red channel, rounded) between two targets.
+func coverageMismatches(_ a: RenderTarget, _ b: RenderTarget) -> Int {
+    zip(redChannel(a), redChannel(b)).filter { $0.rounded() != $1.rounded() }.count
+}
