@@ -73,7 +73,7 @@ struct BenchWorkloadCommand: ParsableCommand {
         if let output { try checkWritable(output) }
 
         let target: RenderTarget
-        do { target = try RenderTarget(width: size.width, height: size.height) } catch {
+        do { target = try RenderTarget(width: size.width, height: size.height, keepsAlpha: false) } catch {
             throw Failure.usage("\(error)")
         }
         let renderer = Renderer(threads: threadCount)

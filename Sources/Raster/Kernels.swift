@@ -30,6 +30,17 @@ enum ColorKernel: FragmentKernel {
     }
 }
 
+/// Interpolated RGB with a constant alpha: the fragment half of lit Gouraud (one plane
+/// fewer than `ColorKernel`).
+enum RGBKernel: FragmentKernel {
+    static var varyingCount: Int { 3 }
+    static var alphaIsZero: Bool { false }
+    @inline(__always)
+    static func shade(_ v: Varyings8, _ draw: borrowing DrawInfo) -> Color8 {
+        Color8(r: v.v0, g: v.v1, b: v.v2, a: SIMD8(repeating: draw.tint.w))
+    }
+}
+
 /// The radial glow sprite: `tint · intensity · max(1 − |uv|², 0)²`, alpha 0.
 enum GlowKernel: FragmentKernel {
     static var varyingCount: Int { 3 }
@@ -63,7 +74,7 @@ enum TexturedKernel: FragmentKernel {
 
 /// The kernels, as stored per draw.
 enum KernelKind: UInt8 {
-    case color, glow, textured
+    case color, rgb, glow, textured
 }
 
 /// What the back end needs to know about a draw.

@@ -102,6 +102,7 @@ public enum ReferenceRasterizer {
                 let src: SIMD4<Float>
                 switch info.kernel {
                 case .color: src = a
+                case .rgb: src = SIMD4(a.x, a.y, a.z, info.tint.w)
                 case .glow:
                     let q = max(1 - (a.x * a.x + a.y * a.y), 0)
                     let f = q * q * a.z

@@ -93,7 +93,9 @@ public final class Renderer: @unchecked Sendable {
                 vertices: UnsafePointer(out.value), viewport: viewport, tilesX: tilesX, tileCount: tileCount)
         }
 
-        // 3. Tiles.
+        // 3. Tiles. The depth plane is cleared only when some draw tests or writes depth.
+        let usesDepth = draws.contains { $0.state.depthTest != .always || $0.state.depthWrite }
+        let depthClear: Float? = usesDepth ? clearDepth : nil
         var tileFragments = [Int](repeating: 0, count: tileCount)
         let chunkList = Array(chunks.prefix(chunkCount))
         infos.withUnsafeBufferPointer { infoBuffer in
@@ -101,14 +103,14 @@ public final class Renderer: @unchecked Sendable {
                 let infoPtr = UnsafeSendable(infoBuffer.baseAddress!)
                 let fragPtr = UnsafeSendable(fragmentsOut.baseAddress!)
                 pool.forEach(tileCount) { tile in
-                    target.clearTile(tile, color: clearColor, depth: clearDepth)
+                    target.clearTile(tile, color: clearColor, depth: depthClear)
                     let tx = tile % tilesX, ty = tile / tilesX
                     var r = TileRasterizer(
                         base: target.tileBase(tile),
                         x0: tx * RenderTarget.tileSize, y0: ty * RenderTarget.tileSize,
                         x1: min((tx + 1) * RenderTarget.tileSize, target.width),
                         y1: min((ty + 1) * RenderTarget.tileSize, target.height),
-                        imageWidth: target.width)
+                        imageWidth: target.width, keepsAlpha: target.keepsAlpha)
                     for chunk in chunkList {
                         chunk.forEachTriangle(inTile: tile) { t in
                             r.draw(t, infoPtr.value + Int(t.pointee.draw))
@@ -131,8 +133,11 @@ public final class Renderer: @unchecked Sendable {
 extension DrawInfo {
     init(_ d: DrawCall) {
         switch d.shading {
-        case .color, .litGouraud:
+        case .color:
             self.init(kernel: .color, tint: SIMD4(repeating: 1), texture: nil,
+                      depthTest: d.state.depthTest, depthWrite: d.state.depthWrite, blend: d.state.blend)
+        case .litGouraud(let light):
+            self.init(kernel: .rgb, tint: SIMD4(1, 1, 1, light.alpha), texture: nil,
                       depthTest: d.state.depthTest, depthWrite: d.state.depthWrite, blend: d.state.blend)
         case .glow(let tint):
             self.init(kernel: .glow, tint: SIMD4(tint, 0), texture: nil,

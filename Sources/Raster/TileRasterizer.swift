@@ -15,12 +15,15 @@ struct TileRasterizer {
     let x0: Int, y0: Int, x1: Int, y1: Int
     /// Image width: lanes at or beyond it are masked off.
     let imageWidth: Int
+    /// Whether the target keeps an alpha plane.
+    let keepsAlpha: Bool
     /// Fragments that passed coverage and depth and were blended.
     var fragments: Int = 0
 
     mutating func draw(_ t: UnsafePointer<Triangle>, _ d: UnsafePointer<DrawInfo>) {
         switch d.pointee.kernel {
         case .color: draw(t, d, ColorKernel.self)
+        case .rgb: draw(t, d, RGBKernel.self)
         case .glow: draw(t, d, GlowKernel.self)
         case .textured: draw(t, d, TexturedKernel.self)
         }
@@ -167,7 +170,7 @@ struct TileRasterizer {
         let src = K.shade(v, draw)
 
         // Kernels whose alpha is always 0 leave alpha untouched under additive blending.
-        let touchAlpha = !(K.alphaIsZero && B.self == AdditiveBlend.self)
+        let touchAlpha = keepsAlpha && !(K.alphaIsZero && B.self == AdditiveBlend.self)
         let dr = load8(p), dg = load8(p + n), db = load8(p + 2 * n)
         let da = touchAlpha ? load8(p + 3 * n) : .zero
         let out = B.blend(src, Color8(r: dr, g: dg, b: db, a: da))
