@@ -127,5 +127,8 @@ extension RenderTarget {
     public func setDepth(x: Int, y: Int, _ z: Float) {
         precondition(x >= 0 && x < width && y >= 0 && y < height, "pixel out of range")
         storage[offset(x: x, y: y) + 4 * Self.planeStride] = z
+        // Keep the block's depth bound conservative.
+        let tile = (y >> Self.tileShift) * tilesX + (x >> Self.tileShift)
+        blockMaxDepth[tile * Self.blocksPerTile + ((y & 63) >> 3) * 8 + ((x & 63) >> 3)] = .infinity
     }
 }

@@ -36,6 +36,11 @@ public final class RenderTarget: @unchecked Sendable {
     public let tilesY: Int
     /// Tile-major planar storage; see the type's comment. 64-byte aligned.
     let storage: UnsafeMutablePointer<Float>
+    /// Hierarchical depth: for each 8×8 block (64 per tile), an upper bound of the depths
+    /// stored in it. A triangle whose nearest depth over a block lies behind this bound fails
+    /// the depth test on every pixel there, so the block is skipped without shading.
+    let blockMaxDepth: UnsafeMutablePointer<Float>
+    static let blocksPerTile = 64
 
     public var tileCount: Int { tilesX * tilesY }
 
@@ -57,9 +62,14 @@ public final class RenderTarget: @unchecked Sendable {
         storage = UnsafeMutableRawPointer.allocate(byteCount: count * 4, alignment: 64)
             .bindMemory(to: Float.self, capacity: count)
         storage.initialize(repeating: 0, count: count)
+        blockMaxDepth = .allocate(capacity: tilesX * tilesY * Self.blocksPerTile)
+        blockMaxDepth.initialize(repeating: .infinity, count: tilesX * tilesY * Self.blocksPerTile)
     }
 
-    deinit { storage.deallocate() }
+    deinit {
+        storage.deallocate()
+        blockMaxDepth.deallocate()
+    }
 
     @inline(__always) func tileBase(_ tile: Int) -> UnsafeMutablePointer<Float> {
         storage + tile * Self.tileStride
@@ -74,7 +84,10 @@ public final class RenderTarget: @unchecked Sendable {
         (base + 1 * n).update(repeating: color.y, count: n)
         (base + 2 * n).update(repeating: color.z, count: n)
         if keepsAlpha { (base + 3 * n).update(repeating: color.w, count: n) }
-        if let depth { (base + 4 * n).update(repeating: depth, count: n) }
+        if let depth {
+            (base + 4 * n).update(repeating: depth, count: n)
+            (blockMaxDepth + tile * Self.blocksPerTile).update(repeating: depth, count: Self.blocksPerTile)
+        }
     }
 
     /// Fills the whole target (single-threaded; frames clear per tile while rendering).

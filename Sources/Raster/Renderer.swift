@@ -110,7 +110,8 @@ public final class Renderer: @unchecked Sendable {
                         x0: tx * RenderTarget.tileSize, y0: ty * RenderTarget.tileSize,
                         x1: min((tx + 1) * RenderTarget.tileSize, target.width),
                         y1: min((ty + 1) * RenderTarget.tileSize, target.height),
-                        imageWidth: target.width, keepsAlpha: target.keepsAlpha)
+                        imageWidth: target.width, keepsAlpha: target.keepsAlpha,
+                        blockMaxDepth: target.blockMaxDepth + tile * RenderTarget.blocksPerTile)
                     for chunk in chunkList {
                         chunk.forEachTriangle(inTile: tile) { t in
                             r.draw(t, infoPtr.value + Int(t.pointee.draw))

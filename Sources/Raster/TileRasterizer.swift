@@ -17,6 +17,8 @@ struct TileRasterizer {
     let imageWidth: Int
     /// Whether the target keeps an alpha plane.
     let keepsAlpha: Bool
+    /// This tile's 64 block depth bounds (see `RenderTarget.blockMaxDepth`).
+    let blockMaxDepth: UnsafeMutablePointer<Float>
     /// Fragments that passed coverage and depth and were blended.
     var fragments: Int = 0
 
@@ -62,6 +64,10 @@ struct TileRasterizer {
         let lo = (7 * (min(a.0, 0) + min(b.0, 0)), 7 * (min(a.1, 0) + min(b.1, 0)), 7 * (min(a.2, 0) + min(b.2, 0)))
         let steps = PlaneSteps(t)
         let needsDepth = draw.depthTest != .always || draw.depthWrite
+        // Hierarchical depth: the triangle's nearest depth over a block, from its plane.
+        let depthCulls = draw.depthTest != .always
+        let zc = t.c[0], zgx = t.gx[0], zgy = t.gy[0]
+        let zLow = 7 * (min(zgx, 0) + min(zgy, 0))
 
         var by = ys & ~7
         while by <= ye {
@@ -75,15 +81,25 @@ struct TileRasterizer {
                 let f2 = t.f2 &+ a.2 &* ox &+ b.2 &* oy
                 if f0 &+ hi.0 < 0 || f1 &+ hi.1 < 0 || f2 &+ hi.2 < 0 { continue }
                 let in0 = f0 &+ lo.0 >= 0, in1 = f1 &+ lo.1 >= 0, in2 = f2 &+ lo.2 >= 0
+                let block = ((by &- y0) >> 3) &* 8 &+ ((bx &- x0) >> 3)
+                if depthCulls {
+                    var zMin = zc
+                    zMin.addProduct(zgx, Float(bx &- Int(t.x0)))
+                    zMin.addProduct(zgy, Float(by &- Int(t.y0)))
+                    zMin += zLow
+                    if Self.blockFailsDepth(zMin, blockMaxDepth[block], draw.depthTest) { continue }
+                }
                 var scissor = SIMD8<Int32>(repeating: -1)
                 if bx &+ 8 > imageWidth {
                     scissor = pp_lt8(pp_toFloat8(laneI), SIMD8(repeating: Float(imageWidth &- bx)))
                 }
+                var wrote = false
+                defer { if wrote && draw.depthWrite { updateBlockDepth(block, bx: bx, by: by, test: draw.depthTest) } }
                 var planes = steps.start(laneF + Float(bx &- Int(t.x0)), Float(rowStart &- Int(t.y0)), K.self, depth: needsDepth, affine: t.affine)
                 var p = base + ((rowStart &- y0) &* RenderTarget.tileSize &+ (bx &- x0))
                 if in0 && in1 && in2 {
                     for _ in rowStart...rowEnd {
-                        shade(&planes, steps, p, draw, K.self, B.self, affine: t.affine, depth: needsDepth, mask: scissor)
+                        wrote = shade(&planes, steps, p, draw, K.self, B.self, affine: t.affine, depth: needsDepth, mask: scissor) || wrote
                         steps.advance(&planes, K.self, depth: needsDepth, affine: t.affine)
                         p += RenderTarget.tileSize
                     }
@@ -100,7 +116,7 @@ struct TileRasterizer {
                     for _ in rowStart...rowEnd {
                         let mask = ~((e0 | e1 | e2) &>> 31) & scissor
                         if pp_signbits8(mask) != 0 {
-                            shade(&planes, steps, p, draw, K.self, B.self, affine: t.affine, depth: needsDepth, mask: mask)
+                            wrote = shade(&planes, steps, p, draw, K.self, B.self, affine: t.affine, depth: needsDepth, mask: mask) || wrote
                         }
                         steps.advance(&planes, K.self, depth: needsDepth, affine: t.affine)
                         e0 &+= s0
@@ -131,20 +147,28 @@ struct TileRasterizer {
             var planes = steps.start(laneF + Float(bx &- Int(t.x0)), Float(ys &- Int(t.y0)), K.self, depth: needsDepth, affine: t.affine)
             var p = base + ((ys &- y0) &* RenderTarget.tileSize &+ (bx &- x0))
             for _ in ys...ye {
-                shade(&planes, steps, p, draw, K.self, B.self, affine: t.affine, depth: needsDepth, mask: mask)
+                _ = shade(&planes, steps, p, draw, K.self, B.self, affine: t.affine, depth: needsDepth, mask: mask)
                 steps.advance(&planes, K.self, depth: needsDepth, affine: t.affine)
                 p += RenderTarget.tileSize
+            }
+            if draw.depthWrite {
+                var by = ys & ~7
+                while by <= ye {
+                    updateBlockDepth(((by &- y0) >> 3) &* 8 &+ ((bx &- x0) >> 3), bx: bx, by: by, test: draw.depthTest)
+                    by &+= 8
+                }
             }
             bx &+= 8
         }
     }
 
-    /// Shades, depth-tests and blends the 8 pixels at `p` where `coverage` is -1.
+    /// Shades, depth-tests and blends the 8 pixels at `p` where `coverage` is -1. Returns
+    /// whether any pixel passed (and so may have written depth).
     @inline(__always)
     private mutating func shade<K: FragmentKernel, B: BlendFunction>(
         _ planes: inout Planes8, _ steps: PlaneSteps, _ p: UnsafeMutablePointer<Float>, _ draw: DrawInfo,
         _ kernel: K.Type, _ blend: B.Type, affine: Bool, depth: Bool, mask coverage: SIMD8<Int32>
-    ) {
+    ) -> Bool {
         let n = RenderTarget.planeStride
         var mask = coverage
         if depth {
@@ -155,7 +179,7 @@ struct TileRasterizer {
             case .lessOrEqual: mask &= pp_le8(planes.z, stored)
             case .always: break
             }
-            if pp_signbits8(mask) == 0 { return }
+            if pp_signbits8(mask) == 0 { return false }
             if draw.depthWrite { store8(pp_select8(mask, planes.z, stored), zp) }
         }
 
@@ -179,6 +203,31 @@ struct TileRasterizer {
         store8(pp_select8(mask, out.b, db), p + 2 * n)
         if touchAlpha { store8(pp_select8(mask, out.a, da), p + 3 * n) }
         fragments &+= pp_signbits8(mask).nonzeroBitCount
+        return true
+    }
+
+    /// True when a triangle whose depth over a block is at least `zMin` fails the depth test
+    /// on every pixel of a block whose stored depths are at most `zMax`. The margin covers
+    /// the rounding between this corner estimate and the per-row plane values.
+    @inline(__always)
+    static func blockFailsDepth(_ zMin: Float, _ zMax: Float, _ test: DepthTest) -> Bool {
+        let margin: Float = 4e-6
+        switch test {
+        case .less: return zMin - margin >= zMax
+        case .lessOrEqual: return zMin - margin > zMax
+        case .always: return false
+        }
+    }
+
+    /// Refreshes a block's depth bound after depth writes. Under `less` and `lessOrEqual`
+    /// depths only decrease, so the exact maximum of the block's depths is recomputed (which
+    /// tightens the bound); `always` may raise depths, and also recomputes.
+    @inline(__always)
+    private func updateBlockDepth(_ block: Int, bx: Int, by: Int, test: DepthTest) {
+        let zp = base + 4 * RenderTarget.planeStride + ((by &- y0) &* RenderTarget.tileSize &+ (bx &- x0))
+        var m = load8(zp)
+        for r in 1..<8 { m = pp_max8(m, load8(zp + r &* RenderTarget.tileSize)) }
+        blockMaxDepth[block] = pp_hmax8(m)
     }
 }
 

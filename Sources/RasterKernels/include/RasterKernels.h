@@ -49,4 +49,11 @@ PP_INLINE uint32_t pp_signbits8(pp_int8 m) {
 }
 /// Hints the CPU to fetch a cache line that the next loop iteration will read.
 PP_INLINE void pp_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
+/// The largest lane.
+PP_INLINE float pp_hmax8(pp_float8 a) {
+    pp_float8 b = __builtin_elementwise_max(a, __builtin_shufflevector(a, a, 4, 5, 6, 7, 0, 1, 2, 3));
+    b = __builtin_elementwise_max(b, __builtin_shufflevector(b, b, 2, 3, 0, 1, 6, 7, 4, 5));
+    b = __builtin_elementwise_max(b, __builtin_shufflevector(b, b, 1, 0, 3, 2, 5, 4, 7, 6));
+    return b[0];
+}
 #endif
