@@ -1,5 +1,6 @@
 import ArgumentParser
 import Raster
+import Stimuli
 
 /// `WIDTHxHEIGHT`, e.g. `1920x1080`. Parsing checks only the shape; `validated()` checks
 /// the range before anything is allocated.
@@ -97,35 +98,16 @@ struct FrameTimes: Sendable {
     }
 }
 
-/// Formats a number for JSON with a fixed number of decimals.
-func jsonNumber(_ v: Double, decimals: Int = 3) -> String {
-    guard v.isFinite else { return "null" }
-    var scale = 1.0
-    for _ in 0..<decimals { scale *= 10 }
-    let r = (v * scale).rounded() / scale
-    var s = "\(r)"
-    if s.hasSuffix(".0") { s.removeLast(2) }
-    return s
-}
-
-/// Quotes a string for JSON.
-func jsonString(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if u.value < 0x20 {
-                let hex = String(u.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            } else {
-                out.unicodeScalars.append(u)
-            }
-        }
+extension FrameTimes {
+    /// `{"p50": …, "p95": …, "p99": …, "max": …}` in milliseconds, to the microsecond.
+    var json: JSONValue {
+        func ms(_ v: Double) -> JSONValue { .number((v * 1000).rounded() / 1000) }
+        return .object([("p50", ms(p50)), ("p95", ms(p95)), ("p99", ms(p99)), ("max", ms(max))])
     }
-    return out + "\""
+
+    /// `p50 8.696 ms · p95 … · p99 … · max …`
+    var summary: String {
+        func ms(_ v: Double) -> String { JSONValue.format((v * 1000).rounded() / 1000) + " ms" }
+        return "p50 \(ms(p50)) · p95 \(ms(p95)) · p99 \(ms(p99)) · max \(ms(max))"
+    }
 }

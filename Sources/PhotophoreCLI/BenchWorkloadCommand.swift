@@ -1,6 +1,7 @@
 import ArgumentParser
 import Raster
 import Sinks
+import Stimuli
 import Workloads
 #if canImport(Glibc)
 import Glibc
@@ -99,15 +100,17 @@ struct BenchWorkloadCommand: ParsableCommand {
             do { try PNG.write(image, to: output) } catch { throw Failure.runtime(error.description) }
         }
         if json {
-            print("""
-                {"workload": \(jsonString(kind.rawValue)), "width": \(size.width), "height": \(size.height), \
-                "threads": \(threadCount), "frames": \(frames), "frame_ms": {"p50": \(jsonNumber(t.p50)), \
-                "p95": \(jsonNumber(t.p95)), "p99": \(jsonNumber(t.p99)), "max": \(jsonNumber(t.max))}, \
-                "work": {"triangles": \(stats.triangles), "setup_triangles": \(stats.setupTriangles), "fragments": \(stats.fragments)}}
-                """)
+            let work: JSONValue = .object([
+                ("triangles", .number(Double(stats.triangles))), ("setup_triangles", .number(Double(stats.setupTriangles))),
+                ("fragments", .number(Double(stats.fragments))),
+            ])
+            print(JSONValue.object([
+                ("workload", .string(kind.rawValue)), ("width", .number(Double(size.width))),
+                ("height", .number(Double(size.height))), ("threads", .number(Double(threadCount))),
+                ("frames", .number(Double(frames))), ("frame_ms", t.json), ("work", work),
+            ]).rendered())
         } else {
-            print("\(kind.rawValue) \(size) threads=\(threadCount) frames=\(frames): "
-                + "p50 \(jsonNumber(t.p50)) ms · p95 \(jsonNumber(t.p95)) ms · p99 \(jsonNumber(t.p99)) ms · max \(jsonNumber(t.max)) ms · "
+            print("\(kind.rawValue) \(size) threads=\(threadCount) frames=\(frames): \(t.summary) · "
                 + "\(stats.triangles) triangles, \(stats.fragments) fragments per frame")
             if let output { print("wrote \(output)") }
         }
