@@ -1,4 +1,7 @@
 import ArgumentParser
+import Plot
+import Raster
+import Sinks
 import Foundation
 import Mind
 import Stimuli
@@ -103,13 +106,14 @@ struct MemoryCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Time in each mood per session and trust across sessions.")
         @Flag(name: .long, help: "Print one JSON object.") var json = false
-        @Option(name: .long, help: ArgumentHelp("Draw the chart to a PNG (not available in this build).", valueName: "FILE.png"))
+        @Option(name: .long, help: ArgumentHelp("Also draw the charts to a PNG, with the engine's rasterizer.", valueName: "FILE.png"))
         var plot: String?
         @OptionGroup var memoryOptions: MemoryOptions
 
         func run() throws {
-            if plot != nil {
-                throw Failure.usage("--plot is not available in this build: charts need the rasterizer; use the text chart or --json")
+            if let plot {
+                guard plot.hasSuffix(".png") else { throw Failure.usage("--plot \(plot): give a file name ending in .png") }
+                try checkWritable(plot)
             }
             let path = memoryOptions.path
             let summaries: [SessionSummary]
@@ -118,6 +122,7 @@ struct MemoryCommand: ParsableCommand {
             } else {
                 summaries = []
             }
+            if let plot { try MemoryCommand.writeChart(summaries, path: path, to: plot) }
             if json {
                 print(JSONValue.object([
                     ("path", .string(path)),
@@ -169,6 +174,51 @@ struct MemoryCommand: ParsableCommand {
                 }
             }
         }
+    }
+
+    /// The stats chart: time in each mood per candlefish session (stacked, in the mood
+    /// colours), and trust at the start and end of each session, per scene.
+    static func writeChart(_ summaries: [SessionSummary], path: String, to file: String) throws {
+        func rgb(_ c: UInt32) -> SIMD3<Float> {
+            SIMD3(Float((c >> 16) & 0xFF), Float((c >> 8) & 0xFF), Float(c & 0xFF)) / 255
+        }
+        var panels: [ChartPanel] = []
+        let fish = summaries.filter { $0.scene == .candlefish }
+        if !fish.isEmpty {
+            let longest = fish.map { $0.moodSeconds.values.reduce(0, +) }.max() ?? 1
+            var moods = ChartPanel(title: "Candlefish: time in each mood", xLabel: "session", yLabel: "seconds",
+                                   xRange: 0.4...(Double(fish.count) + 0.6), yRange: 0...max(1, longest * 1.1))
+            moods.xTicks = fish.indices.map { (Double($0 + 1), String($0 + 1)) }
+            moods.bars = fish.enumerated().map { i, s in
+                ChartPanel.Bar(x: Double(i + 1), width: 0.7, segments: Mood.allCases.map { ((s.moodSeconds[$0] ?? 0), rgb($0.colour)) })
+            }
+            moods.legend = Mood.allCases.map { ($0.rawValue, rgb($0.colour)) }
+            panels.append(moods)
+        }
+        for scene in SceneName.allCases {
+            let these = summaries.filter { $0.scene == scene }
+            guard !these.isEmpty else { continue }
+            let range: ClosedRange<Double> = scene == .candlefish ? 0...100 : -100...100
+            var trust = ChartPanel(title: "\(scene.rawValue.capitalized): trust across sessions", xLabel: "session", yLabel: "trust",
+                                   xRange: 0.5...(Double(these.count) + 0.5), yRange: range)
+            trust.xTicks = these.indices.map { (Double($0 + 1), String($0 + 1)) }
+            var points: [SIMD2<Double>] = []
+            for (i, s) in these.enumerated() {
+                points.append(SIMD2(Double(i + 1) - 0.3, s.trustAtStart))
+                points.append(SIMD2(Double(i + 1) + 0.3, s.trustAtEnd))
+            }
+            let colour: SIMD3<Float> = scene == .candlefish ? rgb(Mood.trusting.colour) : SIMD3(0.4, 0.8, 1)
+            trust.lines = [ChartPanel.Line(color: colour, points: points, thickness: 3, markers: true)]
+            trust.legend = [("start and end of each session", colour)]
+            panels.append(trust)
+        }
+        if panels.isEmpty {
+            panels.append(ChartPanel(title: "No sessions yet", xLabel: "session", yLabel: "trust", xRange: 0...1, yRange: 0...100))
+        }
+        let chart = Chart(title: "Photophore memory: \(path)", panels: panels)
+        let image: Image8
+        do { image = try chart.render(width: 1280, height: 300 + 260 * panels.count) } catch { throw Failure.runtime("cannot draw the chart: \(error)") }
+        do { try PNG.write(image, to: file) } catch { throw Failure.runtime(error.description) }
     }
 
     struct Export: ParsableCommand {
