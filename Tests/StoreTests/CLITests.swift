@@ -100,13 +100,17 @@ struct CommandTests {
         #expect(try photophoreRun(["memory", "show", "--memory", store], state: dir.path).status == 0)
     }
 
-    @Test func forgetNeedsConfirmationAndStatsHasNoPlotYet() throws {
+    @Test func forgetNeedsConfirmationAndStatsDrawsAPlot() throws {
         let dir = TempDir()
         defer { dir.cleanup() }
         #expect(try photophoreRun(["simulate", "candlefish", "--script", scriptsFolder + "/gentle-60s.json", "--remember"], state: dir.path).status == 0)
         let plot = try photophoreRun(["memory", "stats", "--plot", dir.file("x.png")], state: dir.path)
-        #expect(plot.status == 2 && plot.stderr.contains("--plot"))
-        #expect(!FileManager.default.fileExists(atPath: dir.file("x.png")))
+        #expect(plot.status == 0, "\(plot.stderr)")
+        let png = try Data(contentsOf: URL(fileURLWithPath: dir.file("x.png")))
+        #expect(png.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) && png.count > 10_000)
+        let wrongName = try photophoreRun(["memory", "stats", "--plot", dir.file("x.txt")], state: dir.path)
+        #expect(wrongName.status == 2 && wrongName.stderr.contains("--plot"))
+        #expect(!FileManager.default.fileExists(atPath: dir.file("x.txt")))
         let stats = try photophoreRun(["memory", "stats", "--json"], state: dir.path)
         let sessions = try json(stats)["sessions"]
         guard case let .array(list)? = sessions else { Issue.record("no sessions"); return }
