@@ -64,13 +64,15 @@ let package = Package(
         .target(name: "Workloads", dependencies: ["Raster"], swiftSettings: simdSwift),
         // Charts (memory stats, benchmark plots) drawn with the rasterizer.
         .target(name: "Plot", dependencies: ["Raster", .product(name: "RealModule", package: "swift-numerics")], swiftSettings: simdSwift),
+        // Benchmark reports, the calibration loop and the regression gate (no engine code).
+        .target(name: "Benchmarking", dependencies: ["Stimuli"], swiftSettings: simdSwift),
         .target(name: "Effects", dependencies: ["Raster"], swiftSettings: hotLoopSwift),
         .target(name: "Sinks", dependencies: ["Raster", "CPNG", "CFFmpeg"], swiftSettings: simdSwift),
         .target(name: "Window", dependencies: ["CSDL2"], swiftSettings: simdSwift),
         .target(
             name: "PhotophoreCLI",
             dependencies: [
-                "Raster", "Workloads", "Sinks", "Window", "Stimuli", "Mind", "Store", "Plot",
+                "Raster", "Workloads", "Sinks", "Window", "Stimuli", "Mind", "Store", "Plot", "Benchmarking",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: simdSwift),
@@ -80,6 +82,7 @@ let package = Package(
         .testTarget(name: "RasterTests", dependencies: ["Raster", "Workloads"], swiftSettings: simdSwift),
         .testTarget(name: "SinksTests", dependencies: ["Sinks", "Raster", "Workloads"], swiftSettings: simdSwift),
         .testTarget(name: "CLITests", dependencies: ["photophore", "Sinks", "Raster"], swiftSettings: simdSwift),
+        .testTarget(name: "BenchmarkingTests", dependencies: ["Benchmarking", "Stimuli"], swiftSettings: simdSwift),
         .testTarget(name: "PlotTests", dependencies: ["Plot", "Raster"], swiftSettings: simdSwift),
         .testTarget(name: "EffectsTests", dependencies: ["Effects", "Raster"], swiftSettings: simdSwift),
         .testTarget(name: "MindTests", dependencies: ["Mind", "Stimuli"]),
