@@ -1,0 +1,159 @@
+import Mind
+import Raster
+import RealModule
+import Simulation
+
+/// Builds the emergence draw list: a dark gradient, a hologram floor, the data orb, and the
+/// particle streams that assemble into the figure, seen through the shot list's camera.
+public final class EmergenceScene {
+    public let width: Int, height: Int
+    public let richness: Richness
+    public let shots: ShotList
+    let background = ColorMesh()
+    let figure = SpriteBatch(), stream = SpriteBatch(), glitched = SpriteBatch(), split = SpriteBatch()
+    let floor = SpriteBatch(), orb = SpriteBatch(), halo = SpriteBatch()
+    var positions: [SIMD3<Float>] = [], brightness: [Float] = [], kinds: [UInt8] = []
+    var frame = SceneFrame()
+
+    /// Hologram colours from stage 1 (hostile) to 5 (calm and open).
+    static let stageColours: [SIMD3<Float>] = [
+        SIMD3(1.0, 0.16, 0.22), SIMD3(1.0, 0.45, 0.18), SIMD3(0.7, 0.5, 1.0), SIMD3(0.25, 0.75, 1.0), SIMD3(0.45, 1.0, 0.9),
+    ]
+
+    public init(width: Int, height: Int, richness: Richness, shots: ShotList = .emergence) {
+        self.width = width
+        self.height = height
+        self.richness = richness
+        self.shots = shots
+        for b in [figure, stream, glitched] { b.reserve(EmergenceWorld.particleCount(richness)) }
+    }
+
+    /// The camera of the shot list at time t.
+    public func camera(at t: Double) -> Camera {
+        let pose = shots.pose(at: t).pose
+        return Camera(eye: SIMD3<Float>(pose.position), target: SIMD3<Float>(pose.lookAt), fovDegrees: Float(pose.fov),
+                      width: width, height: height)
+    }
+
+    public static func stageColour(_ stage: Double) -> SIMD3<Float> {
+        let s = min(5, max(1, stage))
+        let i = min(3, Int(s) - 1)
+        let f = Float(s - Double(i + 1))
+        return stageColours[i] + (stageColours[i + 1] - stageColours[i]) * f
+    }
+
+    func recycle() {
+        frame.draws.removeAll(keepingCapacity: true)
+        background.reset()
+        for b in [figure, stream, glitched, split, floor, orb, halo] { b.reset() }
+    }
+
+    public func frame(world: EmergenceWorld, time: Double) -> SceneFrame {
+        recycle()
+        let t = Float(time)
+        let cam = camera(at: time)
+        var colour = Self.stageColour(world.stage)
+        let pressure = Float(world.pressure)
+        colour = colour + (SIMD3(1, 0.12, 0.1) - colour) * (0.5 * pressure)
+        let light = Float(world.light(at: time))
+        let g = Float(world.glitchAmount)
+
+        addGradient(background, stops: [
+            (1, SIMD3(0.004, 0.008, 0.02) + colour * 0.004), (0.2, SIMD3(0.002, 0.004, 0.012)),
+            (-0.4, SIMD3(0.003, 0.006, 0.014) + colour * 0.006), (-1, SIMD3(0.001, 0.002, 0.005)),
+        ])
+        frame.draws.append(background.draw(transform: .identity, state: RenderState(depthTest: .always, depthWrite: false, blend: .opaque))!)
+
+        // The hologram floor: a dotted grid and two rings under the figure.
+        let gridN = richness == .minimal ? 13 : 25
+        for j in 0..<gridN {
+            for i in 0..<gridN {
+                let x = (Float(i) / Float(gridN - 1) - 0.5) * 6, z = (Float(j) / Float(gridN - 1) - 0.5) * 6
+                let d = (x * x + z * z).squareRoot()
+                let fade = max(0, 1 - d / 3.2)
+                if fade <= 0 { continue }
+                if let s = cam.sprite(SIMD3(x, 0, z), radius: 0.008, minPixels: 0.8) {
+                    floor.add(s.centre, half: s.half, intensity: 0.6 * fade * (0.4 + 0.6 * light))
+                }
+            }
+        }
+        for (radius, count, k) in [(Float(0.55), 96, Float(1.0)), (Float(0.85), 128, Float(0.6))] {
+            for i in 0..<count {
+                let a = Float(i) / Float(count) * 2 * Float.pi + t * 0.2 * (radius < 0.7 ? 1 : -1)
+                let pulse = 0.6 + 0.4 * Float.sin(a * 6 - t * 3)
+                if let s = cam.sprite(SIMD3(Float.cos(a) * radius, 0.005, Float.sin(a) * radius), radius: 0.01, minPixels: 0.8) {
+                    floor.add(s.centre, half: s.half, intensity: 1.2 * k * pulse * light)
+                }
+            }
+        }
+
+        // The orb: a bright core and a halo that swell, then give way to the figure.
+        let orbR = Float(world.orbRadius(at: time))
+        let u = Float(world.reveal(at: time))
+        let emission = Float(EmergenceWorld.emission.progress(Double(u)))
+        if orbR > 0.001 {
+            if let s = cam.sprite(EmergenceWorld.orbCentre, radius: orbR * 2.6) { orb.add(s.centre, half: s.half, intensity: 0.5 * (1 - 0.6 * emission)) }
+            if let s = cam.sprite(EmergenceWorld.orbCentre, radius: orbR * 0.9) { orb.add(s.centre, half: s.half, intensity: 2.5 * (1 - 0.8 * emission)) }
+        }
+        // A halo behind the figure that comes up with the lighting.
+        if let s = cam.sprite(SIMD3(0, 1.0, -0.3), radius: 1.3) { halo.add(s.centre, half: s.half, intensity: 0.06 * light * (1 + Float(world.flash))) }
+
+        // Particles.
+        world.particles(at: time, eye: cam.eye, positions: &positions, brightness: &brightness, kinds: &kinds)
+        let radius: Float = 0.0055
+        let vp = cam.viewProjection
+        let pixelScale = cam.focal * cam.height * 0.5
+        let minHalf = cam.half(pixels: 0.75)
+        let toNDC = SIMD2<Float>(2 / cam.width, 2 / cam.height)
+        let splitOffset = SIMD3<Float>(0.004 * g, 0, 0)
+        positions.withUnsafeBufferPointer { pos in
+            brightness.withUnsafeBufferPointer { br in
+                kinds.withUnsafeBufferPointer { kd in
+                    for i in 0..<pos.count {
+                        let clip = vp * SIMD4(pos[i], 1)
+                        guard clip.w > 0.05 else { continue }
+                        let inv = 1 / clip.w
+                        let c = SIMD3(clip.x * inv, clip.y * inv, clip.z * inv)
+                        var h = toNDC * (radius * pixelScale * inv)
+                        h = h.replacing(with: minHalf, where: h .< minHalf)
+                        let b = br[i]
+                        switch kd[i] {
+                        case 0: figure.add(c, half: h, intensity: b)
+                        case 1: stream.add(c, half: h, intensity: b * 0.8)
+                        default:
+                            glitched.add(c, half: h, intensity: b)
+                            split.add(c + splitOffset, half: h, intensity: b * 0.7)
+                        }
+                    }
+                }
+            }
+        }
+
+        let order: [DrawCall?] = [
+            halo.draw(tint: colour),
+            floor.draw(tint: colour * 0.6 + SIMD3(0.1, 0.25, 0.3)),
+            orb.draw(tint: SIMD3(0.7, 0.9, 1.0) * 0.5 + colour * 0.5),
+            stream.draw(tint: colour * 0.7 + SIMD3(0.2, 0.25, 0.3)),
+            figure.draw(tint: colour),
+            glitched.draw(tint: SIMD3(1.0, 0.1, 0.7)),
+            split.draw(tint: SIMD3(0.1, 0.9, 1.0)),
+        ]
+        for d in order { if let d { frame.draws.append(d) } }
+        frame.clearColor = SIMD4(0, 0, 0, 1)
+
+        var look = Look()
+        look.exposure = 1.0
+        switch richness {
+        case .minimal: look.bloomStrength = 0
+        case .standard: look.bloomStrength = 0.6
+        case .rich: look.bloomStrength = 0.85
+        }
+        look.bloomThreshold = 0.9
+        look.chromaticAberration = richness == .minimal ? 0 : 0.6 + 7 * g + 3 * pressure
+        look.glitch = g
+        look.grain = richness == .rich ? 0.02 : 0.01
+        look.vignette = 0.45
+        frame.look = look
+        return frame
+    }
+}
