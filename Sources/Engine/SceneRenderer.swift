@@ -191,6 +191,25 @@ public final class SceneRenderer {
         }
     }
 
+    /// The candlefish's spine joints (head first, world units, without the wave) at the last
+    /// step; nil for emergence. For tests and tools that check the fish's pose.
+    public var fishSpine: [SIMD2<Double>]? {
+        if case let .candlefish(w) = session.world { return w.spine.joints }
+        return nil
+    }
+
+    /// The candlefish's expression at the last step; nil for emergence.
+    public var fishExpression: Expression? {
+        if case let .candlefish(m) = session.mind { return m.expression }
+        return nil
+    }
+
+    /// The emergence world's smoothed glitch amount at the last step; nil for candlefish.
+    public var emergenceGlitch: Double? {
+        if case let .emergence(w) = session.world { return w.glitchAmount }
+        return nil
+    }
+
     // MARK: Rendering
 
     /// The scene's draw list for frame `k` (simulating as needed), without rasterizing.
