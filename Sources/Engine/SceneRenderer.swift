@@ -4,6 +4,9 @@ import Raster
 import Scenes
 import Simulation
 import Stimuli
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Everything that decides what a scene renderer draws. The same settings give the same
 /// bytes for every frame, whatever the thread count.
@@ -230,10 +233,25 @@ public final class SceneRenderer {
         }
     }
 
+    /// Where the last frame's time went, in nanoseconds.
+    public struct Timings: Sendable, Equatable {
+        /// Simulation and building the draw list.
+        public var scene: UInt64 = 0
+        public var raster: UInt64 = 0
+        public var effects: UInt64 = 0
+    }
+
+    /// Where the last frame's time went.
+    public private(set) var timings = Timings()
+
     /// Renders frame `k` into `output` (which must be the renderer's size).
     public func render(frame k: Int, into output: inout Image8) {
+        let t0 = monotonicNanoseconds()
         let f = sceneFrame(k)
+        let t1 = monotonicNanoseconds()
         stats = renderer.render(f.draws, into: target, clearColor: f.clearColor)
+        let t2 = monotonicNanoseconds()
+        defer { timings = Timings(scene: t1 - t0, raster: t2 - t1, effects: monotonicNanoseconds() - t2) }
         var e = EffectSettings()
         e.exposure = f.look.exposure
         e.bloomStrength = f.look.bloomStrength
@@ -253,4 +271,11 @@ public final class SceneRenderer {
         render(frame: k, into: &image)
         return image
     }
+}
+
+/// Monotonic time in nanoseconds.
+func monotonicNanoseconds() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
 }

@@ -143,6 +143,7 @@ struct BenchScenesQuickCommand: ParsableCommand {
             var image = Image8(width: size.width, height: size.height)
             var samples: [Double] = []
             var triangles = 0, fragments = 0
+            var parts = (scene: 0.0, raster: 0.0, effects: 0.0)
             for k in 0..<frames {
                 let t0 = monotonicNanoseconds()
                 renderer.render(frame: k, into: &image)
@@ -150,12 +151,16 @@ struct BenchScenesQuickCommand: ParsableCommand {
                 samples.append(Double(t1 - t0) / 1e6)
                 triangles += renderer.stats.triangles
                 fragments += renderer.stats.fragments
+                parts.scene += Double(renderer.timings.scene) / 1e6
+                parts.raster += Double(renderer.timings.raster) / 1e6
+                parts.effects += Double(renderer.timings.effects) / 1e6
             }
             let t = FrameTimes(samples)
             let over = samples.filter { $0 > 16.67 }.count
             print("\(scene.rawValue) \(size) \(richness.rawValue) threads=\(threadCount) frames=\(frames): "
                   + "p50 \(fixed(t.p50, 2)) ms, p95 \(fixed(t.p95, 2)) ms, p99 \(fixed(t.p99, 2)) ms, max \(fixed(t.max, 2)) ms, "
-                  + "over 16.67 ms: \(over), triangles/frame \(triangles / frames), fragments/frame \(fragments / frames)")
+                  + "over 16.67 ms: \(over), triangles/frame \(triangles / frames), fragments/frame \(fragments / frames); "
+                  + "mean ms: scene \(fixed(parts.scene / Double(frames), 2)), raster \(fixed(parts.raster / Double(frames), 2)), effects \(fixed(parts.effects / Double(frames), 2))")
         }
     }
 }

@@ -203,7 +203,7 @@ public final class CandlefishScene {
         let ring = richness == .minimal ? 12 : 20
         let light = normalize(SIMD3<Float>(0.25, 0.85, 0.6))
         let viewDir = SIMD3<Float>(0, 0, 1)
-        let darkSkin = SIMD3<Float>(0.03, 0.05, 0.08)
+        let darkSkin = SIMD3<Float>(0.010, 0.018, 0.032)
         let base = UInt32(body.positions.count)
         for f in frames {
             for j in 0..<ring {
@@ -218,9 +218,9 @@ public final class CandlefishScene {
                 // Translucent dark skin over a lit core: dim diffuse, a mood-coloured rim and a
                 // glowing belly, with faint stripes along the body.
                 let stripe = 0.85 + 0.15 * Float.sin(f.x * 46 - t * 1.5)
-                var col = darkSkin * (0.35 + 1.4 * diffuse) + moodColour * (0.05 + 0.22 * diffuse) * stripe
-                col += moodColour * (rim * (0.5 + 1.4 * glow))
-                col += moodColour * (belly * belly * 0.5 * glow)
+                var col = darkSkin * (0.4 + 1.6 * diffuse) + moodColour * (0.025 + 0.11 * diffuse) * stripe
+                col += moodColour * (rim * (0.45 + 1.6 * glow))
+                col += moodColour * (belly * belly * 0.35 * glow)
                 body.vertex(p, SIMD4(col, 1))
             }
         }
@@ -246,7 +246,7 @@ public final class CandlefishScene {
         let n = frames.count
         // Dorsal fin: a sail along the back from x = 0.28 to 0.62, with rays.
         strip(frames, from: 0.28, to: 0.62, side: { $0.dorsal }, height: { x in
-            0.085 * spread * Float.sin(Float.pi * x) * (0.8 + 0.2 * Float.sin(t * 4 + x * 6))
+            0.1 * spread * Float.pow(Float.sin(Float.pi * x), 0.7) * (0.85 + 0.15 * Float.sin(t * 4 + x * 6))
         }, moodColour: moodColour, glow: glow)
         // Anal fin under the tail.
         strip(frames, from: 0.56, to: 0.78, side: { -$0.dorsal }, height: { x in
@@ -302,7 +302,7 @@ public final class CandlefishScene {
 
     func addEyes(_ frames: [BodyFrame], world: CandlefishWorld, moodColour: SIMD3<Float>, e: Expression, glow: Float) {
         let head = frames[2]
-        let radius: Float = 0.021
+        let radius: Float = 0.024
         let dilation = Float(0.3 + 0.55 * e.eyeDilation)
         var look = SIMD3<Float>(0, 0, 0)
         if let g = world.gaze {
@@ -338,26 +338,31 @@ public final class CandlefishScene {
         // Two rows along each flank of the belly, pulsing in a wave from head to tail.
         for i in stride(from: 3, to: n - 3, by: 1) {
             let f = frames[i]
-            for (row, lift) in [(0, Float(-0.55)), (1, Float(-0.15))] where (i + row) % 2 == 0 || row == 0 {
+            for (row, lift) in [(0, Float(-0.5)), (1, Float(-0.05))] where row == 0 ? i % 2 == 1 : i % 3 == 0 {
                 for side in [Float(1), -1] {
                     let p = f.centre + f.dorsal * (f.height * lift * 1.02) + f.lateral * (side * f.width * (row == 0 ? 0.8 : 1.0)) * 1.05
                     let pulse = 0.55 + 0.45 * Float.sin(t * 3.2 - f.x * 12 + Float(row))
-                    guard let s = camera.sprite(p, radius: 0.013 + 0.005 * Float(e.eyeDilation), minPixels: 1.2) else { continue }
-                    glowMood.add(s.centre - SIMD3(0, 0, 0.0006), half: s.half, intensity: (1.2 + 2.6 * glow) * pulse)
+                    guard let s = camera.sprite(p, radius: row == 0 ? 0.0085 : 0.0065, minPixels: 1.2) else { continue }
+                    glowMood.add(s.centre - SIMD3(0, 0, 0.0006), half: s.half, intensity: (1.6 + 3.2 * glow) * pulse)
+                    if let core = camera.sprite(p, radius: 0.0028, minPixels: 0.8) {
+                        glowWhite.add(core.centre - SIMD3(0, 0, 0.0006), half: core.half, intensity: (0.8 + 1.5 * glow) * pulse)
+                    }
                 }
             }
         }
         // The lure: a stalk arching from the forehead with a bright bulb — the candle.
         let head = frames[1]
-        let bulb = head.centre + head.dorsal * (head.height + 0.09) + head.forward * 0.09
-        let mid = head.centre + head.dorsal * (head.height + 0.07) + head.forward * 0.02
-        for k in 0..<6 {
-            let a = Float(k) / 6
-            let p = head.centre + head.dorsal * head.height + (mid - head.centre - head.dorsal * head.height) * (2 * a) * (1 - a) * 2 + (bulb - head.centre - head.dorsal * head.height) * a * a
-            if let s = camera.sprite(p, radius: 0.004) { glowMood.add(s.centre, half: s.half, intensity: 0.9 * glow) }
+        // A quadratic arc: from the forehead, up, then forward and down to the bulb.
+        let root = head.centre + head.dorsal * (head.height * 0.95)
+        let control = root + head.dorsal * 0.075 + head.forward * 0.01
+        let bulb = root + head.dorsal * 0.045 + head.forward * 0.06 + SIMD3(0, 0.004 * Float.sin(t * 2.3), 0)
+        for k in 1..<10 {
+            let a = Float(k) / 10
+            let p = root * ((1 - a) * (1 - a)) + control * (2 * a * (1 - a)) + bulb * (a * a)
+            if let s = camera.sprite(p, radius: 0.0035, minPixels: 0.9) { glowMood.add(s.centre, half: s.half, intensity: 0.5 + 0.5 * glow) }
         }
-        if let s = camera.sprite(bulb, radius: 0.045 + 0.03 * glow) { glowMood.add(s.centre, half: s.half, intensity: 1.6 + 3 * glow) }
-        if let s = camera.sprite(bulb, radius: 0.012) { glowWhite.add(s.centre, half: s.half, intensity: 3 + 2 * glow) }
+        if let s = camera.sprite(bulb, radius: 0.03 + 0.015 * glow) { glowMood.add(s.centre, half: s.half, intensity: 1.2 + 2.5 * glow) }
+        if let s = camera.sprite(bulb, radius: 0.008) { glowWhite.add(s.centre, half: s.half, intensity: 3 + 2 * glow) }
         // A soft halo around the whole fish.
         let mid2 = frames[n / 3]
         if let s = camera.sprite(mid2.centre, radius: 0.42) { glowMood.add(s.centre, half: s.half, intensity: 0.05 + 0.08 * glow) }

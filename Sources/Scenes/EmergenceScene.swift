@@ -93,7 +93,7 @@ public final class EmergenceScene {
         let emission = Float(EmergenceWorld.emission.progress(Double(u)))
         if orbR > 0.001 {
             if let s = cam.sprite(EmergenceWorld.orbCentre, radius: orbR * 2.6) { orb.add(s.centre, half: s.half, intensity: 0.5 * (1 - 0.6 * emission)) }
-            if let s = cam.sprite(EmergenceWorld.orbCentre, radius: orbR * 0.9) { orb.add(s.centre, half: s.half, intensity: 2.5 * (1 - 0.8 * emission)) }
+            if let s = cam.sprite(EmergenceWorld.orbCentre, radius: orbR * 0.8) { orb.add(s.centre, half: s.half, intensity: 0.9 * (1 - 0.8 * emission)) }
         }
         // A halo behind the figure that comes up with the lighting.
         if let s = cam.sprite(SIMD3(0, 1.0, -0.3), radius: 1.3) { halo.add(s.centre, half: s.half, intensity: 0.06 * light * (1 + Float(world.flash))) }

@@ -113,7 +113,7 @@ public struct CandlefishWorld: Sendable {
 
     /// The fish's base cruising speed (world units per second) before the mood multiplier.
     public static let baseSpeed = 0.42
-    public static let fishLength = 0.62
+    public static let fishLength = 0.7
     public static let jointCount = 28
     static let mouthRadius = 0.07
 

@@ -42,6 +42,8 @@ public struct EmergenceWorld: Sendable {
     public static let pivot = SIMD3<Float>(0, 0.9, 0)
     /// The share of particles on the figure at each stage 1...5.
     public static let assembled: [Double] = [0.34, 0.55, 0.74, 0.9, 1.0]
+    static let ringRadius: [Float] = [0.72, 0.95, 0.62]
+    static let ringHeight: [Float] = [0.45, 1.05, 1.62]
 
     public let count: Int
     public private(set) var time = 0.0
@@ -169,9 +171,15 @@ public struct EmergenceWorld: Sendable {
                 let onFigure = min(1, max(0, (fraction - rank) / 0.05 + 0.5))
                 var figurePoint = pivot + (tg[i] - pivot) * scale
                 figurePoint += nm[i] * (0.006 * Float.sin(tf * 3 + phase))
-                let theta = phase + tf * (0.35 + 0.25 * radius)
-                let height = 0.15 + 1.6 * rank + 0.05 * Float.sin(tf * 0.9 + phase * 3)
-                let streamPoint = SIMD3<Float>(Float.cos(theta) * radius, height, Float.sin(theta) * radius)
+                // Data rings: three tilted bands circling the figure in alternate directions.
+                let band = min(2, Int((radius - 0.55) * 4.3))
+                let jitter = (radius - 0.55) * 4.3 - Float(band)
+                let turn: Float = band == 1 ? -1 : 1
+                let theta = phase + turn * tf * (0.45 + 0.1 * Float(band))
+                let ringR = Self.ringRadius[band] + 0.09 * (jitter - 0.5)
+                let height = Self.ringHeight[band] + 0.14 * Float.sin(theta + Float(band) * 2.1)
+                    + 0.035 * (jitter - 0.5) + 0.02 * Float.sin(tf * 1.7 + phase * 5)
+                let streamPoint = SIMD3<Float>(Float.cos(theta) * ringR, height, Float.sin(theta) * ringR)
                 let rest = streamPoint + (figurePoint - streamPoint) * onFigure
                 // The reveal: from the spinning orb to the resting point, along an arc.
                 let d = dr[i]
