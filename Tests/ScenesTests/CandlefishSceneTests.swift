@@ -38,6 +38,7 @@ struct CandlefishSceneTests {
             let img = r.render(frame: frame)
             #expect(r.hud.mood == mood, "setup for \(mood) gave \(String(describing: r.hud.mood))")
             images[mood] = img
+            dump(img, "mood-\(mood.rawValue)")
             poses[mood] = r.fishSpine
             fins[mood] = r.fishExpression?.finSpread
         }

@@ -2,6 +2,10 @@ import Engine
 import Mind
 import Raster
 import Stimuli
+import Sinks
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Renders one frame with a fresh renderer.
 func renderFrame(_ settings: RenderSettings, _ frame: Int) throws -> Image8 {
@@ -59,4 +63,11 @@ func memory(trust: Double) -> Memory {
     var m = Memory.fresh
     m.candlefish.trust = trust
     return m
+}
+
+/// Writes `image` as NAME.png into the folder named by the PHOTOPHORE_TEST_DUMP environment
+/// variable, when it is set (for looking at what the tests render).
+func dump(_ image: Image8, _ name: String) {
+    guard let dir = getenv("PHOTOPHORE_TEST_DUMP") else { return }
+    try? PNG.write(image, to: String(cString: dir) + "/" + name + ".png")
 }
