@@ -107,7 +107,7 @@ public final class SceneRenderer {
             emergenceScene = nil
         case .emergence:
             candlefishScene = nil
-            emergenceScene = EmergenceScene(width: settings.width, height: settings.height, richness: settings.richness)
+            emergenceScene = EmergenceScene(width: settings.width, height: settings.height, richness: settings.richness, pool: renderer.pool)
         }
         session = Self.freshSession(settings)
     }

@@ -80,15 +80,25 @@ public struct EmergenceWorld: Sendable {
         let samples = Figure.humanoid.sampleSurface(count: self.count, rng: &rng)
         target.reserveCapacity(self.count); normal.reserveCapacity(self.count)
         direction.reserveCapacity(self.count); params.reserveCapacity(self.count)
+        var particles: [(target: SIMD3<Float>, normal: SIMD3<Float>, direction: SIMD3<Float>, params: SIMD4<Float>)] = []
+        particles.reserveCapacity(self.count)
         for s in samples {
-            target.append(SIMD3<Float>(s.point))
-            normal.append(SIMD3<Float>(s.normal))
             let d = Primitive.unitVector(&rng)
-            direction.append(SIMD3<Float>(d))
             // Particles leave the orb top-down-ish: lower targets a little later, plus noise.
             let delay = min(1, max(0, 0.75 * rng.nextUnit() + 0.25 * (1 - s.point.y / 1.8)))
-            params.append(SIMD4(Float(delay), Float(rng.nextUnit()), Float(rng.uniform(0, 2 * Double.pi)),
-                                Float(rng.uniform(0.55, 1.25))))
+            let p = SIMD4(Float(delay), Float(rng.nextUnit()), Float(rng.uniform(0, 2 * Double.pi)), Float(rng.uniform(0.55, 1.25)))
+            particles.append((SIMD3<Float>(s.point), SIMD3<Float>(s.normal), SIMD3<Float>(d), p))
+        }
+        // Sorted by rank, so the particles on the figure at any stage are a prefix (index <
+        // `figureCount`); equal ranks keep their sampling order.
+        let order = particles.indices.sorted {
+            particles[$0].params.y < particles[$1].params.y || (particles[$0].params.y == particles[$1].params.y && $0 < $1)
+        }
+        for i in order {
+            target.append(particles[i].target)
+            normal.append(particles[i].normal)
+            direction.append(particles[i].direction)
+            params.append(particles[i].params)
         }
     }
 
@@ -137,16 +147,48 @@ public struct EmergenceWorld: Sendable {
         return mix(Self.assembled[i], Self.assembled[i + 1], s - Double(i + 1))
     }
 
-    /// Particle kinds in the output of `particles`.
+    /// How many particles (a prefix, by rank) rest on the figure rather than in the rings.
+    public var figureCount: Int {
+        let f = Float(assembledFraction)
+        var lo = 0, hi = count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if params[mid].y < f { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// Particle kinds, as `particles(at:eye:positions:brightness:kinds:)` reports them.
     public enum Kind: UInt8 { case figure = 0, stream = 1, glitched = 2 }
 
-    /// Writes every particle's position, brightness and kind at time `t` (which may lie
-    /// between steps) for a camera at `eye` (the hologram rim brightens edges seen side-on).
+    /// Every particle's position, brightness and kind at time `t` (a convenience over the
+    /// ranged version, for tests and tools).
     public func particles(at t: Double, eye: SIMD3<Float>, positions: inout [SIMD3<Float>],
                           brightness: inout [Float], kinds: inout [UInt8]) {
-        positions.removeAll(keepingCapacity: true)
-        brightness.removeAll(keepingCapacity: true)
-        kinds.removeAll(keepingCapacity: true)
+        positions = [SIMD3<Float>](repeating: .zero, count: count)
+        brightness = [Float](repeating: 0, count: count)
+        kinds = [UInt8](repeating: 0, count: count)
+        let figure = figureCount
+        let u = reveal(at: t)
+        positions.withUnsafeMutableBufferPointer { p in
+            brightness.withUnsafeMutableBufferPointer { b in
+                kinds.withUnsafeMutableBufferPointer { k in
+                    particles(at: t, eye: eye, range: 0..<count, positions: p.baseAddress!, brightness: b.baseAddress!, glitched: k.baseAddress!)
+                    for i in 0..<count {
+                        let arrived = u >= 0.2 + 0.5 * Double(params[i].x) + 0.12
+                        k[i] = k[i] != 0 ? Kind.glitched.rawValue : (i < figure && arrived ? Kind.figure.rawValue : Kind.stream.rawValue)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Writes particles `range` into `positions`, `brightness` and `glitched` (1 when a glitch
+    /// band displaced it) at the same indices, at time `t` (which may lie between steps), for a
+    /// camera at `eye` (the hologram rim brightens surfaces seen edge-on). Each particle is
+    /// independent, so callers may split the range across threads and get the same bytes.
+    public func particles(at t: Double, eye: SIMD3<Float>, range: Range<Int>, positions: UnsafeMutablePointer<SIMD3<Float>>,
+                          brightness: UnsafeMutablePointer<Float>, glitched: UnsafeMutablePointer<UInt8>) {
         let u = Float(reveal(at: t))
         let orbR = Float(orbRadius(at: t))
         let scale = Float(characterScale(at: t))
@@ -160,43 +202,50 @@ public struct EmergenceWorld: Sendable {
         let cs = Float.cos(spin), sn = Float.sin(spin)
         let orb = Self.orbCentre, pivot = Self.pivot
         let flashF = Float(flash)
+        let figure = figureCount
+        let ringRadius = Self.ringRadius, ringHeight = Self.ringHeight
         target.withUnsafeBufferPointer { tg in
         normal.withUnsafeBufferPointer { nm in
         direction.withUnsafeBufferPointer { dr in
         params.withUnsafeBufferPointer { pr in
-            for i in 0..<count {
+            for i in range {
                 let p = pr[i]
                 let delay = p.x, rank = p.y, phase = p.z, radius = p.w
-                // Where it rests: on the figure, or circling it in a data stream.
+                // Where it rests: on the figure, or circling it in a data ring.
                 let onFigure = min(1, max(0, (fraction - rank) / 0.05 + 0.5))
                 var figurePoint = pivot + (tg[i] - pivot) * scale
                 figurePoint += nm[i] * (0.006 * Float.sin(tf * 3 + phase))
-                // Data rings: three tilted bands circling the figure in alternate directions.
-                let band = min(2, Int((radius - 0.55) * 4.3))
-                let jitter = (radius - 0.55) * 4.3 - Float(band)
-                let turn: Float = band == 1 ? -1 : 1
-                let theta = phase + turn * tf * (0.45 + 0.1 * Float(band))
-                let ringR = Self.ringRadius[band] + 0.09 * (jitter - 0.5)
-                let height = Self.ringHeight[band] + 0.14 * Float.sin(theta + Float(band) * 2.1)
-                    + 0.035 * (jitter - 0.5) + 0.02 * Float.sin(tf * 1.7 + phase * 5)
-                let streamPoint = SIMD3<Float>(Float.cos(theta) * ringR, height, Float.sin(theta) * ringR)
-                let rest = streamPoint + (figurePoint - streamPoint) * onFigure
+                var rest = figurePoint
+                if onFigure < 1 {
+                    // Data rings: three tilted bands circling the figure in alternate directions.
+                    let band = min(2, Int((radius - 0.55) * 4.3))
+                    let jitter = (radius - 0.55) * 4.3 - Float(band)
+                    let turn: Float = band == 1 ? -1 : 1
+                    let theta = phase + turn * tf * (0.45 + 0.1 * Float(band))
+                    let ringR = ringRadius[band] + 0.09 * (jitter - 0.5)
+                    let height = ringHeight[band] + 0.14 * Float.sin(theta + Float(band) * 2.1)
+                        + 0.035 * (jitter - 0.5) + 0.02 * Float.sin(tf * 1.7 + phase * 5)
+                    let streamPoint = SIMD3<Float>(Float.cos(theta) * ringR, height, Float.sin(theta) * ringR)
+                    rest = streamPoint + (figurePoint - streamPoint) * onFigure
+                }
                 // The reveal: from the spinning orb to the resting point, along an arc.
-                let d = dr[i]
-                let spun = SIMD3<Float>(cs * d.x + sn * d.z, d.y, -sn * d.x + cs * d.z)
-                let start = orb + spun * orbR * (0.85 + 0.15 * rank)
                 let leave: Float = 0.2 + 0.5 * delay
                 var m = min(1, max(0, (u - leave) / 0.12))
-                m = m < 0.5 ? 4 * m * m * m : 1 - (2 - 2 * m) * (2 - 2 * m) * (2 - 2 * m) / 2
-                let arc = Float.sin(Float.pi * m) * 0.35
-                var pos = start + (rest - start) * m
-                pos += SIMD3<Float>(spun.z, 0.3, -spun.x) * arc
-                var kind = onFigure > 0.5 && m >= 1 ? Kind.figure : Kind.stream
+                var pos = rest
+                if m < 1 {
+                    let d = dr[i]
+                    let spun = SIMD3<Float>(cs * d.x + sn * d.z, d.y, -sn * d.x + cs * d.z)
+                    let start = orb + spun * orbR * (0.85 + 0.15 * rank)
+                    m = m < 0.5 ? 4 * m * m * m : 1 - (2 - 2 * m) * (2 - 2 * m) * (2 - 2 * m) / 2
+                    let arc = Float.sin(Float.pi * m) * 0.35
+                    pos = start + (rest - start) * m
+                    pos += SIMD3<Float>(spun.z, 0.3, -spun.x) * arc
+                }
                 // Brightness: scanlines, a sweeping band, a fresnel-like rim and the light level.
                 var b: Float = 0.62 + 0.38 * Float.sin(pos.y * 140 - tf * 5)
                 let dy = pos.y - sweepY
                 b += 1.6 / (1 + dy * dy * 900)
-                if kind == .figure {
+                if i < figure && m >= 1 {
                     let v = eye - pos
                     let vl = (v * v).sum().squareRoot()
                     let facing = abs((nm[i] * v).sum()) / max(vl, 1e-6)
@@ -207,18 +256,19 @@ public struct EmergenceWorld: Sendable {
                 }
                 b *= 1 + 1.5 * flashF
                 // Glitch: horizontal bands jump sideways, in steps of a twelfth of a second.
+                var hit: UInt8 = 0
                 if g > 0.01 {
                     let band = UInt64(bitPattern: Int64((pos.y * 22).rounded(.down)))
                     let h = SplitMix64.mix(seed &+ band &* 0x9E37_79B9 &+ bucket &* 0x85EB_CA6B)
                     let r0 = Float(h & 0xFFFF) / 65536, r1 = Float((h >> 16) & 0xFFFF) / 65536
                     if r0 < g * 0.4 {
                         pos.x += (r1 - 0.5) * 0.35 * g
-                        kind = .glitched
+                        hit = 1
                     }
                 }
-                positions.append(pos)
-                brightness.append(b)
-                kinds.append(kind.rawValue)
+                positions[i] = pos
+                brightness[i] = b
+                glitched[i] = hit
             }
         }}}}
     }
