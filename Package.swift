@@ -92,7 +92,10 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["photophore", "Sinks", "Raster"], swiftSettings: simdSwift),
         .testTarget(name: "EffectsTests", dependencies: ["Effects", "Raster"], swiftSettings: simdSwift),
         .testTarget(name: "MindTests", dependencies: ["Mind", "Stimuli"]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Mind", "Stimuli"], swiftSettings: simdSwift),
+        .testTarget(
+            name: "SimulationTests",
+            dependencies: ["Simulation", "Mind", "Stimuli", .product(name: "RealModule", package: "swift-numerics")],
+            swiftSettings: simdSwift),
         .testTarget(
             name: "ScenesTests",
             dependencies: ["Engine", "Scenes", "Simulation", "Mind", "Stimuli", "Raster", "Sinks"],

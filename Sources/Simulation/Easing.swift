@@ -32,3 +32,21 @@ public struct Phase: Sendable {
     public init(_ start: Double, _ end: Double) { self.start = start; self.end = end }
     public func progress(_ t: Double) -> Double { clamp01((t - start) / (end - start)) }
 }
+
+/// A fast sine for per-particle shimmer (not for physics): reduces x to [−π, π] and applies a
+/// 7th-order odd polynomial (max error about 1e-4 over the range). Deterministic: plain
+/// arithmetic, no libm.
+@inline(__always)
+public func fastSin(_ x: Float) -> Float {
+    let twoPi: Float = 6.283_185_307
+    var r = x - twoPi * (x * (1 / twoPi)).rounded(.toNearestOrEven)
+    // Fold into [−π/2, π/2]: sin(π − r) = sin(r).
+    let halfPi: Float = 1.570_796_327
+    if r > halfPi { r = Float.pi - r } else if r < -halfPi { r = -Float.pi - r }
+    let r2 = r * r
+    return r * (1 + r2 * (-0.166_666_67 + r2 * (0.008_333_17 + r2 * -0.000_198_409)))
+}
+
+/// cos(x) through `fastSin`.
+@inline(__always)
+public func fastCos(_ x: Float) -> Float { fastSin(x + 1.570_796_327) }

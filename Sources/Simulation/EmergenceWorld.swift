@@ -68,7 +68,7 @@ public struct EmergenceWorld: Sendable {
         switch richness {
         case .minimal: return 12_000
         case .standard: return 30_000
-        case .rich: return 60_000
+        case .rich: return 50_000
         }
     }
 
@@ -214,7 +214,7 @@ public struct EmergenceWorld: Sendable {
                 // Where it rests: on the figure, or circling it in a data ring.
                 let onFigure = min(1, max(0, (fraction - rank) / 0.05 + 0.5))
                 var figurePoint = pivot + (tg[i] - pivot) * scale
-                figurePoint += nm[i] * (0.006 * Float.sin(tf * 3 + phase))
+                figurePoint += nm[i] * (0.006 * fastSin(tf * 3 + phase))
                 var rest = figurePoint
                 if onFigure < 1 {
                     // Data rings: three tilted bands circling the figure in alternate directions.
@@ -223,9 +223,9 @@ public struct EmergenceWorld: Sendable {
                     let turn: Float = band == 1 ? -1 : 1
                     let theta = phase + turn * tf * (0.45 + 0.1 * Float(band))
                     let ringR = ringRadius[band] + 0.09 * (jitter - 0.5)
-                    let height = ringHeight[band] + 0.14 * Float.sin(theta + Float(band) * 2.1)
-                        + 0.035 * (jitter - 0.5) + 0.02 * Float.sin(tf * 1.7 + phase * 5)
-                    let streamPoint = SIMD3<Float>(Float.cos(theta) * ringR, height, Float.sin(theta) * ringR)
+                    let height = ringHeight[band] + 0.14 * fastSin(theta + Float(band) * 2.1)
+                        + 0.035 * (jitter - 0.5) + 0.02 * fastSin(tf * 1.7 + phase * 5)
+                    let streamPoint = SIMD3<Float>(fastCos(theta) * ringR, height, fastSin(theta) * ringR)
                     rest = streamPoint + (figurePoint - streamPoint) * onFigure
                 }
                 // The reveal: from the spinning orb to the resting point, along an arc.
@@ -237,12 +237,12 @@ public struct EmergenceWorld: Sendable {
                     let spun = SIMD3<Float>(cs * d.x + sn * d.z, d.y, -sn * d.x + cs * d.z)
                     let start = orb + spun * orbR * (0.85 + 0.15 * rank)
                     m = m < 0.5 ? 4 * m * m * m : 1 - (2 - 2 * m) * (2 - 2 * m) * (2 - 2 * m) / 2
-                    let arc = Float.sin(Float.pi * m) * 0.35
+                    let arc = fastSin(Float.pi * m) * 0.35
                     pos = start + (rest - start) * m
                     pos += SIMD3<Float>(spun.z, 0.3, -spun.x) * arc
                 }
                 // Brightness: scanlines, a sweeping band, a fresnel-like rim and the light level.
-                var b: Float = 0.62 + 0.38 * Float.sin(pos.y * 140 - tf * 5)
+                var b: Float = 0.62 + 0.38 * fastSin(pos.y * 140 - tf * 5)
                 let dy = pos.y - sweepY
                 b += 1.6 / (1 + dy * dy * 900)
                 if i < figure && m >= 1 {

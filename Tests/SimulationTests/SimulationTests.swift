@@ -1,4 +1,5 @@
 import Mind
+import RealModule
 import Simulation
 import Stimuli
 import Testing
@@ -168,5 +169,18 @@ struct FigureTests {
             #expect(abs(d - 0.2) < 1e-9)
             #expect(abs((n * n).sum() - 1) < 1e-9)
         }
+    }
+}
+
+@Suite("Fast sine")
+struct FastSineTests {
+    @Test("fastSin and fastCos stay within 2e-4 of libm over many periods")
+    func accuracy() {
+        var worst: Float = 0
+        for i in -20_000...20_000 {
+            let x = Float(i) * 0.0037
+            worst = max(worst, abs(fastSin(x) - Float.sin(x)), abs(fastCos(x) - Float.cos(x)))
+        }
+        #expect(worst < 2e-4)
     }
 }
