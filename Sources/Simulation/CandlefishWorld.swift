@@ -201,7 +201,7 @@ public struct CandlefishWorld: Sendable {
         let e = input.expression
         let r = e.responsiveness
         agent.maxSpeed = Self.baseSpeed * e.swimSpeed
-        agent.maxForce = 0.9 + 0.9 * r
+        agent.maxForce = 0.45 + 0.55 * r
         darts.advance(dt)
 
         var force = agent.contain(min: SIMD2(-aspect, -1), max: SIMD2(aspect, 1), margin: 0.3)

@@ -24,13 +24,27 @@ public struct Spine: Sendable, Equatable {
     public var count: Int { joints.count }
     public var length: Double { segmentLength * Double(count - 1) }
 
-    /// Moves the head to `head` and drags every joint after it at the segment length.
-    public mutating func follow(head: SIMD2<Double>) {
+    /// Moves the head to `head` and drags every joint after it at the segment length. No
+    /// joint bends more than `maxBend` radians from the segment before it, so a sharp turn of
+    /// the head swings the body round in a smooth arc instead of folding it.
+    public mutating func follow(head: SIMD2<Double>, maxBend: Double = 0.11) {
         joints[0] = head
+        let cosMax = cos(maxBend), sinMax = sin(maxBend)
         for i in 1..<joints.count {
-            let d = joints[i] - joints[i - 1]
+            var d = joints[i] - joints[i - 1]
             let l = d.length
-            joints[i] = l > 1e-12 ? joints[i - 1] + d * (segmentLength / l) : joints[i - 1] + SIMD2(-segmentLength, 0)
+            d = l > 1e-12 ? d / l : SIMD2(-1, 0)
+            if i >= 2 {
+                // The direction the previous segment points in (away from the head).
+                let p = (joints[i - 1] - joints[i - 2]).normalized
+                let c = p.x * d.x + p.y * d.y
+                if c < cosMax {
+                    // Rotate p by ±maxBend toward d.
+                    let side: Double = p.x * d.y - p.y * d.x >= 0 ? 1 : -1
+                    d = SIMD2(p.x * cosMax - side * p.y * sinMax, side * p.x * sinMax + p.y * cosMax)
+                }
+            }
+            joints[i] = joints[i - 1] + d * segmentLength
         }
     }
 

@@ -46,7 +46,7 @@ public struct Agent: Sendable, Equatable {
 
     /// Reynolds' wander: a target on a circle ahead of the agent whose angle drifts randomly.
     public func wander(angle: inout Double, rng: inout SplitMix64, distance: Double = 0.35,
-                       radius: Double = 0.18, jitter: Double = 0.35) -> SIMD2<Double> {
+                       radius: Double = 0.18, jitter: Double = 0.25) -> SIMD2<Double> {
         angle += rng.uniform(-jitter, jitter)
         let heading = velocity.length > 1e-6 ? velocity.normalized : SIMD2(1, 0)
         let centre = position + heading * distance

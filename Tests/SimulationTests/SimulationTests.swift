@@ -3,6 +3,9 @@ import RealModule
 import Simulation
 import Stimuli
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite("Steering")
 struct SteeringTests {
@@ -182,5 +185,20 @@ struct FastSineTests {
             worst = max(worst, abs(fastSin(x) - Float.sin(x)), abs(fastCos(x) - Float.cos(x)))
         }
         #expect(worst < 2e-4)
+    }
+}
+
+@Suite("Spine bending")
+struct SpineBendTests {
+    @Test("a sharp turn of the head never folds the body beyond the bend limit")
+    func bendLimit() {
+        var s = Spine(head: .zero, direction: SIMD2(1, 0), count: 20, length: 0.6)
+        // Reverse the head's direction abruptly.
+        for i in 0..<60 { s.follow(head: SIMD2(-Double(i) * 0.02, 0.001 * Double(i)), maxBend: 0.1) }
+        for i in 2..<s.count {
+            let a = (s.joints[i - 1] - s.joints[i - 2]).normalized, b = (s.joints[i] - s.joints[i - 1]).normalized
+            let angle = acos(min(1, max(-1, a.x * b.x + a.y * b.y)))
+            #expect(angle <= 0.1 + 1e-6)
+        }
     }
 }
