@@ -67,12 +67,24 @@ let package = Package(
         // Benchmark reports, the calibration loop and the regression gate (no engine code).
         .target(name: "Benchmarking", dependencies: ["Stimuli"], swiftSettings: simdSwift),
         .target(name: "Effects", dependencies: ["Raster"], swiftSettings: hotLoopSwift),
+        // The worlds: steering, the fish's spine, particles, the emergence reveal and camera.
+        .target(
+            name: "Simulation",
+            dependencies: ["Mind", "Stimuli", .product(name: "RealModule", package: "swift-numerics")],
+            swiftSettings: simdSwift),
+        // Worlds to draw lists: meshes, sprites and the look each frame asks for.
+        .target(
+            name: "Scenes",
+            dependencies: ["Simulation", "Mind", "Raster", .product(name: "RealModule", package: "swift-numerics")],
+            swiftSettings: hotLoopSwift),
+        // Mind → Simulation → Scenes → Raster → Effects, frame by frame.
+        .target(name: "Engine", dependencies: ["Mind", "Stimuli", "Simulation", "Scenes", "Raster", "Effects"], swiftSettings: simdSwift),
         .target(name: "Sinks", dependencies: ["Raster", "CPNG", "CFFmpeg"], swiftSettings: simdSwift),
         .target(name: "Window", dependencies: ["CSDL2"], swiftSettings: simdSwift),
         .target(
             name: "PhotophoreCLI",
             dependencies: [
-                "Raster", "Workloads", "Sinks", "Window", "Stimuli", "Mind", "Store", "Plot", "Benchmarking",
+                "Raster", "Workloads", "Sinks", "Window", "Stimuli", "Mind", "Store", "Plot", "Benchmarking", "Engine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: simdSwift),
@@ -86,6 +98,14 @@ let package = Package(
         .testTarget(name: "PlotTests", dependencies: ["Plot", "Raster"], swiftSettings: simdSwift),
         .testTarget(name: "EffectsTests", dependencies: ["Effects", "Raster"], swiftSettings: simdSwift),
         .testTarget(name: "MindTests", dependencies: ["Mind", "Stimuli"]),
+        .testTarget(
+            name: "SimulationTests",
+            dependencies: ["Simulation", "Mind", "Stimuli", .product(name: "RealModule", package: "swift-numerics")],
+            swiftSettings: simdSwift),
+        .testTarget(
+            name: "ScenesTests",
+            dependencies: ["Engine", "Scenes", "Simulation", "Mind", "Stimuli", "Raster", "Sinks"],
+            swiftSettings: simdSwift),
         // Depends on the executable so the crash and scripted-run tests can spawn it.
         .testTarget(
             name: "StoreTests",

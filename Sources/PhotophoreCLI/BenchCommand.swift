@@ -4,5 +4,5 @@ import ArgumentParser
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Measure frame times.",
-        subcommands: [BenchWorkloadCommand.self])
+        subcommands: [BenchWorkloadCommand.self, BenchScenesQuickCommand.self])
 }

@@ -5,7 +5,7 @@ public struct PhotophoreCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "photophore",
         abstract: "A software-rendered 3D animation and simulation engine.",
-        subcommands: [BenchCommand.self, VersionCommand.self, SimulateCommand.self, MemoryCommand.self])
+        subcommands: [RenderCommand.self, BenchCommand.self, VersionCommand.self, SimulateCommand.self, MemoryCommand.self])
 
     public init() {}
 }

@@ -1,0 +1,281 @@
+import Effects
+import Mind
+import Raster
+import Scenes
+import Simulation
+import Stimuli
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Everything that decides what a scene renderer draws. The same settings give the same
+/// bytes for every frame, whatever the thread count.
+public struct RenderSettings: Sendable {
+    public var scene: SceneName
+    public var width: Int
+    public var height: Int
+    public var seed: UInt64
+    /// Scripted stimuli (STIMULI.md); nil for none.
+    public var script: Script?
+    public var richness: Richness
+    public var threads: Int
+    /// The memory the session starts from (headless renders use `Memory.fresh`).
+    public var memory: Memory
+    /// Complexity and trust rate; `richness` above decides the look.
+    public var profile: Profile
+    /// Frames per second of the output; frame k is at time k / fps.
+    public var fps: Int
+
+    public init(scene: SceneName, width: Int = 1920, height: Int = 1080, seed: UInt64 = 1, script: Script? = nil,
+                richness: Richness = .standard, threads: Int = 2, memory: Memory = .fresh, profile: Profile = .standard,
+                fps: Int = 60) {
+        self.scene = scene
+        self.width = width
+        self.height = height
+        self.seed = seed
+        self.script = script
+        self.richness = richness
+        self.threads = threads
+        self.memory = memory
+        self.profile = profile
+        self.fps = fps
+    }
+}
+
+/// What a heads-up display shows about the scene now.
+public struct HUDFacts: Sendable, Equatable {
+    public var scene: SceneName
+    /// Simulation time in seconds.
+    public var time: Double
+    /// Candlefish: the mood; nil for emergence.
+    public var mood: Mood?
+    public var trust: Double
+    /// Emergence: the stage 1...5; nil for candlefish.
+    public var stage: Int?
+}
+
+/// The one place that wires Mind → Simulation → Scene → Raster → Effects.
+///
+/// `render(frame:)` draws frame k at time k / fps. The simulation runs at a fixed 60 Hz from
+/// step 0; asking for an earlier frame than the last re-simulates from the start (cheap), so
+/// frame k is the same alone, inside a range, or in any order. Rendering between two steps
+/// interpolates the world. Renderer, target, post-processor and scene buffers are reused.
+public final class SceneRenderer {
+    public let settings: RenderSettings
+    let renderer: Renderer
+    let target: RenderTarget
+    let post: PostProcessor
+    var image: Image8
+    let candlefishScene: CandlefishScene?
+    let emergenceScene: EmergenceScene?
+
+    /// Every stimulus, scripted and live, sorted by time.
+    private var events: [StimulusEvent]
+    private var session: Session
+    /// The highest step whose memory events were handed out.
+    private var reportedStep = -1
+    private var memoryEvents: [MemoryEvent] = []
+
+    /// Work counters of the last rendered frame.
+    public private(set) var stats = FrameStats()
+
+    /// One run of the mind and the world from step 0.
+    struct Session {
+        var mind: SceneMind
+        var world: World
+        var step = -1
+        var cursor = 0
+        var eatenPending = 0
+    }
+
+    enum World {
+        case candlefish(CandlefishWorld)
+        case emergence(EmergenceWorld)
+    }
+
+    public init(_ settings: RenderSettings) throws(RasterError) {
+        precondition(settings.fps > 0, "fps must be positive")
+        self.settings = settings
+        target = try RenderTarget(width: settings.width, height: settings.height)
+        renderer = Renderer(threads: settings.threads)
+        post = PostProcessor(width: settings.width, height: settings.height, pool: renderer.pool)
+        image = Image8(width: settings.width, height: settings.height)
+        events = settings.script?.events ?? []
+        switch settings.scene {
+        case .candlefish:
+            candlefishScene = CandlefishScene(width: settings.width, height: settings.height, richness: settings.richness)
+            emergenceScene = nil
+        case .emergence:
+            candlefishScene = nil
+            emergenceScene = EmergenceScene(width: settings.width, height: settings.height, richness: settings.richness, pool: renderer.pool)
+        }
+        session = Self.freshSession(settings)
+    }
+
+    static func freshSession(_ s: RenderSettings) -> Session {
+        var profile = s.profile
+        profile.richness = s.richness
+        let mind = SceneMind(s.scene, memory: s.memory, profile: profile, clock: s.script?.clock)
+        switch s.scene {
+        case .candlefish:
+            let world = CandlefishWorld(seed: s.seed, aspect: Double(s.width) / Double(s.height), richness: s.richness)
+            return Session(mind: mind, world: .candlefish(world))
+        case .emergence:
+            return Session(mind: mind, world: .emergence(EmergenceWorld(seed: s.seed, richness: s.richness)))
+        }
+    }
+
+    // MARK: Simulation
+
+    /// The simulation time of the last step taken.
+    public var simulationTime: Double { FixedStep.time(max(0, session.step)) }
+
+    /// Feeds a live stimulus (the window's pointer, keys and clicks). It applies at the next
+    /// simulation step, and is kept, so re-simulating reproduces it exactly. Returns the time
+    /// it was stamped with (for recording).
+    @discardableResult
+    public func post(_ stimulus: Stimulus) -> Double {
+        let t = FixedStep.time(session.step + 1)
+        let event = StimulusEvent(t: t, stimulus)
+        var i = events.count
+        while i > session.cursor, events[i - 1].t > t { i -= 1 }
+        events.insert(event, at: i)
+        return t
+    }
+
+    /// Memory events (visits, trust changes) produced since the last call, each step once even
+    /// when frames are re-simulated. The window hands these to the store.
+    public func takeMemoryEvents() -> [MemoryEvent] {
+        defer { memoryEvents.removeAll() }
+        return memoryEvents
+    }
+
+    /// Runs the simulation to step `n` (from scratch if `n` is behind).
+    public func simulate(toStep n: Int) {
+        if n < session.step { session = Self.freshSession(settings) }
+        while session.step < n { stepOnce() }
+    }
+
+    private func stepOnce() {
+        let n = session.step + 1
+        let t = FixedStep.time(n)
+        let start = session.cursor
+        while session.cursor < events.count, events[session.cursor].t <= t { session.cursor += 1 }
+        let due = events[start..<session.cursor].lazy.map(\.stimulus)
+        let produced = session.mind.step(to: t, stimuli: due, foodEaten: session.eatenPending)
+        if n > reportedStep {
+            memoryEvents += produced
+            reportedStep = n
+        }
+        switch (session.world, session.mind) {
+        case (.candlefish(var world), .candlefish(let mind)):
+            let input = CandlefishInput(mood: mind.mood, expression: mind.expression, pointer: mind.pointer,
+                                        pointerSpeed: mind.pointerSpeed, favouriteSpot: mind.favouriteSpot)
+            session.eatenPending = world.step(dt: FixedStep.dt, input: input, stimuli: due)
+            session.world = .candlefish(world)
+        case (.emergence(var world), .emergence(let mind)):
+            let input = EmergenceInput(stage: mind.stage, corruption: mind.corruption, pressure: mind.pressure,
+                                       glitch: mind.glitch, trust: mind.trust)
+            world.step(dt: FixedStep.dt, input: input, stimuli: due)
+            session.world = .emergence(world)
+        default:
+            preconditionFailure("mind and world are always the same scene")
+        }
+        session.step = n
+    }
+
+    /// What a HUD shows now.
+    public var hud: HUDFacts {
+        switch session.mind {
+        case let .candlefish(m):
+            return HUDFacts(scene: .candlefish, time: simulationTime, mood: m.mood, trust: m.trust, stage: nil)
+        case let .emergence(m):
+            return HUDFacts(scene: .emergence, time: simulationTime, mood: nil, trust: m.trust, stage: m.stage)
+        }
+    }
+
+    /// The candlefish's spine joints (head first, world units, without the wave) at the last
+    /// step; nil for emergence. For tests and tools that check the fish's pose.
+    public var fishSpine: [SIMD2<Double>]? {
+        if case let .candlefish(w) = session.world { return w.spine.joints }
+        return nil
+    }
+
+    /// The candlefish's expression at the last step; nil for emergence.
+    public var fishExpression: Expression? {
+        if case let .candlefish(m) = session.mind { return m.expression }
+        return nil
+    }
+
+    /// The emergence world's smoothed glitch amount at the last step; nil for candlefish.
+    public var emergenceGlitch: Double? {
+        if case let .emergence(w) = session.world { return w.glitchAmount }
+        return nil
+    }
+
+    // MARK: Rendering
+
+    /// The scene's draw list for frame `k` (simulating as needed), without rasterizing.
+    func sceneFrame(_ k: Int) -> SceneFrame {
+        precondition(k >= 0, "frames start at 0")
+        let (n, alpha) = FixedStep.position(frame: k, fps: settings.fps)
+        // Between steps n and n + 1, draw the world of step n + 1 interpolated back.
+        simulate(toStep: alpha > 0 ? n + 1 : n)
+        let weight = alpha > 0 ? alpha : 1
+        let time = Double(k) / Double(settings.fps)
+        switch (session.world, session.mind) {
+        case let (.candlefish(world), .candlefish(mind)):
+            return candlefishScene!.frame(world: world, mood: mind.mood, expression: mind.expression, time: time, alpha: weight)
+        case let (.emergence(world), _):
+            return emergenceScene!.frame(world: world, time: time)
+        default:
+            preconditionFailure("mind and world are always the same scene")
+        }
+    }
+
+    /// Where the last frame's time went, in nanoseconds.
+    public struct Timings: Sendable, Equatable {
+        /// Simulation and building the draw list.
+        public var scene: UInt64 = 0
+        public var raster: UInt64 = 0
+        public var effects: UInt64 = 0
+    }
+
+    /// Where the last frame's time went.
+    public private(set) var timings = Timings()
+
+    /// Renders frame `k` into `output` (which must be the renderer's size).
+    public func render(frame k: Int, into output: inout Image8) {
+        let t0 = monotonicNanoseconds()
+        let f = sceneFrame(k)
+        let t1 = monotonicNanoseconds()
+        stats = renderer.render(f.draws, into: target, clearColor: f.clearColor)
+        let t2 = monotonicNanoseconds()
+        defer { timings = Timings(scene: t1 - t0, raster: t2 - t1, effects: monotonicNanoseconds() - t2) }
+        var e = EffectSettings()
+        e.exposure = f.look.exposure
+        e.bloomStrength = f.look.bloomStrength
+        e.bloomThreshold = f.look.bloomThreshold
+        e.chromaticAberration = f.look.chromaticAberration
+        e.glitch = f.look.glitch
+        e.grain = f.look.grain
+        e.vignette = f.look.vignette
+        e.dither = true
+        e.seed = settings.seed
+        e.frame = k
+        post.process(target, settings: e, into: &output)
+    }
+
+    /// Renders frame `k` and returns the image.
+    public func render(frame k: Int) -> Image8 {
+        render(frame: k, into: &image)
+        return image
+    }
+}
+
+/// Monotonic time in nanoseconds.
+func monotonicNanoseconds() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+}

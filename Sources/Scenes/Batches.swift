@@ -1,0 +1,166 @@
+import Raster
+import RealModule
+
+/// A perspective camera for a target of `width`×`height` pixels (OpenGL conventions).
+public struct Camera: Sendable {
+    public let view: Matrix4
+    public let projection: Matrix4
+    public let viewProjection: Matrix4
+    public let eye: SIMD3<Float>
+    public let width: Float
+    public let height: Float
+    /// projection[1][1]: 1 / tan(fovY / 2).
+    public let focal: Float
+
+    public init(eye: SIMD3<Float>, target: SIMD3<Float>, fovDegrees: Float, width: Int, height: Int,
+                near: Float = 0.05, far: Float = 60) {
+        self.eye = eye
+        self.width = Float(width)
+        self.height = Float(height)
+        let fov = fovDegrees * Float.pi / 180
+        view = .lookAt(eye: eye, target: target, up: SIMD3(0, 1, 0))
+        projection = .perspective(fovY: fov, aspect: Float(width) / Float(height), near: near, far: far)
+        viewProjection = projection * view
+        focal = 1 / Float.tan(fov / 2)
+    }
+
+    /// A screen-facing sprite for a world point of world radius `radius`: its centre in NDC
+    /// and its half size in NDC, at least `minPixels` pixels; nil when behind the camera.
+    @inline(__always)
+    public func sprite(_ p: SIMD3<Float>, radius: Float, minPixels: Float = 0.7) -> (centre: SIMD3<Float>, half: SIMD2<Float>)? {
+        let clip = viewProjection * SIMD4(p, 1)
+        guard clip.w > 0.05 else { return nil }
+        let inv = 1 / clip.w
+        let px = max(minPixels, radius * focal * height * 0.5 * inv)
+        return (SIMD3(clip.x * inv, clip.y * inv, clip.z * inv), SIMD2(px * 2 / width, px * 2 / height))
+    }
+
+    /// NDC half size of a sprite of `pixels` radius.
+    @inline(__always)
+    public func half(pixels: Float) -> SIMD2<Float> { SIMD2(pixels * 2 / width, pixels * 2 / height) }
+}
+
+/// Glow sprites (camera-facing quads in clip space, identity transform) drawn with the glow
+/// kernel: one tint per batch, one intensity per sprite. Axis-aligned quads take the
+/// rasterizer's rectangle path. The arrays are reused frame to frame.
+public final class SpriteBatch {
+    public private(set) var positions: [SIMD3<Float>] = []
+    public private(set) var attributes: [SIMD4<Float>] = []
+    public private(set) var indices: [UInt32] = []
+
+    public init() {}
+
+    public var count: Int { positions.count / 4 }
+
+    public func reset() {
+        positions.removeAll(keepingCapacity: true)
+        attributes.removeAll(keepingCapacity: true)
+        indices.removeAll(keepingCapacity: true)
+    }
+
+    public func reserve(_ sprites: Int) {
+        positions.reserveCapacity(sprites * 4)
+        attributes.reserveCapacity(sprites * 4)
+        indices.reserveCapacity(sprites * 6)
+    }
+
+    /// Adds a sprite centred at `c` (NDC, z is depth) with half size `h` (NDC).
+    @inline(__always)
+    public func add(_ c: SIMD3<Float>, half h: SIMD2<Float>, intensity: Float) {
+        guard c.x - h.x < 1, c.x + h.x > -1, c.y - h.y < 1, c.y + h.y > -1, c.z > -1, c.z < 1 else { return }
+        let base = UInt32(positions.count)
+        positions.append(SIMD3(c.x - h.x, c.y - h.y, c.z))
+        positions.append(SIMD3(c.x + h.x, c.y - h.y, c.z))
+        positions.append(SIMD3(c.x + h.x, c.y + h.y, c.z))
+        positions.append(SIMD3(c.x - h.x, c.y + h.y, c.z))
+        attributes.append(SIMD4(-1, -1, intensity, 0))
+        attributes.append(SIMD4(1, -1, intensity, 0))
+        attributes.append(SIMD4(1, 1, intensity, 0))
+        attributes.append(SIMD4(-1, 1, intensity, 0))
+        indices.append(base); indices.append(base + 1); indices.append(base + 2)
+        indices.append(base); indices.append(base + 2); indices.append(base + 3)
+    }
+
+    /// The batch as one draw, or nil when it is empty.
+    public func draw(tint: SIMD3<Float>, state: RenderState = .additive) -> DrawCall? {
+        guard !positions.isEmpty else { return nil }
+        return DrawCall(mesh: Mesh(positions: positions, attributes: attributes, indices: indices),
+                        transform: .identity, shading: .glow(tint: tint), state: state)
+    }
+}
+
+/// Triangles with per-vertex RGBA (premultiplied), built on the CPU each frame.
+public final class ColorMesh {
+    public private(set) var positions: [SIMD3<Float>] = []
+    public private(set) var colors: [SIMD4<Float>] = []
+    public private(set) var indices: [UInt32] = []
+
+    public init() {}
+
+    public func reset() {
+        positions.removeAll(keepingCapacity: true)
+        colors.removeAll(keepingCapacity: true)
+        indices.removeAll(keepingCapacity: true)
+    }
+
+    @inline(__always) @discardableResult
+    public func vertex(_ p: SIMD3<Float>, _ c: SIMD4<Float>) -> UInt32 {
+        positions.append(p)
+        colors.append(c)
+        return UInt32(positions.count - 1)
+    }
+
+    @inline(__always)
+    public func triangle(_ a: UInt32, _ b: UInt32, _ c: UInt32) {
+        indices.append(a); indices.append(b); indices.append(c)
+    }
+
+    @inline(__always)
+    public func quad(_ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: UInt32) {
+        triangle(a, b, c); triangle(a, c, d)
+    }
+
+    public func draw(transform: Matrix4, state: RenderState) -> DrawCall? {
+        guard !indices.isEmpty else { return nil }
+        return DrawCall(mesh: Mesh(positions: positions, attributes: colors, indices: indices),
+                        transform: transform, shading: .color, state: state)
+    }
+}
+
+/// The post-processing a scene asks for this frame (mapped onto the effect chain's settings
+/// by the engine, so scenes do not depend on it).
+public struct Look: Sendable, Equatable {
+    public var exposure: Float = 1
+    public var bloomStrength: Float = 0
+    public var bloomThreshold: Float = 1
+    public var chromaticAberration: Float = 0
+    public var glitch: Float = 0
+    public var grain: Float = 0
+    public var vignette: Float = 0
+    public init() {}
+}
+
+/// Colour helpers.
+public enum Palette {
+    /// 0xRRGGBB (sRGB) to linear RGB.
+    public static func linear(_ rgb: UInt32) -> SIMD3<Float> {
+        func ch(_ v: UInt32) -> Float {
+            let c = Float(v & 0xFF) / 255
+            return c <= 0.04045 ? c / 12.92 : Float.pow((c + 0.055) / 1.055, 2.4)
+        }
+        return SIMD3(ch(rgb >> 16), ch(rgb >> 8), ch(rgb))
+    }
+}
+
+/// A vertical gradient over the whole view, drawn first at the far plane: horizontal bands
+/// with per-vertex colours (each band is an axis-aligned rectangle).
+func addGradient(_ mesh: ColorMesh, stops: [(y: Float, colour: SIMD3<Float>)]) {
+    // y is in NDC, from +1 (top) down to −1.
+    var previous: (UInt32, UInt32)?
+    for s in stops {
+        let l = mesh.vertex(SIMD3(-1, s.y, 0.9999), SIMD4(s.colour, 1))
+        let r = mesh.vertex(SIMD3(1, s.y, 0.9999), SIMD4(s.colour, 1))
+        if let (pl, pr) = previous { mesh.quad(pl, l, r, pr) }
+        previous = (l, r)
+    }
+}
