@@ -1,0 +1,217 @@
+import ArgumentParser
+import Benchmarking
+import Engine
+import Mind
+import Plot
+import Raster
+import Sinks
+import Stimuli
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `photophore bench [candlefish emergence]`: the frame-budget benchmark and its CI gate.
+///
+/// Each scene renders headless (render plus effects, no encoding) for N frames while the
+/// built-in scripts take it through every mood and every emergence stage: frame k is at
+/// k · 160 s / N of simulation time. Frame times exclude the first 3 frames (warm-up).
+struct BenchScenesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scenes",
+        abstract: "Render the scenes headless and report frame times against the budget.",
+        discussion: """
+            With --baseline FILE the run is a regression gate (exit code 3): p99 over the \
+            budget, work counters grown by more than 2%, or p50 frame time grown by more than \
+            15% after dividing by a calibration loop measured in the same process. Time is \
+            judged on the best of --attempts runs, since noise only ever slows a run down.
+            """)
+
+    @Argument(help: "Scenes to run (default: both).")
+    var scenes: [String] = []
+
+    @Option(help: "Render size, WIDTHxHEIGHT.")
+    var size = Size(width: 1920, height: 1080)
+
+    @Option(help: "Frames per scene.")
+    var frames = 600
+
+    @Option(help: "minimal, standard or rich.")
+    var richness = "rich"
+
+    @Option(help: "Worker threads (default: one per CPU).")
+    var threads: Int?
+
+    @Option(name: .customLong("budget-ms"), help: "The frame budget in milliseconds.")
+    var budgetMs = 16.67
+
+    @Option(help: ArgumentHelp("Write the report as JSON (the baseline format).", valueName: "FILE"))
+    var json: String?
+
+    @Option(help: ArgumentHelp("Draw frame time per frame, with the budget line.", valueName: "FILE.png"))
+    var plot: String?
+
+    @Option(help: ArgumentHelp("Compare with this baseline and exit 3 on a regression.", valueName: "FILE"))
+    var baseline: String?
+
+    @Option(help: "Runs per scene; the best counts (default 3 with --baseline, else 1).")
+    var attempts: Int?
+
+    static let warmupFrames = 3
+
+    func run() throws {
+        let sceneNames = try (scenes.isEmpty ? SceneName.allCases.map(\.rawValue) : scenes).map { name in
+            guard let s = SceneName(rawValue: name) else { throw Failure.usage("unknown scene '\(name)': use candlefish or emergence") }
+            return s
+        }
+        let size = try self.size.validated()
+        guard let richness = Richness(rawValue: richness) else { throw Failure.usage("--richness \(self.richness): use minimal, standard or rich") }
+        guard (Self.warmupFrames + 1...1_000_000).contains(frames) else { throw Failure.usage("--frames \(frames): use \(Self.warmupFrames + 1) to 1000000") }
+        let threadCount = threads ?? WorkerPool.systemWidth().threads
+        guard (1...256).contains(threadCount) else { throw Failure.usage("--threads \(threadCount): use 1 to 256") }
+        guard budgetMs > 0, budgetMs.isFinite else { throw Failure.usage("--budget-ms \(budgetMs): use a positive number of milliseconds") }
+        let runs = attempts ?? (baseline == nil ? 1 : 3)
+        guard (1...20).contains(runs) else { throw Failure.usage("--attempts \(runs): use 1 to 20") }
+        if let json { try checkWritable(json) }
+        if let plot {
+            guard plot.hasSuffix(".png") else { throw Failure.usage("--plot \(plot): give a file name ending in .png") }
+            try checkWritable(plot)
+        }
+        let base = try baseline.map(Self.readBaseline)
+
+        var reports: [BenchReport] = []
+        var lastSeries: [(SceneName, [Double])] = []
+        for attempt in 0..<runs {
+            var results: [SceneResult] = []
+            lastSeries = []
+            for scene in sceneNames {
+                if runs > 1 { printError("bench: \(scene.rawValue), attempt \(attempt + 1) of \(runs)") }
+                let (result, series) = try Self.measure(scene, size: size, frames: frames, richness: richness,
+                                                        threads: threadCount, budgetMs: budgetMs)
+                results.append(result)
+                lastSeries.append((scene, series))
+            }
+            reports.append(BenchReport(width: size.width, height: size.height, threads: threadCount,
+                                       richness: richness.rawValue, budgetMs: budgetMs, scenes: results))
+        }
+        let report = Gate.best(of: reports)
+        Self.printTable(report)
+
+        if let json {
+            do { try writeText(report.json.rendered() + "\n", to: json) } catch { throw Failure.runtime("cannot write \(json): \(error)") }
+        }
+        if let plot { try Self.drawPlot(lastSeries, budgetMs: budgetMs, size: size, richness: richness, to: plot) }
+        if let base {
+            let gate = Gate()
+            if let why = gate.incompatibility(report, base) { throw Failure.usage("--baseline \(baseline!): \(why)") }
+            let regressions = gate.regressions(report, baseline: base)
+            if regressions.isEmpty {
+                print("gate: pass (best of \(runs) attempts against \(baseline!))")
+            } else {
+                for r in regressions { printError("regression: \(r)") }
+                throw Failure(.gate, "benchmark gate failed: \(regressions.count) regression\(regressions.count == 1 ? "" : "s") against \(baseline!) (listed above)")
+            }
+        }
+    }
+
+    /// Renders one scene for `frames` frames and measures it.
+    static func measure(_ scene: SceneName, size: Size, frames: Int, richness: Richness, threads: Int,
+                        budgetMs: Double) throws -> (SceneResult, [Double]) {
+        let calibration = Calibration.measure()
+        MemoryProbe.resetPeak()
+        let fps = max(1, frames / Int(BenchScripts.duration))
+        let settings = RenderSettings(scene: scene, width: size.width, height: size.height, seed: 1,
+                                      script: BenchScripts.script(for: scene), richness: richness, threads: threads, fps: fps)
+        let renderer: SceneRenderer
+        do { renderer = try SceneRenderer(settings) } catch { throw Failure.usage("\(error)") }
+        var image = Image8(width: size.width, height: size.height)
+        var times: [Double] = []
+        times.reserveCapacity(frames)
+        var triangles = 0, fragments = 0
+        for k in 0..<frames {
+            let start = monotonicNanoseconds()
+            renderer.render(frame: k, into: &image)
+            times.append(Double(monotonicNanoseconds() - start) / 1e6)
+            triangles += renderer.stats.triangles
+            fragments += renderer.stats.fragments
+        }
+        let measured = Array(times.dropFirst(warmupFrames))
+        let over = Double(measured.filter { $0 > budgetMs }.count) / Double(measured.count) * 100
+        let result = SceneResult(
+            scene: scene.rawValue, frames: frames, frameMs: Percentiles(measured), overBudgetPercent: over,
+            peakRSSMB: MemoryProbe.peakResidentMB(), trianglesPerFrame: Double(triangles) / Double(frames),
+            fragmentsPerFrame: Double(fragments) / Double(frames), calibrationMs: calibration)
+        return (result, times)
+    }
+
+    static func readBaseline(_ path: String) throws -> BenchReport {
+        guard let text = readText(path) else {
+            throw Failure.usage("--baseline \(path): cannot read the file; record one with tools/update-baseline.sh")
+        }
+        do {
+            return try BenchReport(json: try JSONValue.parse(text))
+        } catch {
+            throw Failure.usage("--baseline \(path) is not a benchmark report: \(error); record one with tools/update-baseline.sh")
+        }
+    }
+
+    static func printTable(_ r: BenchReport) {
+        func cell(_ s: String, _ w: Int) -> String { s.count >= w ? s : String(repeating: " ", count: w - s.count) + s }
+        func ms(_ v: Double) -> String { JSONValue.format((v * 100).rounded() / 100) }
+        print("bench \(r.width)x\(r.height) \(r.richness), \(r.threads) threads, budget \(ms(r.budgetMs)) ms")
+        print("scene      " + cell("frames", 7) + cell("p50", 8) + cell("p95", 8) + cell("p99", 8) + cell("max", 8)
+              + cell("over", 8) + cell("fps", 7) + cell("RSS MB", 8) + cell("tris/frame", 12) + cell("frags/frame", 13))
+        for s in r.scenes {
+            print(s.scene.padding(toLength: 11, withPad: " ", startingAt: 0) + cell(String(s.frames), 7)
+                  + cell(ms(s.frameMs.p50), 8) + cell(ms(s.frameMs.p95), 8) + cell(ms(s.frameMs.p99), 8) + cell(ms(s.frameMs.max), 8)
+                  + cell(ms(s.overBudgetPercent) + "%", 8) + cell(JSONValue.format(s.fps.rounded()), 7)
+                  + cell(JSONValue.format((s.peakRSSMB * 10).rounded() / 10), 8)
+                  + cell(String(Int(s.trianglesPerFrame.rounded())), 12) + cell(String(Int(s.fragmentsPerFrame.rounded())), 13))
+        }
+    }
+
+    static func drawPlot(_ series: [(SceneName, [Double])], budgetMs: Double, size: Size, richness: Richness, to path: String) throws {
+        let top = max(budgetMs * 1.5, series.flatMap(\.1).max() ?? budgetMs)
+        let colours: [SceneName: SIMD3<Float>] = [.candlefish: SIMD3(1, 0.70, 0.28), .emergence: SIMD3(0.4, 0.85, 1)]
+        let panels = series.map { scene, times -> ChartPanel in
+            var p = ChartPanel(title: "\(scene.rawValue): frame time, \(size) \(richness.rawValue)", xLabel: "frame",
+                               yLabel: "ms", xRange: 0...Double(max(1, times.count - 1)), yRange: 0...top)
+            p.lines = [ChartPanel.Line(color: colours[scene] ?? SIMD3(1, 1, 1),
+                                       points: times.enumerated().map { SIMD2(Double($0.offset), min($0.element, top)) }, thickness: 2)]
+            p.rules = [ChartPanel.Rule(y: budgetMs, color: SIMD3(1, 0.3, 0.3), label: "budget \(JSONValue.format(budgetMs)) ms")]
+            return p
+        }
+        let chart = Chart(title: "photophore bench", panels: panels)
+        let image: Image8
+        do { image = try chart.render(width: 1280, height: 140 + 300 * panels.count) } catch { throw Failure.runtime("cannot draw the plot: \(error)") }
+        do { try PNG.write(image, to: path) } catch { throw Failure.runtime(error.description) }
+    }
+}
+
+/// Reads a whole text file, or nil.
+func readText(_ path: String) -> String? {
+    guard let f = fopen(path, "rb") else { return nil }
+    defer { fclose(f) }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = fread(&buffer, 1, buffer.count, f)
+        if n <= 0 { break }
+        bytes += buffer[0..<n]
+    }
+    return ferror(f) == 0 ? String(decoding: bytes, as: UTF8.self) : nil
+}
+
+/// Writes a text file through a temporary name and a rename, so it is never half-written.
+func writeText(_ text: String, to path: String) throws {
+    let tmp = path + ".partial-\(getpid())"
+    guard let f = fopen(tmp, "wb") else { throw Failure.runtime("cannot write \(path): \(String(cString: strerror(errno)))") }
+    let bytes = Array(text.utf8)
+    let written = fwrite(bytes, 1, bytes.count, f)
+    let flushed = fflush(f) == 0
+    fclose(f)
+    guard written == bytes.count, flushed, rename(tmp, path) == 0 else {
+        let e = String(cString: strerror(errno))
+        unlink(tmp)
+        throw Failure.runtime("cannot write \(path): \(e)")
+    }
+}
