@@ -56,6 +56,11 @@ struct BenchScenesCommand: ParsableCommand {
     @Option(help: "Runs per scene; the best counts (default 3 with --baseline, else 1).")
     var attempts: Int?
 
+    /// For proving the gate (tools/gate-selftest.sh): `work` renders every frame twice and
+    /// counts both; `time` spins for an extra quarter of each frame's time.
+    @Option(name: .customLong("plant-regression"), help: .hidden)
+    var plantRegression: String?
+
     static let warmupFrames = 3
 
     func run() throws {
@@ -77,6 +82,10 @@ struct BenchScenesCommand: ParsableCommand {
             try checkWritable(plot)
         }
         let base = try baseline.map(Self.readBaseline)
+        let plant = try plantRegression.map { p -> Plant in
+            guard let v = Plant(rawValue: p) else { throw Failure.usage("--plant-regression \(p): use work or time") }
+            return v
+        }
 
         var reports: [BenchReport] = []
         var lastSeries: [(SceneName, [Double])] = []
@@ -86,7 +95,7 @@ struct BenchScenesCommand: ParsableCommand {
             for scene in sceneNames {
                 if runs > 1 { printError("bench: \(scene.rawValue), attempt \(attempt + 1) of \(runs)") }
                 let (result, series) = try Self.measure(scene, size: size, frames: frames, richness: richness,
-                                                        threads: threadCount, budgetMs: budgetMs)
+                                                        threads: threadCount, budgetMs: budgetMs, plant: plant)
                 results.append(result)
                 lastSeries.append((scene, series))
             }
@@ -114,8 +123,10 @@ struct BenchScenesCommand: ParsableCommand {
     }
 
     /// Renders one scene for `frames` frames and measures it.
+    enum Plant: String { case work, time }
+
     static func measure(_ scene: SceneName, size: Size, frames: Int, richness: Richness, threads: Int,
-                        budgetMs: Double) throws -> (SceneResult, [Double]) {
+                        budgetMs: Double, plant: Plant? = nil) throws -> (SceneResult, [Double]) {
         let calibration = Calibration.measure()
         MemoryProbe.resetPeak()
         let fps = max(1, frames / Int(BenchScripts.duration))
@@ -130,9 +141,19 @@ struct BenchScenesCommand: ParsableCommand {
         for k in 0..<frames {
             let start = monotonicNanoseconds()
             renderer.render(frame: k, into: &image)
-            times.append(Double(monotonicNanoseconds() - start) / 1e6)
             triangles += renderer.stats.triangles
             fragments += renderer.stats.fragments
+            switch plant {
+            case .work?:
+                renderer.render(frame: k, into: &image)
+                triangles += renderer.stats.triangles
+                fragments += renderer.stats.fragments
+            case .time?:
+                let spent = monotonicNanoseconds() - start
+                while monotonicNanoseconds() - start < spent + spent / 4 {}
+            case nil: break
+            }
+            times.append(Double(monotonicNanoseconds() - start) / 1e6)
         }
         let measured = Array(times.dropFirst(warmupFrames))
         let over = Double(measured.filter { $0 > budgetMs }.count) / Double(measured.count) * 100
