@@ -62,7 +62,7 @@ let package = Package(
             dependencies: ["RasterKernels", .product(name: "RealModule", package: "swift-numerics")],
             swiftSettings: hotLoopSwift),
         .target(name: "Workloads", dependencies: ["Raster"], swiftSettings: simdSwift),
-        .target(name: "Effects", dependencies: ["Raster"], swiftSettings: hotLoopSwift),
+        .target(name: "Effects", dependencies: ["Raster", "RasterKernels"], swiftSettings: hotLoopSwift),
         .target(name: "Sinks", dependencies: ["Raster", "CPNG", "CFFmpeg"], swiftSettings: simdSwift),
         .target(name: "Window", dependencies: ["CSDL2"], swiftSettings: simdSwift),
         .target(
