@@ -66,7 +66,7 @@ let package = Package(
         .target(name: "Plot", dependencies: ["Raster", .product(name: "RealModule", package: "swift-numerics")], swiftSettings: simdSwift),
         // Benchmark reports, the calibration loop and the regression gate (no engine code).
         .target(name: "Benchmarking", dependencies: ["Stimuli"], swiftSettings: simdSwift),
-        .target(name: "Effects", dependencies: ["Raster"], swiftSettings: hotLoopSwift),
+        .target(name: "Effects", dependencies: ["Raster", "RasterKernels"], swiftSettings: hotLoopSwift),
         // The worlds: steering, the fish's spine, particles, the emergence reveal and camera.
         .target(
             name: "Simulation",

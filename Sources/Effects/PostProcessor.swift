@@ -1,101 +1,242 @@
 import Raster
 
+/// How much of the post-processing chain runs: scenes pick one per quality profile.
+///
+/// - `minimal`: tone mapping and the dithered resolve only;
+/// - `standard`: adds bloom (3 levels) and the vignette;
+/// - `rich`: everything (bloom with 5 levels, chromatic aberration, glitch, grain).
+public enum EffectRichness: Sendable, CaseIterable {
+    case minimal, standard, rich
+}
+
 /// What the post-processing chain does to one frame. Scenes fill this in per frame; the
-/// richness profile decides which effects are on at all.
+/// richness profile decides which effects are on at all (see `limited(to:)`).
 public struct EffectSettings: Sendable, Equatable {
     /// Linear multiplier applied before tone mapping.
     public var exposure: Float = 1
-    /// Bloom: how much of the blurred bright light is added back (0 turns bloom off).
+    /// Bloom: how much of the blurred bright light is added back (0 turns bloom off). At 1 the
+    /// bloom carries as much light as the bright pass let through.
     public var bloomStrength: Float = 0
-    /// Bloom: luminance above which light blooms.
+    /// Bloom: brightness (the largest of r, g, b, after exposure) above which light blooms.
     public var bloomThreshold: Float = 1
+    /// Bloom: the soft knee, as a fraction of the threshold. Light starts to bloom at
+    /// `threshold · (1 − knee)` and reaches full strength at `threshold · (1 + knee)`, so
+    /// highlights do not pop in and out.
+    public var bloomKnee: Float = 0.5
+    /// Bloom: mip levels, 1 … 8 (half resolution down to 1/256). More levels, wider halo.
+    public var bloomLevels: Int = 5
     /// Chromatic aberration: red/blue channel offset in pixels at the image corners (0 = off).
+    /// Red is pulled toward the centre and blue pushed outward, by the same amount; the offset
+    /// grows linearly with the distance from the centre.
     public var chromaticAberration: Float = 0
     /// Glitch: 0 (none) … 1 (heavy): displaced bands and channel splits.
     public var glitch: Float = 0
-    /// Film grain amplitude in linear light (0 = off).
+    /// Film grain: relative amplitude in linear light (0.05 varies a pixel's light by up to ±5 %).
     public var grain: Float = 0
-    /// Vignette: darkening toward the corners, 0 (none) … 1.
+    /// Vignette: darkening toward the corners, 0 (none) … 1 (black corners).
     public var vignette: Float = 0
     /// Dither the 8-bit resolve so that dark gradients do not band.
     public var dither: Bool = true
-    /// Seed and frame number for grain and glitch: the same pair gives the same pixels.
+    /// Seed and frame number for grain, glitch and dither: the same pair gives the same pixels.
     public var seed: UInt64 = 0
     public var frame: Int = 0
 
     public init() {}
+
+    /// Typical settings for a richness profile; scenes then drive glitch and chromatic
+    /// aberration per frame (they are 0 here).
+    public static func preset(_ richness: EffectRichness) -> EffectSettings {
+        var s = EffectSettings()
+        switch richness {
+        case .minimal:
+            break
+        case .standard:
+            s.bloomStrength = 0.6
+            s.bloomLevels = 3
+            s.vignette = 0.3
+        case .rich:
+            s.bloomStrength = 0.8
+            s.bloomLevels = 5
+            s.vignette = 0.35
+            s.grain = 0.04
+        }
+        return s
+    }
+
+    /// These settings with the effects a richness profile does not run turned off: minimal
+    /// keeps exposure and dither; standard adds bloom (at most 3 levels) and the vignette.
+    public func limited(to richness: EffectRichness) -> EffectSettings {
+        var s = self
+        switch richness {
+        case .minimal:
+            s.bloomStrength = 0
+            s.vignette = 0
+            fallthrough
+        case .standard:
+            s.bloomLevels = min(s.bloomLevels, 3)
+            s.chromaticAberration = 0
+            s.glitch = 0
+            s.grain = 0
+        case .rich:
+            break
+        }
+        return s
+    }
 }
 
 /// The HDR post-processing chain: bloom, ACES filmic tone mapping, chromatic aberration,
 /// glitch, grain, vignette and a dithered sRGB resolve. Deterministic and independent of the
-/// thread count. Keeps its buffers between frames.
+/// thread count. Keeps its buffers between frames: a frame allocates nothing.
+///
+/// Not reentrant: one `process` call at a time per instance.
 public final class PostProcessor: @unchecked Sendable {
     public let width: Int
     public let height: Int
     public let pool: WorkerPool
 
+    /// The bloom mip chain; `mips[0]` is half resolution.
+    let mips: [MipLevel]
+    /// Per-slot scratch rows (see `Scratch`).
+    let scratch: Scratch
+    /// Rows are split into this many contiguous ranges, each with its own scratch rows. The
+    /// split never changes the result: every row is computed the same way whoever runs it.
+    let slots: Int
+    /// What the last `process` added as bloom: `bloomScale` × the upsampled `mips[0]`.
+    var bloomScale: Float = 0
+
+    static let maxBloomLevels = 8
+
     public init(width: Int, height: Int, pool: WorkerPool) {
+        precondition(width >= 1 && height >= 1, "size must be at least 1×1")
         self.width = width
         self.height = height
         self.pool = pool
+        var levels = [MipLevel]()
+        var w = width, h = height
+        for _ in 0..<Self.maxBloomLevels {
+            w = (w + 1) / 2
+            h = (h + 1) / 2
+            levels.append(MipLevel(width: w, height: h))
+        }
+        mips = levels
+        slots = max(1, min(height, 4 * pool.threads))
+        scratch = Scratch(slots: slots, width: width)
     }
 
-    /// Runs the chain on `target` (which it may modify) and writes the 8-bit sRGB result.
+    deinit {
+        for m in mips { m.deallocate() }
+        scratch.deallocate()
+    }
+
+    /// Runs the chain on `target` (which it does not modify) and writes the 8-bit sRGB result
+    /// (alpha 255).
     public func process(_ target: RenderTarget, settings: EffectSettings, into image: inout Image8) {
-        precondition(target.width == width && target.height == height && image.width == width && image.height == height)
-        let w = width
-        image.pixels.withUnsafeMutableBufferPointer { out in
-            let outPtr = UnsafeSendablePointer(out.baseAddress!)
-            pool.forEach(height) { y in
-                var r = [Float](repeating: 0, count: w), g = r, b = r
-                r.withUnsafeMutableBufferPointer { target.readRow(y, plane: 0, into: $0.baseAddress!) }
-                g.withUnsafeMutableBufferPointer { target.readRow(y, plane: 1, into: $0.baseAddress!) }
-                b.withUnsafeMutableBufferPointer { target.readRow(y, plane: 2, into: $0.baseAddress!) }
-                let row = outPtr.pointer + y * w * 4
-                for x in 0..<w {
-                    let c = SIMD3(r[x], g[x], b[x]) * settings.exposure
-                    let mapped = acesFilmic(c)
-                    let d: Float = settings.dither ? ditherOffset(x: x, y: y, frame: settings.frame) : 0
-                    row[x * 4] = encodeSRGB8(mapped.x, dither: d)
-                    row[x * 4 + 1] = encodeSRGB8(mapped.y, dither: d)
-                    row[x * 4 + 2] = encodeSRGB8(mapped.z, dither: d)
-                    row[x * 4 + 3] = 255
-                }
-            }
+        precondition(target.width == width && target.height == height && image.width == width && image.height == height,
+                     "target, image and post-processor sizes must match")
+        let bloomOn = settings.bloomStrength > 0 && settings.bloomStrength.isFinite
+        let exposure = settings.exposure.isFinite ? max(settings.exposure, 0) : 1
+        if bloomOn {
+            let levels = min(max(settings.bloomLevels, 1), Self.maxBloomLevels)
+            runBloom(target, exposure: exposure, settings: settings, levels: levels)
+            bloomScale = settings.bloomStrength / Float(levels)
+        } else {
+            bloomScale = 0
+        }
+        image.pixels.withUnsafeMutableBytes { raw in
+            let out = raw.baseAddress!.assumingMemoryBound(to: UInt32.self)
+            composite(target, settings: settings, exposure: exposure, bloom: bloomOn, out: out)
         }
     }
+
+    /// The light the last `process` call added as bloom at a pixel (linear, after exposure,
+    /// before tone mapping), to within float rounding; zero when bloom was off. For tests and
+    /// tools.
+    public func bloomLight(x: Int, y: Int) -> SIMD3<Float> {
+        precondition(x >= 0 && x < width && y >= 0 && y < height, "pixel out of range")
+        if bloomScale == 0 { return .zero }
+        let low = mips[0]
+        // The same polyphase tent as `upsampleRow`: weights 1, 5, 9, 1 (even) or 1, 9, 5, 1 (odd).
+        func taps(_ i: Int, _ n: Int) -> [(Int, Float)] {
+            let first = (i >> 1) - (i & 1 == 0 ? 2 : 1)
+            let weights: [Float] = i & 1 == 0 ? [1, 5, 9, 1] : [1, 9, 5, 1]
+            var result: [(Int, Float)] = []
+            for t in 0..<4 { result.append((min(max(first + t, 0), n - 1), weights[t] / 16)) }
+            return result
+        }
+        var sum = SIMD3<Float>.zero
+        for (yy, wy) in taps(y, low.height) {
+            for (xx, wx) in taps(x, low.width) {
+                let o = yy * low.stride + xx
+                let value = SIMD3<Float>(low.plane(0)[o], low.plane(1)[o], low.plane(2)[o])
+                sum += value * (wy * wx)
+            }
+        }
+        return sum * bloomScale
+    }
+
+    /// Calls `body(slot, rows)` for contiguous row ranges covering `0..<rows`, in parallel.
+    @inline(__always)
+    func forRows(_ rows: Int, _ body: (Int, Range<Int>) -> Void) {
+        let n = min(slots, rows)
+        pool.forEach(n) { s in body(s, (rows * s / n)..<(rows * (s + 1) / n)) }
+    }
 }
 
-/// A raw pointer that crosses into worker threads; each worker writes disjoint rows.
-struct UnsafeSendablePointer<T>: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<T>
-    init(_ p: UnsafeMutablePointer<T>) { pointer = p }
+/// One bloom mip level: three planes (r, g, b), row-major, `stride` floats per row.
+///
+/// The stride is the width rounded up to 16, so that 8-wide loops may run past the width and
+/// the 2× upsample may write two full vectors per input vector. Columns past the width hold
+/// finite values that are never read as image content.
+struct MipLevel: @unchecked Sendable {
+    let width: Int
+    let height: Int
+    let stride: Int
+    let base: UnsafeMutablePointer<Float>
+
+    init(width: Int, height: Int) {
+        self.width = width
+        self.height = height
+        stride = (width + 15) & ~15
+        let count = 3 * stride * height
+        base = UnsafeMutableRawPointer.allocate(byteCount: count * 4, alignment: 64).bindMemory(to: Float.self, capacity: count)
+        base.initialize(repeating: 0, count: count)
+    }
+
+    func deallocate() { base.deallocate() }
+
+    @inline(__always) func plane(_ c: Int) -> UnsafeMutablePointer<Float> { base + c * stride * height }
+    @inline(__always) func row(_ c: Int, _ y: Int) -> UnsafeMutablePointer<Float> { base + (c * height + y) * stride }
 }
 
-/// Krzysztof Narkowicz's fit of the ACES filmic curve (input linear, output 0…1).
-@inline(__always)
-func acesFilmic(_ x: SIMD3<Float>) -> SIMD3<Float> {
-    let a: Float = 2.51, b: Float = 0.03, c: Float = 2.43, d: Float = 0.59, e: Float = 0.14
-    let y = (x * (a * x + b)) / (x * (c * x + d) + e)
-    return y.clamped(lowerBound: .zero, upperBound: SIMD3(repeating: 1))
+/// Scratch rows, `rowsPerSlot` per slot. Each row has `pad` floats before index 0 and room
+/// for edge padding after the (rounded-up) width, so horizontal filters need no bounds checks.
+struct Scratch: @unchecked Sendable {
+    static let pad = 16
+    static let rowsPerSlot = 9
+    let rowLength: Int
+    let base: UnsafeMutablePointer<Float>
+    let count: Int
+
+    init(slots: Int, width: Int) {
+        rowLength = ((width + 15) & ~15) + 3 * Self.pad
+        count = slots * Self.rowsPerSlot * rowLength
+        base = UnsafeMutableRawPointer.allocate(byteCount: count * 4, alignment: 64).bindMemory(to: Float.self, capacity: count)
+        base.initialize(repeating: 0, count: count)
+    }
+
+    func deallocate() { base.deallocate() }
+
+    /// Row `k` (0 ..< rowsPerSlot) of a slot, at index 0.
+    @inline(__always) func row(_ slot: Int, _ k: Int) -> UnsafeMutablePointer<Float> {
+        base + (slot * Self.rowsPerSlot + k) * rowLength + Self.pad
+    }
 }
 
-/// An ordered-dither offset in [−0.5, 0.5) of one 8-bit step, from a 4×4 Bayer matrix
-/// shifted per frame.
-@inline(__always)
-func ditherOffset(x: Int, y: Int, frame: Int) -> Float {
-    let bayer: [Float] = [0, 8, 2, 10, 12, 4, 14, 6, 3, 11, 1, 9, 15, 7, 13, 5]
-    return (bayer[((y + frame) & 3) * 4 + ((x + frame * 3) & 3)] + 0.5) / 16 - 0.5
+/// Repeats the edge values of a scratch row into its padding: `pad` floats to the left, and
+/// from `width` up to `end` on the right.
+@inline(__always) func padEdges(_ row: UnsafeMutablePointer<Float>, width: Int, end: Int) {
+    let first = row[0], last = row[width - 1]
+    for i in 1...Scratch.pad { row[-i] = first }
+    var i = width
+    while i < end { row[i] = last; i += 1 }
 }
-
-/// sRGB-encodes a value in 0…1 to 8 bits, adding `dither` steps before rounding.
-@inline(__always)
-func encodeSRGB8(_ v: Float, dither: Float) -> UInt8 {
-    let c = min(max(v, 0), 1)
-    let s: Float = c <= 0.0031308 ? 12.92 * c : 1.055 * powf(c, 1 / 2.4) - 0.055
-    return UInt8(min(max((s * 255 + 0.5 + dither).rounded(.down), 0), 255))
-}
-
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -18,10 +18,12 @@ public enum RasterError: Error, Equatable, CustomStringConvertible {
 /// premultiplied, and are not clamped: clamping happens on resolve.
 public final class RenderTarget: @unchecked Sendable {
     public static let tileSize = 64
-    static let tileShift = 6
+    public static let tileShift = 6
     static let planeCount = 5
-    static let planeStride = tileSize * tileSize
-    static let tileStride = planeCount * planeStride
+    /// Floats from one plane of a tile to the next (see `unsafeStorage`).
+    public static let planeStride = tileSize * tileSize
+    /// Floats from one tile to the next (see `unsafeStorage`).
+    public static let tileStride = planeCount * planeStride
     /// The largest width or height accepted. With the guard band this keeps every snapped
     /// coordinate within the fixed-point range (see `FixedPoint`).
     public static let maxDimension = 8192
@@ -70,6 +72,14 @@ public final class RenderTarget: @unchecked Sendable {
         storage.deallocate()
         blockMaxDepth.deallocate()
     }
+
+    /// The tile-major storage, for kernels outside this module that read whole rows fast
+    /// (post-processing). Tile `ty * tilesX + tx` starts at `tileStride * tile`; within it,
+    /// plane p (0 red, 1 green, 2 blue, 3 alpha, 4 depth) starts at `planeStride * p` and holds
+    /// rows of `tileSize` floats. Tiles are allocated whole, so a tile row may be read in full
+    /// even where it extends past `width`. Valid while the target is alive; never read it
+    /// while a render is writing.
+    public var unsafeStorage: UnsafeMutablePointer<Float> { storage }
 
     @inline(__always) func tileBase(_ tile: Int) -> UnsafeMutablePointer<Float> {
         storage + tile * Self.tileStride

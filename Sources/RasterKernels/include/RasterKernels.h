@@ -56,4 +56,41 @@ PP_INLINE float pp_hmax8(pp_float8 a) {
     b = __builtin_elementwise_max(b, __builtin_shufflevector(b, b, 1, 0, 3, 2, 5, 4, 7, 6));
     return b[0];
 }
+// ---- Lane shuffles and table look-ups (post-processing: mip chains, colour encoding). ----
+/// The even lanes of the 16 floats a:b (lanes 0, 2, … 14).
+PP_INLINE pp_float8 pp_even8(pp_float8 a, pp_float8 b) {
+    return __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14);
+}
+/// The odd lanes of the 16 floats a:b (lanes 1, 3, … 15).
+PP_INLINE pp_float8 pp_odd8(pp_float8 a, pp_float8 b) {
+    return __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15);
+}
+/// The first half of a and b interleaved: a0 b0 a1 b1 a2 b2 a3 b3.
+PP_INLINE pp_float8 pp_zipLo8(pp_float8 a, pp_float8 b) {
+    return __builtin_shufflevector(a, b, 0, 8, 1, 9, 2, 10, 3, 11);
+}
+/// The second half of a and b interleaved: a4 b4 a5 b5 a6 b6 a7 b7.
+PP_INLINE pp_float8 pp_zipHi8(pp_float8 a, pp_float8 b) {
+    return __builtin_shufflevector(a, b, 4, 12, 5, 13, 6, 14, 7, 15);
+}
+/// table[idx & 7] per lane: an 8-entry table held in a register (vpermps).
+PP_INLINE pp_float8 pp_permute8(pp_float8 table, pp_int8 idx) {
+#if defined(__AVX2__)
+    return __builtin_ia32_permvarsf256(table, idx);
+#else
+    pp_float8 r;
+    for (int i = 0; i < 8; i++) r[i] = table[idx[i] & 7];
+    return r;
+#endif
+}
+/// base[idx] per lane; every index must be in range.
+PP_INLINE pp_float8 pp_gather8(const float *base, pp_int8 idx) {
+#if defined(__AVX2__)
+    return __builtin_ia32_gatherd_ps256((pp_float8)0.0f, base, idx, (pp_float8)(pp_int8)-1, 4);
+#else
+    pp_float8 r;
+    for (int i = 0; i < 8; i++) r[i] = base[idx[i]];
+    return r;
+#endif
+}
 #endif

@@ -1,0 +1,190 @@
+import Raster
+import RasterKernels
+
+// Bloom: a bright pass and a mip chain, in the style of the Call of Duty / UE4 bloom.
+//
+// Down: each level is the previous one filtered with the separable [1 3 3 1]/8 kernel and
+// decimated by 2 (the 2×2 box of bilinear taps). The first level reads the HDR target and
+// applies the soft-threshold bright pass at half resolution.
+// Up: from the smallest level back to the largest, each level adds the next smaller one
+// upsampled with a 3×3 tent. The tent at a half-texel offset, sampled bilinearly, is the
+// separable polyphase kernel [1 5 9 1]/16 (even outputs) and [1 9 5 1]/16 (odd outputs):
+// smooth and round, with no blockiness. The composite upsamples level 0 the same way.
+//
+// Every pass runs row by row: a vertical filter into a scratch row (SIMD across x), then a
+// horizontal filter from the padded scratch row (SIMD with lane shuffles). No pass needs a
+// full-size temporary.
+
+extension PostProcessor {
+    func runBloom(_ target: RenderTarget, exposure: Float, settings: EffectSettings, levels: Int) {
+        let threshold = settings.bloomThreshold.isFinite ? max(settings.bloomThreshold, 0) : 1
+        let knee = threshold * min(max(settings.bloomKnee.isFinite ? settings.bloomKnee : 0, 0), 1)
+        downsampleTarget(target, exposure: exposure, threshold: threshold, knee: knee)
+        for k in 0..<(levels - 1) { downsample(from: mips[k], to: mips[k + 1]) }
+        for k in stride(from: levels - 2, through: 0, by: -1) { upsampleAdd(from: mips[k + 1], into: mips[k]) }
+    }
+
+    /// Full resolution (the target's tiles) → `mips[0]`, with exposure, sanitising and the
+    /// bright pass.
+    func downsampleTarget(_ target: RenderTarget, exposure: Float, threshold: Float, knee: Float) {
+        let dst = mips[0]
+        let w = width, h = height
+        let storage = target.unsafeStorage, tilesX = target.tilesX
+        let tileStride = RenderTarget.tileStride, planeStride = RenderTarget.planeStride
+        let shift = RenderTarget.tileShift, size = RenderTarget.tileSize
+        let scratch = self.scratch
+        forRows(dst.height) { slot, rows in
+            for j in rows {
+                var ys = (0, 0, 0, 0)
+                ys.0 = min(max(2 * j - 1, 0), h - 1)
+                ys.1 = min(2 * j, h - 1)
+                ys.2 = min(2 * j + 1, h - 1)
+                ys.3 = min(2 * j + 2, h - 1)
+                @inline(__always) func rowBase(_ y: Int) -> UnsafeMutablePointer<Float> {
+                    storage + (y >> shift) * tilesX * tileStride + (y & (size - 1)) * size
+                }
+                let r0 = rowBase(ys.0), r1 = rowBase(ys.1), r2 = rowBase(ys.2), r3 = rowBase(ys.3)
+                for c in 0..<3 {
+                    let v = scratch.row(slot, c)
+                    let po = c * planeStride
+                    for tx in 0..<tilesX {
+                        let x0 = tx * size
+                        let o = tx * tileStride + po
+                        let n = min(size, w - x0)
+                        if 2 * j + 4 < h {
+                            // The next output row reads two more source rows; ask for them now
+                            // (see `prefetchTileRow`).
+                            prefetchTileRow(rowBase(2 * j + 3) + o, planeStride: 0)
+                            prefetchTileRow(rowBase(2 * j + 4) + o, planeStride: 0)
+                        }
+                        var k = 0
+                        while k < n {
+                            let a = sanitize(load8(r0 + o + k), exposure), b = sanitize(load8(r1 + o + k), exposure)
+                            let cc = sanitize(load8(r2 + o + k), exposure), d = sanitize(load8(r3 + o + k), exposure)
+                            store8(((a + d) * 0.125).addingProduct(b + cc, 0.375), v + x0 + k)
+                            k += 8
+                        }
+                    }
+                    padEdges(v, width: w, end: ((w + 15) & ~15) + 8)
+                }
+                decimateRow(scratch.row(slot, 0), scratch.row(slot, 1), scratch.row(slot, 2), into: dst, row: j,
+                            brightPass: true, threshold: threshold, knee: knee)
+            }
+        }
+    }
+
+    /// `src` → `dst` (half its size).
+    func downsample(from src: MipLevel, to dst: MipLevel) {
+        let scratch = self.scratch
+        let h = src.height, w = src.width
+        forRows(dst.height) { slot, rows in
+            for j in rows {
+                let y0 = min(max(2 * j - 1, 0), h - 1), y1 = min(2 * j, h - 1)
+                let y2 = min(2 * j + 1, h - 1), y3 = min(2 * j + 2, h - 1)
+                for c in 0..<3 {
+                    let v = scratch.row(slot, c)
+                    let r0 = src.row(c, y0), r1 = src.row(c, y1), r2 = src.row(c, y2), r3 = src.row(c, y3)
+                    var x = 0
+                    while x < w {
+                        let a = load8(r0 + x), b = load8(r1 + x), cc = load8(r2 + x), d = load8(r3 + x)
+                        store8(((a + d) * 0.125).addingProduct(b + cc, 0.375), v + x)
+                        x += 8
+                    }
+                    padEdges(v, width: w, end: ((w + 15) & ~15) + 8)
+                }
+                decimateRow(scratch.row(slot, 0), scratch.row(slot, 1), scratch.row(slot, 2), into: dst, row: j,
+                            brightPass: false, threshold: 0, knee: 0)
+            }
+        }
+    }
+
+    /// `dst` += `src` (half its size) upsampled with the tent.
+    func upsampleAdd(from src: MipLevel, into dst: MipLevel) {
+        let scratch = self.scratch
+        forRows(dst.height) { slot, rows in
+            for j in rows {
+                upsampleRow(src, row: j, scratch: scratch, slot: slot,
+                            dst: (dst.row(0, j), dst.row(1, j), dst.row(2, j)), scale: 1, accumulate: true)
+            }
+        }
+    }
+}
+
+/// Horizontal [1 3 3 1]/8 filter and 2× decimation of three padded scratch rows into row `row`
+/// of `dst`, optionally with the soft-knee bright pass.
+@inline(__always)
+func decimateRow(
+    _ r: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>,
+    into dst: MipLevel, row j: Int, brightPass: Bool, threshold: Float, knee: Float
+) {
+    let dr = dst.row(0, j), dg = dst.row(1, j), db = dst.row(2, j)
+    let quarterKneeInv = 1 / max(4 * knee, 1e-5)
+    @inline(__always) func filter(_ s: UnsafeMutablePointer<Float>) -> SIMD8<Float> {
+        let m1 = pp_odd8(load8(s - 2), load8(s + 6))   // s[2i − 1]
+        let e0 = pp_even8(load8(s), load8(s + 8))      // s[2i]
+        let o0 = pp_odd8(load8(s), load8(s + 8))       // s[2i + 1]
+        let p2 = pp_even8(load8(s + 2), load8(s + 10)) // s[2i + 2]
+        return ((m1 + p2) * 0.125).addingProduct(e0 + o0, 0.375)
+    }
+    var i = 0
+    while i < dst.width {
+        var vr = filter(r + 2 * i), vg = filter(g + 2 * i), vb = filter(b + 2 * i)
+        if brightPass {
+            // Soft knee: a quadratic ramp from threshold − knee to threshold + knee, then linear.
+            let brightness = pp_max8(vr, pp_max8(vg, vb))
+            let ramp = pp_clamp8(brightness - (threshold - knee), 0, 2 * knee)
+            let soft = ramp * ramp * quarterKneeInv
+            let hard = brightness - threshold
+            let contribution = pp_max8(soft, hard) / pp_max8(brightness, SIMD8(repeating: 1e-5))
+            vr *= contribution; vg *= contribution; vb *= contribution
+        }
+        store8(vr, dr + i); store8(vg, dg + i); store8(vb, db + i)
+        i += 8
+    }
+}
+
+/// Row `j` of `src` upsampled 2× with the tent into three rows (`dst`, `2 · src.width` rounded
+/// up to 16 floats each): `dst = scale · up` or `dst += scale · up`. Uses scratch rows 0…2.
+@inline(__always)
+func upsampleRow(
+    _ src: MipLevel, row j: Int, scratch: Scratch, slot: Int,
+    dst: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>),
+    scale: Float, accumulate: Bool
+) {
+    let i = j >> 1, h = src.height, w = src.width
+    // Even rows: rows i−2, i−1, i, i+1 with weights 1, 5, 9, 1; odd rows: i−1, i, i+1, i+2
+    // with 1, 9, 5, 1 (all /16).
+    let odd = j & 1 == 1
+    let y0 = min(max(odd ? i - 1 : i - 2, 0), h - 1)
+    let y1 = min(max(odd ? i : i - 1, 0), h - 1)
+    let y2 = min(max(odd ? i + 1 : i, 0), h - 1)
+    let y3 = min(odd ? i + 2 : i + 1, h - 1)
+    let w1: Float = odd ? 9.0 / 16 : 5.0 / 16, w2: Float = odd ? 5.0 / 16 : 9.0 / 16
+    for c in 0..<3 {
+        let v = scratch.row(slot, c)
+        let r0 = src.row(c, y0), r1 = src.row(c, y1), r2 = src.row(c, y2), r3 = src.row(c, y3)
+        var x = 0
+        while x < w {
+            let outer = (load8(r0 + x) + load8(r3 + x)) * (1.0 / 16)
+            store8(outer.addingProduct(load8(r1 + x), w1).addingProduct(load8(r2 + x), w2), v + x)
+            x += 8
+        }
+        padEdges(v, width: w, end: ((w + 7) & ~7) + 16)
+        let out = c == 0 ? dst.0 : (c == 1 ? dst.1 : dst.2)
+        x = 0
+        while x < w {
+            let a = load8(v + x - 2), b = load8(v + x - 1), m = load8(v + x), d = load8(v + x + 1), e = load8(v + x + 2)
+            let even = ((a + d) * (scale / 16)).addingProduct(b, 5 * scale / 16).addingProduct(m, 9 * scale / 16)
+            let oddV = ((b + e) * (scale / 16)).addingProduct(m, 9 * scale / 16).addingProduct(d, 5 * scale / 16)
+            var lo = pp_zipLo8(even, oddV), hi = pp_zipHi8(even, oddV)
+            let o = out + 2 * x
+            if accumulate {
+                lo += load8(o)
+                hi += load8(o + 8)
+            }
+            store8(lo, o)
+            store8(hi, o + 8)
+            x += 8
+        }
+    }
+}

@@ -1,0 +1,185 @@
+import Raster
+import RasterKernels
+
+// The final full-resolution pass, one row at a time, eight pixels at a time:
+//   sample (with chromatic aberration and glitch displacement) → + bloom → vignette → grain
+//   → ACES → sRGB → triangular dither → 8 bits.
+// Without aberration or a displaced band, a row reads the target's tiles directly; otherwise
+// each channel's source row is first resampled into a scratch row and then gathered from it.
+
+/// The lane offsets 0 … 7.
+let laneIndex = SIMD8<Float>(0, 1, 2, 3, 4, 5, 6, 7)
+
+extension PostProcessor {
+    func composite(_ target: RenderTarget, settings: EffectSettings, exposure: Float, bloom: Bool,
+                   out: UnsafeMutablePointer<UInt32>) {
+        let w = width, h = height
+        let storage = target.unsafeStorage, tilesX = target.tilesX
+        let tileStride = RenderTarget.tileStride, planeStride = RenderTarget.planeStride
+        let shift = RenderTarget.tileShift, size = RenderTarget.tileSize
+        let scratch = self.scratch
+        let bloomLevel = mips[0], bloomScale = self.bloomScale
+
+        func clean(_ v: Float, _ lo: Float, _ hi: Float) -> Float { v.isFinite ? min(max(v, lo), hi) : 0 }
+        let aberration = clean(settings.chromaticAberration, 0, 1000)
+        let glitch = clean(settings.glitch, 0, 1)
+        let grain = clean(settings.grain, 0, 1)
+        let vignette = clean(settings.vignette, 0, 1)
+        let dither = settings.dither
+
+        // Chromatic aberration as a scale about the centre: red is read from c + (p − c)(1 − k),
+        // blue from c + (p − c)(1 + k), so the offset is `aberration` pixels at the corners.
+        let cx = Float(w) / 2, cy = Float(h) / 2
+        let radius2 = cx * cx + cy * cy
+        let k = aberration / radius2.squareRoot()
+        let scales = (1 - k, Float(1), 1 + k)
+        let invRadius2 = 1 / radius2
+
+        let key = frameKey(seed: settings.seed, frame: settings.frame)
+        let glitchKey = mix32(key ^ 0x6C8E_9CF5)
+        let bandHeight = 2 + Int(mix32(glitchKey) % 30)
+
+        forRows(h) { slot, rows in
+            let bloomR = scratch.row(slot, 3), bloomG = scratch.row(slot, 4), bloomB = scratch.row(slot, 5)
+            let srcR = scratch.row(slot, 6), srcG = scratch.row(slot, 7), srcB = scratch.row(slot, 8)
+            for y in rows {
+                if bloom {
+                    upsampleRow(bloomLevel, row: y, scratch: scratch, slot: slot,
+                                dst: (bloomR, bloomG, bloomB), scale: bloomScale, accumulate: false)
+                }
+
+                // Glitch: bands of `bandHeight` rows; some are displaced sideways, with red and
+                // blue split apart.
+                var bandShift: Float = 0, split: Float = 0
+                if glitch > 0 {
+                    let band = UInt32(truncatingIfNeeded: y / bandHeight)
+                    let bandHash = mix32(glitchKey ^ (band &* 0x9E37_79B1))
+                    if unit(bandHash) < glitch * 0.35 {
+                        let u = unit(mix32(bandHash ^ 0xA511_E9B3))
+                        bandShift = ((u * 2 - 1) * glitch * 0.08 * Float(w)).rounded()
+                        split = (1 + unit(mix32(bandHash ^ 0x63D8_3595)) * 6 * glitch).rounded()
+                    }
+                }
+                let resample = aberration > 0 || bandShift != 0
+                let offsets = (bandShift + split, bandShift, bandShift - split)
+                if resample {
+                    for c in 0..<3 {
+                        let s = c == 0 ? scales.0 : (c == 1 ? scales.1 : scales.2)
+                        let sy = cy + (Float(y) + 0.5 - cy) * s - 0.5
+                        let fy = sy.rounded(.down)
+                        let t = sy - fy
+                        let ya = min(max(Int(fy), 0), h - 1), yb = min(max(Int(fy) + 1, 0), h - 1)
+                        let pa = storage + (ya >> shift) * tilesX * tileStride + (ya & (size - 1)) * size + c * planeStride
+                        let pb = storage + (yb >> shift) * tilesX * tileStride + (yb & (size - 1)) * size + c * planeStride
+                        let dst = c == 0 ? srcR : (c == 1 ? srcG : srcB)
+                        for tx in 0..<tilesX {
+                            let o = tx * tileStride, x0 = tx * size
+                            let n = min(size, w - x0)
+                            var i = 0
+                            if yb + 1 < h {
+                                prefetchTileRow(pb + o + (((yb + 1) >> shift) - (yb >> shift)) * tilesX * tileStride
+                                    + (((yb + 1) & (size - 1)) - (yb & (size - 1))) * size, planeStride: 0)
+                            }
+                            while i < n {
+                                let a = sanitize(load8(pa + o + i), exposure), b = sanitize(load8(pb + o + i), exposure)
+                                store8(a.addingProduct(b - a, t), dst + x0 + i)
+                                i += 8
+                            }
+                        }
+                    }
+                }
+
+                let rowBase = storage + (y >> shift) * tilesX * tileStride + (y & (size - 1)) * size
+                let nextRowOffset = y + 1 < h
+                    ? ((y + 1) >> shift) * tilesX * tileStride + ((y + 1) & (size - 1)) * size
+                        - ((y >> shift) * tilesX * tileStride + (y & (size - 1)) * size) : 0
+                let dy = Float(y) + 0.5 - cy
+                let dy2 = dy * dy
+                let rowKey = mix32(key ^ (UInt32(truncatingIfNeeded: y) &* 0x85EB_CA6B))
+                let dst = out + y * w
+                let maxX = SIMD8<Float>(repeating: Float(w - 1))
+                var x = 0
+                while x < w {
+                    let xf = laneIndex + Float(x)
+                    var r: SIMD8<Float>, g: SIMD8<Float>, b: SIMD8<Float>
+                    if resample {
+                        @inline(__always) func sample(_ row: UnsafeMutablePointer<Float>, _ s: Float, _ offset: Float) -> SIMD8<Float> {
+                            let sx = SIMD8(repeating: cx * (1 - s) + 0.5 * s - 0.5 + offset).addingProduct(xf, s)
+                            let fx = pp_floor8(sx)
+                            let t = sx - fx
+                            let i0 = pp_toInt8(pp_clamp8(fx, 0, Float(w - 1)))
+                            let i1 = pp_toInt8(pp_min8(pp_clamp8(fx + 1, 0, Float(w - 1)), maxX))
+                            let a = pp_gather8(row, i0), b = pp_gather8(row, i1)
+                            return a.addingProduct(b - a, t)
+                        }
+                        r = sample(srcR, scales.0, offsets.0)
+                        g = sample(srcG, scales.1, offsets.1)
+                        b = sample(srcB, scales.2, offsets.2)
+                    } else {
+                        let p = rowBase + (x >> shift) * tileStride + (x & (size - 1))
+                        if x & (size - 1) == 0 && y + 1 < h {
+                            // Rows of one tile are 256 bytes apart and the row visits a tile
+                            // per 64 pixels: too many streams for the hardware prefetcher.
+                            prefetchTileRow(p + nextRowOffset, planeStride: planeStride)
+                        }
+                        r = sanitize(load8(p), exposure)
+                        g = sanitize(load8(p + planeStride), exposure)
+                        b = sanitize(load8(p + 2 * planeStride), exposure)
+                    }
+                    if glitch > 0 {
+                        // Blocky corruption: some 32×16 blocks lose their colour depth and
+                        // have their channels rotated.
+                        let bx = UInt32(truncatingIfNeeded: x >> 5), by = UInt32(truncatingIfNeeded: y >> 4)
+                        let blockHash = mix32(glitchKey ^ (bx &* 0x27D4_EB2F) ^ (by &* 0x1656_67B1))
+                        if unit(blockHash) < glitch * glitch * 0.04 {
+                            let lift = 0.1 * Float(blockHash & 3)
+                            (r, g, b) = (pp_floor8(b * 4) * 0.3 + lift, pp_floor8(r * 4) * 0.3, pp_floor8(g * 4) * 0.3 + 0.1)
+                        }
+                    }
+                    if bloom {
+                        r += load8(bloomR + x); g += load8(bloomG + x); b += load8(bloomB + x)
+                    }
+                    if vignette > 0 {
+                        let dx = xf + (0.5 - cx)
+                        let r2 = (dx * dx + dy2) * invRadius2
+                        let f = SIMD8<Float>(repeating: 1).addingProduct(r2 * r2, -vignette)
+                        r *= f; g *= f; b *= f
+                    }
+                    let hash = mix32(SIMD8<UInt32>(truncatingIfNeeded: pp_toInt8(xf)) ^ rowKey)
+                    if grain > 0 {
+                        let f = SIMD8<Float>(repeating: 1).addingProduct(triangular(mix32(hash ^ 0x5BD1_E995)), grain)
+                        r *= f; g *= f; b *= f
+                    }
+                    var er = srgb255(acesFilmic8(r)), eg = srgb255(acesFilmic8(g)), eb = srgb255(acesFilmic8(b))
+                    if dither {
+                        // Exact black stays black: no noise where the value is 0.
+                        let d = triangular(hash)
+                        let zero = SIMD8<Float>(repeating: 0)
+                        er += pp_select8(pp_lt8(zero, er), d, zero)
+                        eg += pp_select8(pp_lt8(zero, eg), d, zero)
+                        eb += pp_select8(pp_lt8(zero, eb), d, zero)
+                    }
+                    let qr = SIMD8<UInt32>(truncatingIfNeeded: pp_toInt8(pp_clamp8(er + 0.5, 0, 255)))
+                    let qg = SIMD8<UInt32>(truncatingIfNeeded: pp_toInt8(pp_clamp8(eg + 0.5, 0, 255)))
+                    let qb = SIMD8<UInt32>(truncatingIfNeeded: pp_toInt8(pp_clamp8(eb + 0.5, 0, 255)))
+                    let packed = qr | (qg &<< 8) | (qb &<< 16) | 0xFF00_0000
+                    if x + 8 <= w {
+                        UnsafeMutableRawPointer(dst + x).storeBytes(of: packed, as: SIMD8<UInt32>.self)
+                    } else {
+                        for l in 0..<(w - x) { dst[x + l] = packed[l] }
+                    }
+                    x += 8
+                }
+            }
+        }
+    }
+}
+
+/// Asks for the 64 floats (four cache lines) of a tile row in the red, green and blue planes
+/// (or just the one at `p` when `planeStride` is 0).
+@inline(__always) func prefetchTileRow(_ p: UnsafeMutablePointer<Float>, planeStride: Int) {
+    for plane in 0..<(planeStride == 0 ? 1 : 3) {
+        let q = p + plane * planeStride
+        pp_prefetch(q); pp_prefetch(q + 16); pp_prefetch(q + 32); pp_prefetch(q + 48)
+    }
+}
