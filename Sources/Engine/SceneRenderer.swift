@@ -96,7 +96,7 @@ public final class SceneRenderer {
     public init(_ settings: RenderSettings) throws(RasterError) {
         precondition(settings.fps > 0, "fps must be positive")
         self.settings = settings
-        target = try RenderTarget(width: settings.width, height: settings.height)
+        target = try RenderTarget(width: settings.width, height: settings.height, keepsAlpha: false)  // scenes are opaque; no effect reads alpha
         renderer = Renderer(threads: settings.threads)
         post = PostProcessor(width: settings.width, height: settings.height, pool: renderer.pool)
         image = Image8(width: settings.width, height: settings.height)
