@@ -64,7 +64,7 @@ let package = Package(
         .target(name: "Workloads", dependencies: ["Raster"], swiftSettings: simdSwift),
         .target(name: "Effects", dependencies: ["Raster"], swiftSettings: hotLoopSwift),
         .target(name: "Sinks", dependencies: ["Raster", "CPNG", "CFFmpeg"], swiftSettings: simdSwift),
-        .target(name: "Window", dependencies: ["CSDL2"], swiftSettings: simdSwift),
+        .target(name: "Window", dependencies: ["CSDL2", "Raster"], swiftSettings: simdSwift),
         .target(
             name: "PhotophoreCLI",
             dependencies: [
@@ -77,6 +77,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "RasterTests", dependencies: ["Raster", "Workloads"], swiftSettings: simdSwift),
         .testTarget(name: "SinksTests", dependencies: ["Sinks", "Raster", "Workloads"], swiftSettings: simdSwift),
+        .testTarget(name: "WindowTests", dependencies: ["Window", "Raster", "CSDL2"], swiftSettings: simdSwift),
         .testTarget(name: "CLITests", dependencies: ["photophore", "Sinks", "Raster"], swiftSettings: simdSwift),
         .testTarget(name: "EffectsTests", dependencies: ["Effects", "Raster"], swiftSettings: simdSwift),
         .testTarget(name: "MindTests", dependencies: ["Mind", "Stimuli"]),
