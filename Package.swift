@@ -80,7 +80,7 @@ let package = Package(
         // Mind → Simulation → Scenes → Raster → Effects, frame by frame.
         .target(name: "Engine", dependencies: ["Mind", "Stimuli", "Simulation", "Scenes", "Raster", "Effects"], swiftSettings: simdSwift),
         .target(name: "Sinks", dependencies: ["Raster", "CPNG", "CFFmpeg"], swiftSettings: simdSwift),
-        .target(name: "Window", dependencies: ["CSDL2"], swiftSettings: simdSwift),
+        .target(name: "Window", dependencies: ["CSDL2", "Raster"], swiftSettings: simdSwift),
         .target(
             name: "PhotophoreCLI",
             dependencies: [
@@ -93,6 +93,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "RasterTests", dependencies: ["Raster", "Workloads"], swiftSettings: simdSwift),
         .testTarget(name: "SinksTests", dependencies: ["Sinks", "Raster", "Workloads"], swiftSettings: simdSwift),
+        .testTarget(name: "WindowTests", dependencies: ["Window", "Raster", "CSDL2"], swiftSettings: simdSwift),
         .testTarget(name: "CLITests", dependencies: ["photophore", "Sinks", "Raster"], swiftSettings: simdSwift),
         .testTarget(name: "BenchmarkingTests", dependencies: ["Benchmarking", "Stimuli", "Mind"], swiftSettings: simdSwift),
         .testTarget(name: "PlotTests", dependencies: ["Plot", "Raster"], swiftSettings: simdSwift),

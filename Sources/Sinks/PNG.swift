@@ -56,6 +56,54 @@ public enum PNG {
         }
     }
 
+    /// Encodes `image` as a PNG file's bytes in memory (RGB, or RGBA with `alpha`). The bytes
+    /// depend only on the pixels: a sequence writer hashes and writes them itself.
+    public static func encode(_ image: Image8, alpha: Bool = false) throws(PNGError) -> [UInt8] {
+        var png = png_image()
+        png.version = UInt32(PNG_IMAGE_VERSION)
+        png.width = UInt32(image.width)
+        png.height = UInt32(image.height)
+        png.format = alpha ? UInt32(PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA) : UInt32(PNG_FORMAT_FLAG_COLOR)
+        let channels = alpha ? 4 : 3
+        var source = image.pixels
+        if !alpha {
+            var rgb = [UInt8](repeating: 0, count: image.width * image.height * 3)
+            image.pixels.withUnsafeBufferPointer { src in
+                rgb.withUnsafeMutableBufferPointer { dst in
+                    for i in 0..<(image.width * image.height) {
+                        dst[i * 3] = src[i * 4]; dst[i * 3 + 1] = src[i * 4 + 1]; dst[i * 3 + 2] = src[i * 4 + 2]
+                    }
+                }
+            }
+            source = rgb
+        }
+        // Deflate never grows data by more than a few bytes per 16 KB block; the filter byte per
+        // row, the chunk headers (one IDAT per 8 KB at most) and the signature fit in the slack.
+        let raw = image.height * (image.width * channels + 1)
+        var capacity = raw + raw / 256 + 16384
+        var out: [UInt8] = []
+        var ok: Int32 = 0
+        for _ in 0..<2 {
+            let given = capacity
+            out = [UInt8](repeating: 0, count: capacity)
+            ok = source.withUnsafeBytes { src in
+                out.withUnsafeMutableBytes { dst in
+                    png_image_write_to_memory(&png, dst.baseAddress, &capacity, 0, src.baseAddress, Int32(image.width * channels), nil)
+                }
+            }
+            // On a buffer too small, libpng reports the size it needs: try once more with it.
+            if ok != 0 || capacity <= given { break }
+            png_image_free(&png)
+        }
+        if ok == 0 {
+            let message = messageOf(png)
+            png_image_free(&png)
+            throw PNGError(description: "cannot encode a \(image.width)x\(image.height) PNG: \(message)")
+        }
+        out.removeSubrange(capacity...)
+        return out
+    }
+
     /// Reads a PNG as 8-bit RGBA (alpha 255 where the file has none).
     public static func read(_ path: String) throws(PNGError) -> Image8 {
         var png = png_image()

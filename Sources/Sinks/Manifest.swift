@@ -1,0 +1,109 @@
+import Foundation
+
+/// What a render wrote: every file with its size and SHA-256, the frame range, the frame
+/// rate and the size. Written as JSON beside the output: `<output>.manifest.json` for a
+/// video or a single PNG, `manifest.json` inside a PNG sequence's directory. File paths are
+/// relative to the manifest's directory.
+public struct Manifest: Codable, Sendable, Equatable {
+    /// One written file.
+    public struct File: Codable, Sendable, Equatable {
+        public var path: String
+        public var bytes: Int
+        public var sha256: String
+        /// The frame index a PNG of a sequence holds; nil for a video.
+        public var frame: Int?
+
+        public init(path: String, bytes: Int, sha256: String, frame: Int? = nil) {
+            self.path = path
+            self.bytes = bytes
+            self.sha256 = sha256
+            self.frame = frame
+        }
+    }
+
+    /// "mp4", "webm", "png" or "png-sequence".
+    public var format: String
+    public var width: Int
+    public var height: Int
+    public var fps: Int
+    /// The absolute frame indices written, both ends included.
+    public var firstFrame: Int
+    public var lastFrame: Int
+    public var files: [File]
+
+    public var frameCount: Int { lastFrame - firstFrame + 1 }
+    public var totalBytes: Int { files.reduce(0) { $0 + $1.bytes } }
+
+    public init(format: String, width: Int, height: Int, fps: Int, firstFrame: Int, lastFrame: Int, files: [File]) {
+        self.format = format
+        self.width = width
+        self.height = height
+        self.fps = fps
+        self.firstFrame = firstFrame
+        self.lastFrame = lastFrame
+        self.files = files
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case format, width, height, fps, files
+        case firstFrame = "first_frame"
+        case lastFrame = "last_frame"
+    }
+
+    /// Deterministic JSON: sorted keys, files in frame order.
+    public func json() -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        // Encoding plain strings and integers cannot fail.
+        var data = [UInt8]((try? encoder.encode(self)) ?? Data())
+        data.append(UInt8(ascii: "\n"))
+        return data
+    }
+
+    /// Writes the manifest (temporary name, then rename).
+    public func write(to path: String) throws(SinkError) {
+        try writeFileAtomically(json(), to: path)
+    }
+
+    /// Reads a manifest written by `write(to:)`.
+    public static func read(_ path: String) throws(SinkError) -> Manifest {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .runtime("cannot read the manifest \(path): no such readable file")
+        }
+        do {
+            return try JSONDecoder().decode(Manifest.self, from: data)
+        } catch {
+            throw .runtime("cannot read the manifest \(path): it is not a valid manifest (\(error))")
+        }
+    }
+}
+
+/// Writes bytes to `<path>.partial-<pid>` and renames it to `path`; on failure removes the
+/// temporary file. Distinguishes a full disk from other errors in the message.
+func writeFileAtomically(_ bytes: [UInt8], to path: String) throws(SinkError) {
+    let tmp = path + ".partial-\(getpid())-\(UInt(bitPattern: Thread.current.hash))"
+    let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else {
+        throw .runtime("cannot write \(path): \(String(cString: strerror(errno))); check that the directory exists and is writable")
+    }
+    var written = 0
+    var failure: Int32 = 0
+    bytes.withUnsafeBytes { raw in
+        while written < raw.count {
+            let n = Glibc.write(fd, raw.baseAddress! + written, raw.count - written)
+            if n < 0 {
+                if errno == EINTR { continue }
+                failure = errno
+                return
+            }
+            written += n
+        }
+    }
+    if close(fd) != 0 && failure == 0 { failure = errno }
+    if failure == 0 && rename(tmp, path) != 0 { failure = errno }
+    if failure != 0 {
+        unlink(tmp)
+        let hint = failure == ENOSPC ? "free some space and render again" : "check that the directory is writable"
+        throw .runtime("cannot write \(path): \(String(cString: strerror(failure))); \(hint)")
+    }
+}

@@ -1,0 +1,306 @@
+import Foundation
+import Raster
+
+/// Where frames go. `render` opens one with `Output.open(...)`, appends frames in order,
+/// then calls `finish()`, which returns (and writes beside the output) the manifest.
+///
+/// `append` may return before the frame is encoded: encoding runs on other threads behind a
+/// bounded queue, and an encoder error surfaces at the next `append` or at `finish`. After
+/// any error, or on `cancel()`, nothing incomplete is left under a final name.
+public protocol FrameSink: AnyObject, Sendable {
+    /// Queues the next frame (frames come in order, from `firstFrame` on).
+    func append(_ image: Image8) throws(SinkError)
+    /// Waits for every frame to be written, writes the manifest and returns it.
+    func finish() throws(SinkError) -> Manifest
+    /// Stops, discards what is not finished, and removes temporary files.
+    func cancel()
+}
+
+/// What an output path means, from its form: `out.mp4`, `out.webm`, `out.png`, a directory
+/// (`out/`, or an existing directory) or a pattern with `%0Nd` (`frames/%05d.png`).
+public enum OutputKind: Sendable, Equatable {
+    case video(VideoFormat)
+    case png
+    /// A PNG sequence: the directory and the file-name pattern inside it.
+    case pngSequence(directory: String, pattern: String)
+
+    /// Classifies `path`, or throws a usage error that lists the forms that work.
+    public static func of(_ path: String) throws(SinkError) -> OutputKind {
+        var isDirectory: ObjCBool = false
+        if path.hasSuffix("/") || (FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue) {
+            var dir = path
+            while dir.count > 1 && dir.hasSuffix("/") { dir.removeLast() }
+            return .pngSequence(directory: dir, pattern: "%05d.png")
+        }
+        let (dir, name) = splitPath(path)
+        if path.contains("%") {
+            if dir.contains("%") {
+                throw .usage("cannot write \(path): the frame number (%05d) must be in the file name, not in a directory")
+            }
+            guard FramePattern(name) != nil, name.lowercased().hasSuffix(".png") else {
+                throw .usage("cannot write \(path): a sequence pattern has one %0Nd (or %d) and ends in .png, like frames/%05d.png")
+            }
+            return .pngSequence(directory: dir, pattern: name)
+        }
+        let lower = path.lowercased()
+        if lower.hasSuffix(".png") { return .png }
+        if lower.hasSuffix(".mp4") { return .video(.mp4) }
+        if lower.hasSuffix(".webm") { return .video(.webm) }
+        throw .usage("cannot write \(path): unknown output type; use out.png, out.mp4, out.webm, a directory out/ or a pattern frames/%05d.png")
+    }
+}
+
+/// Opens sinks.
+public enum Output {
+    /// Opens the sink for `path` (see `OutputKind`). `frames` are the absolute frame indices
+    /// that will be appended; they name the PNGs of a sequence and go into the manifest.
+    /// A single PNG takes exactly one frame.
+    public static func open(
+        _ path: String, width: Int, height: Int, frames: ClosedRange<Int>, video: VideoOptions = VideoOptions(),
+        pngWorkers: Int = 2
+    ) throws(SinkError) -> any FrameSink {
+        guard width > 0, height > 0 else { throw .usage("cannot write \(path): the size \(width)x\(height) is empty") }
+        guard frames.lowerBound >= 0 else { throw .usage("cannot write \(path): frame indices start at 0") }
+        switch try OutputKind.of(path) {
+        case .video:
+            let writer = try VideoWriter(path: path, width: width, height: height, options: video)
+            return QueuedVideoSink(writer: writer, firstFrame: frames.lowerBound)
+        case .png:
+            guard frames.count == 1 else {
+                throw .usage("cannot write \(path): one PNG holds one frame, and \(frames.count) were asked; use a directory out/ or frames/%05d.png for a sequence, or --frame N")
+            }
+            return PNGSequenceWriter(single: path, width: width, height: height, fps: video.fps, frame: frames.lowerBound)
+        case let .pngSequence(directory, pattern):
+            return try PNGSequenceWriter(
+                directory: directory, pattern: pattern, width: width, height: height, fps: video.fps,
+                firstFrame: frames.lowerBound, workers: pngWorkers)
+        }
+    }
+
+    /// Where the manifest of an output goes: `<output>.manifest.json`, or `manifest.json` in a
+    /// sequence's directory.
+    public static func manifestPath(for path: String) throws(SinkError) -> String {
+        if case let .pngSequence(directory, _) = try OutputKind.of(path) { return directory + "/manifest.json" }
+        return path + ".manifest.json"
+    }
+}
+
+/// A video writer on its own thread behind a queue of a few frames.
+final class QueuedVideoSink: FrameSink, @unchecked Sendable {
+    // `count` is only touched by the producer thread; the writer only by the queue's worker
+    // until `close()`/`abort()` returned.
+    private let writer: VideoWriter
+    private let queue: WorkQueue<Image8>
+    private let firstFrame: Int
+    private var count = 0
+
+    init(writer: VideoWriter, firstFrame: Int) {
+        self.writer = writer
+        self.firstFrame = firstFrame
+        self.queue = WorkQueue(workers: 1, capacity: 3, name: "video-encoder") { [writer] (image: Image8) throws(SinkError) in
+            try writer.append(image)
+        }
+    }
+
+    func append(_ image: Image8) throws(SinkError) {
+        do throws(SinkError) {
+            try queue.submit(image)
+            count += 1
+        } catch {
+            cancel()
+            throw error
+        }
+    }
+
+    func finish() throws(SinkError) -> Manifest {
+        do throws(SinkError) {
+            try queue.close()
+        } catch {
+            writer.cancel()
+            throw error
+        }
+        try writer.finish()
+        let (sha, bytes) = try SHA256Hasher.file(writer.path)
+        let manifest = Manifest(
+            format: writer.format == .mp4 ? "mp4" : "webm", width: writer.width, height: writer.height,
+            fps: writer.options.fps, firstFrame: firstFrame, lastFrame: firstFrame + count - 1,
+            files: [.init(path: splitPath(writer.path).1, bytes: bytes, sha256: sha)])
+        try manifest.write(to: writer.path + ".manifest.json")
+        return manifest
+    }
+
+    func cancel() {
+        queue.abort()
+        writer.cancel()
+    }
+}
+
+/// A `%0Nd` / `%d` frame-number pattern (printf style; `%%` is a literal percent sign).
+struct FramePattern: Sendable {
+    let prefix: String, suffix: String, width: Int
+
+    init?(_ pattern: String) {
+        let chars = Array(pattern)
+        var i = 0
+        var found: (start: Int, end: Int, width: Int)?
+        while i < chars.count {
+            if chars[i] == "%" {
+                if i + 1 < chars.count && chars[i + 1] == "%" { i += 2; continue }
+                var j = i + 1
+                var digits = ""
+                while j < chars.count, chars[j].isASCII, chars[j].isNumber { digits.append(chars[j]); j += 1 }
+                guard j < chars.count, chars[j] == "d", found == nil else { return nil }
+                if !digits.isEmpty && (!digits.hasPrefix("0") && digits.count > 0) { return nil }
+                found = (i, j + 1, Int(digits) ?? 0)
+                i = j + 1
+                continue
+            }
+            i += 1
+        }
+        guard let found else { return nil }
+        guard found.width <= 12 else { return nil }
+        prefix = String(chars[..<found.start]).replacingOccurrences(of: "%%", with: "%")
+        suffix = String(chars[found.end...]).replacingOccurrences(of: "%%", with: "%")
+        width = found.width
+    }
+
+    func name(_ frame: Int) -> String {
+        let digits = String(frame)
+        return prefix + String(repeating: "0", count: max(0, width - digits.count)) + digits + suffix
+    }
+}
+
+/// PNG files, one per frame, encoded by a few worker threads while rendering goes on; or one
+/// single PNG. Each file is written under a temporary name and renamed when complete, and
+/// its name carries the absolute frame index, so shards of one render fill one directory.
+final class PNGSequenceWriter: FrameSink, @unchecked Sendable {
+    private struct Job: Sendable { var frame: Int; var image: Image8 }
+
+    private let directory: String
+    private let names: @Sendable (Int) -> String
+    private let manifestPath: String
+    private let width: Int, height: Int, fps: Int
+    private let firstFrame: Int
+    private let single: Bool
+    // `count` belongs to the producer thread; `files` is guarded by `lock`.
+    private var count = 0
+    private let lock = NSLock()
+    private var files: [Manifest.File] = []
+    private var queue: WorkQueue<Job>!
+
+    /// A sequence in `directory` (created if missing) named by `pattern`.
+    init(directory: String, pattern: String, width: Int, height: Int, fps: Int, firstFrame: Int, workers: Int) throws(SinkError) {
+        guard let framePattern = FramePattern(pattern) else {
+            throw .usage("cannot write \(directory)/\(pattern): the pattern needs one %0Nd, like %05d.png")
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw .runtime("cannot create the directory \(directory): \(Self.reason(error)); check the path and its permissions")
+        }
+        guard access(directory, W_OK) == 0 else {
+            throw .runtime("cannot write into \(directory): \(String(cString: strerror(errno))); choose a writable directory")
+        }
+        self.directory = directory
+        self.names = { framePattern.name($0) }
+        self.manifestPath = directory + "/manifest.json"
+        self.width = width; self.height = height; self.fps = fps
+        self.firstFrame = firstFrame
+        self.single = false
+        startQueue(workers: workers)
+    }
+
+    /// One PNG at `path` holding `frame`.
+    init(single path: String, width: Int, height: Int, fps: Int, frame: Int) {
+        let (dir, name) = splitPath(path)
+        self.directory = dir
+        self.names = { _ in name }
+        self.manifestPath = path + ".manifest.json"
+        self.width = width; self.height = height; self.fps = fps
+        self.firstFrame = frame
+        self.single = true
+        startQueue(workers: 1)
+    }
+
+    private func startQueue(workers: Int) {
+        queue = WorkQueue(workers: workers, capacity: max(2, workers * 2), name: "png-encoder") { [self] (job: Job) throws(SinkError) in
+            try self.write(job)
+        }
+    }
+
+    private static func reason(_ error: Error) -> String {
+        if let e = error as? CocoaError, let underlying = e.userInfo[NSUnderlyingErrorKey] as? POSIXError {
+            return String(cString: strerror(underlying.code.rawValue))
+        }
+        return "\(error.localizedDescription)"
+    }
+
+    private func write(_ job: Job) throws(SinkError) {
+        let name = names(job.frame)
+        let path = directory + "/" + name
+        let bytes: [UInt8]
+        do throws(PNGError) {
+            bytes = try PNG.encode(job.image)
+        } catch {
+            throw .runtime("cannot write \(path): \(error.description)")
+        }
+        let sha = SHA256Hasher.hex(bytes)
+        try writeFileAtomically(bytes, to: path)
+        lock.lock()
+        files.append(.init(path: name, bytes: bytes.count, sha256: sha, frame: single ? nil : job.frame))
+        lock.unlock()
+    }
+
+    func append(_ image: Image8) throws(SinkError) {
+        guard image.width == width, image.height == height else {
+            cancel()
+            throw .usage("cannot write \(directory): frame \(firstFrame + count) is \(image.width)x\(image.height), the output is \(width)x\(height)")
+        }
+        if single && count == 1 {
+            cancel()
+            throw .usage("cannot write \(manifestPath.dropLast(14)): one PNG holds one frame")
+        }
+        do throws(SinkError) {
+            try queue.submit(Job(frame: firstFrame + count, image: image))
+            count += 1
+        } catch {
+            cancel()
+            throw error
+        }
+    }
+
+    func finish() throws(SinkError) -> Manifest {
+        do throws(SinkError) {
+            try queue.close()
+        } catch {
+            removeWritten()
+            throw error
+        }
+        guard count > 0 else { throw .usage("cannot write \(directory): no frames were rendered; check --frames") }
+        lock.lock()
+        let sorted = files.sorted { ($0.frame ?? 0) < ($1.frame ?? 0) }
+        lock.unlock()
+        let manifest = Manifest(
+            format: single ? "png" : "png-sequence", width: width, height: height, fps: fps,
+            firstFrame: firstFrame, lastFrame: firstFrame + count - 1, files: sorted)
+        try manifest.write(to: manifestPath)
+        return manifest
+    }
+
+    func cancel() {
+        queue.abort()
+        removeWritten()
+    }
+
+    /// After a failure, the frames already written are complete files of an incomplete
+    /// render. They stay (a sequence can be resumed by frame range), but no manifest is
+    /// written, so the sequence never looks complete.
+    private func removeWritten() {}
+}
+
+/// (directory, file name) of a path; the directory is "." for a bare name.
+func splitPath(_ path: String) -> (String, String) {
+    guard let slash = path.lastIndex(of: "/") else { return (".", path) }
+    let dir = String(path[..<slash])
+    return (dir.isEmpty ? "/" : dir, String(path[path.index(after: slash)...]))
+}

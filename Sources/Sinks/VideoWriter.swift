@@ -1,0 +1,321 @@
+import CFFmpeg
+import Raster
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How a video is encoded. The defaults are web-ready and fast: H.264 `veryfast` at CRF 20,
+/// VP9 in real-time mode at CRF 32.
+public struct VideoOptions: Sendable, Equatable {
+    /// Frames per second: the stream's time base is 1/fps and frame i has pts i.
+    public var fps: Int = 60
+    /// Constant-quality factor; nil picks the codec's default (H.264 20, VP9 32).
+    public var crf: Int? = nil
+    /// The x264 preset (ultrafast … veryslow).
+    public var preset: String = "veryfast"
+    /// libvpx `cpu-used` (0 slowest … 8 fastest) used with the real-time deadline.
+    public var vp9Speed: Int = 8
+    /// Encoder threads; 0 lets the encoder choose for the machine.
+    public var threads: Int = 0
+
+    public init(fps: Int = 60, crf: Int? = nil, preset: String = "veryfast", vp9Speed: Int = 8, threads: Int = 0) {
+        self.fps = fps
+        self.crf = crf
+        self.preset = preset
+        self.vp9Speed = vp9Speed
+        self.threads = threads
+    }
+}
+
+/// The two video containers and their codecs, chosen by the file's extension.
+public enum VideoFormat: Sendable, Equatable {
+    /// `.mp4`: H.264 (libx264), yuv420p, `moov` before `mdat` (faststart).
+    case mp4
+    /// `.webm`: VP9 (libvpx-vp9), yuv420p.
+    case webm
+
+    /// The format for `path`'s extension, or a usage error naming the extensions that work.
+    public static func of(_ path: String) throws(SinkError) -> VideoFormat {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".mp4") { return .mp4 }
+        if lower.hasSuffix(".webm") { return .webm }
+        throw .usage("cannot write video \(path): unknown extension; use .mp4 (H.264) or .webm (VP9)")
+    }
+
+    var muxer: String { self == .mp4 ? "mp4" : "webm" }
+    var encoder: String { self == .mp4 ? "libx264" : "libvpx-vp9" }
+    var codecName: String { self == .mp4 ? "H.264" : "VP9" }
+}
+
+/// Encodes 8-bit RGBA frames into an MP4 (H.264) or WebM (VP9) file through FFmpeg.
+///
+/// Frames are appended in order; `finish()` flushes the encoder, writes the trailer and only
+/// then renames the temporary file (`<path>.partial-<pid>`, same directory) to `path`. Any
+/// failure, or a writer dropped without `finish()`, removes the temporary file: a file under
+/// the final name is always complete.
+///
+/// RGBA (sRGB, full range) is converted to YUV 4:2:0 with BT.709 coefficients in limited
+/// range, and the stream is tagged BT.709 / limited so players convert it back the same way.
+///
+/// Not thread-safe: one thread at a time (`QueuedSink` gives it a thread of its own).
+public final class VideoWriter: @unchecked Sendable {
+    public let path: String
+    public let format: VideoFormat
+    public let width: Int
+    public let height: Int
+    public let options: VideoOptions
+    /// Frames appended so far.
+    public private(set) var frameCount = 0
+
+    private let temporaryPath: String
+    private var muxer: UnsafeMutablePointer<AVFormatContext>?
+    private var encoder: UnsafeMutablePointer<AVCodecContext>?
+    private var stream: UnsafeMutablePointer<AVStream>?
+    private var scaler: OpaquePointer?
+    private var frame: UnsafeMutablePointer<AVFrame>?
+    private var packet: UnsafeMutablePointer<AVPacket>?
+    private var fileOpen = false
+    private var done = false
+
+    /// Opens the encoder and the temporary output file. Throws a usage error for an unknown
+    /// extension or an odd/zero size, a runtime error for a missing encoder or an unwritable path.
+    public init(path: String, width: Int, height: Int, options: VideoOptions = VideoOptions()) throws(SinkError) {
+        self.path = path
+        self.format = try VideoFormat.of(path)
+        self.width = width
+        self.height = height
+        self.options = options
+        self.temporaryPath = path + ".partial-\(getpid())"
+        guard width > 0, height > 0, width % 2 == 0, height % 2 == 0 else {
+            throw .usage("cannot write video \(path): the size \(width)x\(height) must be even and non-zero (4:2:0 chroma); choose an even --size")
+        }
+        guard options.fps > 0, options.fps <= 1000 else {
+            throw .usage("cannot write video \(path): fps \(options.fps) is out of range; use 1…1000")
+        }
+        do throws(SinkError) {
+            try open()
+        } catch {
+            release()
+            throw error
+        }
+    }
+
+    deinit {
+        if !done { release() }
+    }
+
+    private func fail(_ what: String, _ code: Int32, hint: String = "") -> SinkError {
+        .runtime("cannot write \(path): \(what): \(ffmpegErrorText(code))" + (hint.isEmpty ? "" : "; \(hint)"))
+    }
+
+    private func open() throws(SinkError) {
+        // FFmpeg and the encoders log to stderr at "info" by default; errors reach the caller
+        // as SinkError instead.
+        av_log_set_level(AV_LOG_QUIET)
+        guard let codec = avcodec_find_encoder_by_name(format.encoder) else {
+            throw .runtime("cannot write \(path): this FFmpeg has no \(format.codecName) encoder (\(format.encoder)); install FFmpeg's libavcodec with \(format.encoder) (tools/setup.sh)")
+        }
+        var ctx: UnsafeMutablePointer<AVFormatContext>?
+        var ret = avformat_alloc_output_context2(&ctx, nil, format.muxer, temporaryPath)
+        guard ret >= 0, let muxer = ctx else { throw fail("no \(format.muxer) muxer", ret) }
+        self.muxer = muxer
+
+        guard let encoder = avcodec_alloc_context3(codec) else { throw fail("out of memory", AVERROR_ENOMEM) }
+        self.encoder = encoder
+        let fps = Int32(options.fps)
+        encoder.pointee.width = Int32(width)
+        encoder.pointee.height = Int32(height)
+        encoder.pointee.time_base = AVRational(num: 1, den: fps)
+        encoder.pointee.framerate = AVRational(num: fps, den: 1)
+        encoder.pointee.pix_fmt = AV_PIX_FMT_YUV420P
+        encoder.pointee.color_range = AVCOL_RANGE_MPEG
+        encoder.pointee.colorspace = AVCOL_SPC_BT709
+        encoder.pointee.color_primaries = AVCOL_PRI_BT709
+        encoder.pointee.color_trc = AVCOL_TRC_BT709
+        encoder.pointee.thread_count = Int32(options.threads)
+        if muxer.pointee.oformat.pointee.flags & AVFMT_GLOBALHEADER != 0 {
+            encoder.pointee.flags |= Int32(AV_CODEC_FLAG_GLOBAL_HEADER)
+        }
+        var codecOptions: [(String, String)]
+        switch format {
+        case .mp4:
+            codecOptions = [("preset", options.preset), ("crf", String(options.crf ?? 20))]
+        case .webm:
+            encoder.pointee.bit_rate = 0
+            codecOptions = [
+                ("deadline", "realtime"), ("cpu-used", String(options.vp9Speed)), ("row-mt", "1"),
+                ("crf", String(options.crf ?? 32)), ("b", "0"),
+                ("tile-columns", width >= 1280 ? "2" : "0"),
+            ]
+        }
+        var dict: OpaquePointer?
+        for (k, v) in codecOptions { av_dict_set(&dict, k, v, 0) }
+        ret = avcodec_open2(encoder, codec, &dict)
+        av_dict_free(&dict)
+        guard ret >= 0 else {
+            throw fail("cannot open the \(format.codecName) encoder (\(format.encoder), preset \(options.preset), crf \(options.crf ?? -1))", ret,
+                       hint: "check the encoder options")
+        }
+
+        guard let stream = avformat_new_stream(muxer, nil) else { throw fail("out of memory", AVERROR_ENOMEM) }
+        self.stream = stream
+        stream.pointee.time_base = encoder.pointee.time_base
+        stream.pointee.avg_frame_rate = encoder.pointee.framerate
+        stream.pointee.r_frame_rate = encoder.pointee.framerate
+        ret = avcodec_parameters_from_context(stream.pointee.codecpar, encoder)
+        guard ret >= 0 else { throw fail("cannot set the stream parameters", ret) }
+
+        ret = avio_open(&muxer.pointee.pb, temporaryPath, AVIO_FLAG_WRITE)
+        guard ret >= 0 else {
+            throw fail("cannot create the file", ret, hint: "check that the directory exists and is writable")
+        }
+        fileOpen = true
+        var muxOptions: OpaquePointer?
+        if format == .mp4 { av_dict_set(&muxOptions, "movflags", "+faststart", 0) }
+        ret = avformat_write_header(muxer, &muxOptions)
+        av_dict_free(&muxOptions)
+        guard ret >= 0 else { throw fail("cannot write the header", ret, hint: "check free space") }
+
+        guard let frame = av_frame_alloc(), let packet = av_packet_alloc() else { throw fail("out of memory", AVERROR_ENOMEM) }
+        self.frame = frame
+        self.packet = packet
+        frame.pointee.format = AV_PIX_FMT_YUV420P.rawValue
+        frame.pointee.width = Int32(width)
+        frame.pointee.height = Int32(height)
+        frame.pointee.color_range = AVCOL_RANGE_MPEG
+        frame.pointee.colorspace = AVCOL_SPC_BT709
+        frame.pointee.color_primaries = AVCOL_PRI_BT709
+        frame.pointee.color_trc = AVCOL_TRC_BT709
+        ret = av_frame_get_buffer(frame, 0)
+        guard ret >= 0 else { throw fail("out of memory", ret) }
+
+        guard let scaler = sws_getContext(
+            Int32(width), Int32(height), AV_PIX_FMT_RGBA, Int32(width), Int32(height), AV_PIX_FMT_YUV420P,
+            SWS_BILINEAR | SWS_ACCURATE_RND, nil, nil, nil)
+        else { throw fail("cannot create the colour converter", AVERROR_ENOMEM) }
+        self.scaler = scaler
+        // RGBA is full range; YUV is BT.709 limited range. Brightness 0, contrast and saturation 1.0 (16.16).
+        let bt709 = sws_getCoefficients(SWS_CS_ITU709)
+        ret = sws_setColorspaceDetails(scaler, bt709, 1, bt709, 0, 0, 1 << 16, 1 << 16)
+        guard ret >= 0 else { throw fail("cannot set up BT.709 conversion", ret) }
+    }
+
+    /// Converts and encodes one frame. Its size must be the writer's.
+    public func append(_ image: Image8) throws(SinkError) {
+        guard !done, let frame, let scaler else { throw .runtime("cannot write \(path): the writer is already finished or failed") }
+        guard image.width == width, image.height == height else {
+            let e = SinkError.usage("cannot write \(path): frame \(frameCount) is \(image.width)x\(image.height), the video is \(width)x\(height)")
+            abandon()
+            throw e
+        }
+        do throws(SinkError) {
+            var ret = av_frame_make_writable(frame)
+            guard ret >= 0 else { throw fail("out of memory", ret) }
+            ret = image.pixels.withUnsafeBufferPointer { src -> Int32 in
+                var srcPlanes: [UnsafePointer<UInt8>?] = [src.baseAddress, nil, nil, nil]
+                var srcStrides: [Int32] = [Int32(width * 4), 0, 0, 0]
+                return withUnsafeMutablePointer(to: &frame.pointee.data) { data in
+                    data.withMemoryRebound(to: UnsafeMutablePointer<UInt8>?.self, capacity: 8) { dst in
+                        withUnsafeMutablePointer(to: &frame.pointee.linesize) { lines in
+                            lines.withMemoryRebound(to: Int32.self, capacity: 8) { dstStrides in
+                                sws_scale(scaler, &srcPlanes, &srcStrides, 0, Int32(height), dst, dstStrides)
+                            }
+                        }
+                    }
+                }
+            }
+            guard ret == Int32(height) else { throw fail("colour conversion failed", ret < 0 ? ret : AVERROR_BUG) }
+            frame.pointee.pts = Int64(frameCount)
+            try encode(frame)
+            frameCount += 1
+        } catch {
+            abandon()
+            throw error
+        }
+    }
+
+    /// Flushes the encoder, writes the trailer (with faststart, moves `moov` to the front),
+    /// closes and renames the file. Returns the final path.
+    @discardableResult
+    public func finish() throws(SinkError) -> String {
+        guard !done, let muxer else { throw .runtime("cannot write \(path): the writer is already finished or failed") }
+        do throws(SinkError) {
+            guard frameCount > 0 else { throw SinkError.usage("cannot write \(path): no frames were rendered; check --frames") }
+            try encode(nil)
+            var ret = av_write_trailer(muxer)
+            guard ret >= 0 else { throw fail("cannot finish the file", ret, hint: "check free space") }
+            ret = avio_closep(&muxer.pointee.pb)
+            fileOpen = false
+            guard ret >= 0 else { throw fail("cannot close the file", ret, hint: "check free space") }
+            if rename(temporaryPath, path) != 0 {
+                let e = errno
+                throw SinkError.runtime("cannot write \(path): cannot rename the finished file: \(String(cString: strerror(e)))")
+            }
+        } catch {
+            abandon()
+            throw error
+        }
+        release(removeFile: false)
+        done = true
+        return path
+    }
+
+    /// Stops writing and removes the temporary file. Nothing appears under `path`.
+    public func cancel() {
+        if !done { abandon() }
+    }
+
+    private func abandon() {
+        release()
+        done = true
+    }
+
+    /// Sends a frame (nil: flush) and writes every packet the encoder has ready.
+    private func encode(_ frame: UnsafeMutablePointer<AVFrame>?) throws(SinkError) {
+        guard let encoder, let muxer, let stream, let packet else { return }
+        var ret = avcodec_send_frame(encoder, frame)
+        guard ret >= 0 else { throw fail("the \(format.codecName) encoder failed", ret) }
+        while true {
+            ret = avcodec_receive_packet(encoder, packet)
+            if ret == AVERROR_EAGAIN || ret == AVERROR_EOF_CODE { return }
+            guard ret >= 0 else { throw fail("the \(format.codecName) encoder failed", ret) }
+            av_packet_rescale_ts(packet, encoder.pointee.time_base, stream.pointee.time_base)
+            packet.pointee.stream_index = stream.pointee.index
+            ret = av_interleaved_write_frame(muxer, packet)
+            guard ret >= 0 else {
+                av_packet_unref(packet)
+                throw fail("write failed after \(frameCount) frames", ret, hint: "check free space")
+            }
+        }
+    }
+
+    /// Frees every FFmpeg object; removes the temporary file unless told otherwise.
+    private func release(removeFile: Bool = true) {
+        if let muxer, fileOpen {
+            avio_closep(&muxer.pointee.pb)
+            fileOpen = false
+        }
+        if removeFile { unlink(temporaryPath) }
+        if let scaler { sws_freeContext(scaler) }
+        scaler = nil
+        av_frame_free(&frame)
+        av_packet_free(&packet)
+        avcodec_free_context(&encoder)
+        if let muxer { avformat_free_context(muxer) }
+        muxer = nil
+        stream = nil
+    }
+}
+
+let AVERROR_EAGAIN: Int32 = -EAGAIN
+let AVERROR_ENOMEM: Int32 = -ENOMEM
+/// FFERRTAG('E','O','F',' ') and FFERRTAG('B','U','G','!'), which do not import into Swift.
+let AVERROR_EOF_CODE: Int32 = -Int32(bitPattern: 0x45 | 0x4F << 8 | 0x46 << 16 | 0x20 << 24)
+let AVERROR_BUG: Int32 = -Int32(bitPattern: 0x42 | 0x55 << 8 | 0x47 << 16 | 0x21 << 24)
+
+/// FFmpeg's text for an error code (`av_strerror`).
+func ffmpegErrorText(_ code: Int32) -> String {
+    var buffer = [CChar](repeating: 0, count: 256)
+    if av_strerror(code, &buffer, buffer.count) < 0 { return "error \(code)" }
+    return String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}

@@ -1,0 +1,137 @@
+/// An RGBA8 pixel buffer to draw into: `pitch` bytes per row, R, G, B, A per pixel. Used
+/// for an `Image8`'s pixels or for a locked streaming texture. Valid only while the memory
+/// it points to is.
+public struct Canvas {
+    public let base: UnsafeMutablePointer<UInt8>
+    public let width: Int
+    public let height: Int
+    public let pitch: Int
+
+    public init(base: UnsafeMutablePointer<UInt8>, width: Int, height: Int, pitch: Int) {
+        self.base = base
+        self.width = width
+        self.height = height
+        self.pitch = pitch
+    }
+
+    /// Blends `color` over the rectangle (clipped) with opacity `alpha` (0…255).
+    public func fill(x: Int, y: Int, width w: Int, height h: Int, color: (UInt8, UInt8, UInt8), alpha: Int = 255) {
+        let x0 = max(0, x), y0 = max(0, y), x1 = min(width, x + w), y1 = min(height, y + h)
+        guard x0 < x1, y0 < y1 else { return }
+        let a = max(0, min(255, alpha)), na = 255 - a
+        let r = Int(color.0) * a, g = Int(color.1) * a, b = Int(color.2) * a
+        for row in y0..<y1 {
+            var p = base + row * pitch + x0 * 4
+            for _ in x0..<x1 {
+                if a == 255 {
+                    p[0] = color.0; p[1] = color.1; p[2] = color.2
+                } else {
+                    p[0] = UInt8((Int(p[0]) * na + r + 127) / 255)
+                    p[1] = UInt8((Int(p[1]) * na + g + 127) / 255)
+                    p[2] = UInt8((Int(p[2]) * na + b + 127) / 255)
+                }
+                p[3] = 255
+                p += 4
+            }
+        }
+    }
+
+    /// Draws `text` with the built-in 5×7 font, each font pixel `scale`×`scale` pixels, top-left
+    /// at (x, y). Returns the x after the last glyph.
+    @discardableResult
+    public func text(_ text: String, x: Int, y: Int, scale: Int = 1, color: (UInt8, UInt8, UInt8) = (255, 255, 255)) -> Int {
+        var cx = x
+        for c in text {
+            let rows = BitmapFont.glyph(c)
+            for (r, bits) in rows.enumerated() where bits != 0 {
+                for col in 0..<BitmapFont.glyphWidth where bits & (0x10 >> UInt8(col)) != 0 {
+                    fill(x: cx + col * scale, y: y + r * scale, width: scale, height: scale, color: color)
+                }
+            }
+            cx += BitmapFont.advance * scale
+        }
+        return cx
+    }
+}
+
+/// The heads-up display drawn over a frame before it is shown: frames per second, a graph of
+/// the recent frame times against the 16.7 ms budget, and the caller's text lines (mood,
+/// trust, stage…). Records frame times itself when the window presents.
+public struct HUD {
+    /// Whether `draw` draws anything (H toggles it in the window).
+    public var visible: Bool
+    /// Lines shown under the FPS line, such as "mood  curious".
+    public var lines: [String] = []
+    /// The frame-time budget drawn as a line across the graph, in seconds.
+    public var budget: Double = 1.0 / 60
+    /// Frame times (seconds), oldest first, at most `capacity`.
+    public private(set) var frameTimes: [Double] = []
+    public let capacity = 120
+
+    public init(visible: Bool = false, lines: [String] = []) {
+        self.visible = visible
+        self.lines = lines
+    }
+
+    /// Adds one frame time in seconds.
+    public mutating func record(frameTime: Double) {
+        guard frameTime.isFinite, frameTime >= 0 else { return }
+        if frameTimes.count == capacity { frameTimes.removeFirst() }
+        frameTimes.append(frameTime)
+    }
+
+    /// Frames per second over the recorded frame times (0 with none).
+    public var fps: Double {
+        let total = frameTimes.reduce(0, +)
+        return total > 0 ? Double(frameTimes.count) / total : 0
+    }
+
+    /// Draws the HUD into an image (nothing when hidden).
+    public func draw(into image: inout [UInt8], width: Int, height: Int) {
+        precondition(image.count == width * height * 4, "image size must match")
+        image.withUnsafeMutableBufferPointer { p in
+            draw(into: Canvas(base: p.baseAddress!, width: width, height: height, pitch: width * 4))
+        }
+    }
+
+    /// Draws the HUD onto `canvas` (nothing when hidden). The text scale grows with the height:
+    /// 1 up to 539 rows, 2 at 720p and 1080p, 3 at 1620 rows and more.
+    public func draw(into canvas: Canvas) {
+        guard visible, canvas.width > 0, canvas.height > 0 else { return }
+        let scale = max(1, canvas.height / 540)
+        let lineHeight = (BitmapFont.glyphHeight + 3) * scale
+        let pad = 4 * scale
+        let graphWidth = capacity * scale
+        let graphHeight = 30 * scale
+        let fpsLine = "FPS " + Self.format(fps, 1) + "  " + Self.format((frameTimes.last ?? 0) * 1000, 1) + " ms"
+        let texts = [fpsLine] + lines
+        let textWidth = texts.map { BitmapFont.width(of: $0, scale: scale) }.max() ?? 0
+        let panelWidth = max(textWidth, graphWidth) + 2 * pad
+        let panelHeight = texts.count * lineHeight + graphHeight + 3 * pad
+        canvas.fill(x: 0, y: 0, width: panelWidth, height: panelHeight, color: (0, 0, 0), alpha: 160)
+        for (i, line) in texts.enumerated() {
+            canvas.text(line, x: pad, y: pad + i * lineHeight, scale: scale, color: i == 0 ? (255, 235, 120) : (235, 235, 235))
+        }
+        // The graph: one bar per frame, 0 to twice the budget; over budget in red.
+        let gx = pad, gy = pad * 2 + texts.count * lineHeight
+        canvas.fill(x: gx, y: gy, width: graphWidth, height: graphHeight, color: (30, 30, 40), alpha: 200)
+        let top = budget * 2
+        for (i, t) in frameTimes.enumerated() {
+            let h = max(1, min(graphHeight, Int((t / top * Double(graphHeight)).rounded())))
+            let over = t > budget
+            canvas.fill(x: gx + i * scale, y: gy + graphHeight - h, width: scale, height: h,
+                        color: over ? (235, 80, 70) : (110, 210, 120))
+        }
+        canvas.fill(x: gx, y: gy + graphHeight / 2, width: graphWidth, height: max(1, scale / 2), color: (250, 250, 250), alpha: 180)
+    }
+
+    static func format(_ x: Double, _ digits: Int) -> String {
+        guard x.isFinite else { return "-" }
+        var p = 1.0
+        for _ in 0..<digits { p *= 10 }
+        let scaled = Int((x * p).rounded())
+        let whole = scaled / Int(p), frac = abs(scaled % Int(p))
+        let f = String(frac)
+        return "\(whole)" + (digits > 0 ? "." + String(repeating: "0", count: digits - f.count) + f : "")
+    }
+}

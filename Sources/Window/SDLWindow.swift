@@ -1,0 +1,350 @@
+import CSDL2
+import Raster
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The window could not be opened. `noDisplay` means there is no display to open it on (the
+/// CLI exits with code 4); the message says so and names the headless command instead.
+public struct WindowError: Error, CustomStringConvertible, Sendable {
+    public var noDisplay: Bool
+    public var message: String
+    public var description: String { message }
+
+    static let headless = "render headless instead: photophore render <scene> -o out.mp4"
+}
+
+/// An input event from the window, already mapped from keys and the pointer. The caller
+/// turns these into stimuli (pointer, leave, click, answer, pressure) or controls.
+public enum InputEvent: Equatable, Sendable {
+    /// The pointer moved; x and y are view coordinates, 0…1 from the top-left of the picture.
+    case pointerMove(x: Double, y: Double)
+    /// The pointer left the picture (or the window).
+    case pointerLeave
+    /// A click (left button) at view coordinates.
+    case click(x: Double, y: Double)
+    /// Space: pause or resume.
+    case togglePause
+    /// H: the HUD was shown or hidden (the window already did it).
+    case toggleHUD(visible: Bool)
+    /// F: fullscreen was entered or left (the window already did it).
+    case toggleFullscreen(fullscreen: Bool)
+    /// Y or 1: an answer judged correct; N or 2: judged wrong (emergence decisions).
+    case answer(correct: Bool)
+    /// P: start or advance the time-pressure countdown.
+    case pressure
+    /// Any other key, by SDL's key name ("A", "Left", "Return"…).
+    case key(String)
+    /// The render size changed (the window was resized and no fixed size was given).
+    case resized(width: Int, height: Int)
+    /// Esc, or the window was closed.
+    case quit
+}
+
+/// How the window is opened.
+public struct WindowOptions: Sendable {
+    public var title: String = "Photophore"
+    /// A fixed render size (`--size`): the picture is scaled to fit the window, letterboxed.
+    /// nil: the render size follows the window's drawable size.
+    public var renderSize: (width: Int, height: Int)? = nil
+    /// The window's initial size in screen points (the fixed render size when there is one).
+    public var windowSize: (width: Int, height: Int) = (1280, 720)
+    public var fullscreen = false
+    public var vsync = true
+    /// Use SDL's software renderer instead of trying an accelerated one first.
+    public var softwareRenderer = false
+    /// Show the HUD from the start.
+    public var hud = false
+
+    public init(title: String = "Photophore", renderSize: (width: Int, height: Int)? = nil,
+                windowSize: (width: Int, height: Int)? = nil, fullscreen: Bool = false, vsync: Bool = true,
+                softwareRenderer: Bool = false, hud: Bool = false) {
+        self.title = title
+        self.renderSize = renderSize
+        self.windowSize = windowSize ?? renderSize ?? (1280, 720)
+        self.fullscreen = fullscreen
+        self.vsync = vsync
+        self.softwareRenderer = softwareRenderer
+        self.hud = hud
+    }
+}
+
+/// An SDL2 window that shows 8-bit RGBA frames through a streaming texture, with vsync.
+///
+/// SDL is not thread-safe: create the window, call `present`, `pollEvents` and `close` on the
+/// main thread only. One window at a time per process.
+///
+///     let window = try SDLWindow(WindowOptions(renderSize: nil))
+///     loop: for event in window.pollEvents() { … }
+///           let (w, h) = window.renderSize; render a w×h Image8; window.present(image)
+public final class SDLWindow {
+    public let options: WindowOptions
+    /// The overlay drawn over each presented frame; set `hud.lines` for mood, trust, stage.
+    public var hud: HUD
+    /// The renderer SDL chose ("opengl", "software"…).
+    public private(set) var rendererName = ""
+    public private(set) var isFullscreen = false
+
+    private var window: OpaquePointer?
+    private var renderer: OpaquePointer?
+    private var texture: OpaquePointer?
+    private var textureSize = (width: 0, height: 0)
+    private var viewRect = SDL_Rect()
+    private var lastSize = (width: 0, height: 0)
+    private var lastPresent: UInt64 = 0
+    private var pointerInside = false
+    private var closed = false
+    private var lastImageSize = (width: 0, height: 0)
+
+    /// Opens the window. Throws `WindowError` with `noDisplay` when there is no display.
+    public init(_ options: WindowOptions = WindowOptions()) throws(WindowError) {
+        self.options = options
+        self.hud = HUD(visible: options.hud)
+        let env = { (name: String) -> Bool in (getenv(name).map { String(cString: $0) } ?? "").isEmpty == false }
+        guard env("DISPLAY") || env("WAYLAND_DISPLAY") else {
+            throw WindowError(noDisplay: true, message: "no display to open a window on (DISPLAY and WAYLAND_DISPLAY are unset); \(WindowError.headless)")
+        }
+        if let size = options.renderSize, size.width <= 0 || size.height <= 0 {
+            throw WindowError(noDisplay: false, message: "cannot open a \(size.width)x\(size.height) window; give a --size like 1280x720")
+        }
+        SDL_SetMainReady()
+        // Keep the compositor running; quit on Esc/close through our own events.
+        SDL_SetHint(SDL_HINT_VIDEO_X11_NET_WM_BYPASS_COMPOSITOR, "0")
+        guard SDL_Init(SDL_INIT_VIDEO) == 0 else {
+            let reason = Self.sdlError()
+            throw WindowError(noDisplay: true, message: "cannot open a window: \(reason); \(WindowError.headless)")
+        }
+        // SDL falls back to drivers that show nothing (offscreen, dummy) when the display in
+        // DISPLAY cannot be reached; that is no display, unless SDL_VIDEODRIVER asked for it.
+        let driver = SDL_GetCurrentVideoDriver().map { String(cString: $0) } ?? ""
+        if ["offscreen", "dummy", "evdev"].contains(driver) && !env("SDL_VIDEODRIVER") {
+            SDL_Quit()
+            let display = getenv("DISPLAY").map { String(cString: $0) } ?? ""
+            throw WindowError(noDisplay: true, message: "cannot open a window: the display \(display.isEmpty ? "in WAYLAND_DISPLAY" : display) cannot be reached; \(WindowError.headless)")
+        }
+        var flags = SDL_WINDOW_RESIZABLE.rawValue | SDL_WINDOW_ALLOW_HIGHDPI.rawValue
+        if options.fullscreen { flags |= SDL_WINDOW_FULLSCREEN_DESKTOP.rawValue }
+        let centered = Int32(bitPattern: 0x2FFF0000)  // SDL_WINDOWPOS_CENTERED
+        guard let window = SDL_CreateWindow(options.title, centered, centered,
+                                            Int32(options.windowSize.width), Int32(options.windowSize.height), flags)
+        else {
+            let reason = Self.sdlError()
+            SDL_Quit()
+            throw WindowError(noDisplay: true, message: "cannot create a window: \(reason); \(WindowError.headless)")
+        }
+        self.window = window
+        isFullscreen = options.fullscreen
+        let vsync = options.vsync ? SDL_RENDERER_PRESENTVSYNC.rawValue : 0
+        var renderer: OpaquePointer?
+        if !options.softwareRenderer {
+            renderer = SDL_CreateRenderer(window, -1, SDL_RENDERER_ACCELERATED.rawValue | vsync)
+        }
+        if renderer == nil {
+            renderer = SDL_CreateRenderer(window, -1, SDL_RENDERER_SOFTWARE.rawValue | vsync)
+        }
+        guard let renderer else {
+            let reason = Self.sdlError()
+            SDL_DestroyWindow(window)
+            SDL_Quit()
+            throw WindowError(noDisplay: false, message: "cannot create a renderer for the window: \(reason)")
+        }
+        self.renderer = renderer
+        var info = SDL_RendererInfo()
+        if SDL_GetRendererInfo(renderer, &info) == 0, let name = info.name { rendererName = String(cString: name) }
+        lastSize = renderSize
+    }
+
+    deinit { close() }
+
+    private static func sdlError() -> String {
+        guard let e = SDL_GetError() else { return "unknown SDL error" }
+        let s = String(cString: e)
+        return s.isEmpty ? "unknown SDL error" : s
+    }
+
+    /// The size frames should be rendered at: the fixed size, else the drawable size.
+    public var renderSize: (width: Int, height: Int) {
+        if let fixed = options.renderSize { return fixed }
+        return drawableSize
+    }
+
+    /// The window's drawable size in pixels.
+    public var drawableSize: (width: Int, height: Int) {
+        guard let renderer else { return (0, 0) }
+        var w: Int32 = 0, h: Int32 = 0
+        if SDL_GetRendererOutputSize(renderer, &w, &h) != 0 { return (0, 0) }
+        return (Int(max(1, w)), Int(max(1, h)))
+    }
+
+    /// Shows `image` (drawing the HUD over it when visible), scaled to fit the window and
+    /// centred. Returns false if SDL failed (the frame is skipped, never a crash).
+    @discardableResult
+    public func present(_ image: Image8) -> Bool {
+        guard let renderer, !closed, image.width > 0, image.height > 0 else { return false }
+        let now = SDL_GetPerformanceCounter()
+        if lastPresent != 0 {
+            hud.record(frameTime: Double(now - lastPresent) / Double(SDL_GetPerformanceFrequency()))
+        }
+        lastPresent = now
+        if texture == nil || textureSize != (image.width, image.height) {
+            if let texture { SDL_DestroyTexture(texture) }
+            texture = SDL_CreateTexture(renderer, SDL_PIXELFORMAT_ABGR8888.rawValue, Int32(SDL_TEXTUREACCESS_STREAMING.rawValue),
+                                        Int32(image.width), Int32(image.height))
+            guard texture != nil else { return false }
+            textureSize = (image.width, image.height)
+        }
+        // Copy the frame into the texture's memory and draw the HUD there: no extra frame copy.
+        var pixels: UnsafeMutableRawPointer?
+        var pitch: Int32 = 0
+        guard SDL_LockTexture(texture, nil, &pixels, &pitch) == 0, let pixels else { return false }
+        let dst = pixels.assumingMemoryBound(to: UInt8.self)
+        let rowBytes = image.width * 4
+        image.pixels.withUnsafeBufferPointer { src in
+            for y in 0..<image.height {
+                (dst + y * Int(pitch)).update(from: src.baseAddress! + y * rowBytes, count: rowBytes)
+            }
+        }
+        hud.draw(into: Canvas(base: dst, width: image.width, height: image.height, pitch: Int(pitch)))
+        SDL_UnlockTexture(texture)
+        lastImageSize = (image.width, image.height)
+        guard draw() else { return false }
+        SDL_RenderPresent(renderer)
+        return true
+    }
+
+    /// Clears and copies the texture, fitted and centred, into the back buffer.
+    private func draw() -> Bool {
+        guard let renderer, let texture else { return false }
+        let out = drawableSize
+        let scale = min(Double(out.width) / Double(textureSize.width), Double(out.height) / Double(textureSize.height))
+        let w = Int32((Double(textureSize.width) * scale).rounded()), h = Int32((Double(textureSize.height) * scale).rounded())
+        viewRect = SDL_Rect(x: (Int32(out.width) - w) / 2, y: (Int32(out.height) - h) / 2, w: max(1, w), h: max(1, h))
+        SDL_SetRenderDrawColor(renderer, 0, 0, 0, 255)
+        guard SDL_RenderClear(renderer) == 0 else { return false }
+        return SDL_RenderCopy(renderer, texture, nil, &viewRect) == 0
+    }
+
+    /// Reads back what the window shows (the last presented frame, fitted into the drawable
+    /// area), as RGBA. For tests and screenshots.
+    public func screenshot() -> Image8? {
+        guard let renderer, draw() else { return nil }
+        let out = drawableSize
+        var pixels = [UInt8](repeating: 0, count: out.width * out.height * 4)
+        let ok = pixels.withUnsafeMutableBytes { raw in
+            SDL_RenderReadPixels(renderer, nil, SDL_PIXELFORMAT_ABGR8888.rawValue, raw.baseAddress, Int32(out.width * 4))
+        }
+        guard ok == 0 else { return nil }
+        return Image8(width: out.width, height: out.height, pixels: pixels)
+    }
+
+    /// Enters or leaves fullscreen (desktop resolution).
+    public func setFullscreen(_ on: Bool) {
+        guard let window else { return }
+        if SDL_SetWindowFullscreen(window, on ? SDL_WINDOW_FULLSCREEN_DESKTOP.rawValue : 0) == 0 { isFullscreen = on }
+    }
+
+    /// Drains SDL's event queue and returns the typed events, in order. F and H are handled
+    /// here (fullscreen, HUD) and reported too. Does not block.
+    public func pollEvents() -> [InputEvent] {
+        var events: [InputEvent] = []
+        guard !closed else { return [.quit] }
+        var e = SDL_Event()
+        while SDL_PollEvent(&e) != 0 {
+            switch SDL_EventType(rawValue: e.type) {
+            case SDL_QUIT:
+                events.append(.quit)
+            case SDL_WINDOWEVENT:
+                switch SDL_WindowEventID(rawValue: UInt32(e.window.event)) {
+                case SDL_WINDOWEVENT_LEAVE:
+                    if pointerInside { events.append(.pointerLeave) }
+                    pointerInside = false
+                case SDL_WINDOWEVENT_CLOSE:
+                    events.append(.quit)
+                default: break
+                }
+            case SDL_MOUSEMOTION:
+                if let (x, y) = viewCoordinates(e.motion.x, e.motion.y) {
+                    pointerInside = true
+                    events.append(.pointerMove(x: x, y: y))
+                } else if pointerInside {
+                    pointerInside = false
+                    events.append(.pointerLeave)
+                }
+            case SDL_MOUSEBUTTONDOWN:
+                if e.button.button == UInt8(SDL_BUTTON_LEFT), let (x, y) = viewCoordinates(e.button.x, e.button.y) {
+                    events.append(.click(x: x, y: y))
+                }
+            case SDL_KEYDOWN:
+                if e.key.repeat != 0 { break }
+                if let event = keyEvent(e.key.keysym.sym) { events.append(event) }
+            default:
+                break
+            }
+        }
+        if options.renderSize == nil {
+            let size = renderSize
+            if size != lastSize, size.width > 0 {
+                lastSize = size
+                events.append(.resized(width: size.width, height: size.height))
+            }
+        }
+        return events
+    }
+
+    private func keyEvent(_ sym: SDL_Keycode) -> InputEvent? {
+        switch sym {
+        case Int32(SDLK_ESCAPE.rawValue): return .quit
+        case Int32(SDLK_f.rawValue):
+            setFullscreen(!isFullscreen)
+            return .toggleFullscreen(fullscreen: isFullscreen)
+        case Int32(SDLK_SPACE.rawValue): return .togglePause
+        case Int32(SDLK_h.rawValue):
+            hud.visible.toggle()
+            return .toggleHUD(visible: hud.visible)
+        case Int32(SDLK_y.rawValue), Int32(SDLK_1.rawValue), Int32(SDLK_KP_1.rawValue): return .answer(correct: true)
+        case Int32(SDLK_n.rawValue), Int32(SDLK_2.rawValue), Int32(SDLK_KP_2.rawValue): return .answer(correct: false)
+        case Int32(SDLK_p.rawValue): return .pressure
+        default:
+            guard let name = SDL_GetKeyName(sym) else { return nil }
+            let s = String(cString: name)
+            return s.isEmpty ? nil : .key(s)
+        }
+    }
+
+    /// Window points → view coordinates (0…1 over the picture), nil outside the picture.
+    private func viewCoordinates(_ px: Int32, _ py: Int32) -> (Double, Double)? {
+        guard let window else { return nil }
+        var ww: Int32 = 0, wh: Int32 = 0
+        SDL_GetWindowSize(window, &ww, &wh)
+        let out = drawableSize
+        // Points to pixels (HiDPI), then into the picture's rectangle.
+        let sx = ww > 0 ? Double(out.width) / Double(ww) : 1, sy = wh > 0 ? Double(out.height) / Double(wh) : 1
+        var rect = viewRect
+        if rect.w <= 0 || rect.h <= 0 {
+            let size = lastImageSize.width > 0 ? lastImageSize : renderSize
+            let scale = min(Double(out.width) / Double(max(1, size.width)), Double(out.height) / Double(max(1, size.height)))
+            let w = Int32(Double(size.width) * scale), h = Int32(Double(size.height) * scale)
+            rect = SDL_Rect(x: (Int32(out.width) - w) / 2, y: (Int32(out.height) - h) / 2, w: max(1, w), h: max(1, h))
+        }
+        let x = ((Double(px) + 0.5) * sx - Double(rect.x)) / Double(rect.w)
+        let y = ((Double(py) + 0.5) * sy - Double(rect.y)) / Double(rect.h)
+        guard x >= 0, x <= 1, y >= 0, y <= 1 else { return nil }
+        return (x, y)
+    }
+
+    /// The SDL window id (for tests that inject events).
+    public var windowID: UInt32 { window.map { SDL_GetWindowID($0) } ?? 0 }
+
+    /// Destroys the texture, renderer and window and shuts SDL down. Safe to call twice.
+    public func close() {
+        guard !closed else { return }
+        closed = true
+        if let texture { SDL_DestroyTexture(texture) }
+        if let renderer { SDL_DestroyRenderer(renderer) }
+        if let window { SDL_DestroyWindow(window) }
+        texture = nil; renderer = nil; window = nil
+        SDL_Quit()
+    }
+}
+
+private func != (a: (width: Int, height: Int), b: (Int, Int)) -> Bool { a.width != b.0 || a.height != b.1 }

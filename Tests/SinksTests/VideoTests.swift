@@ -1,0 +1,191 @@
+import Foundation
+import Raster
+import Sinks
+import Testing
+
+@Suite struct VideoTests {
+    static let width = 256, height = 144
+
+    /// Writes frames k..<k+n of the synthetic animation through the queued sink.
+    static func write(_ path: String, frames: ClosedRange<Int>, options: VideoOptions = VideoOptions(), width: Int = width, height: Int = height) throws -> Manifest {
+        let sink = try Output.open(path, width: width, height: height, frames: frames, video: options)
+        for k in frames { try sink.append(syntheticFrame(k, width: width, height: height)) }
+        return try sink.finish()
+    }
+
+    @Test func mp4IsH264Yuv420pFaststartAndDecodesCloseToTheSource() throws {
+        let dir = tempDir("mp4")
+        let path = dir + "/clip.mp4"
+        let manifest = try Self.write(path, frames: 0...29)
+        #expect(leftovers(dir) == ["clip.mp4", "clip.mp4.manifest.json"])
+
+        let s = try probe(path)
+        #expect(s["codec_name"] as? String == "h264")
+        #expect(s["pix_fmt"] as? String == "yuv420p")
+        #expect(s["width"] as? Int == Self.width && s["height"] as? Int == Self.height)
+        #expect(s["r_frame_rate"] as? String == "60/1")
+        #expect(s["nb_frames"] as? String == "30")
+        #expect(s["nb_read_frames"] as? String == "30")
+        #expect(s["color_space"] as? String == "bt709")
+        #expect(s["color_range"] as? String == "tv")
+        #expect(s["color_primaries"] as? String == "bt709")
+        let duration = Double((s["format"] as? [String: Any])?["duration"] as? String ?? "") ?? 0
+        #expect(abs(duration - 0.5) < 0.001, "30 frames at 60 fps")
+
+        let boxes = try topLevelBoxes(path)
+        let moov = try #require(boxes.firstIndex(of: "moov")), mdat = try #require(boxes.firstIndex(of: "mdat"))
+        #expect(moov < mdat, "faststart puts moov before mdat: \(boxes)")
+
+        let decoded = try decodeRGB(path, width: Self.width, height: Self.height)
+        #expect(decoded.count == 30)
+        var worst = 99.0
+        for (k, rgb) in decoded.enumerated() {
+            worst = min(worst, psnr(rgb, syntheticFrame(k, width: Self.width, height: Self.height)))
+        }
+        #expect(worst >= 38, "worst-frame PSNR \(worst) dB")
+
+        #expect(manifest.format == "mp4" && manifest.firstFrame == 0 && manifest.lastFrame == 29 && manifest.fps == 60)
+        let file = try #require(manifest.files.first)
+        let attrs = try FileManager.default.attributesOfItem(atPath: path)
+        #expect(file.path == "clip.mp4")
+        #expect(file.bytes == (attrs[.size] as? Int))
+        let r = try run("sha256sum", [path])
+        #expect(String(decoding: r.stdout, as: UTF8.self).hasPrefix(file.sha256))
+        #expect(try Manifest.read(path + ".manifest.json") == manifest)
+    }
+
+    @Test func webmIsVP9WithEveryFrame() throws {
+        let dir = tempDir("webm")
+        let path = dir + "/clip.webm"
+        let manifest = try Self.write(path, frames: 10...33, options: VideoOptions(fps: 30))
+        let s = try probe(path)
+        #expect(s["codec_name"] as? String == "vp9")
+        #expect(s["pix_fmt"] as? String == "yuv420p")
+        #expect(s["nb_read_frames"] as? String == "24")
+        #expect(s["r_frame_rate"] as? String == "30/1")
+        #expect(manifest.format == "webm" && manifest.firstFrame == 10 && manifest.lastFrame == 33)
+        let decoded = try decodeRGB(path, width: Self.width, height: Self.height)
+        #expect(decoded.count == 24)
+        if let last = decoded.last {
+            #expect(psnr(last, syntheticFrame(33, width: Self.width, height: Self.height)) >= 32)
+        }
+    }
+
+    @Test func theSameFramesGiveTheSameBytes() throws {
+        let dir = tempDir("det")
+        let a = try Self.write(dir + "/a.mp4", frames: 0...19, options: VideoOptions(threads: 2))
+        let b = try Self.write(dir + "/b.mp4", frames: 0...19, options: VideoOptions(threads: 2))
+        #expect(a.files[0].sha256 == b.files[0].sha256)
+    }
+
+    @Test func unknownExtensionsAndOddSizesAreUsageErrors() throws {
+        let dir = tempDir("usage")
+        for path in [dir + "/clip.avi", dir + "/clip", dir + "/clip.mp4.txt"] {
+            do {
+                _ = try Output.open(path, width: 64, height: 64, frames: 0...1)
+                Issue.record("\(path) was accepted")
+            } catch {
+                #expect(error.kind == .usage)
+                #expect(error.message.contains(path))
+            }
+        }
+        do {
+            _ = try VideoWriter(path: dir + "/odd.mp4", width: 65, height: 64)
+            Issue.record("odd width accepted")
+        } catch {
+            #expect(error.kind == .usage)
+        }
+        #expect(leftovers(dir).isEmpty)
+    }
+
+    @Test func anUnwritableDirectoryIsARuntimeErrorThatNamesThePath() throws {
+        for path in ["/nonexistent-photophore/clip.mp4", "/proc/photophore.webm"] {
+            do {
+                _ = try Output.open(path, width: 64, height: 64, frames: 0...1)
+                Issue.record("\(path) was accepted")
+            } catch {
+                #expect(error.kind == .runtime)
+                #expect(error.message.contains(path), "\(error.message)")
+                #expect(!error.message.contains("\n"))
+            }
+        }
+    }
+
+    @Test func aCancelledOrDroppedWriterLeavesNoFile() throws {
+        let dir = tempDir("cancel")
+        let sink = try Output.open(dir + "/c.mp4", width: 64, height: 64, frames: 0...9)
+        for k in 0..<5 { try sink.append(syntheticFrame(k, width: 64, height: 64)) }
+        sink.cancel()
+        do {
+            let writer = try VideoWriter(path: dir + "/d.webm", width: 64, height: 64)
+            try writer.append(syntheticFrame(0, width: 64, height: 64))
+        }
+        #expect(leftovers(dir).isEmpty)
+    }
+
+    @Test func aWrongFrameSizeFailsAndLeavesNoFile() throws {
+        let dir = tempDir("size")
+        let sink = try Output.open(dir + "/s.mp4", width: 64, height: 64, frames: 0...9)
+        try sink.append(syntheticFrame(0, width: 64, height: 64))
+        var failed = false
+        do {
+            try sink.append(syntheticFrame(1, width: 32, height: 32))
+            try sink.append(syntheticFrame(2, width: 64, height: 64))
+            _ = try sink.finish()
+        } catch {
+            failed = true
+            #expect(error.message.contains("32x32"))
+        }
+        #expect(failed)
+        #expect(leftovers(dir).isEmpty)
+    }
+
+    /// A disk that fills part-way: a 200 kB tmpfs (needs root and mount rights), else a
+    /// temporary name that points at /dev/full (every write fails with ENOSPC).
+    @Test func aFullDiskPartWayLeavesNoFileUnderTheFinalName() throws {
+        let dir = tempDir("full")
+        let mounted = (try? run("/bin/mount", ["-t", "tmpfs", "-o", "size=200k", "tmpfs", dir]))?.status == 0
+        defer { if mounted { _ = try? run("/bin/umount", [dir]) } }
+        let path = dir + "/big.mp4"
+        if !mounted {
+            // Not allowed to mount: the writer's temporary name is a link to /dev/full.
+            symlink("/dev/full", path + ".partial-\(getpid())")
+        }
+        var caught: SinkError?
+        do {
+            // Near-lossless noise-free but busy frames: far more than 200 kB.
+            _ = try Self.write(path, frames: 0...119, options: VideoOptions(crf: 0, preset: "ultrafast"), width: 320, height: 240)
+        } catch let error as SinkError {
+            caught = error
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+        let error = try #require(caught, "a full disk must fail the write")
+        #expect(error.kind == .runtime)
+        #expect(error.message.contains(path), "\(error.message)")
+        #expect(error.message.lowercased().contains("space"), "\(error.message)")
+        #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(!FileManager.default.fileExists(atPath: path + ".manifest.json"))
+        if mounted { #expect(leftovers(dir).isEmpty, "\(leftovers(dir))") }
+    }
+
+    /// Encode-only throughput at 1920x1080 (H.264 veryfast), with synthetic moving frames
+    /// prepared in advance. Runs when PHOTOPHORE_BENCH_SINKS=1.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["PHOTOPHORE_BENCH_SINKS"] == "1"))
+    func encodeThroughput1080p() throws {
+        let (w, h) = (1920, 1080)
+        let distinct = 60
+        let frames = (0..<distinct).map { syntheticFrame($0 * 2, width: w, height: h) }
+        for (name, options) in [("h264 veryfast", VideoOptions()), ("vp9 realtime", VideoOptions())] {
+            let dir = tempDir("bench")
+            let path = dir + (name.hasPrefix("h264") ? "/bench.mp4" : "/bench.webm")
+            let total = 300
+            let sink = try Output.open(path, width: w, height: h, frames: 0...(total - 1), video: options)
+            let start = ProgressReporter.init(total: total, interactive: false)
+            for k in 0..<total { try sink.append(frames[k < distinct ? k : (distinct - 1) - abs((k % (2 * distinct - 2)) - (distinct - 1))]) }
+            let m = try sink.finish()
+            let t = start.elapsed
+            print("encode \(name) 1920x1080: \(total) frames in \(t) s = \(Double(total) / t) fps, \(m.totalBytes) bytes")
+        }
+    }
+}

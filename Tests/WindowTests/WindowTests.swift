@@ -1,0 +1,241 @@
+import CSDL2
+import Foundation
+import Raster
+import Testing
+import Window
+
+/// A private X server for the window tests: Xvfb on a free display number, with DISPLAY set
+/// to it for this process while the suite instance lives.
+final class VirtualDisplay {
+    let process = Process()
+    let display: String
+    let number: Int
+    let previous: String?
+
+    init() throws {
+        var n = 90 + Int(getpid() % 100)
+        while FileManager.default.fileExists(atPath: "/tmp/.X11-unix/X\(n)") || FileManager.default.fileExists(atPath: "/tmp/.X\(n)-lock") { n += 1 }
+        display = ":\(n)"
+        number = n
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/Xvfb")
+        process.arguments = [display, "-screen", "0", "1600x900x24", "-nolisten", "tcp", "-noreset"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var waited = 0
+        while !FileManager.default.fileExists(atPath: "/tmp/.X11-unix/X\(n)") {
+            guard process.isRunning, waited < 200 else { throw XvfbError() }
+            usleep(25_000)
+            waited += 1
+        }
+        previous = getenv("DISPLAY").map { String(cString: $0) }
+        setenv("DISPLAY", display, 1)
+    }
+
+    deinit {
+        if let previous { setenv("DISPLAY", previous, 1) } else { unsetenv("DISPLAY") }
+        // Children of the test process inherit its blocked signals, SIGTERM among them: kill.
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        unlink("/tmp/.X\(number)-lock")
+        unlink("/tmp/.X11-unix/X\(number)")
+    }
+}
+
+struct XvfbError: Error {}
+
+/// A frame with four flat quadrants (exact after a 1:1 copy) and a gradient band.
+func testFrame(_ w: Int, _ h: Int, shift: Int = 0) -> Image8 {
+    var image = Image8(width: w, height: h)
+    for y in 0..<h {
+        for x in 0..<w {
+            let o = (y * w + x) * 4
+            let q = (x < w / 2 ? 0 : 1) + (y < h / 2 ? 0 : 2)
+            let colors: [(UInt8, UInt8, UInt8)] = [(200, 40, 40), (40, 200, 40), (40, 40, 200), (220, 220, 60)]
+            var c = colors[q]
+            if y >= h * 3 / 8 && y < h * 5 / 8 { c = (UInt8((x + shift) * 255 / max(1, w - 1) & 0xff), 128, 64) }
+            image.pixels[o] = c.0; image.pixels[o + 1] = c.1; image.pixels[o + 2] = c.2; image.pixels[o + 3] = 255
+        }
+    }
+    return image
+}
+
+/// Pumps events for up to `seconds`, until `until` is satisfied.
+@MainActor
+func pump(_ window: SDLWindow, seconds: Double = 2, until: ([InputEvent]) -> Bool) -> [InputEvent] {
+    var all: [InputEvent] = []
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        all += window.pollEvents()
+        if until(all) { break }
+        usleep(10_000)
+    }
+    return all
+}
+
+func pushKey(_ window: SDLWindow, _ key: SDL_KeyCode) {
+    var e = SDL_Event()
+    e.key.type = SDL_KEYDOWN.rawValue
+    e.key.windowID = window.windowID
+    e.key.state = UInt8(SDL_PRESSED)
+    e.key.keysym.sym = Int32(key.rawValue)
+    SDL_PushEvent(&e)
+}
+
+func peakRSSKilobytes() -> Int {
+    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+    }
+    return 0
+}
+
+func currentRSSKilobytes() -> Int {
+    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+        return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+    }
+    return 0
+}
+
+@Suite(.serialized) @MainActor final class WindowTests {
+    let display: VirtualDisplay
+
+    init() throws {
+        display = try VirtualDisplay()
+    }
+
+    @Test func withoutADisplayTheErrorNamesTheHeadlessCommand() throws {
+        let saved = getenv("DISPLAY").map { String(cString: $0) }
+        let savedWayland = getenv("WAYLAND_DISPLAY").map { String(cString: $0) }
+        unsetenv("DISPLAY"); unsetenv("WAYLAND_DISPLAY")
+        defer {
+            if let saved { setenv("DISPLAY", saved, 1) }
+            if let savedWayland { setenv("WAYLAND_DISPLAY", savedWayland, 1) }
+        }
+        do {
+            _ = try SDLWindow()
+            Issue.record("a window opened without a display")
+        } catch {
+            #expect(error.noDisplay)
+            #expect(error.message.contains("photophore render <scene> -o out.mp4"))
+            #expect(!error.message.contains("\n"))
+        }
+        // A display that does not exist: SDL_Init fails, with the same kind of error.
+        setenv("DISPLAY", ":4242", 1)
+        do {
+            _ = try SDLWindow()
+            Issue.record("a window opened on a display that does not exist")
+        } catch {
+            #expect(error.noDisplay)
+            #expect(error.message.contains("photophore render"))
+        }
+    }
+
+    @Test(arguments: [false, true])
+    func aPresentedFrameShowsUpAndTheHUDChangesIt(software: Bool) throws {
+        let window = try SDLWindow(WindowOptions(renderSize: (320, 180), softwareRenderer: software))
+        defer { window.close() }
+        #expect(window.renderSize == (320, 180))
+        _ = pump(window, seconds: 0.3) { _ in false }
+        let frame = testFrame(320, 180)
+        #expect(window.present(frame))
+        let shot = try #require(window.screenshot())
+        #expect(shot.width == 320 && shot.height == 180, "the window is 320x180: \(shot.width)x\(shot.height) via \(window.rendererName)")
+        // Quadrant centres are exact; the HUD is hidden.
+        for (x, y) in [(80, 20), (240, 20), (80, 160), (240, 160)] {
+            #expect(shot[x, y] == frame[x, y], "pixel \(x),\(y) via \(window.rendererName)")
+        }
+        let plain = shot
+
+        // H shows the HUD: the top-left corner changes, the far corner does not.
+        pushKey(window, SDLK_h)
+        let events = pump(window) { $0.contains(.toggleHUD(visible: true)) }
+        #expect(events.contains(.toggleHUD(visible: true)))
+        window.hud.lines = ["mood  curious", "trust 27.3", "stage 2"]
+        window.present(frame)
+        window.present(frame)
+        let withHUD = try #require(window.screenshot())
+        var changed = 0
+        for y in 0..<60 { for x in 0..<120 where withHUD[x, y] != plain[x, y] { changed += 1 } }
+        #expect(changed > 500, "the HUD drew \(changed) pixels")
+        #expect(withHUD[310, 170] == plain[310, 170])
+
+        pushKey(window, SDLK_h)
+        _ = pump(window) { $0.contains(.toggleHUD(visible: false)) }
+        window.present(frame)
+        #expect(try #require(window.screenshot()) == plain)
+    }
+
+    @Test func pointerKeysAndQuitArriveAsTypedEvents() throws {
+        let window = try SDLWindow(WindowOptions(renderSize: (400, 200)))
+        defer { window.close() }
+        _ = pump(window, seconds: 0.3) { _ in false }
+        window.present(testFrame(400, 200))
+        // A real X pointer motion (the server warps the pointer into the window).
+        SDL_WarpMouseInWindow(nil, 100, 150)
+        let moves = pump(window) { $0.contains { if case .pointerMove = $0 { return true } else { return false } } }
+        let move = moves.compactMap { e -> (Double, Double)? in if case let .pointerMove(x, y) = e { return (x, y) } else { return nil } }.last
+        let (x, y) = try #require(move, "no pointer event in \(moves)")
+        #expect(abs(x - 100.5 / 400) < 0.01 && abs(y - 150.5 / 200) < 0.01, "\(x), \(y)")
+
+        // An injected click.
+        var e = SDL_Event()
+        e.button.type = SDL_MOUSEBUTTONDOWN.rawValue
+        e.button.windowID = window.windowID
+        e.button.button = UInt8(SDL_BUTTON_LEFT)
+        e.button.state = UInt8(SDL_PRESSED)
+        e.button.x = 300; e.button.y = 50
+        SDL_PushEvent(&e)
+        for key in [SDLK_SPACE, SDLK_y, SDLK_2, SDLK_p, SDLK_a] { pushKey(window, key) }
+        let events = pump(window) { $0.contains(.key("A")) }
+        #expect(events.contains(.click(x: 300.5 / 400, y: 50.5 / 200)))
+        #expect(events.contains(.togglePause))
+        #expect(events.contains(.answer(correct: true)))
+        #expect(events.contains(.answer(correct: false)))
+        #expect(events.contains(.pressure))
+        #expect(events.contains(.key("A")))
+
+        pushKey(window, SDLK_ESCAPE)
+        #expect(pump(window) { $0.contains(.quit) }.contains(.quit))
+        var q = SDL_Event()
+        q.type = SDL_QUIT.rawValue
+        SDL_PushEvent(&q)
+        #expect(pump(window) { $0.contains(.quit) }.contains(.quit))
+        window.close()
+        window.close()
+        #expect(window.present(testFrame(400, 200)) == false)
+    }
+
+    @Test func withoutAFixedSizeTheRenderSizeFollowsTheWindow() throws {
+        let window = try SDLWindow(WindowOptions(windowSize: (300, 200)))
+        defer { window.close() }
+        _ = pump(window, seconds: 0.3) { _ in false }
+        #expect(window.renderSize == (300, 200))
+        window.present(testFrame(300, 200))
+        #expect(try #require(window.screenshot()).width == 300)
+    }
+
+    /// Peak RSS while presenting 1280x720 frames with the HUD on, above what the process
+    /// held before the window opened.
+    @Test(arguments: [false, true])
+    func peakMemoryPresenting720p(software: Bool) throws {
+        let frames = (0..<4).map { testFrame(1280, 720, shift: $0 * 40) }
+        try "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+        let before = currentRSSKilobytes()
+        let window = try SDLWindow(WindowOptions(renderSize: (1280, 720), vsync: false, softwareRenderer: software, hud: true))
+        window.hud.lines = ["mood  curious", "trust 27.3"]
+        let start = Date()
+        for k in 0..<240 {
+            _ = window.pollEvents()
+            window.present(frames[k % 4])
+        }
+        let seconds = Date().timeIntervalSince(start)
+        let peak = peakRSSKilobytes()
+        let renderer = window.rendererName
+        window.close()
+        let share = Double(peak - before) / 1024
+        print("window \(renderer) 1280x720: peak RSS \(Double(peak) / 1024) MB, \(Double(before) / 1024) MB before the window: window share \(share) MB; \(240 / seconds) presents/s")
+        #expect(share < 50)
+    }
+}
