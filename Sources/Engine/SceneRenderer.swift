@@ -150,6 +150,13 @@ public final class SceneRenderer {
         return memoryEvents
     }
 
+    /// Ends the session: the memory events not yet taken, then the mind's closing events
+    /// (the session end). Call once, after the last frame.
+    public func finish() -> [MemoryEvent] {
+        defer { memoryEvents.removeAll() }
+        return memoryEvents + session.mind.finish()
+    }
+
     /// Runs the simulation to step `n` (from scratch if `n` is behind).
     public func simulate(toStep n: Int) {
         if n < session.step { session = Self.freshSession(settings) }

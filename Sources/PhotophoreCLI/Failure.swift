@@ -52,12 +52,25 @@ extension PhotophoreCommand {
                 print(fullMessage(for: error))
                 Glibc.exit(0)
             }
-            let message = fullMessage(for: error)
-            printError(message.isEmpty ? "photophore: \(error)" : message)
+            // One line, as CLI.md promises: the error itself, and where the usage is.
+            let message = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            printError("photophore: \(message) (see \(helpCommand(arguments ?? Array(CommandLine.arguments.dropFirst()))))")
             // ArgumentParser's usage errors (64) become CLI.md's 2.
             Glibc.exit(code == .validationFailure ? Failure.Kind.usage.rawValue : code.rawValue)
         }
     }
+}
+
+/// `photophore [subcommand...] --help` for the deepest subcommand the arguments name.
+func helpCommand(_ arguments: [String]) -> String {
+    var words = ["photophore"]
+    var command: ParsableCommand.Type = PhotophoreCommand.self
+    for word in arguments {
+        guard let next = command.configuration.subcommands.first(where: { $0._commandName == word }) else { break }
+        words.append(word)
+        command = next
+    }
+    return (words + ["--help"]).joined(separator: " ")
 }
 
 /// Writes one line to standard error.

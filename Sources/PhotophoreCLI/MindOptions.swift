@@ -20,6 +20,57 @@ struct MemoryOptions: ParsableArguments {
     }
 }
 
+/// The memory a run starts from and, with `--remember`, where its changes are saved.
+///
+/// The rules every command shares: without `--memory` or `--remember` a run starts from a
+/// fixed fresh memory and touches no file; `--memory PATH` reads a store that must exist and
+/// never writes it; `--remember` reads and writes (creating the store), one session per run,
+/// each event in its own transaction.
+final class MemorySession {
+    let store: MemoryStore?
+    let state: Memory
+    let userID: String
+    let remember: Bool
+    private var session: Int64?
+
+    /// A user id for runs without a store, so `--variant auto` stays deterministic.
+    static let fixedUserID = "00000000-0000-0000-0000-000000000000"
+
+    init(options: MemoryOptions, remember: Bool) throws {
+        self.remember = remember
+        guard remember || options.memory != nil else {
+            store = nil
+            state = .fresh
+            userID = Self.fixedUserID
+            return
+        }
+        let path = options.path
+        if !remember && !MemoryStore.exists(at: path) {
+            throw Failure.runtime("no memory store at \(path); pass --remember to create one, or leave out --memory to start fresh")
+        }
+        do {
+            let s = try MemoryStore(path: path, writable: remember)
+            store = s
+            state = s.state
+            userID = s.userID
+        } catch {
+            throw error.failure
+        }
+    }
+
+    /// Starts the session that saved events belong to (only with `--remember`).
+    func begin(scene: SceneName, clock: WallClock?, profile: Profile) throws {
+        guard remember, let store else { return }
+        do { session = try store.beginSession(scene: scene, clock: clock, profile: profile) } catch { throw error.failure }
+    }
+
+    /// Saves events (only with `--remember`).
+    func save(_ events: [MemoryEvent]) throws {
+        guard remember, let store, !events.isEmpty else { return }
+        do { try store.append(events, session: session) } catch { throw error.failure }
+    }
+}
+
 /// `--profile` and `--variant`: the named profiles of MISSION.md.
 struct ProfileOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(

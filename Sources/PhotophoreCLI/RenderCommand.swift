@@ -4,35 +4,39 @@ import Mind
 import Raster
 import Sinks
 import Stimuli
+import Store
 
 extension Richness: ExpressibleByArgument {}
 
-/// `photophore render <scene> --frame N -o poster.png`: one frame of a scene to a PNG.
+/// `photophore render <scene> -o PATH`: frames of a scene to a PNG, a PNG sequence, or video.
 ///
-/// Headless renders start from a fixed, fresh memory and never write memory. Sequences and
-/// video (`--frames A..B`, a folder, .mp4, .webm) are not part of this build yet.
+/// Headless renders start from a fixed, fresh memory and write nothing, unless `--memory`
+/// (read the person's memory) or `--remember` (read and write it) is given.
 struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",
-        abstract: "Render one frame of a scene to a PNG file.",
+        abstract: "Render frames of a scene to PNG, a PNG sequence, MP4 (H.264) or WebM (VP9).",
         discussion: """
+            PATH: out.png (one frame) · dir/ or frames/%05d.png (PNG sequence) · out.mp4 · out.webm. \
             Frame N is at time N / fps. The simulation runs at a fixed 60 Hz from frame 0 with \
-            the stimuli of --script, so the same seed and script give the same image bytes \
-            whatever --threads is. The memory starts fresh (trust 20 for candlefish, 0 for \
-            emergence) and nothing is saved.
+            the stimuli of --script, so the same seed and script give the same bytes whatever \
+            --threads is, and frames A..B of a render equal the same frames of a longer one: a \
+            render can be split across machines by frame range (tools/shard.sh). A recording \
+            made with `play --record` is a valid --script. A manifest with sizes and SHA-256 \
+            is written beside the output.
             """)
 
     @Argument(help: "candlefish or emergence")
     var scene: SceneName
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("The output file (.png).", valueName: "PATH"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("The output (see above).", valueName: "PATH"))
     var output: String
 
-    @Option(help: "The frame to render (time = frame / fps).")
-    var frame = 0
+    @Option(help: "One frame to render (time = frame / fps).")
+    var frame: Int?
 
-    @Option(help: ArgumentHelp("A frame range A..B (PNG sequences and video: not in this build).", valueName: "A..B"))
-    var frames: String?
+    @Option(help: ArgumentHelp("A frame range, both ends included.", valueName: "A..B"))
+    var frames: FrameRange?
 
     @Option(help: "Frames per second.")
     var fps = 60
@@ -43,7 +47,7 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Random seed (an unsigned 64-bit integer).")
     var seed: UInt64 = 1
 
-    @Option(help: ArgumentHelp("A stimulus script (STIMULI.md).", valueName: "FILE.json"))
+    @Option(help: ArgumentHelp("A stimulus script (STIMULI.md) or a recording.", valueName: "FILE.json"))
     var script: String?
 
     @Option(help: "Visual effects richness: minimal, standard or rich.")
@@ -52,54 +56,97 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Worker threads (default: one per CPU).")
     var threads: Int?
 
-    @Option(help: ArgumentHelp("Start from this memory store (not in this build).", valueName: "PATH"))
-    var memory: String?
+    @Option(help: "Video quality: x264/VP9 CRF (lower is better; default 20 for H.264, 32 for VP9).")
+    var crf: Int?
 
-    @Flag(help: "Read and write the memory store (not in this build).")
+    @Option(help: "H.264 preset (ultrafast … veryslow).")
+    var preset = "veryfast"
+
+    @OptionGroup var memoryOptions: MemoryOptions
+
+    @Flag(help: "Start from the memory store and save what this session changes (default store unless --memory).")
     var remember = false
 
-    static let supportedOutputs = "this build writes single PNG frames only (-o out.png with --frame N); PNG sequences and MP4/WebM video come with the video pipeline"
-
     func run() throws {
-        if frames != nil { throw Failure.usage("--frames is not supported yet: \(Self.supportedOutputs)") }
-        guard output.lowercased().hasSuffix(".png") else {
-            throw Failure.usage("cannot write \(output): \(Self.supportedOutputs)")
+        if frame != nil && frames != nil { throw Failure.usage("give --frame N or --frames A..B, not both") }
+        let range: ClosedRange<Int> = frames?.range ?? (frame ?? 0)...(frame ?? 0)
+        guard range.lowerBound >= 0, range.upperBound <= 10_000_000 else {
+            throw Failure.usage("frames \(range.lowerBound)..\(range.upperBound): use frame numbers 0 to 10000000")
         }
-        if memory != nil || remember {
-            throw Failure.usage("--memory and --remember are not supported by render yet; headless renders start from a fresh memory")
-        }
-        guard frame >= 0, frame <= 10_000_000 else { throw Failure.usage("--frame \(frame): use 0 to 10000000") }
         guard (1...1000).contains(fps) else { throw Failure.usage("--fps \(fps): use 1 to 1000") }
         let size = try self.size.validated()
         let threadCount = threads ?? WorkerPool.systemWidth().threads
         guard (1...256).contains(threadCount) else { throw Failure.usage("--threads \(threadCount): use 1 to 256") }
+        if let crf, !(0...63).contains(crf) { throw Failure.usage("--crf \(crf): use 0 to 63") }
+        let kind: OutputKind
+        do { kind = try OutputKind.of(output) } catch { throw error.failure }
+        if case .png = kind, range.count > 1 {
+            throw Failure.usage("cannot write \(output): one PNG holds one frame; use a directory out/ or frames/%05d.png for \(range.count) frames")
+        }
+        switch kind {
+        case .video where frames == nil, .pngSequence where frames == nil:
+            throw Failure.usage("cannot write \(output): video and PNG sequences need a frame range, --frames A..B")
+        default: break
+        }
         var parsed: Script?
         if let script {
             let text = try readTextFile(script, what: "script")
-            do {
-                parsed = try Script(json: text, expecting: scene)
-            } catch {
-                throw Failure.usage("script \(script): \(error.description)")
-            }
+            do { parsed = try Script(json: text, expecting: scene) } catch { throw Failure.usage("script \(script): \(error.description)") }
         }
-        try checkWritable(output)
+        if case .png = kind { try checkWritable(output) }
 
+        // Memory: fresh unless asked; read-only unless --remember.
+        let session = try MemorySession(options: memoryOptions, remember: remember)
+        try session.begin(scene: scene, clock: parsed?.clock, profile: Profile(richness: richness))
         let settings = RenderSettings(
             scene: scene, width: size.width, height: size.height, seed: seed, script: parsed,
-            richness: richness, threads: threadCount, memory: .fresh, profile: Profile(richness: richness), fps: fps)
+            richness: richness, threads: threadCount, memory: session.state,
+            profile: Profile(richness: richness), fps: fps)
         let renderer: SceneRenderer
+        do { renderer = try SceneRenderer(settings) } catch { throw Failure.usage("--size \(size): \(error)") }
+
+        let sink: any FrameSink
         do {
-            renderer = try SceneRenderer(settings)
-        } catch {
-            throw Failure.usage("--size \(size): \(error)")
-        }
-        let image = renderer.render(frame: frame)
+            sink = try Output.open(output, width: size.width, height: size.height, frames: range,
+                                   video: VideoOptions(fps: fps, crf: crf, preset: preset), pngWorkers: max(1, threadCount))
+        } catch { throw error.failure }
+        let progress = ProgressReporter(total: range.count, label: "render \(scene.rawValue)")
+        var image = Image8(width: size.width, height: size.height)
         do {
-            try PNG.write(image, to: output)
+            for k in range {
+                renderer.render(frame: k, into: &image)
+                try sink.append(image)
+                try session.save(renderer.takeMemoryEvents())
+                progress.advance()
+            }
+            let manifest = try sink.finish()
+            try session.save(renderer.finish())
+            let bytes = manifest.files.reduce(0) { $0 + $1.bytes }
+            _ = progress.finish(bytes: bytes, output: output)
+        } catch let error as SinkError {
+            sink.cancel()
+            throw error.failure
         } catch {
-            throw Failure.runtime("\(error)")
+            sink.cancel()
+            throw error
         }
     }
+}
+
+/// `A..B`, both ends included, e.g. `0..599`.
+struct FrameRange: ExpressibleByArgument, Sendable {
+    var range: ClosedRange<Int>
+
+    init?(argument: String) {
+        let parts = argument.components(separatedBy: "..")
+        guard parts.count == 2, let a = Int(parts[0]), let b = Int(parts[1]), a <= b else { return nil }
+        range = a...b
+    }
+}
+
+extension SinkError {
+    /// The CLI failure with the exit code CLI.md gives this kind of error.
+    var failure: Failure { Failure(kind == .usage ? .usage : .runtime, description) }
 }
 
 /// `photophore bench scenes-quick`: a quick frame-time loop over the scenes (render and

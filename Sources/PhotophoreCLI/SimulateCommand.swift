@@ -54,7 +54,6 @@ struct SimulateCommand: ParsableCommand {
     /// Simulation steps per second.
     static let rate = 60.0
     /// The user id of the fixed memory that headless runs start from.
-    static let fixedUserID = "00000000-0000-0000-0000-000000000000"
 
     func checkOptions() throws {
         if let until, !(until.isFinite && until >= 0 && until <= 86_400) {
@@ -80,32 +79,11 @@ struct SimulateCommand: ParsableCommand {
         }
 
         // Where the starting memory comes from, and whether changes are saved.
-        var store: MemoryStore?
-        var memory = Memory.fresh
-        var userID = Self.fixedUserID
-        if remember || memoryOptions.memory != nil {
-            let path = memoryOptions.path
-            if !remember && !MemoryStore.exists(at: path) {
-                throw Failure.runtime("no memory store at \(path); pass --remember to create one, or leave out --memory to start fresh")
-            }
-            do {
-                let s = try MemoryStore(path: path, writable: remember)
-                memory = s.state
-                userID = s.userID
-                store = s
-            } catch {
-                throw error.failure
-            }
-        }
-        let profile = try profileOptions.resolve(userID: userID)
-        var session: Int64?
-        if remember, let store {
-            do { session = try store.beginSession(scene: scene, clock: parsed.clock, profile: profile) } catch { throw error.failure }
-        }
-        func save(_ events: [MemoryEvent]) throws {
-            guard remember, let store else { return }
-            do { try store.append(events, session: session) } catch { throw error.failure }
-        }
+        let memorySession = try MemorySession(options: memoryOptions, remember: remember)
+        let memory = memorySession.state
+        let profile = try profileOptions.resolve(userID: memorySession.userID)
+        try memorySession.begin(scene: scene, clock: parsed.clock, profile: profile)
+        func save(_ events: [MemoryEvent]) throws { try memorySession.save(events) }
 
         // By default, one second past the last event, and long enough for the last food to be eaten.
         let lastClick = parsed.events.last { if case .click = $0.stimulus { true } else { false } }?.t
@@ -190,7 +168,7 @@ struct SimulateCommand: ParsableCommand {
 
         let memoryNote: String
         let memoryJSON: JSONValue
-        if let store {
+        if let store = memorySession.store {
             memoryNote = remember ? "memory \(store.path) (read and saved)" : "memory \(store.path) (read, not saved)"
             memoryJSON = .object([("path", .string(store.path)), ("saved", .bool(remember))])
             store.close()

@@ -34,13 +34,17 @@ struct RenderCLITests {
         #expect(FileManager.default.fileExists(atPath: "\(dir)/e.png"))
     }
 
-    @Test("outputs this build does not write yet are usage errors that say what is supported",
-          arguments: [["-o", "out.mp4"], ["-o", "frames/"], ["--frames", "0..9", "-o", "x.png"]])
-    func unsupportedOutputs(args: [String]) throws {
-        let r = try run(photophorePath, ["render", "candlefish"] + args)
+    @Test("outputs that do not fit the frames asked for are usage errors that say what to do",
+          arguments: [(["-o", "out.mp4"], "--frames"), (["-o", "frames/"], "--frames"), (["--frames", "0..9", "-o", "x.png"], "one PNG holds one frame"),
+                      (["--frames", "0..9", "-o", "x.avi"], "unknown output type"), (["--frames", "9..0", "-o", "x.mp4"], "--frames")])
+    func mismatchedOutputs(args: [String], says: String) throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try run(photophorePath, ["render", "candlefish"] + args, cwd: dir)
         #expect(r.status == 2)
-        #expect(r.stderr.contains("single PNG"))
+        #expect(r.stderr.contains(says), "\(r.stderr)")
         #expect(r.stderr.split(separator: "\n").count == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty, "nothing is written")
     }
 
     @Test("bad input: a bad script, a scene mismatch, a bad richness or size exit 2; an unwritable path exits 1")
