@@ -1,0 +1,207 @@
+import ArgumentParser
+import Engine
+import Mind
+import Raster
+import Sinks
+import Stimuli
+import Window
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `photophore play <scene>`: the scene in a window, with the pointer and keys as stimuli.
+///
+/// SDL runs on the main thread; frames render on the worker threads. Simulation time moves
+/// 1/60 s per presented frame (not by the wall clock), and every live input is stamped with
+/// the simulation step it applies at, so `--record` writes a script that `render` replays to
+/// the very same frames. Memory is remembered by default.
+struct PlayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "play",
+        abstract: "Show a scene in a window; the pointer and keys are stimuli.",
+        discussion: """
+            Keys: F fullscreen · Space pause · H HUD (FPS, frame time, mood, trust, stage) · \\
+            Esc quit. Candlefish: move the pointer, click to feed. Emergence: Y or 1 correct \\
+            answer, N or 2 wrong answer, P starts or restarts a 30 s pressure countdown. \\
+            Without a display, use the headless command: photophore render <scene> -o out.mp4.
+            """)
+
+    @Argument(help: "candlefish or emergence")
+    var scene: SceneName
+
+    @Option(help: "A fixed render size, WIDTHxHEIGHT (default: follow the window).")
+    var size: Size?
+
+    @Flag(help: "Start in fullscreen.")
+    var fullscreen = false
+
+    @OptionGroup var memoryOptions: MemoryOptions
+
+    @Flag(name: .customLong("no-remember"), help: "Start from the memory but do not save this session.")
+    var noRemember = false
+
+    @OptionGroup var profileOptions: ProfileOptions
+
+    @Option(help: ArgumentHelp("Write the session's stimuli as a script (STIMULI.md).", valueName: "FILE.json"))
+    var record: String?
+
+    @Option(help: "Quit after this many frames (for tests).")
+    var frames: Int?
+
+    @Option(help: "Random seed.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Worker threads (default: one per CPU).")
+    var threads: Int?
+
+    @Flag(help: "Show the HUD from the start.")
+    var hud = false
+
+    @Option(help: ArgumentHelp("On quit, save what the window shows.", valueName: "FILE.png"))
+    var screenshot: String?
+
+    @Option(name: .customLong("frame-hashes"), help: ArgumentHelp("Write a hash of every rendered frame (before the HUD).", valueName: "FILE"))
+    var frameHashes: String?
+
+    static let fps = 60
+    static let pressureSeconds = 30.0
+
+    func run() throws {
+        if let size { _ = try size.validated() }
+        if let frames, frames < 1 { throw Failure.usage("--frames \(frames): use 1 or more") }
+        let threadCount = threads ?? WorkerPool.systemWidth().threads
+        guard (1...256).contains(threadCount) else { throw Failure.usage("--threads \(threadCount): use 1 to 256") }
+        for path in [record, screenshot, frameHashes].compactMap({ $0 }) { try checkWritable(path) }
+
+        // The window first: without a display, nothing else is touched.
+        let window: SDLWindow
+        do {
+            window = try SDLWindow(WindowOptions(title: "Photophore — \(scene.rawValue)",
+                                                 renderSize: size.map { ($0.width, $0.height) },
+                                                 fullscreen: fullscreen, hud: hud))
+        } catch {
+            if error.noDisplay { throw Failure(.noDisplay, error.message) }
+            throw Failure.runtime("cannot open the window: \(error.message)")
+        }
+        defer { window.close() }
+
+        let memory = try MemorySession(options: memoryOptions, remember: !noRemember)
+        let profile = try profileOptions.resolve(userID: memory.userID)
+        let clock = WallClock.now()
+        try memory.begin(scene: scene, clock: clock, profile: profile)
+
+        var recorded: [StimulusEvent] = []
+        func makeRenderer(_ w: Int, _ h: Int) throws -> SceneRenderer {
+            let settings = RenderSettings(scene: scene, width: w, height: h, seed: seed,
+                                          script: Script(scene: scene, clock: clock, events: recorded),
+                                          richness: profile.richness, threads: threadCount, memory: memory.state,
+                                          profile: profile, fps: Self.fps)
+            do { return try SceneRenderer(settings) } catch { throw Failure.runtime("cannot render at \(w)x\(h): \(error)") }
+        }
+        var (width, height) = window.renderSize
+        var renderer = try makeRenderer(width, height)
+        var image = Image8(width: width, height: height)
+        var hashes: [String] = []
+        var frame = 0, rendered = -1
+        var paused = false
+        var pressureStart: Double?
+        var nextPressure = 0.0
+        var quit = false
+
+        func post(_ s: Stimulus) {
+            let t = renderer.post(s)
+            recorded.append(StimulusEvent(t: t, s))
+        }
+
+        while !quit {
+            for event in window.pollEvents() {
+                switch event {
+                case .quit: quit = true
+                case .togglePause: paused.toggle()
+                case .toggleHUD, .toggleFullscreen: break
+                case let .resized(w, h) where size == nil && (w, h) != (width, height):
+                    // Rebuild at the new size and replay the session so far; memory events
+                    // already saved are not saved again.
+                    (width, height) = (w, h)
+                    renderer = try makeRenderer(w, h)
+                    image = Image8(width: w, height: h)
+                    renderer.render(frame: max(0, frame - 1), into: &image)
+                    _ = renderer.takeMemoryEvents()
+                case .resized: break
+                case let .pointerMove(x, y): post(.pointer(x: x, y: y))
+                case .pointerLeave: post(.leave)
+                case let .click(x, y): post(.click(x: x, y: y))
+                case let .answer(correct) where scene == .emergence: post(.answer(correct: correct))
+                case .answer: break
+                case .pressure where scene == .emergence:
+                    pressureStart = renderer.simulationTime
+                    nextPressure = 0
+                case .pressure: break
+                case let .key(name): post(.key(name))
+                }
+            }
+            if quit { break }
+            // The pressure countdown: a pressure stimulus every half second until it runs out.
+            if let start = pressureStart, !paused {
+                let elapsed = renderer.simulationTime - start
+                if elapsed >= nextPressure {
+                    post(.pressure(remaining: max(0, 1 - elapsed / Self.pressureSeconds)))
+                    nextPressure += 0.5
+                    if elapsed >= Self.pressureSeconds { pressureStart = nil }
+                }
+            }
+            if !paused || rendered < 0 {
+                if frame != rendered {
+                    renderer.render(frame: frame, into: &image)
+                    rendered = frame
+                    if frameHashes != nil { hashes.append("\(frame) \(frameHash(image))") }
+                    try memory.save(renderer.takeMemoryEvents())
+                }
+            }
+            let facts = renderer.hud
+            var lines = ["\(scene.rawValue)  t \(fixed(facts.time, 1)) s  trust \(fixed(facts.trust, 1))"]
+            if let mood = facts.mood { lines.append("mood \(mood.rawValue)") }
+            if let stage = facts.stage { lines.append("stage \(stage)") }
+            if paused { lines.append("paused (space)") }
+            window.hud.lines = lines
+            window.present(image)
+            if !paused { frame += 1 }
+            if let frames, frame >= frames { quit = true }
+        }
+
+        try memory.save(renderer.finish())
+        if let screenshot, let shot = window.screenshot() {
+            do { try PNG.write(shot, to: screenshot) } catch { throw Failure.runtime(error.description) }
+        }
+        if let record {
+            try writeText(Script(scene: scene, clock: clock, events: recorded).json() + "\n", to: record)
+        }
+        if let frameHashes { try writeText(hashes.joined(separator: "\n") + "\n", to: frameHashes) }
+    }
+}
+
+/// A short, stable hash of a frame's pixels (FNV-1a, 64-bit), to compare frames cheaply.
+func frameHash(_ image: Image8) -> String {
+    var h: UInt64 = 0xCBF2_9CE4_8422_2325
+    image.pixels.withUnsafeBytes { raw in
+        // Eight bytes at a time: this runs once per frame, so it must be quick.
+        let words = raw.count / 8
+        for i in 0..<words {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) &* 0x100_0000_01B3
+        }
+        for i in (words * 8)..<raw.count { h = (h ^ UInt64(raw[i])) &* 0x100_0000_01B3 }
+    }
+    let s = String(h, radix: 16)
+    return String(repeating: "0", count: 16 - s.count) + s
+}
+
+extension WallClock {
+    /// Now, in this machine's time zone.
+    static func now() -> WallClock {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        var t = time_t(ts.tv_sec), tmValue = tm()
+        localtime_r(&t, &tmValue)
+        return WallClock(unixSeconds: Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9, utcOffsetSeconds: Int(tmValue.tm_gmtoff))
+    }
+}
