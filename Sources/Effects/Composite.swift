@@ -44,8 +44,8 @@ extension PostProcessor {
             let srcR = scratch.row(slot, 6), srcG = scratch.row(slot, 7), srcB = scratch.row(slot, 8)
             for y in rows {
                 if bloom {
-                    upsampleRow(bloomLevel, row: y, scratch: scratch, slot: slot,
-                                dst: (bloomR, bloomG, bloomB), scale: bloomScale, accumulate: false)
+                    upsample4Row(bloomLevel, row: y, fullWidth: w, fullHeight: h, scratch: scratch, slot: slot,
+                                 dst: (bloomR, bloomG, bloomB), scale: bloomScale)
                 }
 
                 // Glitch: bands of `bandHeight` rows; some are displaced sideways, with red and
