@@ -248,41 +248,54 @@ func tentUpsampleRow(_ v: UnsafeMutablePointer<Float>, width w: Int, into out: U
 /// Row `y` of the full-resolution bloom, from `src` (quarter resolution) upsampled twice with
 /// the tent (to half resolution, then to full), into three rows of at least `4 · src.width`
 /// rounded up to 32 floats, times `scale`. Two tent stages rather than one 4× bilinear step:
-/// bilinear magnification of a bright halo shows its 4-pixel grid. Uses scratch rows 0…2 and
-/// 9…11.
+/// bilinear magnification of a bright halo shows its 4-pixel grid.
+///
+/// The half-resolution rows live in a ring of four per slot (scratch rows 12…23); `held` says
+/// which half row each entry holds, so that consecutive output rows compute each half row
+/// once. Also uses scratch rows 0…2 and 9…11.
 @inline(__always)
 func upsample4Row(
     _ src: MipLevel, row y: Int, fullWidth: Int, fullHeight: Int, scratch: Scratch, slot: Int,
+    held: inout SIMD4<Int>,
     dst: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>), scale: Float
 ) {
     let halfWidth = (fullWidth + 1) / 2, halfHeight = (fullHeight + 1) / 2
-    // Vertical: the two stages folded into one set of weights over at most 8 quarter rows.
-    let (halfRows, halfWeights) = tentTaps(y, halfHeight)
-    let lo = min(max((halfRows[0] >> 1) - 2, 0), src.height - 1)
-    var weights = SIMD8<Float>.zero
-    for t in 0..<4 {
-        let (rows, w) = tentTaps(halfRows[t], src.height)
-        for u in 0..<4 { weights[rows[u] - lo] += halfWeights[t] * w[u] }
-    }
-    weights *= scale
     let w4 = src.width
-    for c in 0..<3 {
-        let v = scratch.row(slot, c)
-        var first = true
-        for k in 0..<8 where weights[k] != 0 {
-            let row = src.row(c, lo + k), wk = weights[k]
+    @inline(__always) func ring(_ hy: Int, _ c: Int) -> UnsafeMutablePointer<Float> {
+        scratch.row(slot, Scratch.upsampleRing + 3 * (hy & 3) + c)
+    }
+    let (halfRows, halfWeights) = tentTaps(y, halfHeight)
+    for t in 0..<4 {
+        let hy = halfRows[t]
+        if held[hy & 3] == hy { continue }
+        held[hy & 3] = hy
+        let (rows, w) = tentTaps(hy, src.height)
+        for c in 0..<3 {
+            let v = scratch.row(slot, c)
+            let r0 = src.row(c, rows[0]), r1 = src.row(c, rows[1]), r2 = src.row(c, rows[2]), r3 = src.row(c, rows[3])
             var x = 0
-            if first {
-                while x < w4 { store8(load8(row + x) * wk, v + x); x += 8 }
-            } else {
-                while x < w4 { store8(load8(v + x).addingProduct(load8(row + x), wk), v + x); x += 8 }
+            while x < w4 {
+                let sum = (load8(r0 + x) * w[0]).addingProduct(load8(r1 + x), w[1])
+                    .addingProduct(load8(r2 + x), w[2]).addingProduct(load8(r3 + x), w[3])
+                store8(sum, v + x)
+                x += 8
             }
-            first = false
+            padEdges(v, width: w4, end: ((w4 + 7) & ~7) + 16)
+            tentUpsampleRow(v, width: w4, into: ring(hy, c), scale: 1, accumulate: false)
         }
-        padEdges(v, width: w4, end: ((w4 + 7) & ~7) + 16)
-        let half = scratch.row(slot, 9 + c)
-        tentUpsampleRow(v, width: w4, into: half, scale: 1, accumulate: false)
-        padEdges(half, width: halfWidth, end: ((halfWidth + 7) & ~7) + 16)
-        tentUpsampleRow(half, width: halfWidth, into: c == 0 ? dst.0 : (c == 1 ? dst.1 : dst.2), scale: 1, accumulate: false)
+    }
+    let hw = halfWeights * scale
+    for c in 0..<3 {
+        let v = scratch.row(slot, 9 + c)
+        let h0 = ring(halfRows[0], c), h1 = ring(halfRows[1], c), h2 = ring(halfRows[2], c), h3 = ring(halfRows[3], c)
+        var x = 0
+        while x < halfWidth {
+            let sum = (load8(h0 + x) * hw[0]).addingProduct(load8(h1 + x), hw[1])
+                .addingProduct(load8(h2 + x), hw[2]).addingProduct(load8(h3 + x), hw[3])
+            store8(sum, v + x)
+            x += 8
+        }
+        padEdges(v, width: halfWidth, end: ((halfWidth + 7) & ~7) + 16)
+        tentUpsampleRow(v, width: halfWidth, into: c == 0 ? dst.0 : (c == 1 ? dst.1 : dst.2), scale: 1, accumulate: false)
     }
 }

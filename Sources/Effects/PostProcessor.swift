@@ -26,8 +26,9 @@ public struct EffectSettings: Sendable, Equatable {
     /// Bloom: mip levels, 1 … 8 (quarter resolution down to 1/512). More levels, wider halo.
     public var bloomLevels: Int = 5
     /// Chromatic aberration: red/blue channel offset in pixels at the image corners (0 = off).
-    /// Red is pulled toward the centre and blue pushed outward, by the same amount; the offset
-    /// grows linearly with the distance from the centre.
+    /// The red image is scaled up about the centre and the blue one down, so red fringes
+    /// outward and blue inward; the offset grows linearly with the distance from the centre.
+    /// Up to 12 pixels it costs little; beyond, rows switch to gathers.
     public var chromaticAberration: Float = 0
     /// Glitch: 0 (none) … 1 (heavy): displaced bands and channel splits.
     public var glitch: Float = 0
@@ -214,7 +215,9 @@ struct MipLevel: @unchecked Sendable {
 /// for edge padding after the (rounded-up) width, so horizontal filters need no bounds checks.
 struct Scratch: @unchecked Sendable {
     static let pad = 16
-    static let rowsPerSlot = 15
+    static let rowsPerSlot = 24
+    /// The first of the 12 rows that hold the composite's half-resolution bloom ring.
+    static let upsampleRing = 12
     // Rows 0…2: vertical filter results; 3…5: the composite's bloom row; 6…8: its resampled
     // source rows; 9…11: the bloom's half-resolution step. While downsampling, 3…14 hold the
     // half-resolution ring instead.
