@@ -41,6 +41,7 @@ extension PostProcessor {
         let key = frameKey(seed: settings.seed, frame: settings.frame)
         let glitchKey = mix32(key ^ 0x6C8E_9CF5)
         let bandHeight = 2 + Int(mix32(glitchKey) % 30)
+        let corruptFrame = glitch > 0 && unit(mix32(glitchKey ^ 0x2F1B_C4D9)) < 0.3 + 0.7 * glitch
 
         forRows(h) { slot, rows in
             let bloomR = scratch.row(slot, 3), bloomG = scratch.row(slot, 4), bloomB = scratch.row(slot, 5)
@@ -159,12 +160,12 @@ extension PostProcessor {
                             b = sanitize(load8(p + 2 * planeStride), exposure)
                         }
                     }
-                    if glitch > 0 {
-                        // Blocky corruption: some 32×16 blocks lose their colour depth and
-                        // have their channels rotated.
+                    if corruptFrame {
+                        // Blocky corruption: in some frames, a few 32×16 blocks lose their
+                        // colour depth and have their channels rotated.
                         let bx = UInt32(truncatingIfNeeded: x >> 5), by = UInt32(truncatingIfNeeded: y >> 4)
                         let blockHash = mix32(glitchKey ^ (bx &* 0x27D4_EB2F) ^ (by &* 0x1656_67B1))
-                        if unit(blockHash) < glitch * glitch * 0.04 {
+                        if unit(blockHash) < glitch * glitch * 0.025 {
                             let lift = 0.1 * Float(blockHash & 3)
                             (r, g, b) = (pp_floor8(b * 4) * 0.3 + lift, pp_floor8(r * 4) * 0.3, pp_floor8(g * 4) * 0.3 + 0.1)
                         }

@@ -30,7 +30,8 @@ public struct EffectSettings: Sendable, Equatable {
     /// outward and blue inward; the offset grows linearly with the distance from the centre.
     /// Up to 12 pixels it costs little; beyond, rows switch to gathers.
     public var chromaticAberration: Float = 0
-    /// Glitch: 0 (none) … 1 (heavy): displaced bands and channel splits.
+    /// Glitch: 0 (none) … 1 (heavy): bands displaced sideways with red and blue split apart,
+    /// and, in some frames, a few blocks posterised with their channels rotated.
     public var glitch: Float = 0
     /// Film grain: relative amplitude in linear light (0.05 varies a pixel's light by up to ±5 %).
     public var grain: Float = 0
@@ -38,8 +39,10 @@ public struct EffectSettings: Sendable, Equatable {
     public var vignette: Float = 0
     /// Dither the 8-bit resolve so that dark gradients do not band.
     public var dither: Bool = true
-    /// Seed and frame number for grain, glitch and dither: the same pair gives the same pixels.
+    /// Seed for grain, glitch and dither: the same (seed, frame) pair gives the same pixels.
     public var seed: UInt64 = 0
+    /// Frame number for grain, glitch and dither; noise is keyed by (seed, frame, pixel), never
+    /// by thread or row order.
     public var frame: Int = 0
 
     public init() {}
