@@ -46,6 +46,8 @@ extension PostProcessor {
         forRows(h) { slot, rows in
             let bloomR = scratch.row(slot, 3), bloomG = scratch.row(slot, 4), bloomB = scratch.row(slot, 5)
             let srcR = scratch.row(slot, 6), srcG = scratch.row(slot, 7), srcB = scratch.row(slot, 8)
+            // The row's light before tone mapping (rows 9…11 are free once the bloom row is made).
+            let lightR = scratch.row(slot, 9), lightG = scratch.row(slot, 10), lightB = scratch.row(slot, 11)
             var held = SIMD4<Int>(repeating: -1)
             for y in rows {
                 if bloom {
@@ -173,21 +175,38 @@ extension PostProcessor {
                     if bloom {
                         r += load8(bloomR + x); g += load8(bloomG + x); b += load8(bloomB + x)
                     }
-                    if vignette > 0 {
-                        let dx = xf + (0.5 - cx)
-                        let r2 = (dx * dx + dy2) * invRadius2
-                        let f = SIMD8<Float>(repeating: 1).addingProduct(r2 * r2, -vignette)
+                    // Vignette and grain are both a per-pixel gain: one product, three multiplies.
+                    if vignette > 0 || grain > 0 {
+                        var f = SIMD8<Float>(repeating: 1)
+                        if vignette > 0 {
+                            let dx = xf + (0.5 - cx)
+                            let r2 = (dx * dx + dy2) * invRadius2
+                            f = f.addingProduct(r2 * r2, -vignette)
+                        }
+                        if grain > 0 {
+                            // The pixel's hash, scrambled once more: the grain must not repeat
+                            // the dither's pattern.
+                            let hash = mix32(SIMD8<UInt32>(truncatingIfNeeded: pp_toInt8(xf)) ^ rowKey)
+                            let h2 = (hash ^ (hash &>> 15)) &* 0x2C1B_3C6D
+                            f = f.addingProduct(f * triangular(h2 ^ (h2 &>> 13)), grain)
+                        }
                         r *= f; g *= f; b *= f
                     }
-                    let hash = mix32(SIMD8<UInt32>(truncatingIfNeeded: pp_toInt8(xf)) ^ rowKey)
-                    if grain > 0 {
-                        let f = SIMD8<Float>(repeating: 1).addingProduct(triangular(mix32(hash ^ 0x5BD1_E995)), grain)
-                        r *= f; g *= f; b *= f
-                    }
-                    var er = srgb255(acesFilmic8(r)), eg = srgb255(acesFilmic8(g)), eb = srgb255(acesFilmic8(b))
+                    store8(r, lightR + x); store8(g, lightG + x); store8(b, lightB + x)
+                    x += 8
+                }
+
+                // Second loop: tone mapping, encoding and dither. Split from the first so each
+                // loop is short enough for several iterations to overlap: the chain from the
+                // loads to the packed bytes is long, and one loop over both was bound by it.
+                x = 0
+                while x < w {
+                    var er = toneMap255(load8(lightR + x)), eg = toneMap255(load8(lightG + x))
+                    var eb = toneMap255(load8(lightB + x))
                     if dither {
                         // Exact black stays black: no noise where the value is 0.
-                        let d = triangular(hash)
+                        let xi = SIMD8<UInt32>(truncatingIfNeeded: pp_toInt8(laneIndex + Float(x)))
+                        let d = triangular(mix32(xi ^ rowKey))
                         let zero = SIMD8<Float>(repeating: 0)
                         er += pp_select8(pp_lt8(zero, er), d, zero)
                         eg += pp_select8(pp_lt8(zero, eg), d, zero)
