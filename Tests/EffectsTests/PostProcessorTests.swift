@@ -289,6 +289,33 @@ func fnv(_ image: Image8) -> UInt64 {
         #expect(corner > 4 * max(centre, 1))
     }
 
+    @Test func smallAndLargeAberrationsAgreeWhereTheyMeet() {
+        // Up to 12 pixels red and blue are read with unaligned loads, beyond with gathers. A
+        // 0.2-pixel step across that boundary must change the image as much as a 0.2-pixel
+        // step on either side of it, not more (an off-by-one would show as a jump).
+        let w = 201, h = 151
+        let target = makeTarget(w, h) { x, y in
+            SIMD3(repeating: 0.3 + 0.25 * sinf(Float(x) * .pi / 12) + 0.25 * sinf(Float(y) * .pi / 12))
+        }
+        func image(_ aberration: Float) -> Image8 {
+            var s = plain()
+            s.chromaticAberration = aberration
+            return TestScenes.process(target, s)
+        }
+        func meanChange(_ a: Image8, _ b: Image8) -> Double {
+            var sum = 0
+            for i in stride(from: 0, to: a.pixels.count, by: 4) {
+                sum += abs(Int(a.pixels[i]) - Int(b.pixels[i])) + abs(Int(a.pixels[i + 2]) - Int(b.pixels[i + 2]))
+            }
+            return Double(sum) / Double(2 * w * h)
+        }
+        let a = image(11.7), b = image(11.9), c = image(12.1), d = image(12.3)
+        let below = meanChange(a, b), across = meanChange(b, c), above = meanChange(c, d)
+        #expect(below > 0.1 && above > 0.1, "\(below) \(above)")
+        #expect(across < 1.5 * max(below, above), "\(below) \(across) \(above)")
+        #expect(across > 0.5 * min(below, above), "\(below) \(across) \(above)")
+    }
+
     @Test func vignetteKeepsTheCentreAndDarkensTheCorners() {
         let target = makeTarget(161, 101) { _, _ in SIMD3(repeating: 0.4) }
         var s = plain()
