@@ -29,6 +29,14 @@ let maxLight: Float = 65504
     return pp_clamp8(num / den, 0, 1)
 }
 
+/// ACES, then the sRGB encoding, as unrounded 0…255: `srgb255(acesFilmic8(x))` with the two
+/// clamps merged into one.
+@inline(__always) func toneMap255(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    let num = x * SIMD8(repeating: 0.03).addingProduct(x, 2.51)
+    let den = SIMD8(repeating: 0.14).addingProduct(x, SIMD8(repeating: 0.59).addingProduct(x, 2.43))
+    return srgb255(clamped: pp_clamp8(num / den, 0, 0.99999994))
+}
+
 /// The sRGB transfer function scaled to 0…255 (not rounded), for display-linear 0…1.
 ///
 /// Above the linear toe, c^(1/2.4) is split as 2^(e/2.4) · m^(1/2.4) with c = m·2^e,
@@ -36,7 +44,11 @@ let maxLight: Float = 65504
 /// degree-4 polynomial. The error is under 0.003 of an 8-bit step, so dithering is not
 /// disturbed, and there is no `powf`, table gather or square root per pixel.
 @inline(__always) func srgb255(_ c: SIMD8<Float>) -> SIMD8<Float> {
-    let cc = pp_clamp8(c, 0, 0.99999994)
+    srgb255(clamped: pp_clamp8(c, 0, 0.99999994))
+}
+
+/// `srgb255` for a value already in [0, 1).
+@inline(__always) func srgb255(clamped cc: SIMD8<Float>) -> SIMD8<Float> {
     let bits = unsafeBitCast(cc, to: SIMD8<Int32>.self)
     let exponent = (bits &>> 23) &- 127
     let m = unsafeBitCast((bits & 0x007F_FFFF) | 0x3F80_0000, to: SIMD8<Float>.self)

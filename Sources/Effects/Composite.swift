@@ -4,8 +4,9 @@ import RasterKernels
 // The final full-resolution pass, one row at a time, eight pixels at a time:
 //   sample (with chromatic aberration and glitch displacement) → + bloom → vignette → grain
 //   → ACES → sRGB → triangular dither → 8 bits.
-// Without aberration or a displaced band, a row reads the target's tiles directly; otherwise
-// each channel's source row is first resampled into a scratch row and then gathered from it.
+// Without aberration or a displaced band, a row reads the target's tiles directly. Otherwise
+// the channels that move are first resampled vertically into scratch rows, then read along x
+// (with unaligned loads when the offset is small, else with gathers).
 
 /// The lane offsets 0 … 7.
 let laneIndex = SIMD8<Float>(0, 1, 2, 3, 4, 5, 6, 7)
@@ -34,18 +35,24 @@ extension PostProcessor {
         let k = aberration / radius2.squareRoot()
         let scales = (1 - k, Float(1), 1 + k)
         let invRadius2 = 1 / radius2
+        // The near path reads at most `aberration` + 3 pixels past either end of a padded row.
+        let nearAberration = aberration <= Float(Scratch.pad - 4) && 8 * k < 1
 
         let key = frameKey(seed: settings.seed, frame: settings.frame)
         let glitchKey = mix32(key ^ 0x6C8E_9CF5)
         let bandHeight = 2 + Int(mix32(glitchKey) % 30)
+        let corruptFrame = glitch > 0 && unit(mix32(glitchKey ^ 0x2F1B_C4D9)) < 0.3 + 0.7 * glitch
 
         forRows(h) { slot, rows in
             let bloomR = scratch.row(slot, 3), bloomG = scratch.row(slot, 4), bloomB = scratch.row(slot, 5)
             let srcR = scratch.row(slot, 6), srcG = scratch.row(slot, 7), srcB = scratch.row(slot, 8)
+            // The row's light before tone mapping (rows 9…11 are free once the bloom row is made).
+            let lightR = scratch.row(slot, 9), lightG = scratch.row(slot, 10), lightB = scratch.row(slot, 11)
+            var held = SIMD4<Int>(repeating: -1)
             for y in rows {
                 if bloom {
-                    upsampleRow(bloomLevel, row: y, scratch: scratch, slot: slot,
-                                dst: (bloomR, bloomG, bloomB), scale: bloomScale, accumulate: false)
+                    upsample4Row(bloomLevel, row: y, fullWidth: w, fullHeight: h, scratch: scratch, slot: slot, held: &held,
+                                 dst: (bloomR, bloomG, bloomB), scale: bloomScale)
                 }
 
                 // Glitch: bands of `bandHeight` rows; some are displaced sideways, with red and
@@ -60,10 +67,16 @@ extension PostProcessor {
                         split = (1 + unit(mix32(bandHash ^ 0x63D8_3595)) * 6 * glitch).rounded()
                     }
                 }
-                let resample = aberration > 0 || bandShift != 0
+                // How this row reads its source: straight from the tiles, with red and blue
+                // from resampled rows read near their own position (aberration only), or all
+                // three channels gathered from resampled rows (displaced glitch bands, or an
+                // aberration too large for the near path).
+                let displaced = bandShift != 0 || split != 0
+                let gather = displaced || (aberration > 0 && !nearAberration)
+                let near = !gather && aberration > 0
                 let offsets = (bandShift + split, bandShift, bandShift - split)
-                if resample {
-                    for c in 0..<3 {
+                if gather || near {
+                    for c in 0..<3 where gather || c != 1 {
                         let s = c == 0 ? scales.0 : (c == 1 ? scales.1 : scales.2)
                         let sy = cy + (Float(y) + 0.5 - cy) * s - 0.5
                         let fy = sy.rounded(.down)
@@ -86,6 +99,7 @@ extension PostProcessor {
                                 i += 8
                             }
                         }
+                        if near { padEdges(dst, width: w, end: ((w + 7) & ~7) + 32) }
                     }
                 }
 
@@ -102,7 +116,7 @@ extension PostProcessor {
                 while x < w {
                     let xf = laneIndex + Float(x)
                     var r: SIMD8<Float>, g: SIMD8<Float>, b: SIMD8<Float>
-                    if resample {
+                    if gather {
                         @inline(__always) func sample(_ row: UnsafeMutablePointer<Float>, _ s: Float, _ offset: Float) -> SIMD8<Float> {
                             let sx = SIMD8(repeating: cx * (1 - s) + 0.5 * s - 0.5 + offset).addingProduct(xf, s)
                             let fx = pp_floor8(sx)
@@ -122,16 +136,38 @@ extension PostProcessor {
                             // per 64 pixels: too many streams for the hardware prefetcher.
                             prefetchTileRow(p + nextRowOffset, planeStride: planeStride)
                         }
-                        r = sanitize(load8(p), exposure)
                         g = sanitize(load8(p + planeStride), exposure)
-                        b = sanitize(load8(p + 2 * planeStride), exposure)
+                        if near {
+                            // The source position differs from x + lane by less than one pixel
+                            // across the vector (8k < 1), so four unaligned loads and two
+                            // selects replace the gathers.
+                            @inline(__always) func sampleNear(_ row: UnsafeMutablePointer<Float>, _ s: Float) -> SIMD8<Float> {
+                                let start = cx * (1 - s) + 0.5 * s - 0.5
+                                let sx = SIMD8(repeating: start).addingProduct(xf, s)
+                                let fx = pp_floor8(sx)
+                                let t = sx - fx
+                                let i0 = Int((start + Float(x) * s).rounded(.down))
+                                let delta = fx - (laneIndex + Float(i0))
+                                let q = row + i0
+                                let l0 = load8(q - 1), l1 = load8(q), l2 = load8(q + 1), l3 = load8(q + 2)
+                                let low = pp_lt8(delta, SIMD8(repeating: -0.5)), high = pp_lt8(SIMD8(repeating: 0.5), delta)
+                                let a = pp_select8(low, l0, pp_select8(high, l2, l1))
+                                let b = pp_select8(low, l1, pp_select8(high, l3, l2))
+                                return a.addingProduct(b - a, t)
+                            }
+                            r = sampleNear(srcR, scales.0)
+                            b = sampleNear(srcB, scales.2)
+                        } else {
+                            r = sanitize(load8(p), exposure)
+                            b = sanitize(load8(p + 2 * planeStride), exposure)
+                        }
                     }
-                    if glitch > 0 {
-                        // Blocky corruption: some 32×16 blocks lose their colour depth and
-                        // have their channels rotated.
+                    if corruptFrame {
+                        // Blocky corruption: in some frames, a few 32×16 blocks lose their
+                        // colour depth and have their channels rotated.
                         let bx = UInt32(truncatingIfNeeded: x >> 5), by = UInt32(truncatingIfNeeded: y >> 4)
                         let blockHash = mix32(glitchKey ^ (bx &* 0x27D4_EB2F) ^ (by &* 0x1656_67B1))
-                        if unit(blockHash) < glitch * glitch * 0.04 {
+                        if unit(blockHash) < glitch * glitch * 0.025 {
                             let lift = 0.1 * Float(blockHash & 3)
                             (r, g, b) = (pp_floor8(b * 4) * 0.3 + lift, pp_floor8(r * 4) * 0.3, pp_floor8(g * 4) * 0.3 + 0.1)
                         }
@@ -139,21 +175,38 @@ extension PostProcessor {
                     if bloom {
                         r += load8(bloomR + x); g += load8(bloomG + x); b += load8(bloomB + x)
                     }
-                    if vignette > 0 {
-                        let dx = xf + (0.5 - cx)
-                        let r2 = (dx * dx + dy2) * invRadius2
-                        let f = SIMD8<Float>(repeating: 1).addingProduct(r2 * r2, -vignette)
+                    // Vignette and grain are both a per-pixel gain: one product, three multiplies.
+                    if vignette > 0 || grain > 0 {
+                        var f = SIMD8<Float>(repeating: 1)
+                        if vignette > 0 {
+                            let dx = xf + (0.5 - cx)
+                            let r2 = (dx * dx + dy2) * invRadius2
+                            f = f.addingProduct(r2 * r2, -vignette)
+                        }
+                        if grain > 0 {
+                            // The pixel's hash, scrambled once more: the grain must not repeat
+                            // the dither's pattern.
+                            let hash = mix32(SIMD8<UInt32>(truncatingIfNeeded: pp_toInt8(xf)) ^ rowKey)
+                            let h2 = (hash ^ (hash &>> 15)) &* 0x2C1B_3C6D
+                            f = f.addingProduct(f * triangular(h2 ^ (h2 &>> 13)), grain)
+                        }
                         r *= f; g *= f; b *= f
                     }
-                    let hash = mix32(SIMD8<UInt32>(truncatingIfNeeded: pp_toInt8(xf)) ^ rowKey)
-                    if grain > 0 {
-                        let f = SIMD8<Float>(repeating: 1).addingProduct(triangular(mix32(hash ^ 0x5BD1_E995)), grain)
-                        r *= f; g *= f; b *= f
-                    }
-                    var er = srgb255(acesFilmic8(r)), eg = srgb255(acesFilmic8(g)), eb = srgb255(acesFilmic8(b))
+                    store8(r, lightR + x); store8(g, lightG + x); store8(b, lightB + x)
+                    x += 8
+                }
+
+                // Second loop: tone mapping, encoding and dither. Split from the first so each
+                // loop is short enough for several iterations to overlap: the chain from the
+                // loads to the packed bytes is long, and one loop over both was bound by it.
+                x = 0
+                while x < w {
+                    var er = toneMap255(load8(lightR + x)), eg = toneMap255(load8(lightG + x))
+                    var eb = toneMap255(load8(lightB + x))
                     if dither {
                         // Exact black stays black: no noise where the value is 0.
-                        let d = triangular(hash)
+                        let xi = SIMD8<UInt32>(truncatingIfNeeded: pp_toInt8(laneIndex + Float(x)))
+                        let d = triangular(mix32(xi ^ rowKey))
                         let zero = SIMD8<Float>(repeating: 0)
                         er += pp_select8(pp_lt8(zero, er), d, zero)
                         eg += pp_select8(pp_lt8(zero, eg), d, zero)

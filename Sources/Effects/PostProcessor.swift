@@ -23,13 +23,15 @@ public struct EffectSettings: Sendable, Equatable {
     /// `threshold · (1 − knee)` and reaches full strength at `threshold · (1 + knee)`, so
     /// highlights do not pop in and out.
     public var bloomKnee: Float = 0.5
-    /// Bloom: mip levels, 1 … 8 (half resolution down to 1/256). More levels, wider halo.
+    /// Bloom: mip levels, 1 … 8 (quarter resolution down to 1/512). More levels, wider halo.
     public var bloomLevels: Int = 5
     /// Chromatic aberration: red/blue channel offset in pixels at the image corners (0 = off).
-    /// Red is pulled toward the centre and blue pushed outward, by the same amount; the offset
-    /// grows linearly with the distance from the centre.
+    /// The red image is scaled up about the centre and the blue one down, so red fringes
+    /// outward and blue inward; the offset grows linearly with the distance from the centre.
+    /// Up to 12 pixels it costs little; beyond, rows switch to gathers.
     public var chromaticAberration: Float = 0
-    /// Glitch: 0 (none) … 1 (heavy): displaced bands and channel splits.
+    /// Glitch: 0 (none) … 1 (heavy): bands displaced sideways with red and blue split apart,
+    /// and, in some frames, a few blocks posterised with their channels rotated.
     public var glitch: Float = 0
     /// Film grain: relative amplitude in linear light (0.05 varies a pixel's light by up to ±5 %).
     public var grain: Float = 0
@@ -37,8 +39,10 @@ public struct EffectSettings: Sendable, Equatable {
     public var vignette: Float = 0
     /// Dither the 8-bit resolve so that dark gradients do not band.
     public var dither: Bool = true
-    /// Seed and frame number for grain, glitch and dither: the same pair gives the same pixels.
+    /// Seed for grain, glitch and dither: the same (seed, frame) pair gives the same pixels.
     public var seed: UInt64 = 0
+    /// Frame number for grain, glitch and dither; noise is keyed by (seed, frame, pixel), never
+    /// by thread or row order.
     public var frame: Int = 0
 
     public init() {}
@@ -94,7 +98,7 @@ public final class PostProcessor: @unchecked Sendable {
     public let height: Int
     public let pool: WorkerPool
 
-    /// The bloom mip chain; `mips[0]` is half resolution.
+    /// The bloom mip chain; `mips[0]` is quarter resolution.
     let mips: [MipLevel]
     /// Per-slot scratch rows (see `Scratch`).
     let scratch: Scratch
@@ -112,7 +116,7 @@ public final class PostProcessor: @unchecked Sendable {
         self.height = height
         self.pool = pool
         var levels = [MipLevel]()
-        var w = width, h = height
+        var w = (width + 1) / 2, h = (height + 1) / 2
         for _ in 0..<Self.maxBloomLevels {
             w = (w + 1) / 2
             h = (h + 1) / 2
@@ -155,17 +159,19 @@ public final class PostProcessor: @unchecked Sendable {
         precondition(x >= 0 && x < width && y >= 0 && y < height, "pixel out of range")
         if bloomScale == 0 { return .zero }
         let low = mips[0]
-        // The same polyphase tent as `upsampleRow`: weights 1, 5, 9, 1 (even) or 1, 9, 5, 1 (odd).
-        func taps(_ i: Int, _ n: Int) -> [(Int, Float)] {
-            let first = (i >> 1) - (i & 1 == 0 ? 2 : 1)
-            let weights: [Float] = i & 1 == 0 ? [1, 5, 9, 1] : [1, 9, 5, 1]
+        // The same two tent stages as `upsample4Row`.
+        func taps(_ i: Int, _ full: Int, _ n: Int) -> [(Int, Float)] {
             var result: [(Int, Float)] = []
-            for t in 0..<4 { result.append((min(max(first + t, 0), n - 1), weights[t] / 16)) }
+            let (halves, hw) = tentTaps(i, (full + 1) / 2)
+            for t in 0..<4 {
+                let (quarters, qw) = tentTaps(halves[t], n)
+                for u in 0..<4 { result.append((quarters[u], hw[t] * qw[u])) }
+            }
             return result
         }
         var sum = SIMD3<Float>.zero
-        for (yy, wy) in taps(y, low.height) {
-            for (xx, wx) in taps(x, low.width) {
+        for (yy, wy) in taps(y, height, low.height) {
+            for (xx, wx) in taps(x, width, low.width) {
                 let o = yy * low.stride + xx
                 let value = SIMD3<Float>(low.plane(0)[o], low.plane(1)[o], low.plane(2)[o])
                 sum += value * (wy * wx)
@@ -212,13 +218,20 @@ struct MipLevel: @unchecked Sendable {
 /// for edge padding after the (rounded-up) width, so horizontal filters need no bounds checks.
 struct Scratch: @unchecked Sendable {
     static let pad = 16
-    static let rowsPerSlot = 9
+    static let rowsPerSlot = 24
+    /// The first of the 12 rows that hold the composite's half-resolution bloom ring.
+    static let upsampleRing = 12
+    // Rows 0…2: vertical filter results; 3…5: the composite's bloom row; 6…8: its resampled
+    // source rows; 9…11: the bloom's half-resolution step. While downsampling, 3…14 hold the
+    // half-resolution ring instead.
+    /// The first of the 12 rows that hold the bloom's half-resolution ring (4 rows × 3 colours).
+    static let ringRows = 3
     let rowLength: Int
     let base: UnsafeMutablePointer<Float>
     let count: Int
 
     init(slots: Int, width: Int) {
-        rowLength = ((width + 15) & ~15) + 3 * Self.pad
+        rowLength = ((width + 31) & ~31) + 3 * Self.pad
         count = slots * Self.rowsPerSlot * rowLength
         base = UnsafeMutableRawPointer.allocate(byteCount: count * 4, alignment: 64).bindMemory(to: Float.self, capacity: count)
         base.initialize(repeating: 0, count: count)
