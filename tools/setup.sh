@@ -9,7 +9,7 @@ PACKAGES=(
   libsdl2-dev                                             # the window
   libavcodec-dev libavformat-dev libswscale-dev libavutil-dev  # MP4 / WebM output
   ffmpeg                                                  # ffprobe, for the video tests
-  xvfb xauth                                              # window tests without a desktop
+  xvfb xauth xdotool                                      # window tests without a desktop, with injected input
   libosmesa6-dev                                          # the llvmpipe reference in benchmarks/
   libsqlite3-dev                                          # the memory store (GRDB links the system SQLite)
   python3                                                 # the store test that holds a lock from another process

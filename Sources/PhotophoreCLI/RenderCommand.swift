@@ -67,6 +67,9 @@ struct RenderCommand: ParsableCommand {
     @Flag(help: "Start from the memory store and save what this session changes (default store unless --memory).")
     var remember = false
 
+    @Option(name: .customLong("frame-hashes"), help: ArgumentHelp("Also write a hash of every rendered frame (to compare with play).", valueName: "FILE"))
+    var frameHashes: String?
+
     func run() throws {
         if frame != nil && frames != nil { throw Failure.usage("give --frame N or --frames A..B, not both") }
         let range: ClosedRange<Int> = frames?.range ?? (frame ?? 0)...(frame ?? 0)
@@ -110,17 +113,21 @@ struct RenderCommand: ParsableCommand {
             sink = try Output.open(output, width: size.width, height: size.height, frames: range,
                                    video: VideoOptions(fps: fps, crf: crf, preset: preset), pngWorkers: max(1, threadCount))
         } catch { throw error.failure }
+        if let frameHashes { try checkWritable(frameHashes) }
         let progress = ProgressReporter(total: range.count, label: "render \(scene.rawValue)")
         var image = Image8(width: size.width, height: size.height)
+        var hashes: [String] = []
         do {
             for k in range {
                 renderer.render(frame: k, into: &image)
+                if frameHashes != nil { hashes.append("\(k) \(frameHash(image))") }
                 try sink.append(image)
                 try session.save(renderer.takeMemoryEvents())
                 progress.advance()
             }
             let manifest = try sink.finish()
             try session.save(renderer.finish())
+            if let frameHashes { try writeText(hashes.joined(separator: "\n") + "\n", to: frameHashes) }
             let bytes = manifest.files.reduce(0) { $0 + $1.bytes }
             _ = progress.finish(bytes: bytes, output: output)
         } catch let error as SinkError {
