@@ -374,8 +374,8 @@ public struct CandlefishWorld: Sendable {
             i += 1
         }
         // The trail follows the tail end of the body; denser when fast.
-        let tail = spine.joints[spine.count * 3 / 4]
-        if trail.isEmpty || (trail[trail.count - 1].position - tail).length > 0.012 {
+        let tail = spine.joints[spine.count - 4]
+        if trail.isEmpty || (trail[trail.count - 1].position - tail).length > 0.01 {
             if trail.count < 160 { trail.append(TrailPoint(position: tail)) }
         }
     }
