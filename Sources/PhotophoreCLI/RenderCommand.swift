@@ -68,7 +68,7 @@ struct RenderCommand: ParsableCommand {
         if memory != nil || remember {
             throw Failure.usage("--memory and --remember are not supported by render yet; headless renders start from a fresh memory")
         }
-        guard frame >= 0, frame <= 10_000_000 else { throw Failure.usage("--frame \(frame): use 0 to 10000000") }
+        guard frame >= 0, frame <= 1_000_000 else { throw Failure.usage("--frame \(frame): use 0 to 1000000") }
         guard (1...1000).contains(fps) else { throw Failure.usage("--fps \(fps): use 1 to 1000") }
         let size = try self.size.validated()
         let threadCount = threads ?? WorkerPool.systemWidth().threads

@@ -64,3 +64,19 @@ struct DeterminismTests {
         #expect(r.hud.mood == .excited)
     }
 }
+
+@Suite("Richness")
+struct RichnessTests {
+    @Test("richness changes the look, not the behaviour: the fish swims the same path")
+    func sameBehaviour() throws {
+        var spines: [[SIMD2<Double>]] = []
+        var images: [Image8] = []
+        for richness in Richness.allCases {
+            let r = try SceneRenderer(small(.candlefish, script: busyFishScript, richness: richness))
+            images.append(r.render(frame: 300))
+            spines.append(r.fishSpine!)
+        }
+        #expect(spines[0] == spines[1] && spines[1] == spines[2])
+        #expect(images[0] != images[2])
+    }
+}
