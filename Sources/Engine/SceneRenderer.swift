@@ -244,6 +244,9 @@ public final class SceneRenderer {
     /// Where the last frame's time went.
     public private(set) var timings = Timings()
 
+    /// The post-processing settings of the last frame (bloom, glitch, chromatic aberration…).
+    public private(set) var effects = EffectSettings()
+
     /// Renders frame `k` into `output` (which must be the renderer's size).
     public func render(frame k: Int, into output: inout Image8) {
         let t0 = monotonicNanoseconds()
@@ -263,6 +266,7 @@ public final class SceneRenderer {
         e.dither = true
         e.seed = settings.seed
         e.frame = k
+        effects = e
         post.process(target, settings: e, into: &output)
     }
 

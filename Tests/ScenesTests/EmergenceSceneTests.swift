@@ -1,3 +1,4 @@
+import Effects
 import Engine
 import Mind
 import Raster
@@ -49,6 +50,20 @@ struct EmergenceSceneTests {
         let rushed = try SceneRenderer(small(.emergence, script: [StimulusEvent(t: 0.5, .pressure(remaining: 0.05))]))
         _ = calm.render(frame: 240); _ = rushed.render(frame: 240)
         #expect(rushed.emergenceGlitch! > calm.emergenceGlitch! + 0.2)
+        // What the effect chain is asked for follows too.
+        #expect(rushed.effects.glitch > calm.effects.glitch + 0.2)
+        #expect(rushed.effects.chromaticAberration > calm.effects.chromaticAberration + 1)
+        #expect(rushed.effects.bloomStrength > 0)
+    }
+
+    @Test("minimal richness turns bloom and chromatic aberration off")
+    func minimalIsPlain() throws {
+        let r = try SceneRenderer(small(.emergence, richness: .minimal))
+        _ = r.render(frame: 60)
+        #expect(r.effects.bloomStrength == 0 && r.effects.chromaticAberration == 0)
+        let f = try SceneRenderer(small(.candlefish, richness: .rich))
+        _ = f.render(frame: 60)
+        #expect(f.effects.bloomStrength > 0 && f.effects.seed == 7 && f.effects.frame == 60)
     }
 
     @Test("the camera moves along the shot list")
