@@ -143,6 +143,21 @@ public final class SceneRenderer {
         return t
     }
 
+    /// Every stimulus so far, scripted and live, in the order they apply: what a recording
+    /// (`play --record`) writes so the session can be rendered headless, exactly.
+    public var stimuli: [StimulusEvent] { events }
+
+    /// A renderer of the same session at another size (the window was resized). It replays
+    /// every stimulus so far. The candlefish's world spans the view's aspect ratio, so a new
+    /// aspect ratio gives the fish a slightly different world from then on.
+    public func resized(width: Int, height: Int) throws(RasterError) -> SceneRenderer {
+        var s = settings
+        s.width = width
+        s.height = height
+        s.script = Script(scene: settings.scene, clock: settings.script?.clock, events: events)
+        return try SceneRenderer(s)
+    }
+
     /// Memory events (visits, trust changes) produced since the last call, each step once even
     /// when frames are re-simulated. The window hands these to the store.
     public func takeMemoryEvents() -> [MemoryEvent] {

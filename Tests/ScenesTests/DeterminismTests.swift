@@ -62,6 +62,13 @@ struct DeterminismTests {
         _ = r.render(frame: 10)
         #expect(r.render(frame: 120) == live)
         #expect(r.hud.mood == .excited)
+        // A recording of the session renders the same frames headless.
+        let recorded = try SceneRenderer(small(.candlefish, script: r.stimuli))
+        #expect(recorded.render(frame: 120) == live)
+        // Resizing keeps the session.
+        let bigger = try r.resized(width: 640, height: 360)
+        _ = bigger.render(frame: 120)
+        #expect(bigger.hud == r.hud)
     }
 }
 
