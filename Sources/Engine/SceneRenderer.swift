@@ -135,7 +135,15 @@ public final class SceneRenderer {
     /// it was stamped with (for recording).
     @discardableResult
     public func post(_ stimulus: Stimulus) -> Double {
-        let t = FixedStep.time(session.step + 1)
+        post(stimulus, at: 0)
+    }
+
+    /// Feeds a live stimulus stamped with simulation time `time` (seconds): it applies at the
+    /// first step at or after `time`, but never at a step already taken (then at the next one).
+    /// Returns the time it was kept with.
+    @discardableResult
+    public func post(_ stimulus: Stimulus, at time: Double) -> Double {
+        let t = max(time.isFinite ? time : 0, FixedStep.time(session.step + 1))
         let event = StimulusEvent(t: t, stimulus)
         var i = events.count
         while i > session.cursor, events[i - 1].t > t { i -= 1 }
