@@ -293,7 +293,9 @@ public final class SceneRenderer {
         post.process(target, settings: e, into: &output)
     }
 
-    /// Renders frame `k` and returns the image.
+    /// Renders frame `k` and returns the image. The returned image shares storage with the
+    /// renderer's until the next frame, which then copies it: in a loop, prefer
+    /// `render(frame:into:)` with an image of your own.
     public func render(frame k: Int) -> Image8 {
         render(frame: k, into: &image)
         return image
