@@ -160,17 +160,24 @@ public final class EmergenceScene {
                     attr[1] = SIMD4(1, -1, b, 0)
                     attr[2] = SIMD4(1, 1, b, 0)
                     attr[3] = SIMD4(-1, 1, b, 0)
-                    if wg[i] != 0 { lists[c].append(SIMD4(centre.x, centre.y, h.x, b)) }
+                    // One ghost per glitched particle, red or cyan by parity: the split reads
+                    // the same as two ghosts each, at half the triangles.
+                    if wg[i] != 0 { lists[c].append(SIMD4(centre.x, centre.y, i & 1 == 0 ? h.x : -h.x, b)) }
                 }
             }
         }}}}}}}}
-        // Glitched particles get red and cyan ghosts on either side, in chunk order.
+        // Glitched particles get a red ghost on one side or a cyan one on the other (the sign
+        // of the stored half size says which), in chunk order.
         let splitOffset = 0.004 * g + 0.002
         for list in glitchLists.prefix(chunks) {
             for q in list {
-                let h = SIMD2<Float>(q.z, q.z * cam.width / cam.height)
-                glitched.add(SIMD3(q.x + splitOffset, q.y, 0), half: h, intensity: q.w)
-                split.add(SIMD3(q.x - splitOffset, q.y, 0), half: h, intensity: q.w * 0.7)
+                let hx = abs(q.z)
+                let h = SIMD2<Float>(hx, hx * cam.width / cam.height)
+                if q.z > 0 {
+                    glitched.add(SIMD3(q.x + splitOffset, q.y, 0), half: h, intensity: q.w * 1.2)
+                } else {
+                    split.add(SIMD3(q.x - splitOffset, q.y, 0), half: h, intensity: q.w)
+                }
             }
         }
 
