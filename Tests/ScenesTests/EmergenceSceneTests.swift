@@ -2,6 +2,7 @@ import Effects
 import Engine
 import Mind
 import Raster
+import Scenes
 import Simulation
 import Stimuli
 import Testing
@@ -66,10 +67,16 @@ struct EmergenceSceneTests {
         #expect(f.effects.bloomStrength > 0 && f.effects.seed == 7 && f.effects.frame == 60)
     }
 
-    @Test("the camera moves along the shot list")
+    @Test("the camera holds, then moves along the shot list")
     func cameraMoves() throws {
-        let r = try SceneRenderer(small(.emergence))
-        let a = r.render(frame: 400), b = r.render(frame: 460)
-        #expect(meanAbsDiff(a, b) > 0.5)
+        let scene = EmergenceScene(width: 320, height: 180, richness: .minimal)
+        // The opening hold: the camera does not move.
+        #expect(scene.camera(at: 0.1).eye == scene.camera(at: 0.7).eye)
+        // The dolly in, then the orbit: it moves, closer and then around.
+        let opening = scene.camera(at: 0).eye, afterDolly = scene.camera(at: 3.2).eye, orbiting = scene.camera(at: 7).eye
+        #expect((afterDolly - opening).x == 0 && afterDolly.z < opening.z - 1)
+        #expect(abs(orbiting.x - afterDolly.x) > 0.5)
+        // The focal length changes during the zoom.
+        #expect(scene.camera(at: 3.2).focal != scene.camera(at: 4.5).focal)
     }
 }
