@@ -105,7 +105,7 @@ let package = Package(
             swiftSettings: simdSwift),
         .testTarget(
             name: "ScenesTests",
-            dependencies: ["Engine", "Scenes", "Simulation", "Mind", "Stimuli", "Raster", "Sinks"],
+            dependencies: ["Engine", "Scenes", "Simulation", "Mind", "Stimuli", "Raster", "Sinks", "Effects"],
             swiftSettings: simdSwift),
         // Depends on the executable so the crash and scripted-run tests can spawn it.
         .testTarget(

@@ -135,12 +135,35 @@ public final class SceneRenderer {
     /// it was stamped with (for recording).
     @discardableResult
     public func post(_ stimulus: Stimulus) -> Double {
-        let t = FixedStep.time(session.step + 1)
+        post(stimulus, at: 0)
+    }
+
+    /// Feeds a live stimulus stamped with simulation time `time` (seconds): it applies at the
+    /// first step at or after `time`, but never at a step already taken (then at the next one).
+    /// Returns the time it was kept with.
+    @discardableResult
+    public func post(_ stimulus: Stimulus, at time: Double) -> Double {
+        let t = max(time.isFinite ? time : 0, FixedStep.time(session.step + 1))
         let event = StimulusEvent(t: t, stimulus)
         var i = events.count
         while i > session.cursor, events[i - 1].t > t { i -= 1 }
         events.insert(event, at: i)
         return t
+    }
+
+    /// Every stimulus so far, scripted and live, in the order they apply: what a recording
+    /// (`play --record`) writes so the session can be rendered headless, exactly.
+    public var stimuli: [StimulusEvent] { events }
+
+    /// A renderer of the same session at another size (the window was resized). It replays
+    /// every stimulus so far. The candlefish's world spans the view's aspect ratio, so a new
+    /// aspect ratio gives the fish a slightly different world from then on.
+    public func resized(width: Int, height: Int) throws(RasterError) -> SceneRenderer {
+        var s = settings
+        s.width = width
+        s.height = height
+        s.script = Script(scene: settings.scene, clock: settings.script?.clock, events: events)
+        return try SceneRenderer(s)
     }
 
     /// Memory events (visits, trust changes) produced since the last call, each step once even
@@ -251,6 +274,9 @@ public final class SceneRenderer {
     /// Where the last frame's time went.
     public private(set) var timings = Timings()
 
+    /// The post-processing settings of the last frame (bloom, glitch, chromatic aberration…).
+    public private(set) var effects = EffectSettings()
+
     /// Renders frame `k` into `output` (which must be the renderer's size).
     public func render(frame k: Int, into output: inout Image8) {
         let t0 = monotonicNanoseconds()
@@ -270,10 +296,13 @@ public final class SceneRenderer {
         e.dither = true
         e.seed = settings.seed
         e.frame = k
+        effects = e
         post.process(target, settings: e, into: &output)
     }
 
-    /// Renders frame `k` and returns the image.
+    /// Renders frame `k` and returns the image. The returned image shares storage with the
+    /// renderer's until the next frame, which then copies it: in a loop, prefer
+    /// `render(frame:into:)` with an image of your own.
     public func render(frame k: Int) -> Image8 {
         render(frame: k, into: &image)
         return image

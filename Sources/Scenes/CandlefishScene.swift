@@ -21,7 +21,7 @@ public final class CandlefishScene {
     /// Camera distance: the plane z = 0 spans y ∈ [−1, 1].
     static let fov: Float = 40
     let background = ColorMesh(), shafts = ColorMesh(), body = ColorMesh(), fins = ColorMesh()
-    let eyes = ColorMesh(), ripples = ColorMesh()
+    let eyes = ColorMesh(), ripples = ColorMesh(), ribbon = ColorMesh()
     let snow = SpriteBatch(), glowMood = SpriteBatch(), glowWhite = SpriteBatch(), glowWarm = SpriteBatch()
     let caustics = SpriteBatch(), bubbleBatch = SpriteBatch(), trail = SpriteBatch()
     var waved: [SIMD2<Double>] = [], previousWaved: [SIMD2<Double>] = []
@@ -39,8 +39,8 @@ public final class CandlefishScene {
     /// (they are then rebuilt in place without copying).
     func recycle() {
         frame.draws.removeAll(keepingCapacity: true)
-        for m in [background, shafts, body, fins, eyes, ripples] { m.reset() }
-        for b in [snow, glowMood, glowWhite, glowWarm, caustics, bubbleBatch, trail] { b.reset() }
+        for m in [background, shafts, body, fins, eyes, ripples, ribbon] { m.reset() }
+        for b in [snow, glowMood, glowWhite, glowWarm, caustics, bubbleBatch] { b.reset() }
     }
 
     /// The frame at time `time`, `alpha` of the way from the world's previous step to its
@@ -90,7 +90,7 @@ public final class CandlefishScene {
             eyes.draw(transform: vp, state: .opaque),
             fins.draw(transform: vp, state: translucent),
             snow.draw(tint: SIMD3(0.55, 0.7, 0.75), state: additiveDepth),
-            trail.draw(tint: moodColour, state: additiveDepth),
+            ribbon.draw(transform: vp, state: additiveDepth),
             glowMood.draw(tint: moodColour, state: additiveDepth),
             glowWarm.draw(tint: SIMD3(1.0, 0.78, 0.45), state: additiveDepth),
             glowWhite.draw(tint: SIMD3(0.85, 0.95, 1.0), state: additiveDepth),
@@ -368,11 +368,31 @@ public final class CandlefishScene {
         if let s = camera.sprite(mid2.centre, radius: 0.42) { glowMood.add(s.centre, half: s.half, intensity: 0.05 + 0.08 * glow) }
     }
 
+    /// The trail: a ribbon through the recent tail positions, bright along its middle and
+    /// fading to nothing at its edges and with age (additive light).
     func addTrail(_ world: CandlefishWorld, moodColour: SIMD3<Float>, glow: Float) {
-        for p in world.trail {
+        let points = world.trail
+        guard points.count >= 2 else { return }
+        var previous: (UInt32, UInt32, UInt32)?
+        for i in points.indices {
+            let p = points[i]
             let k = Float(1 - p.age / TrailPoint.life)
-            guard let s = camera.sprite(SIMD3(Float(p.position.x), Float(p.position.y), -0.02), radius: 0.006 + 0.014 * (1 - k)) else { continue }
-            trail.add(s.centre, half: s.half, intensity: k * k * (0.35 + 0.6 * glow))
+            let here = SIMD3<Float>(Float(p.position.x), Float(p.position.y), -0.02)
+            let j = i + 1 < points.count ? i + 1 : i
+            let h = i + 1 < points.count ? i : i - 1
+            let d = SIMD2<Float>(Float(points[j].position.x - points[h].position.x), Float(points[j].position.y - points[h].position.y))
+            let l = (d * d).sum().squareRoot()
+            let n = l > 1e-6 ? SIMD3<Float>(-d.y / l, d.x / l, 0) : SIMD3<Float>(0, 1, 0)
+            let width = 0.006 + 0.03 * (1 - k)
+            let c = SIMD4<Float>(moodColour * (k * k * (0.12 + 0.3 * glow)), 0)
+            let a = ribbon.vertex(here + n * width, .zero)
+            let m = ribbon.vertex(here, c)
+            let b = ribbon.vertex(here - n * width, .zero)
+            if let (pa, pm, pb) = previous {
+                ribbon.quad(pa, a, m, pm)
+                ribbon.quad(pm, m, b, pb)
+            }
+            previous = (a, m, b)
         }
     }
 

@@ -11,7 +11,7 @@ public final class EmergenceScene {
     public let shots: ShotList
     let background = ColorMesh()
     let glitched = SpriteBatch(), split = SpriteBatch()
-    let figureQuads = QuadSlots(), streamQuads = QuadSlots()
+    let particleQuads = QuadSlots()
     var worldPositions: [SIMD3<Float>] = [], worldBrightness: [Float] = [], worldGlitched: [UInt8] = []
     var glitchLists: [[SIMD4<Float>]] = []
     let pool: WorkerPool
@@ -104,16 +104,16 @@ public final class EmergenceScene {
         // A halo behind the figure that comes up with the lighting.
         if let s = cam.sprite(SIMD3(0, 1.0, -0.3), radius: 1.0) { halo.add(s.centre, half: s.half, intensity: 0.06 * light * (1 + Float(world.flash))) }
 
-        // Particles: evaluated, projected and written as quads in parallel chunks. Particles
-        // below `figureCount` (sorted by rank) go to the figure's draw, the rest to the rings';
-        // each particle owns fixed vertex slots, so the bytes do not depend on the threads.
+        // Particles: evaluated, projected and written as quads in parallel chunks. Each
+        // particle owns fixed vertex slots (so the bytes do not depend on the threads, and the
+        // buffers never change size); those in the rings (index ≥ `figureCount`, as particles
+        // are sorted by rank) are drawn dimmer than those on the figure.
         let count = world.count
         let figureCount = world.figureCount
         resize(&worldPositions, count, .zero)
         resize(&worldBrightness, count, 0)
         resize(&worldGlitched, count, 0)
-        figureQuads.resize(figureCount)
-        streamQuads.resize(count - figureCount)
+        particleQuads.resize(count)
         let chunks = (count + Self.chunk - 1) / Self.chunk
         while glitchLists.count < chunks { glitchLists.append([]) }
         let radius: Float = 0.0055
@@ -125,10 +125,8 @@ public final class EmergenceScene {
         worldPositions.withUnsafeMutableBufferPointer { wp in
         worldBrightness.withUnsafeMutableBufferPointer { wb in
         worldGlitched.withUnsafeMutableBufferPointer { wg in
-        figureQuads.positions.withUnsafeMutableBufferPointer { fp in
-        figureQuads.attributes.withUnsafeMutableBufferPointer { fa in
-        streamQuads.positions.withUnsafeMutableBufferPointer { sp in
-        streamQuads.attributes.withUnsafeMutableBufferPointer { sa in
+        particleQuads.positions.withUnsafeMutableBufferPointer { fp in
+        particleQuads.attributes.withUnsafeMutableBufferPointer { fa in
         glitchLists.withUnsafeMutableBufferPointer { lists in
             pool.forEach(chunks) { c in
                 let range = (c * Self.chunk)..<min(count, (c + 1) * Self.chunk)
@@ -137,9 +135,8 @@ public final class EmergenceScene {
                 lists[c].removeAll(keepingCapacity: true)
                 for i in range {
                     let onFigure = i < figureCount
-                    let slot = onFigure ? i * 4 : (i - figureCount) * 4
-                    let pos = onFigure ? fp.baseAddress! + slot : sp.baseAddress! + slot
-                    let attr = onFigure ? fa.baseAddress! + slot : sa.baseAddress! + slot
+                    let pos = fp.baseAddress! + i * 4
+                    let attr = fa.baseAddress! + i * 4
                     let clip = vp * SIMD4(wp[i], 1)
                     let inv = 1 / clip.w
                     let centre = SIMD3(clip.x * inv, clip.y * inv, clip.z * inv)
@@ -151,7 +148,7 @@ public final class EmergenceScene {
                         for k in 0..<4 { pos[k] = SIMD3(3, 3, 0); attr[k] = .zero }
                         continue
                     }
-                    let b = onFigure ? wb[i] : wb[i] * 0.8
+                    let b = onFigure ? wb[i] : wb[i] * 0.75
                     pos[0] = SIMD3(centre.x - h.x, centre.y - h.y, centre.z)
                     pos[1] = SIMD3(centre.x + h.x, centre.y - h.y, centre.z)
                     pos[2] = SIMD3(centre.x + h.x, centre.y + h.y, centre.z)
@@ -160,17 +157,24 @@ public final class EmergenceScene {
                     attr[1] = SIMD4(1, -1, b, 0)
                     attr[2] = SIMD4(1, 1, b, 0)
                     attr[3] = SIMD4(-1, 1, b, 0)
-                    if wg[i] != 0 { lists[c].append(SIMD4(centre.x, centre.y, h.x, b)) }
+                    // One ghost per glitched particle, red or cyan by parity: the split reads
+                    // the same as two ghosts each, at half the triangles.
+                    if wg[i] != 0 { lists[c].append(SIMD4(centre.x, centre.y, i & 1 == 0 ? h.x : -h.x, b)) }
                 }
             }
-        }}}}}}}}
-        // Glitched particles get red and cyan ghosts on either side, in chunk order.
+        }}}}}}
+        // Glitched particles get a red ghost on one side or a cyan one on the other (the sign
+        // of the stored half size says which), in chunk order.
         let splitOffset = 0.004 * g + 0.002
         for list in glitchLists.prefix(chunks) {
             for q in list {
-                let h = SIMD2<Float>(q.z, q.z * cam.width / cam.height)
-                glitched.add(SIMD3(q.x + splitOffset, q.y, 0), half: h, intensity: q.w)
-                split.add(SIMD3(q.x - splitOffset, q.y, 0), half: h, intensity: q.w * 0.7)
+                let hx = abs(q.z)
+                let h = SIMD2<Float>(hx, hx * cam.width / cam.height)
+                if q.z > 0 {
+                    glitched.add(SIMD3(q.x + splitOffset, q.y, 0), half: h, intensity: q.w * 1.2)
+                } else {
+                    split.add(SIMD3(q.x - splitOffset, q.y, 0), half: h, intensity: q.w)
+                }
             }
         }
 
@@ -178,8 +182,7 @@ public final class EmergenceScene {
             halo.draw(tint: colour),
             floor.draw(tint: colour * 0.6 + SIMD3(0.1, 0.25, 0.3)),
             orb.draw(tint: SIMD3(0.7, 0.9, 1.0) * 0.5 + colour * 0.5),
-            streamQuads.draw(tint: colour * 0.8 + SIMD3(0.1, 0.14, 0.18)),
-            figureQuads.draw(tint: colour),
+            particleQuads.draw(tint: colour),
             glitched.draw(tint: SIMD3(1.0, 0.1, 0.7)),
             split.draw(tint: SIMD3(0.1, 0.9, 1.0)),
         ]

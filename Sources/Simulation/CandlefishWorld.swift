@@ -85,7 +85,10 @@ public struct TrailPoint: Sendable, Equatable {
 public struct CandlefishWorld: Sendable {
     public let aspect: Double
     public let richness: Richness
+    /// Behaviour (wander, darts, the start) draws from `rng`; decoration (snow, bubbles,
+    /// sparkles, food scatter) from `fxRng`, so richness never changes how the fish swims.
     public private(set) var rng: SplitMix64
+    public private(set) var fxRng: SplitMix64
     public private(set) var time = 0.0
 
     public private(set) var agent: Agent
@@ -121,6 +124,7 @@ public struct CandlefishWorld: Sendable {
         self.aspect = aspect
         self.richness = richness
         rng = SplitMix64(seed: seed ^ 0x0CA1_D1EF_15A0_0001)
+        fxRng = SplitMix64(seed: SplitMix64.mix(seed ^ 0x5EA5_0F5A_0F00_0003))
         let start = SIMD2<Double>(rng.uniform(-0.4, 0.2), rng.uniform(-0.25, 0.25))
         let direction = SIMD2<Double>(1, rng.uniform(-0.2, 0.2)).normalized
         agent = Agent(position: start, velocity: direction * Self.baseSpeed * 0.6, maxSpeed: Self.baseSpeed, maxForce: 1.1)
@@ -136,14 +140,14 @@ public struct CandlefishWorld: Sendable {
         snow.reserveCapacity(flakes)
         for _ in 0..<flakes {
             snow.append(Flake(
-                position: SIMD3(rng.uniform(-1, 1) * 2.2 * aspect, rng.uniform(-2, 2), rng.uniform(-3.0, 0.7)),
-                fall: rng.uniform(0.008, 0.035), swayPhase: rng.uniform(0, 2 * Double.pi),
-                size: rng.uniform(0.6, 1.6), brightness: rng.uniform(0.3, 1)))
+                position: SIMD3(fxRng.uniform(-1, 1) * 2.2 * aspect, fxRng.uniform(-2, 2), fxRng.uniform(-3.0, 0.7)),
+                fall: fxRng.uniform(0.008, 0.035), swayPhase: fxRng.uniform(0, 2 * Double.pi),
+                size: fxRng.uniform(0.6, 1.6), brightness: fxRng.uniform(0.3, 1)))
         }
         food.reserveCapacity(32); sparkles.reserveCapacity(512); bubbles.reserveCapacity(128)
         trail.reserveCapacity(128); ripples.reserveCapacity(16)
         // A few bubbles already rising, so frame 0 is not empty.
-        for _ in 0..<6 { spawnBubble(at: SIMD2(rng.uniform(-aspect, aspect), rng.uniform(-1, 0.9)), small: false) }
+        for _ in 0..<6 { spawnBubble(at: SIMD2(fxRng.uniform(-aspect, aspect), fxRng.uniform(-1, 0.9)), small: false) }
     }
 
     /// View coordinates (0...1 from the top-left) to world coordinates.
@@ -184,15 +188,15 @@ public struct CandlefishWorld: Sendable {
     }
 
     mutating func spawnSparkle(around p: SIMD2<Double>, spread: Double, speed: Double) {
-        let a = rng.uniform(0, 2 * Double.pi)
-        let v = SIMD2(cos(a), sin(a)) * rng.uniform(0.2, 1) * speed
-        sparkles.append(Sparkle(position: p + SIMD2(rng.uniform(-spread, spread), rng.uniform(-spread, spread)),
-                                velocity: v, life: rng.uniform(0.35, 0.9), size: rng.uniform(0.6, 1.4)))
+        let a = fxRng.uniform(0, 2 * Double.pi)
+        let v = SIMD2(cos(a), sin(a)) * fxRng.uniform(0.2, 1) * speed
+        sparkles.append(Sparkle(position: p + SIMD2(fxRng.uniform(-spread, spread), fxRng.uniform(-spread, spread)),
+                                velocity: v, life: fxRng.uniform(0.35, 0.9), size: fxRng.uniform(0.6, 1.4)))
     }
 
     mutating func spawnBubble(at p: SIMD2<Double>, small: Bool) {
-        let r = small ? rng.uniform(0.004, 0.009) : rng.uniform(0.007, 0.018)
-        bubbles.append(Bubble(position: p, previous: p, radius: r, rise: 0.09 + r * 9 + rng.uniform(0, 0.04), phase: rng.uniform(0, 6.28)))
+        let r = small ? fxRng.uniform(0.004, 0.009) : fxRng.uniform(0.007, 0.018)
+        bubbles.append(Bubble(position: p, previous: p, radius: r, rise: 0.09 + r * 9 + fxRng.uniform(0, 0.04), phase: fxRng.uniform(0, 6.28)))
     }
 
     // MARK: Steering
@@ -322,7 +326,7 @@ public struct CandlefishWorld: Sendable {
                 continue
             }
             food[i] = f
-            if rng.chance(9 * dt) { spawnSparkle(around: f.position, spread: 0.025, speed: 0.05) }
+            if fxRng.chance(9 * dt) { spawnSparkle(around: f.position, spread: 0.025, speed: 0.05) }
             i += 1
         }
         eatenTotal += eaten
@@ -351,8 +355,8 @@ public struct CandlefishWorld: Sendable {
         }
         // Bubbles: from the gills now and then (more when excited), and from the sea floor.
         let gillRate = input.mood == .excited ? 2.5 : (input.mood == .shy || input.mood == .lonely ? 0.3 : 0.7)
-        if rng.chance(gillRate * dt) { spawnBubble(at: agent.position - heading * 0.08, small: true) }
-        if rng.chance(0.7 * dt) { spawnBubble(at: SIMD2(rng.uniform(-aspect, aspect), -1.05), small: false) }
+        if fxRng.chance(gillRate * dt) { spawnBubble(at: agent.position - heading * 0.08, small: true) }
+        if fxRng.chance(0.7 * dt) { spawnBubble(at: SIMD2(fxRng.uniform(-aspect, aspect), -1.05), small: false) }
 
         i = 0
         while i < ripples.count {
@@ -374,8 +378,8 @@ public struct CandlefishWorld: Sendable {
             i += 1
         }
         // The trail follows the tail end of the body; denser when fast.
-        let tail = spine.joints[spine.count * 3 / 4]
-        if trail.isEmpty || (trail[trail.count - 1].position - tail).length > 0.012 {
+        let tail = spine.joints[spine.count - 4]
+        if trail.isEmpty || (trail[trail.count - 1].position - tail).length > 0.01 {
             if trail.count < 160 { trail.append(TrailPoint(position: tail)) }
         }
     }

@@ -40,9 +40,9 @@ public struct Phase: Sendable {
 public func fastSin(_ x: Float) -> Float {
     let twoPi: Float = 6.283_185_307
     var r = x - twoPi * (x * (1 / twoPi)).rounded(.toNearestOrEven)
-    // Fold into [−π/2, π/2]: sin(π − r) = sin(r).
+    // Fold into [−π/2, π/2] without a branch: sin(π − r) = sin(r) for r > 0, and alike below.
     let halfPi: Float = 1.570_796_327
-    if r > halfPi { r = Float.pi - r } else if r < -halfPi { r = -Float.pi - r }
+    r = Float(signOf: r, magnitudeOf: halfPi - abs(halfPi - abs(r)))
     let r2 = r * r
     return r * (1 + r2 * (-0.166_666_67 + r2 * (0.008_333_17 + r2 * -0.000_198_409)))
 }

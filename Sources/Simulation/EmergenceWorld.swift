@@ -204,6 +204,8 @@ public struct EmergenceWorld: Sendable {
         let flashF = Float(flash)
         let figure = figureCount
         let ringRadius = Self.ringRadius, ringHeight = Self.ringHeight
+        let towardEye = eye - pivot
+        let view = towardEye / max((towardEye * towardEye).sum().squareRoot(), 1e-6)
         target.withUnsafeBufferPointer { tg in
         normal.withUnsafeBufferPointer { nm in
         direction.withUnsafeBufferPointer { dr in
@@ -246,9 +248,9 @@ public struct EmergenceWorld: Sendable {
                 let dy = pos.y - sweepY
                 b += 1.6 / (1 + dy * dy * 900)
                 if i < figure && m >= 1 {
-                    let v = eye - pos
-                    let vl = (v * v).sum().squareRoot()
-                    let facing = abs((nm[i] * v).sum()) / max(vl, 1e-6)
+                    // The view direction toward the figure's centre serves every particle: the
+                    // figure is small in the frame, and this saves a square root per particle.
+                    let facing = abs((nm[i] * view).sum())
                     b *= 0.45 + 1.3 * (1 - facing) * (1 - facing)
                     b *= lightLevel
                 } else {

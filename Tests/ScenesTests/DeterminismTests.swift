@@ -62,5 +62,37 @@ struct DeterminismTests {
         _ = r.render(frame: 10)
         #expect(r.render(frame: 120) == live)
         #expect(r.hud.mood == .excited)
+        // A recording of the session renders the same frames headless.
+        let recorded = try SceneRenderer(small(.candlefish, script: r.stimuli))
+        #expect(recorded.render(frame: 120) == live)
+        // A stimulus stamped ahead applies at its time; one stamped in the past at the next step.
+        let ahead = try SceneRenderer(small(.candlefish))
+        _ = ahead.render(frame: 10)
+        #expect(ahead.post(.click(x: 0.5, y: 0.5), at: 1.0) == 1.0)
+        #expect(ahead.post(.leave, at: 0.01) == 11.0 / 60)
+        _ = ahead.render(frame: 59)
+        #expect(ahead.hud.mood != .excited)
+        _ = ahead.render(frame: 61)
+        #expect(ahead.hud.mood == .excited)
+        // Resizing keeps the session.
+        let bigger = try r.resized(width: 640, height: 360)
+        _ = bigger.render(frame: 120)
+        #expect(bigger.hud == r.hud)
+    }
+}
+
+@Suite("Richness")
+struct RichnessTests {
+    @Test("richness changes the look, not the behaviour: the fish swims the same path")
+    func sameBehaviour() throws {
+        var spines: [[SIMD2<Double>]] = []
+        var images: [Image8] = []
+        for richness in Richness.allCases {
+            let r = try SceneRenderer(small(.candlefish, script: busyFishScript, richness: richness))
+            images.append(r.render(frame: 300))
+            spines.append(r.fishSpine!)
+        }
+        #expect(spines[0] == spines[1] && spines[1] == spines[2])
+        #expect(images[0] != images[2])
     }
 }

@@ -1,6 +1,8 @@
+import Effects
 import Engine
 import Mind
 import Raster
+import Scenes
 import Simulation
 import Stimuli
 import Testing
@@ -49,12 +51,32 @@ struct EmergenceSceneTests {
         let rushed = try SceneRenderer(small(.emergence, script: [StimulusEvent(t: 0.5, .pressure(remaining: 0.05))]))
         _ = calm.render(frame: 240); _ = rushed.render(frame: 240)
         #expect(rushed.emergenceGlitch! > calm.emergenceGlitch! + 0.2)
+        // What the effect chain is asked for follows too.
+        #expect(rushed.effects.glitch > calm.effects.glitch + 0.2)
+        #expect(rushed.effects.chromaticAberration > calm.effects.chromaticAberration + 1)
+        #expect(rushed.effects.bloomStrength > 0)
     }
 
-    @Test("the camera moves along the shot list")
+    @Test("minimal richness turns bloom and chromatic aberration off")
+    func minimalIsPlain() throws {
+        let r = try SceneRenderer(small(.emergence, richness: .minimal))
+        _ = r.render(frame: 60)
+        #expect(r.effects.bloomStrength == 0 && r.effects.chromaticAberration == 0)
+        let f = try SceneRenderer(small(.candlefish, richness: .rich))
+        _ = f.render(frame: 60)
+        #expect(f.effects.bloomStrength > 0 && f.effects.seed == 7 && f.effects.frame == 60)
+    }
+
+    @Test("the camera holds, then moves along the shot list")
     func cameraMoves() throws {
-        let r = try SceneRenderer(small(.emergence))
-        let a = r.render(frame: 400), b = r.render(frame: 460)
-        #expect(meanAbsDiff(a, b) > 0.5)
+        let scene = EmergenceScene(width: 320, height: 180, richness: .minimal)
+        // The opening hold: the camera does not move.
+        #expect(scene.camera(at: 0.1).eye == scene.camera(at: 0.7).eye)
+        // The dolly in, then the orbit: it moves, closer and then around.
+        let opening = scene.camera(at: 0).eye, afterDolly = scene.camera(at: 3.2).eye, orbiting = scene.camera(at: 7).eye
+        #expect((afterDolly - opening).x == 0 && afterDolly.z < opening.z - 1)
+        #expect(abs(orbiting.x - afterDolly.x) > 0.5)
+        // The focal length changes during the zoom.
+        #expect(scene.camera(at: 3.2).focal != scene.camera(at: 4.5).focal)
     }
 }
