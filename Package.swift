@@ -47,6 +47,8 @@ let package = Package(
         // Header-only clang vector builtins that import as SIMD8<Float> and compile to one
         // instruction each (min, max, floor, conversions).
         .target(name: "RasterKernels", cSettings: simdC),
+        // RGBA → YUV 4:2:0 for the video sinks: plain C loops that clang vectorizes.
+        .target(name: "SinksKernels", cSettings: simdC),
 
         // MARK: Mind and memory
         // Stimulus events and the script format (JSON) that carries them.
@@ -63,7 +65,7 @@ let package = Package(
             swiftSettings: hotLoopSwift),
         .target(name: "Workloads", dependencies: ["Raster"], swiftSettings: simdSwift),
         .target(name: "Effects", dependencies: ["Raster"], swiftSettings: hotLoopSwift),
-        .target(name: "Sinks", dependencies: ["Raster", "CPNG", "CFFmpeg"], swiftSettings: simdSwift),
+        .target(name: "Sinks", dependencies: ["Raster", "CPNG", "CFFmpeg", "SinksKernels"], swiftSettings: simdSwift),
         .target(name: "Window", dependencies: ["CSDL2", "Raster"], swiftSettings: simdSwift),
         .target(
             name: "PhotophoreCLI",
