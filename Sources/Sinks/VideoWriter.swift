@@ -15,10 +15,12 @@ public struct VideoOptions: Sendable, Equatable {
     public var preset: String = "veryfast"
     /// libvpx `cpu-used` (0 slowest … 8 fastest) used with the real-time deadline.
     public var vp9Speed: Int = 8
-    /// Encoder threads; 0 lets the encoder choose for the machine.
-    public var threads: Int = 0
+    /// Encoder threads. x264's output depends on its thread count, so the default is fixed
+    /// (4: about what x264 picks for 2 cores): the same frames give the same file on any
+    /// machine. 0 lets the encoder choose for the machine (output then varies with cores).
+    public var threads: Int = 4
 
-    public init(fps: Int = 60, crf: Int? = nil, preset: String = "veryfast", vp9Speed: Int = 8, threads: Int = 0) {
+    public init(fps: Int = 60, crf: Int? = nil, preset: String = "veryfast", vp9Speed: Int = 8, threads: Int = 4) {
         self.fps = fps
         self.crf = crf
         self.preset = preset
@@ -123,6 +125,9 @@ public final class VideoWriter: @unchecked Sendable {
         var ret = avformat_alloc_output_context2(&ctx, nil, format.muxer, temporaryPath)
         guard ret >= 0, let muxer = ctx else { throw fail("no \(format.muxer) muxer", ret) }
         self.muxer = muxer
+        // No random identifiers (WebM's segment UID) and no library version strings: the same
+        // frames give the same file.
+        muxer.pointee.flags |= AVFMT_FLAG_BITEXACT
 
         guard let encoder = avcodec_alloc_context3(codec) else { throw fail("out of memory", AVERROR_ENOMEM) }
         self.encoder = encoder
