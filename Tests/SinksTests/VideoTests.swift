@@ -128,6 +128,11 @@ import Testing
             let writer = try VideoWriter(path: dir + "/d.webm", width: 64, height: 64)
             try writer.append(syntheticFrame(0, width: 64, height: 64))
         }
+        do {
+            // A queued sink dropped without finish(): its encoder thread ends, nothing is left.
+            let sink = try Output.open(dir + "/e.mp4", width: 64, height: 64, frames: 0...9)
+            for k in 0..<6 { try sink.append(syntheticFrame(k, width: 64, height: 64)) }
+        }
         #expect(leftovers(dir).isEmpty)
     }
 
