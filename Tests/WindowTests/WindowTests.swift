@@ -218,6 +218,24 @@ func currentRSSKilobytes() -> Int {
         #expect(fps < 75 && fps > 20, "\(fps) presents/s at a 60 Hz pace")
     }
 
+    @Test func fTogglesFullscreenAndTheRenderSizeFollows() throws {
+        let window = try SDLWindow(WindowOptions(windowSize: (320, 200)))
+        defer { window.close() }
+        _ = pump(window, seconds: 0.3) { _ in false }
+        window.present(testFrame(320, 200))
+        pushKey(window, SDLK_f)
+        let on = pump(window) { $0.contains { if case .resized = $0 { return true } else { return false } } }
+        #expect(on.contains(.toggleFullscreen(fullscreen: true)))
+        #expect(window.isFullscreen)
+        // The screen is 1600x900: the drawable area, and so the render size, follow.
+        #expect(on.contains(.resized(width: 1600, height: 900)), "\(on)")
+        #expect(window.renderSize == (1600, 900))
+        pushKey(window, SDLK_f)
+        let off = pump(window) { $0.contains(.resized(width: 320, height: 200)) }
+        #expect(off.contains(.toggleFullscreen(fullscreen: false)))
+        #expect(!window.isFullscreen)
+    }
+
     @Test func withoutAFixedSizeTheRenderSizeFollowsTheWindow() throws {
         let window = try SDLWindow(WindowOptions(windowSize: (300, 200)))
         defer { window.close() }
