@@ -47,6 +47,8 @@ let package = Package(
         // Header-only clang vector builtins that import as SIMD8<Float> and compile to one
         // instruction each (min, max, floor, conversions).
         .target(name: "RasterKernels", cSettings: simdC),
+        // RGBA → YUV 4:2:0 for the video sinks: plain C loops that clang vectorizes.
+        .target(name: "SinksKernels", cSettings: simdC),
 
         // MARK: Mind and memory
         // Stimulus events and the script format (JSON) that carries them.
@@ -79,7 +81,7 @@ let package = Package(
             swiftSettings: hotLoopSwift),
         // Mind → Simulation → Scenes → Raster → Effects, frame by frame.
         .target(name: "Engine", dependencies: ["Mind", "Stimuli", "Simulation", "Scenes", "Raster", "Effects"], swiftSettings: simdSwift),
-        .target(name: "Sinks", dependencies: ["Raster", "CPNG", "CFFmpeg"], swiftSettings: simdSwift),
+        .target(name: "Sinks", dependencies: ["Raster", "CPNG", "CFFmpeg", "SinksKernels"], swiftSettings: simdSwift),
         .target(name: "Window", dependencies: ["CSDL2", "Raster"], swiftSettings: simdSwift),
         .target(
             name: "PhotophoreCLI",

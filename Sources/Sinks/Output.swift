@@ -133,6 +133,9 @@ final class QueuedVideoSink: FrameSink, @unchecked Sendable {
         queue.abort()
         writer.cancel()
     }
+
+    /// Dropped without `finish()`: the same as `cancel()` (the worker thread ends).
+    deinit { cancel() }
 }
 
 /// A `%0Nd` / `%d` frame-number pattern (printf style; `%%` is a literal percent sign).
@@ -182,10 +185,18 @@ final class PNGSequenceWriter: FrameSink, @unchecked Sendable {
     private let width: Int, height: Int, fps: Int
     private let firstFrame: Int
     private let single: Bool
-    // `count` belongs to the producer thread; `files` is guarded by `lock`.
+    /// What the workers wrote, under a lock. A separate object, so that the workers do not
+    /// hold the writer: a writer dropped without `finish()` is cancelled by its deinit.
+    private final class Written: @unchecked Sendable {
+        let lock = NSLock()
+        var files: [Manifest.File] = []
+        func add(_ file: Manifest.File) { lock.lock(); files.append(file); lock.unlock() }
+        var all: [Manifest.File] { lock.lock(); defer { lock.unlock() }; return files }
+    }
+
+    // `count` belongs to the producer thread.
     private var count = 0
-    private let lock = NSLock()
-    private var files: [Manifest.File] = []
+    private let written = Written()
     private var queue: WorkQueue<Job>!
 
     /// A sequence in `directory` (created if missing) named by `pattern`.
@@ -223,10 +234,13 @@ final class PNGSequenceWriter: FrameSink, @unchecked Sendable {
     }
 
     private func startQueue(workers: Int) {
-        queue = WorkQueue(workers: workers, capacity: max(2, workers * 2), name: "png-encoder") { [self] (job: Job) throws(SinkError) in
-            try self.write(job)
+        let (directory, names, single, written) = (directory, names, single, written)
+        queue = WorkQueue(workers: workers, capacity: max(2, workers * 2), name: "png-encoder") { (job: Job) throws(SinkError) in
+            try Self.write(job, directory: directory, name: names(job.frame), single: single, into: written)
         }
     }
+
+    deinit { queue.abort() }
 
     private static func reason(_ error: Error) -> String {
         if let e = error as? CocoaError, let underlying = e.userInfo[NSUnderlyingErrorKey] as? POSIXError {
@@ -235,8 +249,7 @@ final class PNGSequenceWriter: FrameSink, @unchecked Sendable {
         return "\(error.localizedDescription)"
     }
 
-    private func write(_ job: Job) throws(SinkError) {
-        let name = names(job.frame)
+    private static func write(_ job: Job, directory: String, name: String, single: Bool, into written: Written) throws(SinkError) {
         let path = directory + "/" + name
         let bytes: [UInt8]
         do throws(PNGError) {
@@ -246,9 +259,7 @@ final class PNGSequenceWriter: FrameSink, @unchecked Sendable {
         }
         let sha = SHA256Hasher.hex(bytes)
         try writeFileAtomically(bytes, to: path)
-        lock.lock()
-        files.append(.init(path: name, bytes: bytes.count, sha256: sha, frame: single ? nil : job.frame))
-        lock.unlock()
+        written.add(.init(path: name, bytes: bytes.count, sha256: sha, frame: single ? nil : job.frame))
     }
 
     func append(_ image: Image8) throws(SinkError) {
@@ -277,9 +288,7 @@ final class PNGSequenceWriter: FrameSink, @unchecked Sendable {
             throw error
         }
         guard count > 0 else { throw .usage("cannot write \(directory): no frames were rendered; check --frames") }
-        lock.lock()
-        let sorted = files.sorted { ($0.frame ?? 0) < ($1.frame ?? 0) }
-        lock.unlock()
+        let sorted = written.all.sorted { ($0.frame ?? 0) < ($1.frame ?? 0) }
         let manifest = Manifest(
             format: single ? "png" : "png-sequence", width: width, height: height, fps: fps,
             firstFrame: firstFrame, lastFrame: firstFrame + count - 1, files: sorted)

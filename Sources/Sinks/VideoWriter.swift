@@ -15,10 +15,12 @@ public struct VideoOptions: Sendable, Equatable {
     public var preset: String = "veryfast"
     /// libvpx `cpu-used` (0 slowest … 8 fastest) used with the real-time deadline.
     public var vp9Speed: Int = 8
-    /// Encoder threads; 0 lets the encoder choose for the machine.
-    public var threads: Int = 0
+    /// Encoder threads. x264's output depends on its thread count, so the default is fixed
+    /// (4: about what x264 picks for 2 cores): the same frames give the same file on any
+    /// machine. 0 lets the encoder choose for the machine (output then varies with cores).
+    public var threads: Int = 4
 
-    public init(fps: Int = 60, crf: Int? = nil, preset: String = "veryfast", vp9Speed: Int = 8, threads: Int = 0) {
+    public init(fps: Int = 60, crf: Int? = nil, preset: String = "veryfast", vp9Speed: Int = 8, threads: Int = 4) {
         self.fps = fps
         self.crf = crf
         self.preset = preset
@@ -55,7 +57,8 @@ public enum VideoFormat: Sendable, Equatable {
 /// the final name is always complete.
 ///
 /// RGBA (sRGB, full range) is converted to YUV 4:2:0 with BT.709 coefficients in limited
-/// range, and the stream is tagged BT.709 / limited so players convert it back the same way.
+/// range (`YUV420`, fixed point: the same bytes on every CPU), and the stream is tagged
+/// BT.709 / limited / centre chroma so players convert it back the same way.
 ///
 /// Not thread-safe: one thread at a time (`QueuedSink` gives it a thread of its own).
 public final class VideoWriter: @unchecked Sendable {
@@ -66,12 +69,15 @@ public final class VideoWriter: @unchecked Sendable {
     public let options: VideoOptions
     /// Frames appended so far.
     public private(set) var frameCount = 0
+    /// Seconds spent converting RGBA to YUV and in the encoder and muxer (on the thread that
+    /// called `append`), for throughput reports.
+    public private(set) var convertSeconds = 0.0
+    public private(set) var encodeSeconds = 0.0
 
     private let temporaryPath: String
     private var muxer: UnsafeMutablePointer<AVFormatContext>?
     private var encoder: UnsafeMutablePointer<AVCodecContext>?
     private var stream: UnsafeMutablePointer<AVStream>?
-    private var scaler: OpaquePointer?
     private var frame: UnsafeMutablePointer<AVFrame>?
     private var packet: UnsafeMutablePointer<AVPacket>?
     private var fileOpen = false
@@ -119,6 +125,9 @@ public final class VideoWriter: @unchecked Sendable {
         var ret = avformat_alloc_output_context2(&ctx, nil, format.muxer, temporaryPath)
         guard ret >= 0, let muxer = ctx else { throw fail("no \(format.muxer) muxer", ret) }
         self.muxer = muxer
+        // No random identifiers (WebM's segment UID) and no library version strings: the same
+        // frames give the same file.
+        muxer.pointee.flags |= AVFMT_FLAG_BITEXACT
 
         guard let encoder = avcodec_alloc_context3(codec) else { throw fail("out of memory", AVERROR_ENOMEM) }
         self.encoder = encoder
@@ -132,6 +141,7 @@ public final class VideoWriter: @unchecked Sendable {
         encoder.pointee.colorspace = AVCOL_SPC_BT709
         encoder.pointee.color_primaries = AVCOL_PRI_BT709
         encoder.pointee.color_trc = AVCOL_TRC_BT709
+        encoder.pointee.chroma_sample_location = AVCHROMA_LOC_CENTER
         encoder.pointee.thread_count = Int32(options.threads)
         if muxer.pointee.oformat.pointee.flags & AVFMT_GLOBALHEADER != 0 {
             encoder.pointee.flags |= Int32(AV_CODEC_FLAG_GLOBAL_HEADER)
@@ -186,47 +196,37 @@ public final class VideoWriter: @unchecked Sendable {
         frame.pointee.colorspace = AVCOL_SPC_BT709
         frame.pointee.color_primaries = AVCOL_PRI_BT709
         frame.pointee.color_trc = AVCOL_TRC_BT709
+        frame.pointee.chroma_location = AVCHROMA_LOC_CENTER
         ret = av_frame_get_buffer(frame, 0)
         guard ret >= 0 else { throw fail("out of memory", ret) }
 
-        guard let scaler = sws_getContext(
-            Int32(width), Int32(height), AV_PIX_FMT_RGBA, Int32(width), Int32(height), AV_PIX_FMT_YUV420P,
-            SWS_BILINEAR | SWS_ACCURATE_RND, nil, nil, nil)
-        else { throw fail("cannot create the colour converter", AVERROR_ENOMEM) }
-        self.scaler = scaler
-        // RGBA is full range; YUV is BT.709 limited range. Brightness 0, contrast and saturation 1.0 (16.16).
-        let bt709 = sws_getCoefficients(SWS_CS_ITU709)
-        ret = sws_setColorspaceDetails(scaler, bt709, 1, bt709, 0, 0, 1 << 16, 1 << 16)
-        guard ret >= 0 else { throw fail("cannot set up BT.709 conversion", ret) }
     }
 
     /// Converts and encodes one frame. Its size must be the writer's.
     public func append(_ image: Image8) throws(SinkError) {
-        guard !done, let frame, let scaler else { throw .runtime("cannot write \(path): the writer is already finished or failed") }
+        guard !done, let frame else { throw .runtime("cannot write \(path): the writer is already finished or failed") }
         guard image.width == width, image.height == height else {
             let e = SinkError.usage("cannot write \(path): frame \(frameCount) is \(image.width)x\(image.height), the video is \(width)x\(height)")
             abandon()
             throw e
         }
         do throws(SinkError) {
+            let t0 = monotonicSeconds()
             var ret = av_frame_make_writable(frame)
             guard ret >= 0 else { throw fail("out of memory", ret) }
-            ret = image.pixels.withUnsafeBufferPointer { src -> Int32 in
-                var srcPlanes: [UnsafePointer<UInt8>?] = [src.baseAddress, nil, nil, nil]
-                var srcStrides: [Int32] = [Int32(width * 4), 0, 0, 0]
-                return withUnsafeMutablePointer(to: &frame.pointee.data) { data in
-                    data.withMemoryRebound(to: UnsafeMutablePointer<UInt8>?.self, capacity: 8) { dst in
-                        withUnsafeMutablePointer(to: &frame.pointee.linesize) { lines in
-                            lines.withMemoryRebound(to: Int32.self, capacity: 8) { dstStrides in
-                                sws_scale(scaler, &srcPlanes, &srcStrides, 0, Int32(height), dst, dstStrides)
-                            }
-                        }
-                    }
-                }
+            guard let yp = frame.pointee.data.0, let up = frame.pointee.data.1, let vp = frame.pointee.data.2 else {
+                throw fail("no frame buffer", AVERROR_BUG)
             }
-            guard ret == Int32(height) else { throw fail("colour conversion failed", ret < 0 ? ret : AVERROR_BUG) }
+            let lines = frame.pointee.linesize
+            image.pixels.withUnsafeBufferPointer { src in
+                YUV420.convert(rgba: src.baseAddress!, width: width, height: height,
+                               y: .init(yp, stride: Int(lines.0)), u: .init(up, stride: Int(lines.1)), v: .init(vp, stride: Int(lines.2)))
+            }
             frame.pointee.pts = Int64(frameCount)
+            let t1 = monotonicSeconds()
             try encode(frame)
+            encodeSeconds += monotonicSeconds() - t1
+            convertSeconds += t1 - t0
             frameCount += 1
         } catch {
             abandon()
@@ -296,8 +296,6 @@ public final class VideoWriter: @unchecked Sendable {
             fileOpen = false
         }
         if removeFile { unlink(temporaryPath) }
-        if let scaler { sws_freeContext(scaler) }
-        scaler = nil
         av_frame_free(&frame)
         av_packet_free(&packet)
         avcodec_free_context(&encoder)
@@ -312,6 +310,12 @@ let AVERROR_ENOMEM: Int32 = -ENOMEM
 /// FFERRTAG('E','O','F',' ') and FFERRTAG('B','U','G','!'), which do not import into Swift.
 let AVERROR_EOF_CODE: Int32 = -Int32(bitPattern: 0x45 | 0x4F << 8 | 0x46 << 16 | 0x20 << 24)
 let AVERROR_BUG: Int32 = -Int32(bitPattern: 0x42 | 0x55 << 8 | 0x47 << 16 | 0x21 << 24)
+
+func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
 
 /// FFmpeg's text for an error code (`av_strerror`).
 func ffmpegErrorText(_ code: Int32) -> String {

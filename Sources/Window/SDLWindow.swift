@@ -51,20 +51,24 @@ public struct WindowOptions: Sendable {
     public var windowSize: (width: Int, height: Int) = (1280, 720)
     public var fullscreen = false
     public var vsync = true
-    /// Use SDL's software renderer instead of trying an accelerated one first.
-    public var softwareRenderer = false
+    /// Try an accelerated (OpenGL) renderer first. Off by default: frames are drawn on the
+    /// CPU, so the GPU would only scale and present them, and loading the GL driver costs
+    /// far more memory than the whole window (about 100 MB of peak RSS with Mesa's llvmpipe,
+    /// against the 50 MB budget of `play`; the software path costs about 10 MB). SDL's
+    /// software renderer presents through X shared memory.
+    public var accelerated = false
     /// Show the HUD from the start.
     public var hud = false
 
     public init(title: String = "Photophore", renderSize: (width: Int, height: Int)? = nil,
                 windowSize: (width: Int, height: Int)? = nil, fullscreen: Bool = false, vsync: Bool = true,
-                softwareRenderer: Bool = false, hud: Bool = false) {
+                accelerated: Bool = false, hud: Bool = false) {
         self.title = title
         self.renderSize = renderSize
         self.windowSize = windowSize ?? renderSize ?? (1280, 720)
         self.fullscreen = fullscreen
         self.vsync = vsync
-        self.softwareRenderer = softwareRenderer
+        self.accelerated = accelerated
         self.hud = hud
     }
 }
@@ -95,6 +99,10 @@ public final class SDLWindow {
     private var pointerInside = false
     private var closed = false
     private var lastImageSize = (width: 0, height: 0)
+    /// When the renderer cannot wait for vsync (the software one), `present` paces itself to
+    /// the display's refresh period instead (seconds; 0: no pacing).
+    private var pacing = 0.0
+    private var nextDeadline = 0.0
 
     /// Opens the window. Throws `WindowError` with `noDisplay` when there is no display.
     public init(_ options: WindowOptions = WindowOptions()) throws(WindowError) {
@@ -110,6 +118,13 @@ public final class SDLWindow {
         SDL_SetMainReady()
         // Keep the compositor running; quit on Esc/close through our own events.
         SDL_SetHint(SDL_HINT_VIDEO_X11_NET_WM_BYPASS_COMPOSITOR, "0")
+        if !options.accelerated {
+            // Otherwise SDL backs the software renderer's window surface with an OpenGL
+            // texture, which loads the GL driver (Mesa: about 80 MB) after all.
+            SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0")
+        } else {
+            SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "1")
+        }
         guard SDL_Init(SDL_INIT_VIDEO) == 0 else {
             let reason = Self.sdlError()
             throw WindowError(noDisplay: true, message: "cannot open a window: \(reason); \(WindowError.headless)")
@@ -136,7 +151,7 @@ public final class SDLWindow {
         isFullscreen = options.fullscreen
         let vsync = options.vsync ? SDL_RENDERER_PRESENTVSYNC.rawValue : 0
         var renderer: OpaquePointer?
-        if !options.softwareRenderer {
+        if options.accelerated {
             renderer = SDL_CreateRenderer(window, -1, SDL_RENDERER_ACCELERATED.rawValue | vsync)
         }
         if renderer == nil {
@@ -151,6 +166,12 @@ public final class SDLWindow {
         self.renderer = renderer
         var info = SDL_RendererInfo()
         if SDL_GetRendererInfo(renderer, &info) == 0, let name = info.name { rendererName = String(cString: name) }
+        // SDL's software renderer reports vsync but does not wait for it on X11.
+        if options.vsync && (rendererName == "software" || info.flags & SDL_RENDERER_PRESENTVSYNC.rawValue == 0) {
+            var mode = SDL_DisplayMode()
+            let hz = SDL_GetWindowDisplayMode(window, &mode) == 0 && mode.refresh_rate > 0 ? Double(mode.refresh_rate) : 60
+            pacing = 1 / hz
+        }
         lastSize = renderSize
     }
 
@@ -209,8 +230,27 @@ public final class SDLWindow {
         lastImageSize = (image.width, image.height)
         guard draw() else { return false }
         SDL_RenderPresent(renderer)
+        if pacing > 0 { pace() }
         return true
     }
+
+    /// Sleeps until the next refresh period (no vsync from the renderer). A frame that came
+    /// late restarts the schedule instead of letting the next ones rush to catch up.
+    private func pace() {
+        let frequency = Double(SDL_GetPerformanceFrequency())
+        let now = Double(SDL_GetPerformanceCounter()) / frequency
+        if nextDeadline == 0 || now > nextDeadline + pacing { nextDeadline = now }
+        nextDeadline += pacing
+        let wait = nextDeadline - now
+        if wait > 0 {
+            var ts = timespec(tv_sec: Int(wait), tv_nsec: Int((wait - Double(Int(wait))) * 1e9))
+            var remaining = timespec()
+            while nanosleep(&ts, &remaining) != 0 && errno == EINTR { ts = remaining }
+        }
+    }
+
+    /// Whether `present` waits for the refresh itself (the renderer has no vsync).
+    public var pacesItself: Bool { pacing > 0 }
 
     /// Clears and copies the texture, fitted and centred, into the back buffer.
     private func draw() -> Bool {

@@ -71,11 +71,19 @@ import Testing
         }
     }
 
+    /// x264's output depends on its thread count, so the default is a fixed count, not the
+    /// machine's: the same frames give the same bytes on any machine.
     @Test func theSameFramesGiveTheSameBytes() throws {
         let dir = tempDir("det")
-        let a = try Self.write(dir + "/a.mp4", frames: 0...19, options: VideoOptions(threads: 2))
-        let b = try Self.write(dir + "/b.mp4", frames: 0...19, options: VideoOptions(threads: 2))
+        #expect(VideoOptions().threads == 4)
+        let a = try Self.write(dir + "/a.mp4", frames: 0...59)
+        let b = try Self.write(dir + "/b.mp4", frames: 0...59)
         #expect(a.files[0].sha256 == b.files[0].sha256)
+        let c = try Self.write(dir + "/c.mp4", frames: 0...59, options: VideoOptions(threads: 1))
+        #expect(c.files[0].sha256 != a.files[0].sha256, "if this changes, the fixed default is no longer needed")
+        let w1 = try Self.write(dir + "/a.webm", frames: 0...29)
+        let w2 = try Self.write(dir + "/b.webm", frames: 0...29)
+        #expect(w1.files[0].sha256 == w2.files[0].sha256)
     }
 
     @Test func unknownExtensionsAndOddSizesAreUsageErrors() throws {
@@ -119,6 +127,11 @@ import Testing
         do {
             let writer = try VideoWriter(path: dir + "/d.webm", width: 64, height: 64)
             try writer.append(syntheticFrame(0, width: 64, height: 64))
+        }
+        do {
+            // A queued sink dropped without finish(): its encoder thread ends, nothing is left.
+            let sink = try Output.open(dir + "/e.mp4", width: 64, height: 64, frames: 0...9)
+            for k in 0..<6 { try sink.append(syntheticFrame(k, width: 64, height: 64)) }
         }
         #expect(leftovers(dir).isEmpty)
     }
@@ -176,16 +189,36 @@ import Testing
         let (w, h) = (1920, 1080)
         let distinct = 60
         let frames = (0..<distinct).map { syntheticFrame($0 * 2, width: w, height: h) }
-        for (name, options) in [("h264 veryfast", VideoOptions()), ("vp9 realtime", VideoOptions())] {
-            let dir = tempDir("bench")
-            let path = dir + (name.hasPrefix("h264") ? "/bench.mp4" : "/bench.webm")
-            let total = 300
-            let sink = try Output.open(path, width: w, height: h, frames: 0...(total - 1), video: options)
-            let start = ProgressReporter.init(total: total, interactive: false)
-            for k in 0..<total { try sink.append(frames[k < distinct ? k : (distinct - 1) - abs((k % (2 * distinct - 2)) - (distinct - 1))]) }
+        let total = 300
+        // Back and forth through the prepared frames: continuous motion, no cuts.
+        let order = (0..<total).map { k in (distinct - 1) - abs((k % (2 * distinct - 2)) - (distinct - 1)) }
+        do {
+            let dir = tempDir("benchpng") + "/"
+            let clock = ProgressReporter(total: 60, interactive: false)
+            let sink = try Output.open(dir, width: w, height: h, frames: 0...59)
+            for k in 0..<60 { try sink.append(frames[order[k]]) }
             let m = try sink.finish()
-            let t = start.elapsed
-            print("encode \(name) 1920x1080: \(total) frames in \(t) s = \(Double(total) / t) fps, \(m.totalBytes) bytes")
+            print("encode png sequence 1920x1080, 2 workers: \(60 / clock.elapsed) fps, \(m.totalBytes / 60) bytes a frame")
+        }
+        for (name, ext, preset) in [("h264 veryfast", "mp4", "veryfast"), ("h264 superfast", "mp4", "superfast"),
+                                    ("h264 ultrafast", "mp4", "ultrafast"), ("vp9 realtime", "webm", "")] {
+            let path = tempDir("bench") + "/bench." + ext
+            let clock = ProgressReporter(total: total, interactive: false)
+            let cpu0 = cpuSeconds()
+            let writer = try VideoWriter(path: path, width: w, height: h, options: VideoOptions(preset: preset.isEmpty ? "veryfast" : preset))
+            for k in order { try writer.append(frames[k]) }
+            try writer.finish()
+            let t = clock.elapsed
+            let cpu = (cpuSeconds() - cpu0) / Double(total) * 1000
+            let bytes = try SHA256Hasher.file(path).bytes
+            print("encode \(name) 1920x1080: \(total) frames in \(t) s = \(Double(total) / t) fps; per frame: RGBA→YUV \(writer.convertSeconds / Double(total) * 1000) ms, encoder+mux \(writer.encodeSeconds / Double(total) * 1000) ms; CPU \(cpu) ms a frame (all threads); \(bytes) bytes")
         }
     }
+}
+
+/// User + system CPU seconds of the whole process (every thread).
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) * 1e-6 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) * 1e-6
 }
