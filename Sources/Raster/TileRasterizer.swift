@@ -48,22 +48,22 @@ struct TileRasterizer {
         let xs = max(Int(tp.pointee.x0), x0), xe = min(Int(tp.pointee.x1), x1 - 1)
         let ys = max(Int(tp.pointee.y0), y0), ye = min(Int(tp.pointee.y1), y1 - 1)
         if xs > xe || ys > ye { return }
+        if tp.pointee.rectangle {
+            rasterizeRectangle(tp, dp, K.self, B.self, xs: xs, xe: xe, ys: ys, ye: ye)
+            return
+        }
         let t = tp.pointee
         let draw = dp.pointee
         let laneF = SIMD8<Float>(0, 1, 2, 3, 4, 5, 6, 7)
         let laneI = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
-        if t.rectangle {
-            rasterizeRectangle(t, draw, K.self, B.self, xs: xs, xe: xe, ys: ys, ye: ye)
-            return
-        }
         let tx = Int64(t.x0), ty = Int64(t.y0)
         let a = (Int64(t.a0), Int64(t.a1), Int64(t.a2))
         let b = (Int64(t.b0), Int64(t.b1), Int64(t.b2))
         // Corner offsets that give each edge's max and min over an 8×8 block.
         let hi = (7 * (max(a.0, 0) + max(b.0, 0)), 7 * (max(a.1, 0) + max(b.1, 0)), 7 * (max(a.2, 0) + max(b.2, 0)))
         let lo = (7 * (min(a.0, 0) + min(b.0, 0)), 7 * (min(a.1, 0) + min(b.1, 0)), 7 * (min(a.2, 0) + min(b.2, 0)))
-        let steps = PlaneSteps(t)
         let needsDepth = draw.depthTest != .always || draw.depthWrite
+        let steps = PlaneSteps(tp, K.self, depth: needsDepth)
         // Hierarchical depth: the triangle's nearest depth over a block, from its plane.
         let depthCulls = draw.depthTest != .always
         let zc = t.c[0], zgx = t.gx[0], zgy = t.gy[0]
@@ -134,11 +134,13 @@ struct TileRasterizer {
     /// left and right ends. No edge functions.
     @inline(__always)
     private mutating func rasterizeRectangle<K: FragmentKernel, B: BlendFunction>(
-        _ t: Triangle, _ draw: DrawInfo, _ kernel: K.Type, _ blend: B.Type, xs: Int, xe: Int, ys: Int, ye: Int
+        _ tp: UnsafePointer<Triangle>, _ dp: UnsafePointer<DrawInfo>, _ kernel: K.Type, _ blend: B.Type, xs: Int, xe: Int, ys: Int, ye: Int
     ) {
         let laneF = SIMD8<Float>(0, 1, 2, 3, 4, 5, 6, 7)
-        let steps = PlaneSteps(t)
+        let draw = dp.pointee
         let needsDepth = draw.depthTest != .always || draw.depthWrite
+        let steps = PlaneSteps(tp, K.self, depth: needsDepth)
+        let t = (x0: Int(tp.pointee.x0), y0: Int(tp.pointee.y0), affine: tp.pointee.affine)
         var bx = xs & ~7
         while bx <= xe {
             // Lanes bx + l with xs ≤ bx + l ≤ xe.
@@ -243,15 +245,23 @@ struct PlaneSteps {
     let gx: Planes8
     let gy: Planes8
 
+    /// Broadcasts only the planes that kernel `K` (and the depth test, and perspective
+    /// correction) read; the others stay zero.
     @inline(__always)
-    init(_ t: Triangle) {
-        func splat(_ v: SIMD8<Float>) -> Planes8 {
-            Planes8(z: SIMD8(repeating: v[0]), oow: SIMD8(repeating: v[1]), v0: SIMD8(repeating: v[2]),
-                    v1: SIMD8(repeating: v[3]), v2: SIMD8(repeating: v[4]), v3: SIMD8(repeating: v[5]))
+    init<K: FragmentKernel>(_ t: UnsafePointer<Triangle>, _ kernel: K.Type, depth: Bool) {
+        @inline(__always) func splat(_ v: SIMD8<Float>) -> Planes8 {
+            var p = Planes8(z: .zero, oow: .zero, v0: .zero, v1: .zero, v2: .zero, v3: .zero)
+            if depth { p.z = SIMD8(repeating: v[0]) }
+            if !t.pointee.affine { p.oow = SIMD8(repeating: v[1]) }
+            if K.varyingCount > 0 { p.v0 = SIMD8(repeating: v[2]) }
+            if K.varyingCount > 1 { p.v1 = SIMD8(repeating: v[3]) }
+            if K.varyingCount > 2 { p.v2 = SIMD8(repeating: v[4]) }
+            if K.varyingCount > 3 { p.v3 = SIMD8(repeating: v[5]) }
+            return p
         }
-        c = splat(t.c)
-        gx = splat(t.gx)
-        gy = splat(t.gy)
+        c = splat(t.pointee.c)
+        gx = splat(t.pointee.gx)
+        gy = splat(t.pointee.gy)
     }
 
     /// Values at lanes `lx` (pixel offsets from the triangle's origin) on row `ly`. Only the
