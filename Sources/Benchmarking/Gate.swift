@@ -84,6 +84,21 @@ public struct Gate: Sendable {
     }
 }
 
+extension Gate {
+    /// A typical run among several attempts, for recording a baseline: per scene the attempt
+    /// with the median normalised p50. A baseline from the best attempt would be a lucky run
+    /// that later runs could not match; the gate judges the current run by its best attempt.
+    public static func median(of attempts: [BenchReport]) -> BenchReport {
+        precondition(!attempts.isEmpty)
+        var out = attempts[0]
+        for i in out.scenes.indices {
+            let runs = attempts.map { $0.scenes[i] }.sorted { $0.normalizedP50 < $1.normalizedP50 }
+            out.scenes[i] = runs[runs.count / 2]
+        }
+        return out
+    }
+}
+
 func format(_ v: Double) -> String {
     let r = (v * 1000).rounded() / 1000
     return r == r.rounded() && abs(r) < 1e12 ? String(Int(r)) : String(r)
