@@ -82,7 +82,7 @@ let package = Package(
         // Mind → Simulation → Scenes → Raster → Effects, frame by frame.
         .target(name: "Engine", dependencies: ["Mind", "Stimuli", "Simulation", "Scenes", "Raster", "Effects"], swiftSettings: simdSwift),
         .target(name: "Sinks", dependencies: ["Raster", "CPNG", "CFFmpeg", "SinksKernels"], swiftSettings: simdSwift),
-        .target(name: "Window", dependencies: ["CSDL2", "Raster"], swiftSettings: simdSwift),
+        .target(name: "Window", dependencies: ["CSDL2", "Raster", "Plot"], swiftSettings: simdSwift),
         .target(
             name: "PhotophoreCLI",
             dependencies: [

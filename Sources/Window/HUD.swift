@@ -1,3 +1,4 @@
+import Plot
 /// An RGBA8 pixel buffer to draw into: `pitch` bytes per row, R, G, B, A per pixel. Used
 /// for an `Image8`'s pixels or for a locked streaming texture. Valid only while the memory
 /// it points to is.
