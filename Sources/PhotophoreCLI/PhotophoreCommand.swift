@@ -21,7 +21,7 @@ public struct PhotophoreCommand: ParsableCommand {
         let hasDisplay = getenv("DISPLAY") != nil || getenv("WAYLAND_DISPLAY") != nil
         if hasDisplay {
             do {
-                var play = try PlayCommand.parse(["candlefish"])
+                let play = try PlayCommand.parse(["candlefish"])
                 try play.run()
                 return
             } catch let failure as Failure where failure.kind == .noDisplay {
@@ -29,7 +29,7 @@ public struct PhotophoreCommand: ParsableCommand {
             }
         }
         mkdir("out", 0o755)
-        var render = try RenderCommand.parse(["candlefish", "--frames", "0..299", "--size", "1280x720", "-o", "out/candlefish-demo.mp4"])
+        let render = try RenderCommand.parse(["candlefish", "--frames", "0..299", "--size", "1280x720", "-o", "out/candlefish-demo.mp4"])
         try render.run()
         print("photophore: no display, so a 5 s demo was rendered to out/candlefish-demo.mp4; see `photophore --help` for play, render and bench")
     }

@@ -90,16 +90,13 @@ struct PlayCommand: ParsableCommand {
         let clock = WallClock.now()
         try memory.begin(scene: scene, clock: clock, profile: profile)
 
-        var recorded: [StimulusEvent] = []
-        func makeRenderer(_ w: Int, _ h: Int) throws -> SceneRenderer {
-            let settings = RenderSettings(scene: scene, width: w, height: h, seed: seed,
-                                          script: Script(scene: scene, clock: clock, events: recorded),
-                                          richness: profile.richness, threads: threadCount, memory: memory.state,
-                                          profile: profile, fps: Self.fps)
-            do { return try SceneRenderer(settings) } catch { throw Failure.runtime("cannot render at \(w)x\(h): \(error)") }
-        }
         var (width, height) = window.renderSize
-        var renderer = try makeRenderer(width, height)
+        var renderer: SceneRenderer
+        do {
+            renderer = try SceneRenderer(RenderSettings(
+                scene: scene, width: width, height: height, seed: seed, script: Script(scene: scene, clock: clock),
+                richness: profile.richness, threads: threadCount, memory: memory.state, profile: profile, fps: Self.fps))
+        } catch { throw Failure.runtime("cannot render at \(width)x\(height): \(error)") }
         var image = Image8(width: width, height: height)
         var hashes: [String] = []
         var frame = 0, rendered = -1
@@ -108,10 +105,7 @@ struct PlayCommand: ParsableCommand {
         var nextPressure = 0.0
         var quit = false
 
-        func post(_ s: Stimulus) {
-            let t = renderer.post(s)
-            recorded.append(StimulusEvent(t: t, s))
-        }
+        func post(_ s: Stimulus) { renderer.post(s) }
 
         while !quit {
             for event in window.pollEvents() {
@@ -123,7 +117,9 @@ struct PlayCommand: ParsableCommand {
                     // Rebuild at the new size and replay the session so far; memory events
                     // already saved are not saved again.
                     (width, height) = (w, h)
-                    renderer = try makeRenderer(w, h)
+                    do { renderer = try renderer.resized(width: w, height: h) } catch {
+                        throw Failure.runtime("cannot render at \(w)x\(h): \(error)")
+                    }
                     image = Image8(width: w, height: h)
                     renderer.render(frame: max(0, frame - 1), into: &image)
                     _ = renderer.takeMemoryEvents()
@@ -174,7 +170,7 @@ struct PlayCommand: ParsableCommand {
             do { try PNG.write(shot, to: screenshot) } catch { throw Failure.runtime(error.description) }
         }
         if let record {
-            try writeText(Script(scene: scene, clock: clock, events: recorded).json() + "\n", to: record)
+            try writeText(Script(scene: scene, clock: clock, events: renderer.stimuli).json() + "\n", to: record)
         }
         if let frameHashes { try writeText(hashes.joined(separator: "\n") + "\n", to: frameHashes) }
     }
