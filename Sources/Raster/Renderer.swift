@@ -213,7 +213,9 @@ final class ChunkBins: @unchecked Sendable {
                     let all = v0.outcode | v1.outcode | v2.outcode
                     if all & Outcode.clipMask == 0 && all & Outcode.nonFinite == 0 {
                         if v0.outcode & v1.outcode & v2.outcode & Outcode.rejectMask != 0 { return 1 }
-                        if g + 1 < end {
+                        // A rectangle has one w at every corner: perspective meshes skip the
+                        // attempt without touching the next triangle's vertices.
+                        if g + 1 < end && v0.clip.w == v1.clip.w && v0.clip.w == v2.clip.w {
                             let j0 = idx[local + 3], j1 = idx[local + 4], j2 = idx[local + 5]
                             if j0 < vertexCount && j1 < vertexCount && j2 < vertexCount {
                                 let w0 = vbase[Int(j0)], w1 = vbase[Int(j1)], w2 = vbase[Int(j2)]
