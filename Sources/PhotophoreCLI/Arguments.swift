@@ -1,4 +1,5 @@
 import ArgumentParser
+import Benchmarking
 import Raster
 import Stimuli
 
@@ -83,22 +84,7 @@ extension String {
     }
 }
 
-/// Frame-time statistics in milliseconds (nearest-rank percentiles).
-struct FrameTimes: Sendable {
-    var p50: Double, p95: Double, p99: Double, max: Double
-
-    init(_ samples: [Double]) {
-        precondition(!samples.isEmpty)
-        let s = samples.sorted()
-        func rank(_ p: Double) -> Double {
-            let k = Int((p / 100 * Double(s.count)).rounded(.up))
-            return s[Swift.max(0, Swift.min(s.count - 1, k - 1))]
-        }
-        p50 = rank(50); p95 = rank(95); p99 = rank(99); max = s[s.count - 1]
-    }
-}
-
-extension FrameTimes {
+extension Percentiles {
     /// `{"p50": …, "p95": …, "p99": …, "max": …}` in milliseconds, to the microsecond.
     var json: JSONValue {
         func ms(_ v: Double) -> JSONValue { .number((v * 1000).rounded() / 1000) }

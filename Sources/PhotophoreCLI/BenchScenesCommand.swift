@@ -177,9 +177,7 @@ struct BenchScenesCommand: ParsableCommand {
     }
 
     static func readBaseline(_ path: String) throws -> BenchReport {
-        guard let text = readText(path) else {
-            throw Failure.usage("--baseline \(path): cannot read the file; record one with tools/update-baseline.sh")
-        }
+        let text = try readTextFile(path, what: "baseline")
         do {
             return try BenchReport(json: try JSONValue.parse(text))
         } catch {
@@ -218,20 +216,6 @@ struct BenchScenesCommand: ParsableCommand {
         do { image = try chart.render(width: 1280, height: 140 + 300 * panels.count) } catch { throw Failure.runtime("cannot draw the plot: \(error)") }
         do { try PNG.write(image, to: path) } catch { throw Failure.runtime(error.description) }
     }
-}
-
-/// Reads a whole text file, or nil.
-func readText(_ path: String) -> String? {
-    guard let f = fopen(path, "rb") else { return nil }
-    defer { fclose(f) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = fread(&buffer, 1, buffer.count, f)
-        if n <= 0 { break }
-        bytes += buffer[0..<n]
-    }
-    return ferror(f) == 0 ? String(decoding: bytes, as: UTF8.self) : nil
 }
 
 /// Writes a text file through a temporary name and a rename, so it is never half-written.

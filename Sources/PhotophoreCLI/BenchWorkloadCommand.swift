@@ -1,4 +1,5 @@
 import ArgumentParser
+import Benchmarking
 import Raster
 import Sinks
 import Stimuli
@@ -93,7 +94,7 @@ struct BenchWorkloadCommand: ParsableCommand {
             samples.append(Double(monotonicNanoseconds() - start) / 1e6)
         }
         let measured = frames > 3 ? Array(samples.dropFirst(3)) : samples
-        let t = FrameTimes(measured)
+        let t = Percentiles(measured)
 
         if let output {
             let image = target.resolved(encoding: .linear, pool: renderer.pool)
@@ -136,11 +137,4 @@ func checkWritable(_ path: String) throws {
     if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
         throw Failure.runtime("cannot write \(path): it is a directory; give a file name ending in .png")
     }
-}
-
-/// Monotonic time in nanoseconds.
-func monotonicNanoseconds() -> UInt64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
 }

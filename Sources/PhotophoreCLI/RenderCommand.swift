@@ -1,4 +1,5 @@
 import ArgumentParser
+import Benchmarking
 import Engine
 import Mind
 import Raster
@@ -210,9 +211,9 @@ struct BenchScenesQuickCommand: ParsableCommand {
                 parts.raster += Double(renderer.timings.raster) / 1e6
                 parts.effects += Double(renderer.timings.effects) / 1e6
             }
-            let t = FrameTimes(samples)
+            let t = Percentiles(samples)
             let over = samples.filter { $0 > 16.67 }.count
-            let w = FrameTimes(withoutEffects)
+            let w = Percentiles(withoutEffects)
             print("\(scene.rawValue) \(size) \(richness.rawValue) threads=\(threadCount) frames=\(frames): "
                   + "p50 \(fixed(t.p50, 2)) ms, p95 \(fixed(t.p95, 2)) ms, p99 \(fixed(t.p99, 2)) ms, max \(fixed(t.max, 2)) ms, "
                   + "over 16.67 ms: \(over), triangles/frame \(triangles / frames), fragments/frame \(fragments / frames); "
