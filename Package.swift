@@ -7,18 +7,29 @@
 //   stimuli → Mind → Simulation → Scene (draw lists) → Raster (tiles) → Effects (HDR) → Sinks
 //
 // Raster knows nothing about scenes; Workloads are the synthetic rasterizer workloads.
+import Foundation
 import PackageDescription
 
-// Release builds target x86-64-v3 (AVX2 + FMA): Swift's SIMD8 code then compiles to single
-// 256-bit instructions instead of pairs of SSE halves and libm calls. CPUCheck refuses, with a
-// clear message, to run such a build on an older CPU. `PHOTOPHORE_PORTABLE=1 swift build`
-// builds for baseline x86-64 instead (slower, runs anywhere).
+// Release builds target the best x86-64 level the building machine has: x86-64-v4 (AVX-512)
+// where /proc/cpuinfo lists it, else x86-64-v3 (AVX2 + FMA). Swift's SIMD8 code then compiles
+// to single 256-bit instructions, and the SIMD16 post-processing rows to single 512-bit ones,
+// instead of pairs of SSE halves and libm calls. CPUCheck refuses, with a clear message, to
+// run a build on a CPU without what it was built for.
+//   PHOTOPHORE_TARGET=x86-64-v3 swift build   builds for AVX2 machines on an AVX-512 one;
+//   PHOTOPHORE_PORTABLE=1 swift build         builds for baseline x86-64 (slower, runs anywhere).
 let portable = Context.environment["PHOTOPHORE_PORTABLE"] == "1"
-let simdSwift: [SwiftSetting] = portable ? [] : [
-    .unsafeFlags(["-Xcc", "-march=x86-64-v3"]),
-    .define("PHOTOPHORE_X86_64_V3"),
-]
-let simdC: [CSetting] = portable ? [] : [.unsafeFlags(["-march=x86-64-v3"])]
+let level: String = {
+    if let chosen = Context.environment["PHOTOPHORE_TARGET"] {
+        guard ["x86-64-v3", "x86-64-v4"].contains(chosen) else { fatalError("PHOTOPHORE_TARGET=\(chosen): use x86-64-v3 or x86-64-v4") }
+        return chosen
+    }
+    let flags = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+        .split(separator: "\n").first { $0.hasPrefix("flags") }?.split(separator: " ").map(String.init) ?? []
+    let v4 = ["avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl"]
+    return v4.allSatisfy(flags.contains) ? "x86-64-v4" : "x86-64-v3"
+}()
+let simdSwift: [SwiftSetting] = portable ? [] : [.unsafeFlags(["-Xcc", "-march=\(level)"])]
+let simdC: [CSetting] = portable ? [] : [.unsafeFlags(["-march=\(level)"])]
 let hotLoopSwift: [SwiftSetting] = simdSwift + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
 
 let package = Package(
@@ -43,7 +54,8 @@ let package = Package(
 
         // MARK: C helpers
         // Compiled without the SIMD flags on purpose: it must run on any x86-64 CPU.
-        .target(name: "CPUCheck", cSettings: portable ? [.define("PHOTOPHORE_PORTABLE_BUILD")] : []),
+        .target(name: "CPUCheck", cSettings: portable ? [.define("PHOTOPHORE_PORTABLE_BUILD")]
+                : level == "x86-64-v4" ? [.define("PHOTOPHORE_NEEDS_AVX512")] : []),
         // Header-only clang vector builtins that import as SIMD8<Float> and compile to one
         // instruction each (min, max, floor, conversions).
         .target(name: "RasterKernels", cSettings: simdC),

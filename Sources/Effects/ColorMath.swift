@@ -1,7 +1,9 @@
 import RasterKernels
 
-// Per-pixel maths of the chain, eight pixels at a time. Everything here is inlined into the
-// row loops: SIMD8 values passed to an out-of-line function travel as pairs of SSE halves.
+// Per-pixel maths of the chain, eight or sixteen pixels at a time (the sixteen-lane overloads
+// compute the same values lane for lane: one 512-bit instruction each on AVX-512 builds).
+// Everything here is inlined into the row loops: SIMD values passed to an out-of-line function
+// travel as pairs of SSE halves.
 
 /// Loads eight floats (no alignment needed).
 @inline(__always) func load8(_ p: UnsafeMutablePointer<Float>) -> SIMD8<Float> {
@@ -11,6 +13,11 @@ import RasterKernels
 /// Stores eight floats (no alignment needed).
 @inline(__always) func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
+}
+
+/// Loads sixteen floats (no alignment needed).
+@inline(__always) func load16(_ p: UnsafeMutablePointer<Float>) -> SIMD16<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
 }
 
 /// The largest light value the chain carries (the half-float maximum). Infinities are clamped
@@ -67,6 +74,32 @@ let maxLight: Float = 65504
     return pp_select8(pp_lt8(cc, SIMD8(repeating: 0.0031308)), toe, curve)
 }
 
+/// `toneMap255` on sixteen lanes.
+@inline(__always) func toneMap255(_ x: SIMD16<Float>) -> SIMD16<Float> {
+    let num = x * SIMD16(repeating: 0.03).addingProduct(x, 2.51)
+    let den = SIMD16(repeating: 0.14).addingProduct(x, SIMD16(repeating: 0.59).addingProduct(x, 2.43))
+    return srgb255(clamped: pp_clamp16(num / den, 0, 0.99999994))
+}
+
+/// `srgb255(clamped:)` on sixteen lanes: the same operations, lane for lane.
+@inline(__always) func srgb255(clamped cc: SIMD16<Float>) -> SIMD16<Float> {
+    let bits = unsafeBitCast(cc, to: SIMD16<Int32>.self)
+    let exponent = (bits &>> 23) &- 127
+    let m = unsafeBitCast((bits & 0x007F_FFFF) | 0x3F80_0000, to: SIMD16<Float>.self)
+    var p = SIMD16<Float>(repeating: -0.010829147)
+    p = SIMD16(repeating: 0.089034401).addingProduct(p, m)
+    p = SIMD16(repeating: -0.31827796).addingProduct(p, m)
+    p = SIMD16(repeating: 0.8288492).addingProduct(p, m)
+    p = SIMD16(repeating: 0.41123396).addingProduct(p, m)
+    let octaves = SIMD8<Float>(19.995403, 26.69066, 35.627758, 47.55735, 63.481445, 84.73756, 113.11108, 150.98518)
+    let index = pp_toInt16(pp_clamp16(pp_toFloat16(exponent) + 9, 0, 8))
+    let scale = pp_select16(pp_lt16(pp_toFloat16(index), SIMD16(repeating: 7.5)),
+                            pp_permute16(octaves, index), SIMD16(repeating: 201.54103))
+    let curve = (scale * p) - 14.025
+    let toe = cc * 3294.6
+    return pp_select16(pp_lt16(cc, SIMD16(repeating: 0.0031308)), toe, curve)
+}
+
 /// The scalar sRGB encoding (0…1 to 0…255, unrounded): the reference for `srgb255`.
 @inline(__always) func srgb255Reference(_ c: Float) -> Float {
     let x = min(max(c, 0), 1)
@@ -93,6 +126,14 @@ let maxLight: Float = 65504
     return h
 }
 
+@inline(__always) func mix32(_ v: SIMD16<UInt32>) -> SIMD16<UInt32> {
+    var h = v
+    h ^= h &>> 16; h &*= 0x7FEB_352D
+    h ^= h &>> 15; h &*= 0x846C_A68B
+    h ^= h &>> 16
+    return h
+}
+
 /// A uniform value in [0, 1) from the top 24 bits of a hash.
 @inline(__always) func unit(_ h: UInt32) -> Float { Float(h >> 8) * 0x1p-24 }
 
@@ -102,6 +143,12 @@ let maxLight: Float = 65504
     let a = unsafeBitCast(h & 0xFFFF, to: SIMD8<Int32>.self)
     let b = unsafeBitCast(h &>> 16, to: SIMD8<Int32>.self)
     return (pp_toFloat8(a) + pp_toFloat8(b)) * (1.0 / 65536) - 0.99998474
+}
+
+@inline(__always) func triangular(_ h: SIMD16<UInt32>) -> SIMD16<Float> {
+    let a = unsafeBitCast(h & 0xFFFF, to: SIMD16<Int32>.self)
+    let b = unsafeBitCast(h &>> 16, to: SIMD16<Int32>.self)
+    return (pp_toFloat16(a) + pp_toFloat16(b)) * (1.0 / 65536) - 0.99998474
 }
 
 /// A per-frame key from the seed and frame number.

@@ -8,8 +8,9 @@ import RasterKernels
 // the channels that move are first resampled vertically into scratch rows, then read along x
 // (with unaligned loads when the offset is small, else with gathers).
 
-/// The lane offsets 0 … 7.
+/// The lane offsets 0 … 7 and 0 … 15.
 let laneIndex = SIMD8<Float>(0, 1, 2, 3, 4, 5, 6, 7)
+let laneIndex16 = SIMD16<Float>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
 
 extension PostProcessor {
     func composite(_ target: RenderTarget, settings: EffectSettings, exposure: Float, bloom: Bool,
@@ -196,32 +197,33 @@ extension PostProcessor {
                     x += 8
                 }
 
-                // Second loop: tone mapping, encoding and dither. Split from the first so each
-                // loop is short enough for several iterations to overlap: the chain from the
-                // loads to the packed bytes is long, and one loop over both was bound by it.
+                // Second loop: tone mapping, encoding and dither, sixteen pixels at a time. Split
+                // from the first so each loop is short enough for several iterations to overlap:
+                // the chain from the loads to the packed bytes is long, and one loop over both
+                // was bound by it.
                 x = 0
                 while x < w {
-                    var er = toneMap255(load8(lightR + x)), eg = toneMap255(load8(lightG + x))
-                    var eb = toneMap255(load8(lightB + x))
+                    var er = toneMap255(load16(lightR + x)), eg = toneMap255(load16(lightG + x))
+                    var eb = toneMap255(load16(lightB + x))
                     if dither {
                         // Exact black stays black: no noise where the value is 0.
-                        let xi = SIMD8<UInt32>(truncatingIfNeeded: pp_toInt8(laneIndex + Float(x)))
+                        let xi = SIMD16<UInt32>(truncatingIfNeeded: pp_toInt16(laneIndex16 + Float(x)))
                         let d = triangular(mix32(xi ^ rowKey))
-                        let zero = SIMD8<Float>(repeating: 0)
-                        er += pp_select8(pp_lt8(zero, er), d, zero)
-                        eg += pp_select8(pp_lt8(zero, eg), d, zero)
-                        eb += pp_select8(pp_lt8(zero, eb), d, zero)
+                        let zero = SIMD16<Float>(repeating: 0)
+                        er += pp_select16(pp_lt16(zero, er), d, zero)
+                        eg += pp_select16(pp_lt16(zero, eg), d, zero)
+                        eb += pp_select16(pp_lt16(zero, eb), d, zero)
                     }
-                    let qr = SIMD8<UInt32>(truncatingIfNeeded: pp_toInt8(pp_clamp8(er + 0.5, 0, 255)))
-                    let qg = SIMD8<UInt32>(truncatingIfNeeded: pp_toInt8(pp_clamp8(eg + 0.5, 0, 255)))
-                    let qb = SIMD8<UInt32>(truncatingIfNeeded: pp_toInt8(pp_clamp8(eb + 0.5, 0, 255)))
+                    let qr = SIMD16<UInt32>(truncatingIfNeeded: pp_toInt16(pp_clamp16(er + 0.5, 0, 255)))
+                    let qg = SIMD16<UInt32>(truncatingIfNeeded: pp_toInt16(pp_clamp16(eg + 0.5, 0, 255)))
+                    let qb = SIMD16<UInt32>(truncatingIfNeeded: pp_toInt16(pp_clamp16(eb + 0.5, 0, 255)))
                     let packed = qr | (qg &<< 8) | (qb &<< 16) | 0xFF00_0000
-                    if x + 8 <= w {
-                        UnsafeMutableRawPointer(dst + x).storeBytes(of: packed, as: SIMD8<UInt32>.self)
+                    if x + 16 <= w {
+                        UnsafeMutableRawPointer(dst + x).storeBytes(of: packed, as: SIMD16<UInt32>.self)
                     } else {
                         for l in 0..<(w - x) { dst[x + l] = packed[l] }
                     }
-                    x += 8
+                    x += 16
                 }
             }
         }

@@ -62,6 +62,9 @@ struct BenchScenesCommand: ParsableCommand {
     @Flag(name: .customLong("median"), help: "Report the median attempt instead of the best (for recording a baseline).")
     var reportMedian = false
 
+    @Flag(help: "Also print p50, p95 and p99 of each stage (scene, raster, effects) per scene.")
+    var stages = false
+
     /// For proving the gate (tools/gate-selftest.sh): `work` renders every frame twice and
     /// counts both; `time` spins for an extra half of each frame's time.
     @Option(name: .customLong("plant-regression"), help: .hidden)
@@ -101,7 +104,8 @@ struct BenchScenesCommand: ParsableCommand {
             for scene in sceneNames {
                 if runs > 1 { printError("bench: \(scene.rawValue), attempt \(attempt + 1) of \(runs)") }
                 let (result, series) = try Self.measure(scene, size: size, frames: frames, richness: richness,
-                                                        threads: threadCount, budgetMs: budgetMs, plant: plant)
+                                                        threads: threadCount, budgetMs: budgetMs, plant: plant,
+                                                        printStages: stages)
                 results.append(result)
                 lastSeries.append((scene, series))
             }
@@ -132,7 +136,7 @@ struct BenchScenesCommand: ParsableCommand {
     enum Plant: String { case work, time }
 
     static func measure(_ scene: SceneName, size: Size, frames: Int, richness: Richness, threads: Int,
-                        budgetMs: Double, plant: Plant? = nil) throws -> (SceneResult, [Double]) {
+                        budgetMs: Double, plant: Plant? = nil, printStages: Bool = false) throws -> (SceneResult, [Double]) {
         let before = Calibration.measure(threads: threads)
         MemoryProbe.resetPeak()
         let fps = max(1, frames / Int(BenchScripts.duration))
@@ -144,6 +148,7 @@ struct BenchScenesCommand: ParsableCommand {
         var times: [Double] = []
         times.reserveCapacity(frames)
         var triangles = 0, fragments = 0
+        var stageTimes: (scene: [Double], raster: [Double], effects: [Double]) = ([], [], [])
         for k in 0..<frames {
             // Catch the simulation up outside the timer: the script is spread over 160 s, so
             // sampled frames lie many steps apart, while a 60 fps player steps once a frame.
@@ -153,6 +158,12 @@ struct BenchScenesCommand: ParsableCommand {
             renderer.render(frame: k, into: &image)
             triangles += renderer.stats.triangles
             fragments += renderer.stats.fragments
+            if getenv("PP_TRACE") != nil { printError("trace \(k) \(renderer.timings.scene / 1000) \(renderer.timings.raster / 1000) \(renderer.timings.effects / 1000) \(renderer.stats.triangles) \(renderer.stats.fragments)") }
+            if k >= warmupFrames {
+                stageTimes.scene.append(Double(renderer.timings.scene) / 1e6)
+                stageTimes.raster.append(Double(renderer.timings.raster) / 1e6)
+                stageTimes.effects.append(Double(renderer.timings.effects) / 1e6)
+            }
             switch plant {
             case .work?:
                 renderer.render(frame: k, into: &image)
@@ -168,6 +179,12 @@ struct BenchScenesCommand: ParsableCommand {
         // Calibrate on both sides of the run, so slow drifts of the machine are averaged in.
         let calibration = (before + Calibration.measure(threads: threads)) / 2
         let measured = Array(times.dropFirst(warmupFrames))
+        if printStages {
+            for (name, series) in [("scene", stageTimes.scene), ("raster", stageTimes.raster), ("effects", stageTimes.effects)] {
+                let p = Percentiles(series)
+                print("\(scene.rawValue) \(name): p50 \(fixed(p.p50, 2)) ms, p95 \(fixed(p.p95, 2)) ms, p99 \(fixed(p.p99, 2)) ms")
+            }
+        }
         let over = Double(measured.filter { $0 > budgetMs }.count) / Double(measured.count) * 100
         let result = SceneResult(
             scene: scene.rawValue, frames: frames, frameMs: Percentiles(measured), overBudgetPercent: over,

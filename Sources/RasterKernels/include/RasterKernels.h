@@ -93,4 +93,35 @@ PP_INLINE pp_float8 pp_gather8(const float *base, pp_int8 idx) {
     return r;
 #endif
 }
+// ---- Sixteen lanes (post-processing rows): one 512-bit instruction each on x86-64-v4,
+// two 256-bit ones on x86-64-v3. ----
+typedef float pp_float16 __attribute__((ext_vector_type(16)));
+typedef int32_t pp_int16 __attribute__((ext_vector_type(16)));
+
+PP_INLINE pp_float16 pp_floor16(pp_float16 a) { return __builtin_elementwise_floor(a); }
+/// Clamps to [lo, hi]; NaN becomes lo.
+PP_INLINE pp_float16 pp_clamp16(pp_float16 a, float lo, float hi) {
+    pp_float16 l = lo, h = hi;
+    return __builtin_elementwise_min(__builtin_elementwise_max(a, l), h);
+}
+/// Float to Int32, truncating toward zero.
+PP_INLINE pp_int16 pp_toInt16(pp_float16 a) { return __builtin_convertvector(a, pp_int16); }
+PP_INLINE pp_float16 pp_toFloat16(pp_int16 a) { return __builtin_convertvector(a, pp_float16); }
+PP_INLINE pp_int16 pp_lt16(pp_float16 a, pp_float16 b) { return a < b; }
+/// mask ? a : b, lane by lane (an int16 mask lane is -1 or 0).
+PP_INLINE pp_float16 pp_select16(pp_int16 mask, pp_float16 a, pp_float16 b) {
+    return (pp_float16)(((pp_int16)a & mask) | ((pp_int16)b & ~mask));
+}
+/// table[idx & 7] per lane, from an 8-entry table in a register.
+PP_INLINE pp_float16 pp_permute16(pp_float8 table, pp_int16 idx) {
+#if defined(__AVX512F__)
+    pp_float16 wide = __builtin_shufflevector(table, table, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7);
+    return __builtin_ia32_permvarsf512(wide, idx & 7);
+#else
+    pp_int8 lo = __builtin_shufflevector(idx, idx, 0, 1, 2, 3, 4, 5, 6, 7);
+    pp_int8 hi = __builtin_shufflevector(idx, idx, 8, 9, 10, 11, 12, 13, 14, 15);
+    pp_float8 a = pp_permute8(table, lo), b = pp_permute8(table, hi);
+    return __builtin_shufflevector(a, b, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+#endif
+}
 #endif
