@@ -20,6 +20,16 @@ import RasterKernels
     UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
 }
 
+/// Stores sixteen floats (no alignment needed).
+@inline(__always) func store16(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
+}
+
+/// `sanitize` on sixteen lanes.
+@inline(__always) func sanitize(_ v: SIMD16<Float>, _ exposure: Float) -> SIMD16<Float> {
+    pp_clamp16(v * exposure, 0, maxLight)
+}
+
 /// The largest light value the chain carries (the half-float maximum). Infinities are clamped
 /// to it, so one bad pixel stays one bright pixel instead of turning the bloom into NaN.
 let maxLight: Float = 65504

@@ -113,12 +113,15 @@ extension PostProcessor {
                 let rowKey = mix32(key ^ (UInt32(truncatingIfNeeded: y) &* 0x85EB_CA6B))
                 let dst = out + y * w
                 let maxX = SIMD8<Float>(repeating: Float(w - 1))
+                // First loop, sixteen pixels at a time (the resampling paths work in halves of
+                // eight): the light of each pixel before tone mapping.
                 var x = 0
                 while x < w {
-                    let xf = laneIndex + Float(x)
-                    var r: SIMD8<Float>, g: SIMD8<Float>, b: SIMD8<Float>
+                    let xf16 = laneIndex16 + Float(x)
+                    var r: SIMD16<Float>, g: SIMD16<Float>, b: SIMD16<Float>
                     if gather {
-                        @inline(__always) func sample(_ row: UnsafeMutablePointer<Float>, _ s: Float, _ offset: Float) -> SIMD8<Float> {
+                        @inline(__always) func sample(_ row: UnsafeMutablePointer<Float>, _ s: Float, _ offset: Float, _ x0: Int) -> SIMD8<Float> {
+                            let xf = laneIndex + Float(x0)
                             let sx = SIMD8(repeating: cx * (1 - s) + 0.5 * s - 0.5 + offset).addingProduct(xf, s)
                             let fx = pp_floor8(sx)
                             let t = sx - fx
@@ -127,9 +130,12 @@ extension PostProcessor {
                             let a = pp_gather8(row, i0), b = pp_gather8(row, i1)
                             return a.addingProduct(b - a, t)
                         }
-                        r = sample(srcR, scales.0, offsets.0)
-                        g = sample(srcG, scales.1, offsets.1)
-                        b = sample(srcB, scales.2, offsets.2)
+                        @inline(__always) func sample16(_ row: UnsafeMutablePointer<Float>, _ s: Float, _ offset: Float) -> SIMD16<Float> {
+                            SIMD16(lowHalf: sample(row, s, offset, x), highHalf: sample(row, s, offset, x + 8))
+                        }
+                        r = sample16(srcR, scales.0, offsets.0)
+                        g = sample16(srcG, scales.1, offsets.1)
+                        b = sample16(srcB, scales.2, offsets.2)
                     } else {
                         let p = rowBase + (x >> shift) * tileStride + (x & (size - 1))
                         if x & (size - 1) == 0 && y + 1 < h {
@@ -137,17 +143,18 @@ extension PostProcessor {
                             // per 64 pixels: too many streams for the hardware prefetcher.
                             prefetchTileRow(p + nextRowOffset, planeStride: planeStride)
                         }
-                        g = sanitize(load8(p + planeStride), exposure)
+                        g = sanitize(load16(p + planeStride), exposure)
                         if near {
                             // The source position differs from x + lane by less than one pixel
-                            // across the vector (8k < 1), so four unaligned loads and two
+                            // across eight lanes (8k < 1), so four unaligned loads and two
                             // selects replace the gathers.
-                            @inline(__always) func sampleNear(_ row: UnsafeMutablePointer<Float>, _ s: Float) -> SIMD8<Float> {
+                            @inline(__always) func sampleNear(_ row: UnsafeMutablePointer<Float>, _ s: Float, _ x0: Int) -> SIMD8<Float> {
+                                let xf = laneIndex + Float(x0)
                                 let start = cx * (1 - s) + 0.5 * s - 0.5
                                 let sx = SIMD8(repeating: start).addingProduct(xf, s)
                                 let fx = pp_floor8(sx)
                                 let t = sx - fx
-                                let i0 = Int((start + Float(x) * s).rounded(.down))
+                                let i0 = Int((start + Float(x0) * s).rounded(.down))
                                 let delta = fx - (laneIndex + Float(i0))
                                 let q = row + i0
                                 let l0 = load8(q - 1), l1 = load8(q), l2 = load8(q + 1), l3 = load8(q + 2)
@@ -156,45 +163,46 @@ extension PostProcessor {
                                 let b = pp_select8(low, l1, pp_select8(high, l3, l2))
                                 return a.addingProduct(b - a, t)
                             }
-                            r = sampleNear(srcR, scales.0)
-                            b = sampleNear(srcB, scales.2)
+                            r = SIMD16(lowHalf: sampleNear(srcR, scales.0, x), highHalf: sampleNear(srcR, scales.0, x + 8))
+                            b = SIMD16(lowHalf: sampleNear(srcB, scales.2, x), highHalf: sampleNear(srcB, scales.2, x + 8))
                         } else {
-                            r = sanitize(load8(p), exposure)
-                            b = sanitize(load8(p + 2 * planeStride), exposure)
+                            r = sanitize(load16(p), exposure)
+                            b = sanitize(load16(p + 2 * planeStride), exposure)
                         }
                     }
                     if corruptFrame {
                         // Blocky corruption: in some frames, a few 32×16 blocks lose their
-                        // colour depth and have their channels rotated.
+                        // colour depth and have their channels rotated (sixteen pixels never
+                        // straddle two blocks).
                         let bx = UInt32(truncatingIfNeeded: x >> 5), by = UInt32(truncatingIfNeeded: y >> 4)
                         let blockHash = mix32(glitchKey ^ (bx &* 0x27D4_EB2F) ^ (by &* 0x1656_67B1))
                         if unit(blockHash) < glitch * glitch * 0.025 {
                             let lift = 0.1 * Float(blockHash & 3)
-                            (r, g, b) = (pp_floor8(b * 4) * 0.3 + lift, pp_floor8(r * 4) * 0.3, pp_floor8(g * 4) * 0.3 + 0.1)
+                            (r, g, b) = (pp_floor16(b * 4) * 0.3 + lift, pp_floor16(r * 4) * 0.3, pp_floor16(g * 4) * 0.3 + 0.1)
                         }
                     }
                     if bloom {
-                        r += load8(bloomR + x); g += load8(bloomG + x); b += load8(bloomB + x)
+                        r += load16(bloomR + x); g += load16(bloomG + x); b += load16(bloomB + x)
                     }
                     // Vignette and grain are both a per-pixel gain: one product, three multiplies.
                     if vignette > 0 || grain > 0 {
-                        var f = SIMD8<Float>(repeating: 1)
+                        var f = SIMD16<Float>(repeating: 1)
                         if vignette > 0 {
-                            let dx = xf + (0.5 - cx)
+                            let dx = xf16 + (0.5 - cx)
                             let r2 = (dx * dx + dy2) * invRadius2
                             f = f.addingProduct(r2 * r2, -vignette)
                         }
                         if grain > 0 {
                             // The pixel's hash, scrambled once more: the grain must not repeat
                             // the dither's pattern.
-                            let hash = mix32(SIMD8<UInt32>(truncatingIfNeeded: pp_toInt8(xf)) ^ rowKey)
+                            let hash = mix32(SIMD16<UInt32>(truncatingIfNeeded: pp_toInt16(xf16)) ^ rowKey)
                             let h2 = (hash ^ (hash &>> 15)) &* 0x2C1B_3C6D
                             f = f.addingProduct(f * triangular(h2 ^ (h2 &>> 13)), grain)
                         }
                         r *= f; g *= f; b *= f
                     }
-                    store8(r, lightR + x); store8(g, lightG + x); store8(b, lightB + x)
-                    x += 8
+                    store16(r, lightR + x); store16(g, lightG + x); store16(b, lightB + x)
+                    x += 16
                 }
 
                 // Second loop: tone mapping, encoding and dither, sixteen pixels at a time. Split
