@@ -65,13 +65,13 @@ extension PostProcessor {
                         let n = min(size, w - x0)
                         var k = 0
                         while k < n {
-                            let a = sanitize(load8(r0 + o + k), exposure), b = sanitize(load8(r1 + o + k), exposure)
-                            let cc = sanitize(load8(r2 + o + k), exposure), d = sanitize(load8(r3 + o + k), exposure)
-                            store8(((a + d) * 0.125).addingProduct(b + cc, 0.375), v + x0 + k)
-                            k += 8
+                            let a = sanitize(load16(r0 + o + k), exposure), b = sanitize(load16(r1 + o + k), exposure)
+                            let cc = sanitize(load16(r2 + o + k), exposure), d = sanitize(load16(r3 + o + k), exposure)
+                            store16(((a + d) * 0.125).addingProduct(b + cc, 0.375), v + x0 + k)
+                            k += 16
                         }
                     }
-                    padEdges(v, width: w, end: ((w + 15) & ~15) + 8)
+                    padEdges(v, width: w, end: decimationEnd(w))
                 }
                 let r = hy & 3
                 decimateRow(scratch.row(slot, 0), scratch.row(slot, 1), scratch.row(slot, 2), width: halfWidth,
@@ -97,11 +97,11 @@ extension PostProcessor {
                     let h2 = ringRow(ys[2] & 3, c), h3 = ringRow(ys[3] & 3, c)
                     var x = 0
                     while x < halfWidth {
-                        let a = load8(h0 + x), b = load8(h1 + x), cc = load8(h2 + x), d = load8(h3 + x)
-                        store8(((a + d) * 0.125).addingProduct(b + cc, 0.375), v + x)
-                        x += 8
+                        let a = load16(h0 + x), b = load16(h1 + x), cc = load16(h2 + x), d = load16(h3 + x)
+                        store16(((a + d) * 0.125).addingProduct(b + cc, 0.375), v + x)
+                        x += 16
                     }
-                    padEdges(v, width: halfWidth, end: ((halfWidth + 15) & ~15) + 8)
+                    padEdges(v, width: halfWidth, end: decimationEnd(halfWidth))
                 }
                 decimateRow(scratch.row(slot, 0), scratch.row(slot, 1), scratch.row(slot, 2), width: dst.width,
                             into: (dst.row(0, j), dst.row(1, j), dst.row(2, j)),
@@ -123,11 +123,11 @@ extension PostProcessor {
                     let r0 = src.row(c, y0), r1 = src.row(c, y1), r2 = src.row(c, y2), r3 = src.row(c, y3)
                     var x = 0
                     while x < w {
-                        let a = load8(r0 + x), b = load8(r1 + x), cc = load8(r2 + x), d = load8(r3 + x)
-                        store8(((a + d) * 0.125).addingProduct(b + cc, 0.375), v + x)
-                        x += 8
+                        let a = load16(r0 + x), b = load16(r1 + x), cc = load16(r2 + x), d = load16(r3 + x)
+                        store16(((a + d) * 0.125).addingProduct(b + cc, 0.375), v + x)
+                        x += 16
                     }
-                    padEdges(v, width: w, end: ((w + 15) & ~15) + 8)
+                    padEdges(v, width: w, end: decimationEnd(w))
                 }
                 decimateRow(scratch.row(slot, 0), scratch.row(slot, 1), scratch.row(slot, 2), width: dst.width,
                             into: (dst.row(0, j), dst.row(1, j), dst.row(2, j)),
@@ -148,8 +148,13 @@ extension PostProcessor {
     }
 }
 
-/// Horizontal [1 3 3 1]/8 filter and 2× decimation of three padded scratch rows into three
-/// rows of `width` (rounded up to 8) floats, optionally with the soft-knee bright pass.
+/// Where the padding of a row of `w` floats must reach for `decimateRow`, which reads sixteen
+/// output lanes (33 source floats) at a time.
+@inline(__always) func decimationEnd(_ w: Int) -> Int { 2 * ((w / 2 + 16) & ~15) + 18 }
+
+/// Horizontal [1 3 3 1]/8 filter and 2× decimation of three padded scratch rows (padded to
+/// `decimationEnd`) into three rows of `width` (rounded up to 16) floats, optionally with the
+/// soft-knee bright pass.
 @inline(__always)
 func decimateRow(
     _ r: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>,
@@ -158,11 +163,11 @@ func decimateRow(
 ) {
     let (dr, dg, db) = dst
     let quarterKneeInv = 1 / max(4 * knee, 1e-5)
-    @inline(__always) func filter(_ s: UnsafeMutablePointer<Float>) -> SIMD8<Float> {
-        let m1 = pp_odd8(load8(s - 2), load8(s + 6))   // s[2i − 1]
-        let e0 = pp_even8(load8(s), load8(s + 8))      // s[2i]
-        let o0 = pp_odd8(load8(s), load8(s + 8))       // s[2i + 1]
-        let p2 = pp_even8(load8(s + 2), load8(s + 10)) // s[2i + 2]
+    @inline(__always) func filter(_ s: UnsafeMutablePointer<Float>) -> SIMD16<Float> {
+        let m1 = pp_odd16(load16(s - 2), load16(s + 14))   // s[2i − 1]
+        let e0 = pp_even16(load16(s), load16(s + 16))      // s[2i]
+        let o0 = pp_odd16(load16(s), load16(s + 16))       // s[2i + 1]
+        let p2 = pp_even16(load16(s + 2), load16(s + 18))  // s[2i + 2]
         return ((m1 + p2) * 0.125).addingProduct(e0 + o0, 0.375)
     }
     var i = 0
@@ -170,15 +175,15 @@ func decimateRow(
         var vr = filter(r + 2 * i), vg = filter(g + 2 * i), vb = filter(b + 2 * i)
         if brightPass {
             // Soft knee: a quadratic ramp from threshold − knee to threshold + knee, then linear.
-            let brightness = pp_max8(vr, pp_max8(vg, vb))
-            let ramp = pp_clamp8(brightness - (threshold - knee), 0, 2 * knee)
+            let brightness = pp_max16(vr, pp_max16(vg, vb))
+            let ramp = pp_clamp16(brightness - (threshold - knee), 0, 2 * knee)
             let soft = ramp * ramp * quarterKneeInv
             let hard = brightness - threshold
-            let contribution = pp_max8(soft, hard) / pp_max8(brightness, SIMD8(repeating: 1e-5))
+            let contribution = pp_max16(soft, hard) / pp_max16(brightness, SIMD16(repeating: 1e-5))
             vr *= contribution; vg *= contribution; vb *= contribution
         }
-        store8(vr, dr + i); store8(vg, dg + i); store8(vb, db + i)
-        i += 8
+        store16(vr, dr + i); store16(vg, dg + i); store16(vb, db + i)
+        i += 16
     }
 }
 
@@ -204,34 +209,37 @@ func upsampleRow(
         let r0 = src.row(c, y0), r1 = src.row(c, y1), r2 = src.row(c, y2), r3 = src.row(c, y3)
         var x = 0
         while x < w {
-            let outer = (load8(r0 + x) + load8(r3 + x)) * (1.0 / 16)
-            store8(outer.addingProduct(load8(r1 + x), w1).addingProduct(load8(r2 + x), w2), v + x)
-            x += 8
+            let outer = (load16(r0 + x) + load16(r3 + x)) * (1.0 / 16)
+            store16(outer.addingProduct(load16(r1 + x), w1).addingProduct(load16(r2 + x), w2), v + x)
+            x += 16
         }
-        padEdges(v, width: w, end: ((w + 7) & ~7) + 16)
+        padEdges(v, width: w, end: tentEnd(w))
         tentUpsampleRow(v, width: w, into: c == 0 ? dst.0 : (c == 1 ? dst.1 : dst.2), scale: scale, accumulate: accumulate)
     }
 }
 
-/// The horizontal polyphase tent: a padded row of `width` floats → `2 · width` (rounded up to
-/// 16) floats at `out`, `out = scale · up` or `out += scale · up`.
+/// Where the padding of a row of `w` floats must reach for `tentUpsampleRow`.
+@inline(__always) func tentEnd(_ w: Int) -> Int { ((w + 15) & ~15) + 16 }
+
+/// The horizontal polyphase tent: a row of `width` floats padded to `tentEnd` → `2 · width`
+/// (rounded up to 32) floats at `out`, `out = scale · up` or `out += scale · up`.
 @inline(__always)
 func tentUpsampleRow(_ v: UnsafeMutablePointer<Float>, width w: Int, into out: UnsafeMutablePointer<Float>,
                      scale: Float, accumulate: Bool) {
     var x = 0
     while x < w {
-        let a = load8(v + x - 2), b = load8(v + x - 1), m = load8(v + x), d = load8(v + x + 1), e = load8(v + x + 2)
+        let a = load16(v + x - 2), b = load16(v + x - 1), m = load16(v + x), d = load16(v + x + 1), e = load16(v + x + 2)
         let even = ((a + d) * (scale / 16)).addingProduct(b, 5 * scale / 16).addingProduct(m, 9 * scale / 16)
         let odd = ((b + e) * (scale / 16)).addingProduct(m, 9 * scale / 16).addingProduct(d, 5 * scale / 16)
-        var lo = pp_zipLo8(even, odd), hi = pp_zipHi8(even, odd)
+        var lo = pp_zipLo16(even, odd), hi = pp_zipHi16(even, odd)
         let o = out + 2 * x
         if accumulate {
-            lo += load8(o)
-            hi += load8(o + 8)
+            lo += load16(o)
+            hi += load16(o + 16)
         }
-        store8(lo, o)
-        store8(hi, o + 8)
-        x += 8
+        store16(lo, o)
+        store16(hi, o + 16)
+        x += 16
     }
 }
 
@@ -275,12 +283,12 @@ func upsample4Row(
             let r0 = src.row(c, rows[0]), r1 = src.row(c, rows[1]), r2 = src.row(c, rows[2]), r3 = src.row(c, rows[3])
             var x = 0
             while x < w4 {
-                let sum = (load8(r0 + x) * w[0]).addingProduct(load8(r1 + x), w[1])
-                    .addingProduct(load8(r2 + x), w[2]).addingProduct(load8(r3 + x), w[3])
-                store8(sum, v + x)
-                x += 8
+                let sum = (load16(r0 + x) * w[0]).addingProduct(load16(r1 + x), w[1])
+                    .addingProduct(load16(r2 + x), w[2]).addingProduct(load16(r3 + x), w[3])
+                store16(sum, v + x)
+                x += 16
             }
-            padEdges(v, width: w4, end: ((w4 + 7) & ~7) + 16)
+            padEdges(v, width: w4, end: tentEnd(w4))
             tentUpsampleRow(v, width: w4, into: ring(hy, c), scale: 1, accumulate: false)
         }
     }
@@ -290,12 +298,12 @@ func upsample4Row(
         let h0 = ring(halfRows[0], c), h1 = ring(halfRows[1], c), h2 = ring(halfRows[2], c), h3 = ring(halfRows[3], c)
         var x = 0
         while x < halfWidth {
-            let sum = (load8(h0 + x) * hw[0]).addingProduct(load8(h1 + x), hw[1])
-                .addingProduct(load8(h2 + x), hw[2]).addingProduct(load8(h3 + x), hw[3])
-            store8(sum, v + x)
-            x += 8
+            let sum = (load16(h0 + x) * hw[0]).addingProduct(load16(h1 + x), hw[1])
+                .addingProduct(load16(h2 + x), hw[2]).addingProduct(load16(h3 + x), hw[3])
+            store16(sum, v + x)
+            x += 16
         }
-        padEdges(v, width: halfWidth, end: ((halfWidth + 7) & ~7) + 16)
+        padEdges(v, width: halfWidth, end: tentEnd(halfWidth))
         tentUpsampleRow(v, width: halfWidth, into: c == 0 ? dst.0 : (c == 1 ? dst.1 : dst.2), scale: 1, accumulate: false)
     }
 }

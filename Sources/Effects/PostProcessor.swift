@@ -190,7 +190,7 @@ public final class PostProcessor: @unchecked Sendable {
 
 /// One bloom mip level: three planes (r, g, b), row-major, `stride` floats per row.
 ///
-/// The stride is the width rounded up to 16, so that 8-wide loops may run past the width and
+/// The stride is the width rounded up to 32, so that 16-wide loops may run past the width and
 /// the 2× upsample may write two full vectors per input vector. Columns past the width hold
 /// finite values that are never read as image content.
 struct MipLevel: @unchecked Sendable {
@@ -202,7 +202,7 @@ struct MipLevel: @unchecked Sendable {
     init(width: Int, height: Int) {
         self.width = width
         self.height = height
-        stride = (width + 15) & ~15
+        stride = (width + 31) & ~31
         let count = 3 * stride * height
         base = UnsafeMutableRawPointer.allocate(byteCount: count * 4, alignment: 64).bindMemory(to: Float.self, capacity: count)
         base.initialize(repeating: 0, count: count)
@@ -215,7 +215,8 @@ struct MipLevel: @unchecked Sendable {
 }
 
 /// Scratch rows, `rowsPerSlot` per slot. Each row has `pad` floats before index 0 and room
-/// for edge padding after the (rounded-up) width, so horizontal filters need no bounds checks.
+/// for edge padding after the (rounded-up) width (up to `decimationEnd`, 50 floats past it),
+/// so horizontal filters need no bounds checks.
 struct Scratch: @unchecked Sendable {
     static let pad = 16
     static let rowsPerSlot = 24
@@ -231,7 +232,7 @@ struct Scratch: @unchecked Sendable {
     let count: Int
 
     init(slots: Int, width: Int) {
-        rowLength = ((width + 31) & ~31) + 3 * Self.pad
+        rowLength = ((width + 31) & ~31) + 6 * Self.pad
         count = slots * Self.rowsPerSlot * rowLength
         base = UnsafeMutableRawPointer.allocate(byteCount: count * 4, alignment: 64).bindMemory(to: Float.self, capacity: count)
         base.initialize(repeating: 0, count: count)

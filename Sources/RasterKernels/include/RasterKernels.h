@@ -112,6 +112,23 @@ PP_INLINE pp_int16 pp_lt16(pp_float16 a, pp_float16 b) { return a < b; }
 PP_INLINE pp_float16 pp_select16(pp_int16 mask, pp_float16 a, pp_float16 b) {
     return (pp_float16)(((pp_int16)a & mask) | ((pp_int16)b & ~mask));
 }
+PP_INLINE pp_float16 pp_max16(pp_float16 a, pp_float16 b) { return __builtin_elementwise_max(a, b); }
+/// The even lanes of the 32 floats a:b.
+PP_INLINE pp_float16 pp_even16(pp_float16 a, pp_float16 b) {
+    return __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+}
+/// The odd lanes of the 32 floats a:b.
+PP_INLINE pp_float16 pp_odd16(pp_float16 a, pp_float16 b) {
+    return __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+}
+/// The first halves of a and b interleaved: a0 b0 a1 b1 … a7 b7.
+PP_INLINE pp_float16 pp_zipLo16(pp_float16 a, pp_float16 b) {
+    return __builtin_shufflevector(a, b, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+}
+/// The second halves of a and b interleaved: a8 b8 … a15 b15.
+PP_INLINE pp_float16 pp_zipHi16(pp_float16 a, pp_float16 b) {
+    return __builtin_shufflevector(a, b, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+}
 /// table[idx & 7] per lane, from an 8-entry table in a register.
 PP_INLINE pp_float16 pp_permute16(pp_float8 table, pp_int16 idx) {
 #if defined(__AVX512F__)
