@@ -95,9 +95,9 @@ extension PostProcessor {
                                     + (((yb + 1) & (size - 1)) - (yb & (size - 1))) * size, planeStride: 0)
                             }
                             while i < n {
-                                let a = sanitize(load8(pa + o + i), exposure), b = sanitize(load8(pb + o + i), exposure)
-                                store8(a.addingProduct(b - a, t), dst + x0 + i)
-                                i += 8
+                                let a = sanitize(load16(pa + o + i), exposure), b = sanitize(load16(pb + o + i), exposure)
+                                store16(a.addingProduct(b - a, t), dst + x0 + i)
+                                i += 16
                             }
                         }
                         if near { padEdges(dst, width: w, end: ((w + 7) & ~7) + 32) }

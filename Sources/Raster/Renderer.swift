@@ -294,21 +294,26 @@ final class ChunkBins: @unchecked Sendable {
         }
     }
 
+    /// How many records ahead `forEachTriangle` asks for.
+    static let prefetchDistance = 6
+
     /// Calls `body` for each triangle of tile `tile`, in submission order.
     @inline(__always)
     func forEachTriangle(inTile tile: Int, _ body: (UnsafePointer<Triangle>) -> Void) {
         let lo = Int(offsets[tile]), hi = Int(offsets[tile + 1])
         if lo == hi { return }
         let e = entries.pointer, tris = triangles.pointer
-        for k in lo..<min(lo &+ 2, hi) {
+        let ahead = Self.prefetchDistance
+        for k in lo..<min(lo &+ ahead, hi) {
             let raw = UnsafeRawPointer(tris + Int(e[k]))
             pp_prefetch(raw); pp_prefetch(raw + 64); pp_prefetch(raw + 128)
         }
         for k in lo..<hi {
             // The records were written by another stage, often on another core: fetch the
-            // one after next (all three cache lines) while this one draws.
-            if k &+ 2 < hi {
-                let raw = UnsafeRawPointer(tris + Int(e[k &+ 2]))
+            // one `ahead` places on (all three cache lines) while this one draws. Small
+            // sprites draw in tens of nanoseconds, less than a trip to memory.
+            if k &+ ahead < hi {
+                let raw = UnsafeRawPointer(tris + Int(e[k &+ ahead]))
                 pp_prefetch(raw); pp_prefetch(raw + 64); pp_prefetch(raw + 128)
             }
             body(tris + Int(e[k]))
