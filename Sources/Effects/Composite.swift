@@ -68,16 +68,18 @@ extension PostProcessor {
                         split = (1 + unit(mix32(bandHash ^ 0x63D8_3595)) * 6 * glitch).rounded()
                     }
                 }
-                // How this row reads its source: straight from the tiles, with red and blue
-                // from resampled rows read near their own position (aberration only), or all
-                // three channels gathered from resampled rows (displaced glitch bands, or an
-                // aberration too large for the near path).
+                // How this row reads its source: straight from the tiles; with red and blue
+                // from resampled rows read near their own position (aberration), and in a
+                // displaced band with all three resampled and moved by their whole-pixel
+                // offsets; or, for an aberration too large for the near path, all three
+                // gathered from resampled rows.
                 let displaced = bandShift != 0 || split != 0
-                let gather = displaced || (aberration > 0 && !nearAberration)
-                let near = !gather && aberration > 0
+                let gather = (aberration > 0 || displaced) && !nearAberration
+                let near = !gather && (aberration > 0 || displaced)
                 let offsets = (bandShift + split, bandShift, bandShift - split)
+                let nearEnd = ((w + 7) & ~7) + 32
                 if gather || near {
-                    for c in 0..<3 where gather || c != 1 {
+                    for c in 0..<3 where gather || displaced || c != 1 {
                         let s = c == 0 ? scales.0 : (c == 1 ? scales.1 : scales.2)
                         let sy = cy + (Float(y) + 0.5 - cy) * s - 0.5
                         let fy = sy.rounded(.down)
@@ -85,7 +87,9 @@ extension PostProcessor {
                         let ya = min(max(Int(fy), 0), h - 1), yb = min(max(Int(fy) + 1, 0), h - 1)
                         let pa = storage + (ya >> shift) * tilesX * tileStride + (ya & (size - 1)) * size + c * planeStride
                         let pb = storage + (yb >> shift) * tilesX * tileStride + (yb & (size - 1)) * size + c * planeStride
-                        let dst = c == 0 ? srcR : (c == 1 ? srcG : srcB)
+                        let src = c == 0 ? srcR : (c == 1 ? srcG : srcB)
+                        // A displaced band resamples into a free scratch row first, then moves it.
+                        let dst = near && displaced ? scratch.row(slot, c) : src
                         for tx in 0..<tilesX {
                             let o = tx * tileStride, x0 = tx * size
                             let n = min(size, w - x0)
@@ -100,7 +104,12 @@ extension PostProcessor {
                                 i += 16
                             }
                         }
-                        if near { padEdges(dst, width: w, end: ((w + 7) & ~7) + 32) }
+                        if near && displaced {
+                            let offset = Int(c == 0 ? offsets.0 : (c == 1 ? offsets.1 : offsets.2))
+                            shiftRow(dst, by: offset, width: w, into: src, end: nearEnd)
+                        } else if near {
+                            padEdges(dst, width: w, end: nearEnd)
+                        }
                     }
                 }
 
@@ -143,7 +152,7 @@ extension PostProcessor {
                             // per 64 pixels: too many streams for the hardware prefetcher.
                             prefetchTileRow(p + nextRowOffset, planeStride: planeStride)
                         }
-                        g = sanitize(load16(p + planeStride), exposure)
+                        g = near && displaced ? load16(srcG + x) : sanitize(load16(p + planeStride), exposure)
                         if near {
                             // The source position differs from x + lane by less than one pixel
                             // across eight lanes (8k < 1), so four unaligned loads and two
@@ -236,6 +245,20 @@ extension PostProcessor {
             }
         }
     }
+}
+
+/// `dst[j] = src[clamp(j + offset, 0, width − 1)]` for j from −`Scratch.pad` up to `end`: a
+/// row moved sideways by whole pixels, with its edge values repeated (as the gathers clamp).
+@inline(__always) func shiftRow(_ src: UnsafeMutablePointer<Float>, by offset: Int, width w: Int,
+                                into dst: UnsafeMutablePointer<Float>, end: Int) {
+    let start = -Scratch.pad
+    let a = min(max(-offset, start), end), b = min(max(w - offset, start), end)
+    let first = src[0], last = src[w - 1]
+    var j = start
+    while j < a { dst[j] = first; j += 1 }
+    if b > a { (dst + a).update(from: src + a + offset, count: b - a) }
+    j = max(a, b)
+    while j < end { dst[j] = last; j += 1 }
 }
 
 /// Asks for the 64 floats (four cache lines) of a tile row in the red, green and blue planes
