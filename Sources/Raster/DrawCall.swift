@@ -110,6 +110,8 @@ public struct DrawCall: Sendable {
     public var transform: Matrix4
     public var shading: Shading
     public var state: RenderState
+    /// Screen-aligned rectangles drawn after the mesh (see `Sprites`); nil for a plain mesh.
+    public internal(set) var sprites: Sprites?
 
     public init(mesh: Mesh, transform: Matrix4, shading: Shading, state: RenderState = .opaque) {
         self.mesh = mesh
@@ -117,4 +119,52 @@ public struct DrawCall: Sendable {
         self.shading = shading
         self.state = state
     }
+
+    /// A draw of sprites only: no mesh, and clip space is the sprites' own NDC (w = 1).
+    public init(sprites: Sprites, shading: Shading, state: RenderState = .additive) {
+        self.init(mesh: Mesh(positions: [], attributes: [], indices: []), transform: .identity, shading: shading, state: state)
+        self.sprites = sprites
+    }
+
+    /// Triangles the draw submits: the mesh's, and two per sprite.
+    public var triangleCount: Int { mesh.triangleCount + 2 * (sprites?.count ?? 0) }
+}
+
+/// Screen-aligned rectangles given directly in normalized device coordinates, the shape of
+/// particles and glows. A sprite is drawn exactly as its quad in `mesh` (two triangles), but
+/// the renderer makes its corners during setup: no vertex stage, no index buffer, and no
+/// search for the quad's rectangle.
+public struct Sprites: Sendable {
+    /// Per sprite: the centre's x, y and depth z (NDC, w = 1) and, in w, the value its corners
+    /// carry as attribute 2.
+    public var centres: [SIMD4<Float>]
+    /// Per sprite: half the width and half the height, in NDC.
+    public var halves: [SIMD2<Float>]
+
+    public init(centres: [SIMD4<Float>], halves: [SIMD2<Float>]) {
+        precondition(centres.count == halves.count, "one half size per sprite")
+        self.centres = centres
+        self.halves = halves
+    }
+
+    public var count: Int { centres.count }
+
+    /// The sprites as a quad mesh under the identity transform: corners (−1, −1), (1, −1),
+    /// (1, 1), (−1, 1) of each sprite in attributes 0 and 1, the value in attribute 2, and
+    /// triangles (0, 1, 2) and (0, 2, 3). This is what the renderer draws.
+    public var mesh: Mesh {
+        var positions: [SIMD3<Float>] = [], attributes: [SIMD4<Float>] = [], indices: [UInt32] = []
+        for (c, h) in zip(centres, halves) {
+            let base = UInt32(positions.count)
+            for (sx, sy) in Self.corners {
+                positions.append(SIMD3(c.x + sx * h.x, c.y + sy * h.y, c.z))
+                attributes.append(SIMD4(sx, sy, c.w, 0))
+            }
+            indices += [base, base + 1, base + 2, base, base + 2, base + 3]
+        }
+        return Mesh(positions: positions, attributes: attributes, indices: indices)
+    }
+
+    /// Corner k of a sprite as signs of its half size.
+    static let corners: [(Float, Float)] = [(-1, -1), (1, -1), (1, 1), (-1, 1)]
 }

@@ -8,7 +8,9 @@ public enum ReferenceRasterizer {
         target.clear(color: clearColor, depth: clearDepth)
         let viewport = Viewport(width: target.width, height: target.height)
         var clipper = Clipper()
-        for d in draws {
+        for var d in draws {
+            // Sprites go through the vertex stage as the quads they stand for.
+            if let sprites = d.sprites { d.mesh = sprites.mesh; d.sprites = nil }
             let n = d.mesh.positions.count
             let verts = UnsafeMutablePointer<ScreenVertex>.allocate(capacity: max(n, 1))
             defer { verts.deallocate() }

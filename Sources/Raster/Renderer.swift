@@ -58,7 +58,7 @@ public final class Renderer: @unchecked Sendable {
             vertexBase.append(totalVertices)
             triangleBase.append(totalTriangles)
             totalVertices += d.mesh.positions.count
-            totalTriangles += d.mesh.triangleCount
+            totalTriangles += d.triangleCount
             infos.append(DrawInfo(d))
         }
         triangleBase.append(totalTriangles)
@@ -197,8 +197,17 @@ final class ChunkBins: @unchecked Sendable {
         while global < range.upperBound {
             while triangleBase[draw + 1] <= global { draw += 1 }
             let d = draws[draw]
-            let end = min(range.upperBound, triangleBase[draw + 1])
+            let drawEnd = min(range.upperBound, triangleBase[draw + 1])
+            let spritesStart = triangleBase[draw] + d.mesh.triangleCount
             let cull = d.state.cull
+            if global >= spritesStart, let sprites = d.sprites {
+                buildSprites(sprites, triangles: global..<drawEnd, first: spritesStart, cull: cull, draw: UInt32(draw),
+                             viewport: viewport)
+                global = drawEnd
+                continue
+            }
+            // The mesh's triangles; a draw's sprites follow on the next turn of the loop.
+            let end = min(drawEnd, spritesStart)
             let vbase = vertices + vertexBase[draw]
             let vertexCount = UInt32(d.mesh.positions.count)
             d.mesh.indices.withUnsafeBufferPointer { idx in
@@ -248,6 +257,83 @@ final class ChunkBins: @unchecked Sendable {
             global = end
         }
         bin(tilesX: tilesX, tileCount: tileCount)
+    }
+
+    /// Sets up triangles `range` of a sprite draw, whose first sprite triangle is `first`.
+    /// Each sprite's corners are made here, exactly as the vertex stage would make its quad
+    /// under the identity transform, and take the same path as a quad of a mesh.
+    private func buildSprites(_ sprites: Sprites, triangles range: Range<Int>, first: Int, cull: CullMode, draw: UInt32,
+                              viewport: Viewport) {
+        sprites.centres.withUnsafeBufferPointer { centres in
+            sprites.halves.withUnsafeBufferPointer { halves in
+                var g = range.lowerBound
+                while g < range.upperBound {
+                    let local = g - first
+                    let c = centres[local >> 1], h = halves[local >> 1]
+                    @inline(__always) func corner(_ sx: Float, _ sy: Float) -> ScreenVertex {
+                        let clip = SIMD4<Float>(c.x + sx * h.x, c.y + sy * h.y, c.z, 1)
+                        var v = ScreenVertex(clip: clip, varyings: SIMD4(sx, sy, c.w, 0), x: 0, y: 0, z: 0, oow: 0,
+                                             outcode: viewport.outcode(clip))
+                        if v.outcode & Outcode.clipMask == 0 { viewport.project(&v) }
+                        return v
+                    }
+                    let v0 = corner(-1, -1), v2 = corner(1, 1)
+                    if local & 1 == 0 {
+                        let v1 = corner(1, -1)
+                        guard g + 1 < range.upperBound else {
+                            g += setUp(v0, v1, v2, partner: nil, cull: cull, draw: draw, viewport: viewport)
+                            continue
+                        }
+                        let v3 = corner(-1, 1)
+                        let codes = (v0.outcode, v1.outcode, v2.outcode, v3.outcode)
+                        if (codes.0 | codes.1 | codes.2 | codes.3) & (Outcode.clipMask | Outcode.nonFinite) == 0 {
+                            // The whole sprite, inside the clip planes: a rectangle by construction.
+                            if codes.0 & codes.1 & codes.2 & codes.3 & Outcode.rejectMask == 0 {
+                                triangles.reserve(count + 1)
+                                if setupSpriteRectangle(v0, v1, v2, cull: cull, draw: draw, viewport: viewport,
+                                                        into: &triangles.pointer[count]) == .ready {
+                                    count += 1
+                                }
+                            }
+                            g += 2
+                        } else {
+                            // Clipped or not finite: the first triangle (0, 1, 2), with the second
+                            // (0, 2, 3) as its partner, as a mesh's quad.
+                            g += setUp(v0, v1, v2, partner: (v0, v2, v3), cull: cull, draw: draw, viewport: viewport)
+                        }
+                    } else {
+                        g += setUp(v0, v2, corner(-1, 1), partner: nil, cull: cull, draw: draw, viewport: viewport)
+                    }
+                }
+            }
+        }
+    }
+
+    /// What the mesh path does with one triangle whose vertices share one w: reject, merge
+    /// with `partner` into a rectangle, set up, or clip. Returns the triangles consumed.
+    @inline(__always)
+    private func setUp(_ v0: ScreenVertex, _ v1: ScreenVertex, _ v2: ScreenVertex,
+                       partner: (ScreenVertex, ScreenVertex, ScreenVertex)?, cull: CullMode, draw: UInt32,
+                       viewport: Viewport) -> Int {
+        let all = v0.outcode | v1.outcode | v2.outcode
+        if all & Outcode.nonFinite != 0 || v0.outcode & v1.outcode & v2.outcode & Outcode.rejectMask != 0 { return 1 }
+        if all & Outcode.clipMask != 0 {
+            clipper.clip(v0, v1, v2, planes: all & Outcode.clipMask, viewport: viewport) { a, b, c in
+                add(a, b, c, cull: cull, draw: draw, viewport: viewport)
+            }
+            return 1
+        }
+        if let (w0, w1, w2) = partner, (w0.outcode | w1.outcode | w2.outcode) & Outcode.clipMask == 0 {
+            triangles.reserve(count + 1)
+            switch setupRectangle(v0, v1, v2, w0, w1, w2, cull: cull, draw: draw, viewport: viewport,
+                                  into: &triangles.pointer[count]) {
+            case .ready: count += 1; return 2
+            case .empty: return 2
+            case .notRectangle: break
+            }
+        }
+        add(v0, v1, v2, cull: cull, draw: draw, viewport: viewport)
+        return 1
     }
 
     @inline(__always)

@@ -294,7 +294,29 @@ func setupRectangle(
     }
     if abs(extra.z - (side1.z + side2.z - opposite.z)) > 1e-7 { return .notRectangle }
 
-    // The first triangle spans the whole rectangle; its planes are the rectangle's.
+    return setupRectangleTriangle(a0, a1, a2, maxX: maxX, maxY: maxY, cull: cull, draw: draw, viewport: viewport, into: &t)
+}
+
+/// A sprite's quad as a rectangle: corners v0 (−, −), v1 (+, −), v2 (+, +), v3 (−, +) of a
+/// centre and half size in NDC, so it is a rectangle with affine attributes by construction
+/// and `setupRectangle`'s checks would all pass. Every corner must be inside the clip planes.
+@inline(__always)
+func setupSpriteRectangle(
+    _ v0: ScreenVertex, _ v1: ScreenVertex, _ v2: ScreenVertex,
+    cull: CullMode, draw: UInt32, viewport: Viewport, into t: inout Triangle
+) -> RectangleSetup {
+    let minX = min(v0.x, v2.x), maxX = max(v0.x, v2.x), minY = min(v0.y, v2.y), maxY = max(v0.y, v2.y)
+    // Snapped to no width or height: both triangles are empty.
+    if minX == maxX || minY == maxY { return .empty }
+    return setupRectangleTriangle(v0, v1, v2, maxX: maxX, maxY: maxY, cull: cull, draw: draw, viewport: viewport, into: &t)
+}
+
+/// The rectangle's planes from its first triangle, which spans it, and its exact pixel bounds.
+@inline(__always)
+private func setupRectangleTriangle(
+    _ a0: ScreenVertex, _ a1: ScreenVertex, _ a2: ScreenVertex, maxX: Int32, maxY: Int32,
+    cull: CullMode, draw: UInt32, viewport: Viewport, into t: inout Triangle
+) -> RectangleSetup {
     guard setupTriangle(a0, a1, a2, cull: cull, draw: draw, viewport: viewport, into: &t) else { return .empty }
     // Exact coverage: pixel centres c with minX ≤ c < maxX and minY ≤ c < maxY.
     let px1 = min(((Int64(maxX) - 128 + 255) >> 8) - 1, Int64(viewport.widthInt) - 1)

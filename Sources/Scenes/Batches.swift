@@ -40,52 +40,39 @@ public struct Camera: Sendable {
     public func half(pixels: Float) -> SIMD2<Float> { SIMD2(pixels * 2 / width, pixels * 2 / height) }
 }
 
-/// Glow sprites (camera-facing quads in clip space, identity transform) drawn with the glow
-/// kernel: one tint per batch, one intensity per sprite. Axis-aligned quads take the
-/// rasterizer's rectangle path. The arrays are reused frame to frame.
+/// Glow sprites (camera-facing rectangles in NDC) drawn with the glow kernel: one tint per
+/// batch, one intensity per sprite. The rasterizer draws them as exact rectangles with no
+/// vertex stage. The arrays are reused frame to frame.
 public final class SpriteBatch {
-    public private(set) var positions: [SIMD3<Float>] = []
-    public private(set) var attributes: [SIMD4<Float>] = []
-    public private(set) var indices: [UInt32] = []
+    public private(set) var centres: [SIMD4<Float>] = []
+    public private(set) var halves: [SIMD2<Float>] = []
 
     public init() {}
 
-    public var count: Int { positions.count / 4 }
+    public var count: Int { centres.count }
 
     public func reset() {
-        positions.removeAll(keepingCapacity: true)
-        attributes.removeAll(keepingCapacity: true)
-        indices.removeAll(keepingCapacity: true)
+        centres.removeAll(keepingCapacity: true)
+        halves.removeAll(keepingCapacity: true)
     }
 
     public func reserve(_ sprites: Int) {
-        positions.reserveCapacity(sprites * 4)
-        attributes.reserveCapacity(sprites * 4)
-        indices.reserveCapacity(sprites * 6)
+        centres.reserveCapacity(sprites)
+        halves.reserveCapacity(sprites)
     }
 
     /// Adds a sprite centred at `c` (NDC, z is depth) with half size `h` (NDC).
     @inline(__always)
     public func add(_ c: SIMD3<Float>, half h: SIMD2<Float>, intensity: Float) {
         guard c.x - h.x < 1, c.x + h.x > -1, c.y - h.y < 1, c.y + h.y > -1, c.z > -1, c.z < 1 else { return }
-        let base = UInt32(positions.count)
-        positions.append(SIMD3(c.x - h.x, c.y - h.y, c.z))
-        positions.append(SIMD3(c.x + h.x, c.y - h.y, c.z))
-        positions.append(SIMD3(c.x + h.x, c.y + h.y, c.z))
-        positions.append(SIMD3(c.x - h.x, c.y + h.y, c.z))
-        attributes.append(SIMD4(-1, -1, intensity, 0))
-        attributes.append(SIMD4(1, -1, intensity, 0))
-        attributes.append(SIMD4(1, 1, intensity, 0))
-        attributes.append(SIMD4(-1, 1, intensity, 0))
-        indices.append(base); indices.append(base + 1); indices.append(base + 2)
-        indices.append(base); indices.append(base + 2); indices.append(base + 3)
+        centres.append(SIMD4(c, intensity))
+        halves.append(h)
     }
 
     /// The batch as one draw, or nil when it is empty.
     public func draw(tint: SIMD3<Float>, state: RenderState = .additive) -> DrawCall? {
-        guard !positions.isEmpty else { return nil }
-        return DrawCall(mesh: Mesh(positions: positions, attributes: attributes, indices: indices),
-                        transform: .identity, shading: .glow(tint: tint), state: state)
+        guard !centres.isEmpty else { return nil }
+        return DrawCall(sprites: Sprites(centres: centres, halves: halves), shading: .glow(tint: tint), state: state)
     }
 }
 

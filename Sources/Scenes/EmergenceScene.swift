@@ -11,7 +11,7 @@ public final class EmergenceScene {
     public let shots: ShotList
     let background = ColorMesh()
     let glitched = SpriteBatch(), split = SpriteBatch()
-    let particleQuads = QuadSlots()
+    let particleSprites = SpriteSlots()
     var worldPositions: [SIMD3<Float>] = [], worldBrightness: [Float] = [], worldGlitched: [UInt8] = []
     var glitchLists: [[SIMD4<Float>]] = []
     let pool: WorkerPool
@@ -113,7 +113,7 @@ public final class EmergenceScene {
         resize(&worldPositions, count, .zero)
         resize(&worldBrightness, count, 0)
         resize(&worldGlitched, count, 0)
-        particleQuads.resize(count)
+        particleSprites.resize(count)
         let chunks = (count + Self.chunk - 1) / Self.chunk
         while glitchLists.count < chunks { glitchLists.append([]) }
         let radius: Float = 0.0055
@@ -125,8 +125,8 @@ public final class EmergenceScene {
         worldPositions.withUnsafeMutableBufferPointer { wp in
         worldBrightness.withUnsafeMutableBufferPointer { wb in
         worldGlitched.withUnsafeMutableBufferPointer { wg in
-        particleQuads.positions.withUnsafeMutableBufferPointer { fp in
-        particleQuads.attributes.withUnsafeMutableBufferPointer { fa in
+        particleSprites.centres.withUnsafeMutableBufferPointer { sc in
+        particleSprites.halves.withUnsafeMutableBufferPointer { sh in
         glitchLists.withUnsafeMutableBufferPointer { lists in
             pool.forEach(chunks) { c in
                 let range = (c * Self.chunk)..<min(count, (c + 1) * Self.chunk)
@@ -135,8 +135,6 @@ public final class EmergenceScene {
                 lists[c].removeAll(keepingCapacity: true)
                 for i in range {
                     let onFigure = i < figureCount
-                    let pos = fp.baseAddress! + i * 4
-                    let attr = fa.baseAddress! + i * 4
                     let clip = vp * SIMD4(wp[i], 1)
                     let inv = 1 / clip.w
                     let centre = SIMD3(clip.x * inv, clip.y * inv, clip.z * inv)
@@ -144,19 +142,13 @@ public final class EmergenceScene {
                     h = h.replacing(with: minHalf, where: h .< minHalf)
                     let visible = clip.w > 0.05 && abs(centre.x) < 1 + h.x && abs(centre.y) < 1 + h.y && abs(centre.z) < 1
                     guard visible else {
-                        // A zero-area quad off screen: rejected at setup.
-                        for k in 0..<4 { pos[k] = SIMD3(3, 3, 0); attr[k] = .zero }
+                        // A zero-size sprite off screen: rejected at setup.
+                        sc[i] = SIMD4(3, 3, 0, 0); sh[i] = .zero
                         continue
                     }
                     let b = onFigure ? wb[i] : wb[i] * 0.75
-                    pos[0] = SIMD3(centre.x - h.x, centre.y - h.y, centre.z)
-                    pos[1] = SIMD3(centre.x + h.x, centre.y - h.y, centre.z)
-                    pos[2] = SIMD3(centre.x + h.x, centre.y + h.y, centre.z)
-                    pos[3] = SIMD3(centre.x - h.x, centre.y + h.y, centre.z)
-                    attr[0] = SIMD4(-1, -1, b, 0)
-                    attr[1] = SIMD4(1, -1, b, 0)
-                    attr[2] = SIMD4(1, 1, b, 0)
-                    attr[3] = SIMD4(-1, 1, b, 0)
+                    sc[i] = SIMD4(centre, b)
+                    sh[i] = h
                     // One ghost per glitched particle, red or cyan by parity: the split reads
                     // the same as two ghosts each, at half the triangles.
                     if wg[i] != 0 { lists[c].append(SIMD4(centre.x, centre.y, i & 1 == 0 ? h.x : -h.x, b)) }
@@ -182,7 +174,7 @@ public final class EmergenceScene {
             halo.draw(tint: colour),
             floor.draw(tint: colour * 0.6 + SIMD3(0.1, 0.25, 0.3)),
             orb.draw(tint: SIMD3(0.7, 0.9, 1.0) * 0.5 + colour * 0.5),
-            particleQuads.draw(tint: colour),
+            particleSprites.draw(tint: colour),
             glitched.draw(tint: SIMD3(1.0, 0.1, 0.7)),
             split.draw(tint: SIMD3(0.1, 0.9, 1.0)),
         ]
@@ -206,30 +198,21 @@ public final class EmergenceScene {
     }
 }
 
-/// Fixed vertex slots for `count` glow quads (4 vertices each) and their indices, resized only
-/// when the count changes; callers fill the slots in place.
-final class QuadSlots {
-    var positions: [SIMD3<Float>] = []
-    var attributes: [SIMD4<Float>] = []
-    var indices: [UInt32] = []
+/// Fixed slots for `count` glow sprites, resized only when the count changes; callers fill
+/// the slots in place.
+final class SpriteSlots {
+    var centres: [SIMD4<Float>] = []
+    var halves: [SIMD2<Float>] = []
 
-    func resize(_ quads: Int) {
-        guard positions.count != quads * 4 else { return }
-        positions = [SIMD3<Float>](repeating: .zero, count: quads * 4)
-        attributes = [SIMD4<Float>](repeating: .zero, count: quads * 4)
-        indices.removeAll(keepingCapacity: true)
-        indices.reserveCapacity(quads * 6)
-        for q in 0..<UInt32(quads) {
-            let b = q * 4
-            indices.append(b); indices.append(b + 1); indices.append(b + 2)
-            indices.append(b); indices.append(b + 2); indices.append(b + 3)
-        }
+    func resize(_ count: Int) {
+        guard centres.count != count else { return }
+        centres = [SIMD4<Float>](repeating: .zero, count: count)
+        halves = [SIMD2<Float>](repeating: .zero, count: count)
     }
 
     func draw(tint: SIMD3<Float>) -> DrawCall? {
-        guard !indices.isEmpty else { return nil }
-        return DrawCall(mesh: Mesh(positions: positions, attributes: attributes, indices: indices),
-                        transform: .identity, shading: .glow(tint: tint), state: .additive)
+        guard !centres.isEmpty else { return nil }
+        return DrawCall(sprites: Sprites(centres: centres, halves: halves), shading: .glow(tint: tint), state: .additive)
     }
 }
 
