@@ -123,7 +123,7 @@ public final class PostProcessor: @unchecked Sendable {
             levels.append(MipLevel(width: w, height: h))
         }
         mips = levels
-        slots = max(1, min(height, 4 * pool.threads))
+        slots = max(1, min(height, 8 * pool.threads))
         scratch = Scratch(slots: slots, width: width)
     }
 

@@ -158,7 +158,6 @@ struct BenchScenesCommand: ParsableCommand {
             renderer.render(frame: k, into: &image)
             triangles += renderer.stats.triangles
             fragments += renderer.stats.fragments
-            if getenv("PP_TRACE") != nil { printError("trace \(k) \(renderer.timings.scene / 1000) \(renderer.timings.raster / 1000) \(renderer.timings.effects / 1000) \(renderer.stats.triangles) \(renderer.stats.fragments)") }
             if k >= warmupFrames {
                 stageTimes.scene.append(Double(renderer.timings.scene) / 1e6)
                 stageTimes.raster.append(Double(renderer.timings.raster) / 1e6)
