@@ -50,13 +50,17 @@ struct BenchWorkloadCommand: ParsableCommand {
     @Flag(help: "Print one JSON object.")
     var json = false
 
+    @Flag(help: "Draw with the scalar ReferenceRasterizer (one thread) instead of the SIMD fast path.")
+    var reference = false
+
     func run() throws {
         guard let kind = Workload(rawValue: workload) else {
             throw Failure.usage("unknown workload '\(workload)': use spheres or glow")
         }
         let size = try self.size.validated()
         guard (1...100_000).contains(frames) else { throw Failure.usage("--frames \(frames): use 1 to 100000") }
-        let threadCount = threads ?? WorkerPool.systemWidth().threads
+        if reference, let threads, threads != 1 { throw Failure.usage("--threads \(threads): --reference draws on one thread") }
+        let threadCount = reference ? 1 : threads ?? WorkerPool.systemWidth().threads
         guard (1...256).contains(threadCount) else { throw Failure.usage("--threads \(threadCount): use 1 to 256") }
         if kind == .spheres {
             guard (1...64).contains(grid.a), (1...64).contains(grid.b) else {
@@ -90,7 +94,13 @@ struct BenchWorkloadCommand: ParsableCommand {
         for f in 0..<frames {
             let draw = spheres?.draw(frame: f, aspect: aspect) ?? glow!.draw()
             let start = monotonicNanoseconds()
-            stats = renderer.render([draw], into: target, clearColor: workloadClearColor)
+            if reference {
+                ReferenceRasterizer.render([draw], into: target, clearColor: workloadClearColor)
+                stats = FrameStats()
+                stats.triangles = draw.triangleCount
+            } else {
+                stats = renderer.render([draw], into: target, clearColor: workloadClearColor)
+            }
             samples.append(Double(monotonicNanoseconds() - start) / 1e6)
         }
         let measured = frames > 3 ? Array(samples.dropFirst(3)) : samples
@@ -101,18 +111,20 @@ struct BenchWorkloadCommand: ParsableCommand {
             do { try PNG.write(image, to: output) } catch { throw Failure.runtime(error.description) }
         }
         if json {
-            let work: JSONValue = .object([
+            // The reference rasterizer keeps no counters beyond the triangles submitted.
+            let work: JSONValue = reference ? .object([("triangles", .number(Double(stats.triangles)))]) : .object([
                 ("triangles", .number(Double(stats.triangles))), ("setup_triangles", .number(Double(stats.setupTriangles))),
                 ("fragments", .number(Double(stats.fragments))),
             ])
             print(JSONValue.object([
-                ("workload", .string(kind.rawValue)), ("width", .number(Double(size.width))),
+                ("workload", .string(kind.rawValue)), ("rasterizer", .string(reference ? "reference" : "fast")),
+                ("width", .number(Double(size.width))),
                 ("height", .number(Double(size.height))), ("threads", .number(Double(threadCount))),
                 ("frames", .number(Double(frames))), ("frame_ms", t.json), ("work", work),
             ]).rendered())
         } else {
-            print("\(kind.rawValue) \(size) threads=\(threadCount) frames=\(frames): \(t.summary) · "
-                + "\(stats.triangles) triangles, \(stats.fragments) fragments per frame")
+            print("\(kind.rawValue) \(size) \(reference ? "reference rasterizer" : "threads=\(threadCount)") frames=\(frames): \(t.summary) · "
+                + (reference ? "\(stats.triangles) triangles per frame" : "\(stats.triangles) triangles, \(stats.fragments) fragments per frame"))
             if let output { print("wrote \(output)") }
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Sinks
 import Testing
 
 /// `photophore bench workload`: the contract in CLI.md, and its errors.
@@ -18,6 +19,23 @@ import Testing
             #expect(work["triangles"] == (workload == "spheres" ? 131_072 : 20_000))
             #expect(work["fragments"]! > 10_000)
         }
+    }
+
+    @Test func referenceRasterizerDrawsTheSameImage() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ref-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let common = ["bench", "workload", "spheres", "--size", "160x90", "--frames", "1", "--segments", "16x8"]
+        let fast = try run(photophorePath, common + ["--output", dir.appendingPathComponent("fast.png").path])
+        let ref = try run(photophorePath, common + ["--reference", "--json", "--output", dir.appendingPathComponent("ref.png").path])
+        #expect(fast.status == 0 && ref.status == 0, "\(fast.stderr) \(ref.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(ref.stdout.split(separator: "\n")[0].utf8)) as! [String: Any]
+        #expect(object["rasterizer"] as? String == "reference" && object["threads"] as? Int == 1)
+        let a = try PNG.read(dir.appendingPathComponent("fast.png").path), b = try PNG.read(dir.appendingPathComponent("ref.png").path)
+        let lit = stride(from: 0, to: a.pixels.count, by: 4).filter { a.pixels[$0] > 0 }.count
+        #expect(lit > 1000, "the spheres cover part of the frame")
+        let maxDiff = zip(a.pixels, b.pixels).map { abs(Int($0) - Int($1)) }.max() ?? 0
+        #expect(maxDiff <= 1, "fast and reference images differ by \(maxDiff) steps")
     }
 
     @Test func workCountersDoNotDependOnThreads() throws {
@@ -44,6 +62,7 @@ import Testing
         ["bench", "workload", "spheres", "--grid", "0x4"],
         ["bench", "workload", "spheres", "--segments", "2x1"],
         ["bench", "workload", "glow", "--no-such-option"],
+        ["bench", "workload", "glow", "--reference", "--threads", "2"],
         ["no-such-command"],
     ])
     func badUsageExitsWith2AndOneClearLine(arguments: [String]) throws {
