@@ -84,7 +84,7 @@ let package = Package(
         // The worlds: steering, the fish's spine, particles, the emergence reveal and camera.
         .target(
             name: "Simulation",
-            dependencies: ["Mind", "Stimuli", .product(name: "RealModule", package: "swift-numerics")],
+            dependencies: ["Mind", "Stimuli", "RasterKernels", .product(name: "RealModule", package: "swift-numerics")],
             swiftSettings: simdSwift),
         // Worlds to draw lists: meshes, sprites and the look each frame asks for.
         .target(

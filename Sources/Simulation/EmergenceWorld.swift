@@ -210,7 +210,21 @@ public struct EmergenceWorld: Sendable {
         normal.withUnsafeBufferPointer { nm in
         direction.withUnsafeBufferPointer { dr in
         params.withUnsafeBufferPointer { pr in
-            for i in range {
+            // Eight particles at a time, then the rest one by one (the same arithmetic).
+            var lanesEnd = range.lowerBound
+            if range.count >= 8 {
+                lanesEnd = range.lowerBound + range.count / 8 * 8
+                let frame = ParticleFrame(
+                    u: u, orbR: orbR, scale: scale, lightLevel: lightLevel, fraction: fraction, tf: tf, g: g, bucket: bucket,
+                    sweepY: sweepY, cs: cs, sn: sn, orb: orb, pivot: pivot, flash: flashF, figure: figure, view: view, seed: seed)
+                var i = range.lowerBound
+                while i < lanesEnd {
+                    particles8(i, frame, target: tg.baseAddress!, normal: nm.baseAddress!, direction: dr.baseAddress!,
+                               params: pr.baseAddress!, positions: positions, brightness: brightness, glitched: glitched)
+                    i += 8
+                }
+            }
+            for i in lanesEnd..<range.upperBound {
                 let p = pr[i]
                 let delay = p.x, rank = p.y, phase = p.z, radius = p.w
                 // Where it rests: on the figure, or circling it in a data ring.

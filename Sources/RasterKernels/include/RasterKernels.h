@@ -16,6 +16,8 @@ typedef uint32_t pp_uint8 __attribute__((ext_vector_type(8)));
 PP_INLINE pp_float8 pp_min8(pp_float8 a, pp_float8 b) { return __builtin_elementwise_min(a, b); }
 PP_INLINE pp_float8 pp_max8(pp_float8 a, pp_float8 b) { return __builtin_elementwise_max(a, b); }
 PP_INLINE pp_float8 pp_floor8(pp_float8 a) { return __builtin_elementwise_floor(a); }
+/// Rounds to the nearest integer, ties to even (as Swift's `.toNearestOrEven`).
+PP_INLINE pp_float8 pp_roundEven8(pp_float8 a) { return __builtin_elementwise_roundeven(a); }
 PP_INLINE pp_float8 pp_sqrt8(pp_float8 a) { return __builtin_elementwise_sqrt(a); }
 /// Clamps to [lo, hi]; NaN becomes lo.
 PP_INLINE pp_float8 pp_clamp8(pp_float8 a, float lo, float hi) {
