@@ -16,7 +16,7 @@ public final class EmergenceScene {
     var glitchLists: [[SIMD4<Float>]] = []
     let pool: WorkerPool
     /// Particles per parallel work item.
-    static let chunk = 4096
+    static let chunk = 2048
     let floor = SpriteBatch(), orb = SpriteBatch(), halo = SpriteBatch()
     var frame = SceneFrame()
 
