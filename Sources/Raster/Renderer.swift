@@ -277,6 +277,16 @@ final class ChunkBins: @unchecked Sendable {
                         if v.outcode & Outcode.clipMask == 0 { viewport.project(&v) }
                         return v
                     }
+                    if local & 1 == 0 && g + 1 < range.upperBound {
+                        // The common case straight from the centre; the rest through corners.
+                        triangles.reserve(count + 1)
+                        let setup = setupSprite(c, h, cull: cull, draw: draw, viewport: viewport, into: &triangles.pointer[count])
+                        if setup != .general {
+                            if setup == .ready { count += 1 }
+                            g += 2
+                            continue
+                        }
+                    }
                     let v0 = corner(-1, -1), v2 = corner(1, 1)
                     if local & 1 == 0 {
                         let v1 = corner(1, -1)

@@ -311,6 +311,66 @@ func setupSpriteRectangle(
     return setupRectangleTriangle(v0, v1, v2, maxX: maxX, maxY: maxY, cull: cull, draw: draw, viewport: viewport, into: &t)
 }
 
+/// What `setupSprite` made of a sprite.
+enum SpriteSetup { case ready, empty, general }
+
+/// A sprite (centre `c`, half size `h`, in NDC with w = 1) set up straight from its centre:
+/// the same `Triangle`, bit for bit, as `setupSpriteRectangle` makes from the corners the
+/// vertex stage would give its quad, without making those corners. Handles the common case, a
+/// sprite with positive half sizes inside the guard band and the depth range; returns
+/// `.general` for anything else, which then takes the corner path.
+@inline(__always)
+func setupSprite(_ c: SIMD4<Float>, _ h: SIMD2<Float>, cull: CullMode, draw: UInt32, viewport: Viewport,
+                 into t: inout Triangle) -> SpriteSetup {
+    // The corners' NDC coordinates, as `c + sign · h` makes them.
+    let left = c.x - h.x, right = c.x + h.x, bottom = c.y - h.y, top = c.y + h.y
+    guard h.x > 0, h.y > 0, left >= -viewport.guardX, right <= viewport.guardX, bottom >= -viewport.guardY,
+          top <= viewport.guardY, c.z >= -1, c.z <= 1, c.w.isFinite else { return .general }
+    // Every corner beyond one side of the view.
+    if right < -1 || left > 1 || top < -1 || bottom > 1 { return .empty }
+    // Snapped window positions, as `Viewport.project` computes them (x · 1/w = x for w = 1).
+    @inline(__always) func snapX(_ x: Float) -> Int64 {
+        Int64(Int32(((x * 0.5 + 0.5) * viewport.width * 256).rounded(.toNearestOrEven)))
+    }
+    @inline(__always) func snapY(_ y: Float) -> Int64 {
+        Int64(Int32(((0.5 - y * 0.5) * viewport.height * 256).rounded(.toNearestOrEven)))
+    }
+    let x0 = snapX(left), x1 = snapX(right), yBottom = snapY(bottom), yTop = snapY(top)
+    // Snapped to no width or height: both triangles are empty.
+    if x0 == x1 || yTop == yBottom { return .empty }
+    // Triangle (0, 1, 2) has a negative area in window space (y down): culled as a back face,
+    // else set up with vertices 1 and 2 swapped, as `setupTriangle` does.
+    if cull == .back { return .empty }
+    let area = (x1 - x0) * (yBottom - yTop)
+    let px0 = max((x0 - 128 + 255) >> 8, 0), py0 = max((yTop - 128 + 255) >> 8, 0)
+    // The triangle's own bounds decide emptiness first, as in `setupRectangleTriangle`.
+    if px0 > min((x1 - 128) >> 8, Int64(viewport.widthInt) - 1) || py0 > min((yBottom - 128) >> 8, Int64(viewport.heightInt) - 1) {
+        return .empty
+    }
+    let px1 = min(((x1 - 128 + 255) >> 8) - 1, Int64(viewport.widthInt) - 1)
+    let py1 = min(((yBottom - 128 + 255) >> 8) - 1, Int64(viewport.heightInt) - 1)
+    if px0 > px1 || py0 > py1 { return .empty }
+    // Planes: u changes along x only, v along y only; the rest are constant.
+    let z = min(max(c.z * 0.5 + 0.5, 0), 1)
+    let fdx = Float(x1 - x0) * (1 / 256), fdy = Float(yTop - yBottom) * (1 / 256)
+    let inv = 1 / Float(Double(area) * (1.0 / 65536))
+    let du = (2 * -fdy) * inv, dv = (-2 * fdx) * inv
+    let ox = Float(px0 * 256 + 128 - x0) * (1 / 256), oy = Float(py0 * 256 + 128 - yBottom) * (1 / 256)
+    let u = (-1 as Float).addingProduct(du, ox)
+    let v = (-1 as Float).addingProduct(dv, oy)
+    t.c = SIMD8(z, 1, u, v, c.w, 0, 0, 0)
+    t.gx = SIMD8(0, 0, du, 0, 0, 0, 0, 0)
+    t.gy = SIMD8(0, 0, 0, dv, 0, 0, 0, 0)
+    t.f0 = 0; t.f1 = 0; t.f2 = 0
+    t.a0 = 0; t.a1 = 0; t.a2 = 0
+    t.b0 = 0; t.b1 = 0; t.b2 = 0
+    t.x0 = Int32(px0); t.y0 = Int32(py0); t.x1 = Int32(px1); t.y1 = Int32(py1)
+    t.draw = draw
+    t.affine = true
+    t.rectangle = true
+    return .ready
+}
+
 /// The rectangle's planes from its first triangle, which spans it, and its exact pixel bounds.
 @inline(__always)
 private func setupRectangleTriangle(
