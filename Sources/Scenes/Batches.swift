@@ -69,6 +69,12 @@ public final class SpriteBatch {
         halves.append(h)
     }
 
+    /// Adds the sprites of `other`, in order.
+    public func append(_ other: SpriteBatch) {
+        centres.append(contentsOf: other.centres)
+        halves.append(contentsOf: other.halves)
+    }
+
     /// The batch as one draw, or nil when it is empty.
     public func draw(tint: SIMD3<Float>, state: RenderState = .additive) -> DrawCall? {
         guard !centres.isEmpty else { return nil }

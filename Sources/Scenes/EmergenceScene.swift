@@ -13,7 +13,8 @@ public final class EmergenceScene {
     let glitched = SpriteBatch(), split = SpriteBatch()
     let particleSprites = SpriteSlots()
     var worldPositions: [SIMD3<Float>] = [], worldBrightness: [Float] = [], worldGlitched: [UInt8] = []
-    var glitchLists: [[SIMD4<Float>]] = []
+    /// Per chunk of particles, its red and its cyan ghosts (made in parallel, joined in order).
+    var ghostLists: [(red: SpriteBatch, cyan: SpriteBatch)] = []
     let pool: WorkerPool
     /// Particles per parallel work item.
     static let chunk = 2048
@@ -115,7 +116,10 @@ public final class EmergenceScene {
         resize(&worldGlitched, count, 0)
         particleSprites.resize(count)
         let chunks = (count + Self.chunk - 1) / Self.chunk
-        while glitchLists.count < chunks { glitchLists.append([]) }
+        while ghostLists.count < chunks { ghostLists.append((SpriteBatch(), SpriteBatch())) }
+        // Glitched particles get a red ghost on one side or a cyan one on the other, by parity.
+        let splitOffset = 0.004 * g + 0.002
+        let viewWidth = cam.width, viewHeight = cam.height
         let radius: Float = 0.0055
         let vp = cam.viewProjection
         let pixelScale = cam.focal * cam.height * 0.5
@@ -127,12 +131,14 @@ public final class EmergenceScene {
         worldGlitched.withUnsafeMutableBufferPointer { wg in
         particleSprites.centres.withUnsafeMutableBufferPointer { sc in
         particleSprites.halves.withUnsafeMutableBufferPointer { sh in
-        glitchLists.withUnsafeMutableBufferPointer { lists in
+        ghostLists.withUnsafeMutableBufferPointer { lists in
             pool.forEach(chunks) { c in
                 let range = (c * Self.chunk)..<min(count, (c + 1) * Self.chunk)
                 world.particles(at: time, eye: eye, range: range, positions: wp.baseAddress!, brightness: wb.baseAddress!,
                                 glitched: wg.baseAddress!)
-                lists[c].removeAll(keepingCapacity: true)
+                let (red, cyan) = lists[c]
+                red.reset()
+                cyan.reset()
                 for i in range {
                     let onFigure = i < figureCount
                     let clip = vp * SIMD4(wp[i], 1)
@@ -151,23 +157,21 @@ public final class EmergenceScene {
                     sh[i] = h
                     // One ghost per glitched particle, red or cyan by parity: the split reads
                     // the same as two ghosts each, at half the triangles.
-                    if wg[i] != 0 { lists[c].append(SIMD4(centre.x, centre.y, i & 1 == 0 ? h.x : -h.x, b)) }
+                    if wg[i] != 0 {
+                        // The split reads the same as two ghosts each, at half the triangles.
+                        let half = SIMD2<Float>(h.x, h.x * viewWidth / viewHeight)
+                        if i & 1 == 0 {
+                            red.add(SIMD3(centre.x + splitOffset, centre.y, 0), half: half, intensity: b * 1.2)
+                        } else {
+                            cyan.add(SIMD3(centre.x - splitOffset, centre.y, 0), half: half, intensity: b)
+                        }
+                    }
                 }
             }
         }}}}}}
-        // Glitched particles get a red ghost on one side or a cyan one on the other (the sign
-        // of the stored half size says which), in chunk order.
-        let splitOffset = 0.004 * g + 0.002
-        for list in glitchLists.prefix(chunks) {
-            for q in list {
-                let hx = abs(q.z)
-                let h = SIMD2<Float>(hx, hx * cam.width / cam.height)
-                if q.z > 0 {
-                    glitched.add(SIMD3(q.x + splitOffset, q.y, 0), half: h, intensity: q.w * 1.2)
-                } else {
-                    split.add(SIMD3(q.x - splitOffset, q.y, 0), half: h, intensity: q.w)
-                }
-            }
+        for (red, cyan) in ghostLists.prefix(chunks) {
+            glitched.append(red)
+            split.append(cyan)
         }
 
         let order: [DrawCall?] = [
