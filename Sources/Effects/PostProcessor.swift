@@ -100,11 +100,12 @@ public final class PostProcessor: @unchecked Sendable {
 
     /// The bloom mip chain; `mips[0]` is quarter resolution.
     let mips: [MipLevel]
-    /// Per-slot scratch rows (see `Scratch`).
+    /// Scratch rows for each worker thread (see `Scratch`).
     let scratch: Scratch
-    /// Rows are split into this many contiguous ranges, each with its own scratch rows. The
-    /// split never changes the result: every row is computed the same way whoever runs it.
-    let slots: Int
+    /// Rows are split into up to this many contiguous ranges, many per thread so that a
+    /// stalled thread holds back little. The split never changes the result: every row is
+    /// computed the same way whoever runs it.
+    let ranges: Int
     /// What the last `process` added as bloom: `bloomScale` × the upsampled `mips[0]`.
     var bloomScale: Float = 0
 
@@ -123,8 +124,8 @@ public final class PostProcessor: @unchecked Sendable {
             levels.append(MipLevel(width: w, height: h))
         }
         mips = levels
-        slots = max(1, min(height, 8 * pool.threads))
-        scratch = Scratch(slots: slots, width: width)
+        ranges = max(1, min(height, 16 * pool.threads))
+        scratch = Scratch(slots: pool.threads, width: width)
     }
 
     deinit {
@@ -180,11 +181,12 @@ public final class PostProcessor: @unchecked Sendable {
         return sum * bloomScale
     }
 
-    /// Calls `body(slot, rows)` for contiguous row ranges covering `0..<rows`, in parallel.
+    /// Calls `body(slot, rows)` for contiguous row ranges covering `0..<rows`, in parallel;
+    /// `slot` names the scratch rows of the worker running the call.
     @inline(__always)
     func forRows(_ rows: Int, _ body: (Int, Range<Int>) -> Void) {
-        let n = min(slots, rows)
-        pool.forEach(n) { s in body(s, (rows * s / n)..<(rows * (s + 1) / n)) }
+        let n = min(ranges, rows)
+        pool.forEach(n) { worker, s in body(worker, (rows * s / n)..<(rows * (s + 1) / n)) }
     }
 }
 

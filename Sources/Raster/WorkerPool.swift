@@ -24,20 +24,27 @@ public final class WorkerPool: Sendable {
     /// Calls `body(i)` once for each `i` in `0..<count`, on up to `threads` threads, and
     /// returns when all calls have returned.
     public func forEach(_ count: Int, _ body: (Int) -> Void) {
+        forEach(count) { _, i in body(i) }
+    }
+
+    /// Calls `body(worker, i)` once for each `i` in `0..<count`, where `worker` (0 ..<
+    /// `threads`) is the same for every call on one thread during this loop: per-worker
+    /// scratch memory needs no locks. Which worker runs an item is not fixed.
+    public func forEach(_ count: Int, _ body: (_ worker: Int, _ item: Int) -> Void) {
         if count <= 0 { return }
         let width = min(threads, count)
         if width == 1 {
-            for i in 0..<count { body(i) }
+            for i in 0..<count { body(0, i) }
             return
         }
         let next = Atomic<Int>(0)
         withoutActuallyEscaping(body) { body in
             let box = UnsafeSendable(body)
-            DispatchQueue.concurrentPerform(iterations: width) { _ in
+            DispatchQueue.concurrentPerform(iterations: width) { worker in
                 while true {
                     let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
                     if i >= count { break }
-                    box.value(i)
+                    box.value(worker, i)
                 }
             }
         }
