@@ -116,11 +116,15 @@ struct RenderCommand: ParsableCommand {
         } catch { throw error.failure }
         if let frameHashes { try checkWritable(frameHashes) }
         let progress = ProgressReporter(total: range.count, label: "render \(scene.rawValue)")
-        var image = Image8(width: size.width, height: size.height)
+        // Frames rotate through more images than the sink holds, so rendering never writes
+        // into pixels an encoder still reads (which would copy them first).
+        var images = (0..<min(range.count, sink.framesHeld + 1)).map { _ in Image8(width: size.width, height: size.height) }
         var hashes: [String] = []
         do {
-            for k in range {
-                renderer.render(frame: k, into: &image)
+            for (n, k) in range.enumerated() {
+                let slot = n % images.count
+                renderer.render(frame: k, into: &images[slot])
+                let image = images[slot]
                 if frameHashes != nil { hashes.append("\(k) \(frameHash(image))") }
                 try sink.append(image)
                 try session.save(renderer.takeMemoryEvents())

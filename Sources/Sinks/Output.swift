@@ -14,6 +14,10 @@ public protocol FrameSink: AnyObject, Sendable {
     func finish() throws(SinkError) -> Manifest
     /// Stops, discards what is not finished, and removes temporary files.
     func cancel()
+    /// At most how many appended frames the sink may still hold (queued or being encoded). A
+    /// producer that rotates through more images than this writes each one only after the
+    /// sink has let go of it, so no frame's pixels are ever copied.
+    var framesHeld: Int { get }
 }
 
 /// What an output path means, from its form: `out.mp4`, `out.webm`, `out.png`, a directory
@@ -93,6 +97,9 @@ final class QueuedVideoSink: FrameSink, @unchecked Sendable {
     private let queue: WorkQueue<Image8>
     private let firstFrame: Int
     private var count = 0
+
+    /// The queue's 3 frames and the one being encoded.
+    var framesHeld: Int { 4 }
 
     init(writer: VideoWriter, firstFrame: Int) {
         self.writer = writer
@@ -233,8 +240,12 @@ final class PNGSequenceWriter: FrameSink, @unchecked Sendable {
         startQueue(workers: 1)
     }
 
+    /// The queue's frames and one being encoded per worker.
+    private(set) var framesHeld = 0
+
     private func startQueue(workers: Int) {
         let (directory, names, single, written) = (directory, names, single, written)
+        framesHeld = max(2, workers * 2) + workers
         queue = WorkQueue(workers: workers, capacity: max(2, workers * 2), name: "png-encoder") { (job: Job) throws(SinkError) in
             try Self.write(job, directory: directory, name: names(job.frame), single: single, into: written)
         }

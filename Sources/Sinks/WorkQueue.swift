@@ -9,7 +9,9 @@ import Foundation
 /// are only touched with `condition` locked, which is what makes it `@unchecked Sendable`.
 final class WorkQueue<Item: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
-    private var items: [Item] = []
+    /// Waiting items from `head` on; taken slots are emptied at once, so the queue never keeps
+    /// a handled item (a frame's pixels) alive.
+    private var items: [Item?] = []
     private var head = 0
     private let capacity: Int
     private var closed = false
@@ -37,7 +39,8 @@ final class WorkQueue<Item: Sendable>: @unchecked Sendable {
                 condition.unlock()
                 return
             }
-            let item = items[head]
+            let item = items[head]!
+            items[head] = nil
             head += 1
             if head > 64 { items.removeFirst(head); head = 0 }
             condition.broadcast()
