@@ -1,11 +1,20 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
 /// Errors a caller can act on.
 public enum RasterError: Error, Equatable, CustomStringConvertible {
     case invalidSize(width: Int, height: Int)
+    case outOfMemory(bytes: Int)
 
     public var description: String {
         switch self {
         case .invalidSize(let w, let h):
             return "size \(w)x\(h) is not supported: width and height must be 1 to \(RenderTarget.maxDimension) pixels"
+        case .outOfMemory(let bytes):
+            return "cannot map \(bytes / 1_048_576) MiB for the render target: free memory or choose a smaller --size"
         }
     }
 }
@@ -38,6 +47,7 @@ public final class RenderTarget: @unchecked Sendable {
     public let tilesY: Int
     /// Tile-major planar storage; see the type's comment. 64-byte aligned.
     let storage: UnsafeMutablePointer<Float>
+    private let mappedBytes: Int
     /// Hierarchical depth: for each 8×8 block (64 per tile), an upper bound of the depths
     /// stored in it. A triangle whose nearest depth over a block lies behind this bound fails
     /// the depth test on every pixel there, so the block is skipped without shading.
@@ -60,16 +70,20 @@ public final class RenderTarget: @unchecked Sendable {
         self.keepsAlpha = keepsAlpha
         tilesX = (width + Self.tileSize - 1) >> Self.tileShift
         tilesY = (height + Self.tileSize - 1) >> Self.tileShift
+        // Mapped, not allocated: the kernel supplies zeroed pages on first touch, so a plane
+        // that no frame writes (alpha without `keepsAlpha`, depth when no draw uses it) never
+        // becomes resident.
         let count = tilesX * tilesY * Self.tileStride
-        storage = UnsafeMutableRawPointer.allocate(byteCount: count * 4, alignment: 64)
-            .bindMemory(to: Float.self, capacity: count)
-        storage.initialize(repeating: 0, count: count)
+        mappedBytes = count * 4
+        guard let mapped = mmap(nil, mappedBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+              mapped != MAP_FAILED else { throw .outOfMemory(bytes: mappedBytes) }
+        storage = mapped.bindMemory(to: Float.self, capacity: count)
         blockMaxDepth = .allocate(capacity: tilesX * tilesY * Self.blocksPerTile)
         blockMaxDepth.initialize(repeating: .infinity, count: tilesX * tilesY * Self.blocksPerTile)
     }
 
     deinit {
-        storage.deallocate()
+        munmap(storage, mappedBytes)
         blockMaxDepth.deallocate()
     }
 
