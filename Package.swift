@@ -48,9 +48,9 @@ let package = Package(
         // MARK: System libraries (pkg-config, with Debian providers)
         .systemLibrary(name: "CSDL2", pkgConfig: "sdl2", providers: [.apt(["libsdl2-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
-        .systemLibrary(
-            name: "CFFmpeg", pkgConfig: "libavcodec libavformat libswscale libavutil",
-            providers: [.apt(["libavcodec-dev", "libavformat-dev", "libswscale-dev", "libavutil-dev"])]),
+        // FFmpeg's headers (libavcodec-dev, libavformat-dev, libavutil-dev): the libraries are
+        // not linked but loaded on first use by FFmpegLoader.
+        .systemLibrary(name: "CFFmpeg"),
 
         // MARK: C helpers
         // Compiled without the SIMD flags on purpose: it must run on any x86-64 CPU.
@@ -61,6 +61,8 @@ let package = Package(
         .target(name: "RasterKernels", cSettings: simdC),
         // RGBA → YUV 4:2:0 for the video sinks: plain C loops that clang vectorizes.
         .target(name: "SinksKernels", cSettings: simdC),
+        // FFmpeg's functions, forwarded to the libraries it loads on first use (see its header).
+        .target(name: "FFmpegLoader", linkerSettings: [.linkedLibrary("dl")]),
 
         // MARK: Mind and memory
         // Stimulus events and the script format (JSON) that carries them.
@@ -93,7 +95,7 @@ let package = Package(
             swiftSettings: hotLoopSwift),
         // Mind → Simulation → Scenes → Raster → Effects, frame by frame.
         .target(name: "Engine", dependencies: ["Mind", "Stimuli", "Simulation", "Scenes", "Raster", "Effects"], swiftSettings: simdSwift),
-        .target(name: "Sinks", dependencies: ["Raster", "CPNG", "CFFmpeg", "SinksKernels"], swiftSettings: simdSwift),
+        .target(name: "Sinks", dependencies: ["Raster", "CPNG", "CFFmpeg", "FFmpegLoader", "SinksKernels"], swiftSettings: simdSwift),
         .target(name: "Window", dependencies: ["CSDL2", "Raster", "Plot"], swiftSettings: simdSwift),
         .target(
             name: "PhotophoreCLI",

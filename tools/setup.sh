@@ -7,7 +7,7 @@ PACKAGES=(
   pkg-config
   libpng-dev                                              # PNG output (libpng simplified API)
   libsdl2-dev                                             # the window
-  libavcodec-dev libavformat-dev libswscale-dev libavutil-dev  # MP4 / WebM output
+  libavcodec-dev libavformat-dev libavutil-dev  # MP4 / WebM output (headers; the libraries load at run time)
   ffmpeg                                                  # ffprobe, for the video tests
   xvfb xauth xdotool                                      # window tests without a desktop, with injected input
   libosmesa6-dev                                          # the llvmpipe reference in benchmarks/

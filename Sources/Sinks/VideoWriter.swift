@@ -1,4 +1,5 @@
 import CFFmpeg
+import FFmpegLoader
 import Raster
 #if canImport(Glibc)
 import Glibc
@@ -115,6 +116,9 @@ public final class VideoWriter: @unchecked Sendable {
     }
 
     private func open() throws(SinkError) {
+        if let failure = photophore_ffmpeg_load() {
+            throw .runtime("cannot write \(path): \(String(cString: failure))")
+        }
         // FFmpeg and the encoders log to stderr at "info" by default; errors reach the caller
         // as SinkError instead.
         av_log_set_level(AV_LOG_QUIET)
