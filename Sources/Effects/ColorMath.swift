@@ -1,18 +1,13 @@
 import RasterKernels
 
-// Per-pixel maths of the chain, eight or sixteen pixels at a time (the sixteen-lane overloads
-// compute the same values lane for lane: one 512-bit instruction each on AVX-512 builds).
-// Everything here is inlined into the row loops: SIMD values passed to an out-of-line function
-// travel as pairs of SSE halves.
+// Per-pixel maths of the chain, sixteen pixels at a time: one 512-bit instruction each on
+// AVX-512 builds, two 256-bit ones on AVX2 builds. Everything here is inlined into the row
+// loops: SIMD values passed to an out-of-line function travel as pairs of SSE halves.
 
-/// Loads eight floats (no alignment needed).
+/// Loads eight floats (no alignment needed): the near-sampling of chromatic aberration works
+/// in halves of eight.
 @inline(__always) func load8(_ p: UnsafeMutablePointer<Float>) -> SIMD8<Float> {
     UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
-}
-
-/// Stores eight floats (no alignment needed).
-@inline(__always) func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
-    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
 }
 
 /// Loads sixteen floats (no alignment needed).
@@ -25,73 +20,30 @@ import RasterKernels
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
 }
 
-/// `sanitize` on sixteen lanes.
-@inline(__always) func sanitize(_ v: SIMD16<Float>, _ exposure: Float) -> SIMD16<Float> {
-    pp_clamp16(v * exposure, 0, maxLight)
-}
-
 /// The largest light value the chain carries (the half-float maximum). Infinities are clamped
 /// to it, so one bad pixel stays one bright pixel instead of turning the bloom into NaN.
 let maxLight: Float = 65504
 
 /// Exposure, then NaN → 0, negatives → 0 and +inf → `maxLight`.
-@inline(__always) func sanitize(_ v: SIMD8<Float>, _ exposure: Float) -> SIMD8<Float> {
-    pp_clamp8(v * exposure, 0, maxLight)
+@inline(__always) func sanitize(_ v: SIMD16<Float>, _ exposure: Float) -> SIMD16<Float> {
+    pp_clamp16(v * exposure, 0, maxLight)
 }
 
-/// Krzysztof Narkowicz's fit of the ACES filmic curve: linear HDR in, display-linear 0…1 out.
-@inline(__always) func acesFilmic8(_ x: SIMD8<Float>) -> SIMD8<Float> {
-    let num = x * SIMD8(repeating: 0.03).addingProduct(x, 2.51)
-    let den = SIMD8(repeating: 0.14).addingProduct(x, SIMD8(repeating: 0.59).addingProduct(x, 2.43))
-    return pp_clamp8(num / den, 0, 1)
-}
-
-/// ACES, then the sRGB encoding, as unrounded 0…255: `srgb255(acesFilmic8(x))` with the two
-/// clamps merged into one.
-@inline(__always) func toneMap255(_ x: SIMD8<Float>) -> SIMD8<Float> {
-    let num = x * SIMD8(repeating: 0.03).addingProduct(x, 2.51)
-    let den = SIMD8(repeating: 0.14).addingProduct(x, SIMD8(repeating: 0.59).addingProduct(x, 2.43))
-    return srgb255(clamped: pp_clamp8(num / den, 0, 0.99999994))
-}
-
-/// The sRGB transfer function scaled to 0…255 (not rounded), for display-linear 0…1.
-///
-/// Above the linear toe, c^(1/2.4) is split as 2^(e/2.4) · m^(1/2.4) with c = m·2^e,
-/// m in [1, 2): the first factor comes from a 9-entry table in a register, the second from a
-/// degree-4 polynomial. The error is under 0.003 of an 8-bit step, so dithering is not
-/// disturbed, and there is no `powf`, table gather or square root per pixel.
-@inline(__always) func srgb255(_ c: SIMD8<Float>) -> SIMD8<Float> {
-    srgb255(clamped: pp_clamp8(c, 0, 0.99999994))
-}
-
-/// `srgb255` for a value already in [0, 1).
-@inline(__always) func srgb255(clamped cc: SIMD8<Float>) -> SIMD8<Float> {
-    let bits = unsafeBitCast(cc, to: SIMD8<Int32>.self)
-    let exponent = (bits &>> 23) &- 127
-    let m = unsafeBitCast((bits & 0x007F_FFFF) | 0x3F80_0000, to: SIMD8<Float>.self)
-    var p = SIMD8<Float>(repeating: -0.010829147)
-    p = SIMD8(repeating: 0.089034401).addingProduct(p, m)
-    p = SIMD8(repeating: -0.31827796).addingProduct(p, m)
-    p = SIMD8(repeating: 0.8288492).addingProduct(p, m)
-    p = SIMD8(repeating: 0.41123396).addingProduct(p, m)
-    // 255 · 1.055 · 2^(e/2.4) for e = −9 … −2 (lanes), and e = −1 separately.
-    let octaves = SIMD8<Float>(19.995403, 26.69066, 35.627758, 47.55735, 63.481445, 84.73756, 113.11108, 150.98518)
-    let index = pp_toInt8(pp_clamp8(pp_toFloat8(exponent) + 9, 0, 8))
-    let scale = pp_select8(pp_lt8(pp_toFloat8(index), SIMD8(repeating: 7.5)),
-                           pp_permute8(octaves, index), SIMD8(repeating: 201.54103))
-    let curve = (scale * p) - 14.025
-    let toe = cc * 3294.6
-    return pp_select8(pp_lt8(cc, SIMD8(repeating: 0.0031308)), toe, curve)
-}
-
-/// `toneMap255` on sixteen lanes.
+/// Krzysztof Narkowicz's fit of the ACES filmic curve (linear HDR in, display-linear 0…1
+/// out), then the sRGB encoding, as unrounded 0…255, with the two clamps merged into one.
 @inline(__always) func toneMap255(_ x: SIMD16<Float>) -> SIMD16<Float> {
     let num = x * SIMD16(repeating: 0.03).addingProduct(x, 2.51)
     let den = SIMD16(repeating: 0.14).addingProduct(x, SIMD16(repeating: 0.59).addingProduct(x, 2.43))
     return srgb255(clamped: pp_clamp16(num / den, 0, 0.99999994))
 }
 
-/// `srgb255(clamped:)` on sixteen lanes: the same operations, lane for lane.
+/// The sRGB transfer function scaled to 0…255 (not rounded), for display-linear values
+/// already in [0, 1).
+///
+/// Above the linear toe, c^(1/2.4) is split as 2^(e/2.4) · m^(1/2.4) with c = m·2^e,
+/// m in [1, 2): the first factor comes from a 9-entry table in a register, the second from a
+/// degree-4 polynomial. The error is under 0.003 of an 8-bit step, so dithering is not
+/// disturbed, and there is no `powf`, table gather or square root per pixel.
 @inline(__always) func srgb255(clamped cc: SIMD16<Float>) -> SIMD16<Float> {
     let bits = unsafeBitCast(cc, to: SIMD16<Int32>.self)
     let exponent = (bits &>> 23) &- 127
@@ -101,6 +53,7 @@ let maxLight: Float = 65504
     p = SIMD16(repeating: -0.31827796).addingProduct(p, m)
     p = SIMD16(repeating: 0.8288492).addingProduct(p, m)
     p = SIMD16(repeating: 0.41123396).addingProduct(p, m)
+    // 255 · 1.055 · 2^(e/2.4) for e = −9 … −2 (lanes), and e = −1 separately.
     let octaves = SIMD8<Float>(19.995403, 26.69066, 35.627758, 47.55735, 63.481445, 84.73756, 113.11108, 150.98518)
     let index = pp_toInt16(pp_clamp16(pp_toFloat16(exponent) + 9, 0, 8))
     let scale = pp_select16(pp_lt16(pp_toFloat16(index), SIMD16(repeating: 7.5)),
@@ -108,12 +61,6 @@ let maxLight: Float = 65504
     let curve = (scale * p) - 14.025
     let toe = cc * 3294.6
     return pp_select16(pp_lt16(cc, SIMD16(repeating: 0.0031308)), toe, curve)
-}
-
-/// The scalar sRGB encoding (0…1 to 0…255, unrounded): the reference for `srgb255`.
-@inline(__always) func srgb255Reference(_ c: Float) -> Float {
-    let x = min(max(c, 0), 1)
-    return 255 * (x <= 0.0031308 ? 12.92 * x : 1.055 * powf(x, 1 / 2.4) - 0.055)
 }
 
 // MARK: Counter-based noise
@@ -128,14 +75,7 @@ let maxLight: Float = 65504
     return h
 }
 
-@inline(__always) func mix32(_ v: SIMD8<UInt32>) -> SIMD8<UInt32> {
-    var h = v
-    h ^= h &>> 16; h &*= 0x7FEB_352D
-    h ^= h &>> 15; h &*= 0x846C_A68B
-    h ^= h &>> 16
-    return h
-}
-
+/// `mix32` on sixteen lanes.
 @inline(__always) func mix32(_ v: SIMD16<UInt32>) -> SIMD16<UInt32> {
     var h = v
     h ^= h &>> 16; h &*= 0x7FEB_352D
@@ -149,12 +89,6 @@ let maxLight: Float = 65504
 
 /// Triangular-PDF noise in (−1, 1) from one 32-bit hash: the sum of two 16-bit uniforms.
 /// TPDF dither of ±1 step removes banding and keeps the noise level independent of the signal.
-@inline(__always) func triangular(_ h: SIMD8<UInt32>) -> SIMD8<Float> {
-    let a = unsafeBitCast(h & 0xFFFF, to: SIMD8<Int32>.self)
-    let b = unsafeBitCast(h &>> 16, to: SIMD8<Int32>.self)
-    return (pp_toFloat8(a) + pp_toFloat8(b)) * (1.0 / 65536) - 0.99998474
-}
-
 @inline(__always) func triangular(_ h: SIMD16<UInt32>) -> SIMD16<Float> {
     let a = unsafeBitCast(h & 0xFFFF, to: SIMD16<Int32>.self)
     let b = unsafeBitCast(h &>> 16, to: SIMD16<Int32>.self)
@@ -166,7 +100,3 @@ let maxLight: Float = 65504
     let f = UInt64(bitPattern: Int64(frame))
     return mix32(UInt32(truncatingIfNeeded: seed) ^ mix32(UInt32(truncatingIfNeeded: seed >> 32) ^ mix32(UInt32(truncatingIfNeeded: f) &+ 0x9E37_79B9)))
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif
