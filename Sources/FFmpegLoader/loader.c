@@ -44,18 +44,28 @@ static void *resolve(void **library, const char *name) {
 
 #define HIDDEN __attribute__((visibility("hidden")))
 // A forwarder for a function returning a value; `fail` is returned when FFmpeg is missing.
+// The resolved address is cached atomically (two threads may both resolve it, alike).
 #define FORWARD(lib, ret, name, params, args, fail)                                      \
     HIDDEN ret name params {                                                             \
-        static ret (*volatile fn) params;                                                \
-        if (!fn) fn = (ret (*) params)resolve(&lib, #name);                              \
-        if (!fn) return fail;                                                            \
+        static ret (*cached) params;                                                     \
+        ret (*fn) params = __atomic_load_n(&cached, __ATOMIC_ACQUIRE);                   \
+        if (!fn) {                                                                       \
+            fn = (ret (*) params)resolve(&lib, #name);                                   \
+            if (!fn) return fail;                                                        \
+            __atomic_store_n(&cached, fn, __ATOMIC_RELEASE);                             \
+        }                                                                                \
         return fn args;                                                                  \
     }
 #define FORWARD_VOID(lib, name, params, args)                                            \
     HIDDEN void name params {                                                            \
-        static void (*volatile fn) params;                                               \
-        if (!fn) fn = (void (*) params)resolve(&lib, #name);                             \
-        if (fn) fn args;                                                                 \
+        static void (*cached) params;                                                    \
+        void (*fn) params = __atomic_load_n(&cached, __ATOMIC_ACQUIRE);                  \
+        if (!fn) {                                                                       \
+            fn = (void (*) params)resolve(&lib, #name);                                  \
+            if (!fn) return;                                                             \
+            __atomic_store_n(&cached, fn, __ATOMIC_RELEASE);                             \
+        }                                                                                \
+        fn args;                                                                         \
     }
 
 #define NOSYS AVERROR(ENOSYS)
