@@ -92,16 +92,8 @@ extension PostProcessor {
                     }
                 }
                 for c in 0..<3 {
-                    let v = scratch.row(slot, c)
-                    let h0 = ringRow(ys[0] & 3, c), h1 = ringRow(ys[1] & 3, c)
-                    let h2 = ringRow(ys[2] & 3, c), h3 = ringRow(ys[3] & 3, c)
-                    var x = 0
-                    while x < halfWidth {
-                        let a = load16(h0 + x), b = load16(h1 + x), cc = load16(h2 + x), d = load16(h3 + x)
-                        store16(((a + d) * 0.125).addingProduct(b + cc, 0.375), v + x)
-                        x += 16
-                    }
-                    padEdges(v, width: halfWidth, end: decimationEnd(halfWidth))
+                    filterRows(ringRow(ys[0] & 3, c), ringRow(ys[1] & 3, c), ringRow(ys[2] & 3, c), ringRow(ys[3] & 3, c),
+                               width: halfWidth, into: scratch.row(slot, c))
                 }
                 decimateRow(scratch.row(slot, 0), scratch.row(slot, 1), scratch.row(slot, 2), width: dst.width,
                             into: (dst.row(0, j), dst.row(1, j), dst.row(2, j)),
@@ -119,15 +111,7 @@ extension PostProcessor {
                 let y0 = min(max(2 * j - 1, 0), h - 1), y1 = min(2 * j, h - 1)
                 let y2 = min(2 * j + 1, h - 1), y3 = min(2 * j + 2, h - 1)
                 for c in 0..<3 {
-                    let v = scratch.row(slot, c)
-                    let r0 = src.row(c, y0), r1 = src.row(c, y1), r2 = src.row(c, y2), r3 = src.row(c, y3)
-                    var x = 0
-                    while x < w {
-                        let a = load16(r0 + x), b = load16(r1 + x), cc = load16(r2 + x), d = load16(r3 + x)
-                        store16(((a + d) * 0.125).addingProduct(b + cc, 0.375), v + x)
-                        x += 16
-                    }
-                    padEdges(v, width: w, end: decimationEnd(w))
+                    filterRows(src.row(c, y0), src.row(c, y1), src.row(c, y2), src.row(c, y3), width: w, into: scratch.row(slot, c))
                 }
                 decimateRow(scratch.row(slot, 0), scratch.row(slot, 1), scratch.row(slot, 2), width: dst.width,
                             into: (dst.row(0, j), dst.row(1, j), dst.row(2, j)),
@@ -146,6 +130,20 @@ extension PostProcessor {
             }
         }
     }
+}
+
+/// The vertical [1 3 3 1]/8 filter of four rows of `width` floats into a scratch row, padded
+/// for `decimateRow`.
+@inline(__always)
+func filterRows(_ r0: UnsafeMutablePointer<Float>, _ r1: UnsafeMutablePointer<Float>, _ r2: UnsafeMutablePointer<Float>,
+                _ r3: UnsafeMutablePointer<Float>, width w: Int, into v: UnsafeMutablePointer<Float>) {
+    var x = 0
+    while x < w {
+        let a = load16(r0 + x), b = load16(r1 + x), cc = load16(r2 + x), d = load16(r3 + x)
+        store16(((a + d) * 0.125).addingProduct(b + cc, 0.375), v + x)
+        x += 16
+    }
+    padEdges(v, width: w, end: decimationEnd(w))
 }
 
 /// Where the padding of a row of `w` floats must reach for `decimateRow`, which reads sixteen
