@@ -287,30 +287,12 @@ final class ChunkBins: @unchecked Sendable {
                             continue
                         }
                     }
+                    // Otherwise as a mesh's quad: the first triangle (0, 1, 2), with the second
+                    // (0, 2, 3) as its partner when both are in this chunk.
                     let v0 = corner(-1, -1), v2 = corner(1, 1)
                     if local & 1 == 0 {
-                        let v1 = corner(1, -1)
-                        guard g + 1 < range.upperBound else {
-                            g += setUp(v0, v1, v2, partner: nil, cull: cull, draw: draw, viewport: viewport)
-                            continue
-                        }
-                        let v3 = corner(-1, 1)
-                        let codes = (v0.outcode, v1.outcode, v2.outcode, v3.outcode)
-                        if (codes.0 | codes.1 | codes.2 | codes.3) & (Outcode.clipMask | Outcode.nonFinite) == 0 {
-                            // The whole sprite, inside the clip planes: a rectangle by construction.
-                            if codes.0 & codes.1 & codes.2 & codes.3 & Outcode.rejectMask == 0 {
-                                triangles.reserve(count + 1)
-                                if setupSpriteRectangle(v0, v1, v2, cull: cull, draw: draw, viewport: viewport,
-                                                        into: &triangles.pointer[count]) == .ready {
-                                    count += 1
-                                }
-                            }
-                            g += 2
-                        } else {
-                            // Clipped or not finite: the first triangle (0, 1, 2), with the second
-                            // (0, 2, 3) as its partner, as a mesh's quad.
-                            g += setUp(v0, v1, v2, partner: (v0, v2, v3), cull: cull, draw: draw, viewport: viewport)
-                        }
+                        let partner = g + 1 < range.upperBound ? (v0, v2, corner(-1, 1)) : nil
+                        g += setUp(v0, corner(1, -1), v2, partner: partner, cull: cull, draw: draw, viewport: viewport)
                     } else {
                         g += setUp(v0, v2, corner(-1, 1), partner: nil, cull: cull, draw: draw, viewport: viewport)
                     }

@@ -294,29 +294,24 @@ func setupRectangle(
     }
     if abs(extra.z - (side1.z + side2.z - opposite.z)) > 1e-7 { return .notRectangle }
 
-    return setupRectangleTriangle(a0, a1, a2, maxX: maxX, maxY: maxY, cull: cull, draw: draw, viewport: viewport, into: &t)
-}
-
-/// A sprite's quad as a rectangle: corners v0 (−, −), v1 (+, −), v2 (+, +), v3 (−, +) of a
-/// centre and half size in NDC, so it is a rectangle with affine attributes by construction
-/// and `setupRectangle`'s checks would all pass. Every corner must be inside the clip planes.
-@inline(__always)
-func setupSpriteRectangle(
-    _ v0: ScreenVertex, _ v1: ScreenVertex, _ v2: ScreenVertex,
-    cull: CullMode, draw: UInt32, viewport: Viewport, into t: inout Triangle
-) -> RectangleSetup {
-    let minX = min(v0.x, v2.x), maxX = max(v0.x, v2.x), minY = min(v0.y, v2.y), maxY = max(v0.y, v2.y)
-    // Snapped to no width or height: both triangles are empty.
-    if minX == maxX || minY == maxY { return .empty }
-    return setupRectangleTriangle(v0, v1, v2, maxX: maxX, maxY: maxY, cull: cull, draw: draw, viewport: viewport, into: &t)
+    // The first triangle spans the whole rectangle; its planes are the rectangle's.
+    guard setupTriangle(a0, a1, a2, cull: cull, draw: draw, viewport: viewport, into: &t) else { return .empty }
+    // Exact coverage: pixel centres c with minX ≤ c < maxX and minY ≤ c < maxY.
+    let px1 = min(((Int64(maxX) - 128 + 255) >> 8) - 1, Int64(viewport.widthInt) - 1)
+    let py1 = min(((Int64(maxY) - 128 + 255) >> 8) - 1, Int64(viewport.heightInt) - 1)
+    if Int64(t.x0) > px1 || Int64(t.y0) > py1 { return .empty }
+    t.x1 = Int32(px1)
+    t.y1 = Int32(py1)
+    t.rectangle = true
+    return .ready
 }
 
 /// What `setupSprite` made of a sprite.
 enum SpriteSetup { case ready, empty, general }
 
 /// A sprite (centre `c`, half size `h`, in NDC with w = 1) set up straight from its centre:
-/// the same `Triangle`, bit for bit, as `setupSpriteRectangle` makes from the corners the
-/// vertex stage would give its quad, without making those corners. Handles the common case, a
+/// the same `Triangle`, bit for bit, as `setupRectangle` makes from the corners the vertex
+/// stage would give its quad, without making those corners. Handles the common case, a
 /// sprite with positive half sizes inside the guard band and the depth range; returns
 /// `.general` for anything else, which then takes the corner path.
 @inline(__always)
@@ -336,14 +331,14 @@ func setupSprite(_ c: SIMD4<Float>, _ h: SIMD2<Float>, cull: CullMode, draw: UIn
         Int64(Int32(((0.5 - y * 0.5) * viewport.height * 256).rounded(.toNearestOrEven)))
     }
     let x0 = snapX(left), x1 = snapX(right), yBottom = snapY(bottom), yTop = snapY(top)
-    // Snapped to no width or height: both triangles are empty.
+    // Snapped to no width or height: both triangles are empty (and set up nothing).
     if x0 == x1 || yTop == yBottom { return .empty }
     // Triangle (0, 1, 2) has a negative area in window space (y down): culled as a back face,
     // else set up with vertices 1 and 2 swapped, as `setupTriangle` does.
     if cull == .back { return .empty }
     let area = (x1 - x0) * (yBottom - yTop)
     let px0 = max((x0 - 128 + 255) >> 8, 0), py0 = max((yTop - 128 + 255) >> 8, 0)
-    // The triangle's own bounds decide emptiness first, as in `setupRectangleTriangle`.
+    // The triangle's own bounds decide emptiness first, as in `setupRectangle`.
     if px0 > min((x1 - 128) >> 8, Int64(viewport.widthInt) - 1) || py0 > min((yBottom - 128) >> 8, Int64(viewport.heightInt) - 1) {
         return .empty
     }
@@ -371,19 +366,3 @@ func setupSprite(_ c: SIMD4<Float>, _ h: SIMD2<Float>, cull: CullMode, draw: UIn
     return .ready
 }
 
-/// The rectangle's planes from its first triangle, which spans it, and its exact pixel bounds.
-@inline(__always)
-private func setupRectangleTriangle(
-    _ a0: ScreenVertex, _ a1: ScreenVertex, _ a2: ScreenVertex, maxX: Int32, maxY: Int32,
-    cull: CullMode, draw: UInt32, viewport: Viewport, into t: inout Triangle
-) -> RectangleSetup {
-    guard setupTriangle(a0, a1, a2, cull: cull, draw: draw, viewport: viewport, into: &t) else { return .empty }
-    // Exact coverage: pixel centres c with minX ≤ c < maxX and minY ≤ c < maxY.
-    let px1 = min(((Int64(maxX) - 128 + 255) >> 8) - 1, Int64(viewport.widthInt) - 1)
-    let py1 = min(((Int64(maxY) - 128 + 255) >> 8) - 1, Int64(viewport.heightInt) - 1)
-    if Int64(t.x0) > px1 || Int64(t.y0) > py1 { return .empty }
-    t.x1 = Int32(px1)
-    t.y1 = Int32(py1)
-    t.rectangle = true
-    return .ready
-}
