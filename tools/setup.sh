@@ -13,6 +13,7 @@ PACKAGES=(
   libosmesa6-dev                                          # the llvmpipe reference in benchmarks/
   libsqlite3-dev                                          # the memory store (GRDB links the system SQLite)
   python3                                                 # the store test that holds a lock from another process
+  time                                                    # GNU time: peak memory in benchmarks/
   make gcc
 )
 

@@ -14,7 +14,7 @@ let laneIndex16 = SIMD16<Float>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14
 
 extension PostProcessor {
     func composite(_ target: RenderTarget, settings: EffectSettings, exposure: Float, bloom: Bool,
-                   out: UnsafeMutablePointer<UInt32>) {
+                   out: UnsafeMutablePointer<UInt32>, pitch: Int) {
         let w = width, h = height
         let storage = target.unsafeStorage, tilesX = target.tilesX
         let tileStride = RenderTarget.tileStride, planeStride = RenderTarget.planeStride
@@ -120,7 +120,7 @@ extension PostProcessor {
                 let dy = Float(y) + 0.5 - cy
                 let dy2 = dy * dy
                 let rowKey = mix32(key ^ (UInt32(truncatingIfNeeded: y) &* 0x85EB_CA6B))
-                let dst = out + y * w
+                let dst = out + y * pitch
                 let maxX = SIMD8<Float>(repeating: Float(w - 1))
                 // First loop, sixteen pixels at a time (the resampling paths work in halves of
                 // eight): the light of each pixel before tone mapping.

@@ -136,8 +136,18 @@ public final class PostProcessor: @unchecked Sendable {
     /// Runs the chain on `target` (which it does not modify) and writes the 8-bit sRGB result
     /// (alpha 255).
     public func process(_ target: RenderTarget, settings: EffectSettings, into image: inout Image8) {
-        precondition(target.width == width && target.height == height && image.width == width && image.height == height,
-                     "target, image and post-processor sizes must match")
+        precondition(image.width == width && image.height == height, "image and post-processor sizes must match")
+        image.pixels.withUnsafeMutableBytes { raw in
+            process(target, settings: settings, into: raw.baseAddress!, rowBytes: width * 4)
+        }
+    }
+
+    /// Runs the chain on `target` and writes the 8-bit result into `width` × `height` RGBA
+    /// pixels at `pixels`, rows `rowBytes` apart (a locked window texture, say). Nothing
+    /// outside those rows' pixels is written.
+    public func process(_ target: RenderTarget, settings: EffectSettings, into pixels: UnsafeMutableRawPointer, rowBytes: Int) {
+        precondition(target.width == width && target.height == height, "target and post-processor sizes must match")
+        precondition(rowBytes >= width * 4 && rowBytes % 4 == 0, "rows must hold width whole pixels")
         let bloomOn = settings.bloomStrength > 0 && settings.bloomStrength.isFinite
         let exposure = settings.exposure.isFinite ? max(settings.exposure, 0) : 1
         if bloomOn {
@@ -147,10 +157,8 @@ public final class PostProcessor: @unchecked Sendable {
         } else {
             bloomScale = 0
         }
-        image.pixels.withUnsafeMutableBytes { raw in
-            let out = raw.baseAddress!.assumingMemoryBound(to: UInt32.self)
-            composite(target, settings: settings, exposure: exposure, bloom: bloomOn, out: out)
-        }
+        composite(target, settings: settings, exposure: exposure, bloom: bloomOn,
+                  out: pixels.assumingMemoryBound(to: UInt32.self), pitch: rowBytes / 4)
     }
 
     /// The light the last `process` call added as bloom at a pixel (linear, after exposure,

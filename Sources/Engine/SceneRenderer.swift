@@ -65,7 +65,9 @@ public final class SceneRenderer {
     let renderer: Renderer
     let target: RenderTarget
     let post: PostProcessor
-    var image: Image8
+    /// The image `render(frame:)` returns; made on first use (a window renders straight into
+    /// its texture and never needs it).
+    lazy var image = Image8(width: settings.width, height: settings.height)
     let candlefishScene: CandlefishScene?
     let emergenceScene: EmergenceScene?
 
@@ -99,7 +101,6 @@ public final class SceneRenderer {
         target = try RenderTarget(width: settings.width, height: settings.height, keepsAlpha: false)  // scenes are opaque; no effect reads alpha
         renderer = Renderer(threads: settings.threads)
         post = PostProcessor(width: settings.width, height: settings.height, pool: renderer.pool)
-        image = Image8(width: settings.width, height: settings.height)
         events = settings.script?.events ?? []
         switch settings.scene {
         case .candlefish:
@@ -180,6 +181,14 @@ public final class SceneRenderer {
         return memoryEvents + session.mind.finish()
     }
 
+    /// Runs the simulation as far as frame `k` needs, without drawing: what rendering it
+    /// would leave behind (memory events, HUD facts).
+    public func simulate(toFrame k: Int) {
+        precondition(k >= 0, "frames start at 0")
+        let (n, alpha) = FixedStep.position(frame: k, fps: settings.fps)
+        simulate(toStep: alpha > 0 ? n + 1 : n)
+    }
+
     /// Runs the simulation to step `n` (from scratch if `n` is behind).
     public func simulate(toStep n: Int) {
         if n < session.step { session = Self.freshSession(settings) }
@@ -247,10 +256,9 @@ public final class SceneRenderer {
 
     /// The scene's draw list for frame `k` (simulating as needed), without rasterizing.
     func sceneFrame(_ k: Int) -> SceneFrame {
-        precondition(k >= 0, "frames start at 0")
-        let (n, alpha) = FixedStep.position(frame: k, fps: settings.fps)
         // Between steps n and n + 1, draw the world of step n + 1 interpolated back.
-        simulate(toStep: alpha > 0 ? n + 1 : n)
+        simulate(toFrame: k)
+        let alpha = FixedStep.position(frame: k, fps: settings.fps).alpha
         let weight = alpha > 0 ? alpha : 1
         let time = Double(k) / Double(settings.fps)
         switch (session.world, session.mind) {
@@ -279,6 +287,15 @@ public final class SceneRenderer {
 
     /// Renders frame `k` into `output` (which must be the renderer's size).
     public func render(frame k: Int, into output: inout Image8) {
+        precondition(output.width == settings.width && output.height == settings.height, "image size must match")
+        output.pixels.withUnsafeMutableBytes { raw in
+            render(frame: k, into: raw.baseAddress!, rowBytes: settings.width * 4)
+        }
+    }
+
+    /// Renders frame `k` as 8-bit RGBA into the renderer's size of pixels at `pixels`, rows
+    /// `rowBytes` apart: the same bytes as `render(frame:into:)` gives an image.
+    public func render(frame k: Int, into pixels: UnsafeMutableRawPointer, rowBytes: Int) {
         let t0 = monotonicNanoseconds()
         let f = sceneFrame(k)
         let t1 = monotonicNanoseconds()
@@ -297,7 +314,7 @@ public final class SceneRenderer {
         e.seed = settings.seed
         e.frame = k
         effects = e
-        post.process(target, settings: e, into: &output)
+        post.process(target, settings: e, into: pixels, rowBytes: rowBytes)
     }
 
     /// Renders frame `k` and returns the image. The returned image shares storage with the

@@ -97,7 +97,6 @@ struct PlayCommand: ParsableCommand {
                 scene: scene, width: width, height: height, seed: seed, script: Script(scene: scene, clock: clock),
                 richness: profile.richness, threads: threadCount, memory: memory.state, profile: profile, fps: Self.fps))
         } catch { throw Failure.runtime("cannot render at \(width)x\(height): \(error)") }
-        var image = Image8(width: width, height: height)
         var hashes: [String] = []
         var frame = 0, rendered = -1
         var paused = false
@@ -120,9 +119,9 @@ struct PlayCommand: ParsableCommand {
                     do { renderer = try renderer.resized(width: w, height: h) } catch {
                         throw Failure.runtime("cannot render at \(w)x\(h): \(error)")
                     }
-                    image = Image8(width: w, height: h)
-                    renderer.render(frame: max(0, frame - 1), into: &image)
+                    renderer.simulate(toFrame: max(0, frame - 1))
                     _ = renderer.takeMemoryEvents()
+                    rendered = -1
                 case .resized: break
                 case let .pointerMove(x, y): post(.pointer(x: x, y: y))
                 case .pointerLeave: post(.leave)
@@ -148,9 +147,16 @@ struct PlayCommand: ParsableCommand {
             }
             if !paused || rendered < 0 {
                 if frame != rendered {
-                    renderer.render(frame: frame, into: &image)
+                    // Straight into the window's texture: no frame-sized buffer of our own.
+                    let drawn = window.update(width: width, height: height) { pixels, rowBytes in
+                        renderer.render(frame: frame, into: pixels, rowBytes: rowBytes)
+                        if frameHashes != nil {
+                            hashes.append("\(frame) \(frameHash(pixels, width: width, height: height, rowBytes: rowBytes))")
+                        }
+                    }
+                    // Without a texture (SDL failed), the world still moves on.
+                    if !drawn { renderer.simulate(toFrame: frame) }
                     rendered = frame
-                    if frameHashes != nil { hashes.append("\(frame) \(frameHash(image))") }
                     try memory.save(renderer.takeMemoryEvents())
                 }
             }
@@ -160,7 +166,7 @@ struct PlayCommand: ParsableCommand {
             if let stage = facts.stage { lines.append("stage \(stage)") }
             if paused { lines.append("paused (space)") }
             window.hud.lines = lines
-            window.present(image)
+            window.present()
             if !paused { frame += 1 }
             if let frames, frame >= frames { quit = true }
         }
@@ -176,16 +182,24 @@ struct PlayCommand: ParsableCommand {
     }
 }
 
-/// A short, stable hash of a frame's pixels (FNV-1a, 64-bit), to compare frames cheaply.
+/// A short, stable hash of a frame's pixels (FNV-1a over 64-bit words, row by row), to
+/// compare frames cheaply.
 func frameHash(_ image: Image8) -> String {
+    image.pixels.withUnsafeBytes { frameHash($0.baseAddress!, width: image.width, height: image.height, rowBytes: image.width * 4) }
+}
+
+/// The hash of `width` × `height` RGBA pixels with rows `rowBytes` apart: the same as the
+/// image's with those pixels, whatever the row spacing.
+func frameHash(_ pixels: UnsafeRawPointer, width: Int, height: Int, rowBytes: Int) -> String {
     var h: UInt64 = 0xCBF2_9CE4_8422_2325
-    image.pixels.withUnsafeBytes { raw in
+    let bytes = width * 4, words = bytes / 8
+    for y in 0..<height {
         // Eight bytes at a time: this runs once per frame, so it must be quick.
-        let words = raw.count / 8
+        let row = pixels + y * rowBytes
         for i in 0..<words {
-            h = (h ^ raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) &* 0x100_0000_01B3
+            h = (h ^ row.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) &* 0x100_0000_01B3
         }
-        for i in (words * 8)..<raw.count { h = (h ^ UInt64(raw[i])) &* 0x100_0000_01B3 }
+        for i in (words * 8)..<bytes { h = (h ^ UInt64(row.load(fromByteOffset: i, as: UInt8.self))) &* 0x100_0000_01B3 }
     }
     let s = String(h, radix: 16)
     return String(repeating: "0", count: 16 - s.count) + s

@@ -15,7 +15,8 @@ public struct Canvas {
         self.pitch = pitch
     }
 
-    /// Blends `color` over the rectangle (clipped) with opacity `alpha` (0…255).
+    /// Blends `color` over the rectangle (clipped) with opacity `alpha` (0…255): "over" with
+    /// straight alpha, so it works on an opaque picture and on a transparent overlay alike.
     public func fill(x: Int, y: Int, width w: Int, height h: Int, color: (UInt8, UInt8, UInt8), alpha: Int = 255) {
         let x0 = max(0, x), y0 = max(0, y), x1 = min(width, x + w), y1 = min(height, y + h)
         guard x0 < x1, y0 < y1 else { return }
@@ -24,14 +25,25 @@ public struct Canvas {
         for row in y0..<y1 {
             var p = base + row * pitch + x0 * 4
             for _ in x0..<x1 {
+                let da = Int(p[3])
                 if a == 255 {
                     p[0] = color.0; p[1] = color.1; p[2] = color.2
-                } else {
+                    p[3] = 255
+                } else if da == 255 {
                     p[0] = UInt8((Int(p[0]) * na + r + 127) / 255)
                     p[1] = UInt8((Int(p[1]) * na + g + 127) / 255)
                     p[2] = UInt8((Int(p[2]) * na + b + 127) / 255)
+                } else {
+                    // Under a translucent pixel: weight each colour by its share of the result.
+                    let under = da * na  // the pixel's weight, in 255² units
+                    let total = a * 255 + under
+                    if total > 0 {
+                        p[0] = UInt8((r * 255 + Int(p[0]) * under + total / 2) / total)
+                        p[1] = UInt8((g * 255 + Int(p[1]) * under + total / 2) / total)
+                        p[2] = UInt8((b * 255 + Int(p[2]) * under + total / 2) / total)
+                        p[3] = UInt8((total + 127) / 255)
+                    }
                 }
-                p[3] = 255
                 p += 4
             }
         }
@@ -95,11 +107,21 @@ public struct HUD {
         }
     }
 
-    /// Draws the HUD onto `canvas` (nothing when hidden). The text scale grows with the height:
-    /// 1 up to 539 rows, 2 at 720p and 1080p, 3 at 1620 rows and more.
-    public func draw(into canvas: Canvas) {
-        guard visible, canvas.width > 0, canvas.height > 0 else { return }
-        let scale = max(1, canvas.height / 540)
+    /// Where the HUD's parts go over a frame `frameHeight` pixels high. The text scale grows
+    /// with the height: 1 up to 539 rows, 2 at 720p and 1080p, 3 at 1620 rows and more.
+    struct Layout {
+        var scale: Int
+        var lineHeight: Int
+        var pad: Int
+        var graphWidth: Int
+        var graphHeight: Int
+        var texts: [String]
+        var panelWidth: Int
+        var panelHeight: Int
+    }
+
+    func layout(frameHeight: Int) -> Layout {
+        let scale = max(1, frameHeight / 540)
         let lineHeight = (BitmapFont.glyphHeight + 3) * scale
         let pad = 4 * scale
         let graphWidth = capacity * scale
@@ -107,14 +129,29 @@ public struct HUD {
         let fpsLine = "FPS " + Self.format(fps, 1) + "  " + Self.format((frameTimes.last ?? 0) * 1000, 1) + " ms"
         let texts = [fpsLine] + lines
         let textWidth = texts.map { BitmapFont.width(of: $0, scale: scale) }.max() ?? 0
-        let panelWidth = max(textWidth, graphWidth) + 2 * pad
-        let panelHeight = texts.count * lineHeight + graphHeight + 3 * pad
-        canvas.fill(x: 0, y: 0, width: panelWidth, height: panelHeight, color: (0, 0, 0), alpha: 160)
-        for (i, line) in texts.enumerated() {
-            canvas.text(line, x: pad, y: pad + i * lineHeight, scale: scale, color: i == 0 ? (255, 235, 120) : (235, 235, 235))
+        return Layout(scale: scale, lineHeight: lineHeight, pad: pad, graphWidth: graphWidth, graphHeight: graphHeight,
+                      texts: texts, panelWidth: max(textWidth, graphWidth) + 2 * pad,
+                      panelHeight: texts.count * lineHeight + graphHeight + 3 * pad)
+    }
+
+    /// The size of the HUD's panel (at the top-left corner) over a frame `frameHeight` high.
+    public func panelSize(frameHeight: Int) -> (width: Int, height: Int) {
+        let l = layout(frameHeight: frameHeight)
+        return (l.panelWidth, l.panelHeight)
+    }
+
+    /// Draws the HUD onto `canvas` (nothing when hidden), laid out for a frame `frameHeight`
+    /// pixels high (the canvas's own height by default; a separate overlay passes the frame's).
+    public func draw(into canvas: Canvas, frameHeight: Int? = nil) {
+        guard visible, canvas.width > 0, canvas.height > 0 else { return }
+        let l = layout(frameHeight: frameHeight ?? canvas.height)
+        let scale = l.scale, pad = l.pad, graphWidth = l.graphWidth, graphHeight = l.graphHeight
+        canvas.fill(x: 0, y: 0, width: l.panelWidth, height: l.panelHeight, color: (0, 0, 0), alpha: 160)
+        for (i, line) in l.texts.enumerated() {
+            canvas.text(line, x: pad, y: pad + i * l.lineHeight, scale: scale, color: i == 0 ? (255, 235, 120) : (235, 235, 235))
         }
         // The graph: one bar per frame, 0 to twice the budget; over budget in red.
-        let gx = pad, gy = pad * 2 + texts.count * lineHeight
+        let gx = pad, gy = pad * 2 + l.texts.count * l.lineHeight
         canvas.fill(x: gx, y: gy, width: graphWidth, height: graphHeight, color: (30, 30, 40), alpha: 200)
         let top = budget * 2
         for (i, t) in frameTimes.enumerated() {

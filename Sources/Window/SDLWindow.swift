@@ -80,7 +80,9 @@ public struct WindowOptions: Sendable {
 ///
 ///     let window = try SDLWindow(WindowOptions(renderSize: nil))
 ///     loop: for event in window.pollEvents() { … }
-///           let (w, h) = window.renderSize; render a w×h Image8; window.present(image)
+///           let (w, h) = window.renderSize
+///           window.update(width: w, height: h) { pixels, rowBytes in render into them }
+///           window.present()
 public final class SDLWindow {
     public let options: WindowOptions
     /// The overlay drawn over each presented frame; set `hud.lines` for mood, trust, stage.
@@ -91,8 +93,12 @@ public final class SDLWindow {
 
     private var window: OpaquePointer?
     private var renderer: OpaquePointer?
+    /// The frame, as `update` filled it.
     private var texture: OpaquePointer?
     private var textureSize = (width: 0, height: 0)
+    /// The HUD panel, blended over the frame when visible.
+    private var hudTexture: OpaquePointer?
+    private var hudTextureSize = (width: 0, height: 0)
     private var viewRect = SDL_Rect()
     private var lastSize = (width: 0, height: 0)
     private var lastPresent: UInt64 = 0
@@ -197,41 +203,57 @@ public final class SDLWindow {
         return (Int(max(1, w)), Int(max(1, h)))
     }
 
-    /// Shows `image` (drawing the HUD over it when visible), scaled to fit the window and
-    /// centred. Returns false if SDL failed (the frame is skipped, never a crash).
+    /// Fills the frame texture: `fill` is handed the texture's own memory, `width` × `height`
+    /// RGBA pixels with rows `rowBytes` apart, while it is locked. Rendering straight into it
+    /// spares a frame-sized copy. Returns false (and does not call `fill`) if SDL failed.
     @discardableResult
-    public func present(_ image: Image8) -> Bool {
-        guard let renderer, !closed, image.width > 0, image.height > 0 else { return false }
+    public func update(width: Int, height: Int, _ fill: (_ pixels: UnsafeMutableRawPointer, _ rowBytes: Int) -> Void) -> Bool {
+        guard let renderer, !closed, width > 0, height > 0 else { return false }
+        if texture == nil || textureSize != (width, height) {
+            if let texture { SDL_DestroyTexture(texture) }
+            texture = SDL_CreateTexture(renderer, SDL_PIXELFORMAT_ABGR8888.rawValue, Int32(SDL_TEXTUREACCESS_STREAMING.rawValue),
+                                        Int32(width), Int32(height))
+            guard texture != nil else { textureSize = (0, 0); return false }
+            textureSize = (width, height)
+        }
+        var pixels: UnsafeMutableRawPointer?
+        var pitch: Int32 = 0
+        guard SDL_LockTexture(texture, nil, &pixels, &pitch) == 0, let pixels else { return false }
+        fill(pixels, Int(pitch))
+        SDL_UnlockTexture(texture)
+        lastImageSize = (width, height)
+        return true
+    }
+
+    /// Shows the frame texture scaled to fit the window and centred, with the HUD over it when
+    /// visible, then waits for the refresh. Returns false if SDL failed (the frame is skipped,
+    /// never a crash).
+    @discardableResult
+    public func present() -> Bool {
+        guard let renderer, !closed, texture != nil else { return false }
         let now = SDL_GetPerformanceCounter()
         if lastPresent != 0 {
             hud.record(frameTime: Double(now - lastPresent) / Double(SDL_GetPerformanceFrequency()))
         }
         lastPresent = now
-        if texture == nil || textureSize != (image.width, image.height) {
-            if let texture { SDL_DestroyTexture(texture) }
-            texture = SDL_CreateTexture(renderer, SDL_PIXELFORMAT_ABGR8888.rawValue, Int32(SDL_TEXTUREACCESS_STREAMING.rawValue),
-                                        Int32(image.width), Int32(image.height))
-            guard texture != nil else { return false }
-            textureSize = (image.width, image.height)
-        }
-        // Copy the frame into the texture's memory and draw the HUD there: no extra frame copy.
-        var pixels: UnsafeMutableRawPointer?
-        var pitch: Int32 = 0
-        guard SDL_LockTexture(texture, nil, &pixels, &pitch) == 0, let pixels else { return false }
-        let dst = pixels.assumingMemoryBound(to: UInt8.self)
-        let rowBytes = image.width * 4
-        image.pixels.withUnsafeBufferPointer { src in
-            for y in 0..<image.height {
-                (dst + y * Int(pitch)).update(from: src.baseAddress! + y * rowBytes, count: rowBytes)
-            }
-        }
-        hud.draw(into: Canvas(base: dst, width: image.width, height: image.height, pitch: Int(pitch)))
-        SDL_UnlockTexture(texture)
-        lastImageSize = (image.width, image.height)
         guard draw() else { return false }
         SDL_RenderPresent(renderer)
         if pacing > 0 { pace() }
         return true
+    }
+
+    /// Copies `image` into the frame texture and presents it.
+    @discardableResult
+    public func present(_ image: Image8) -> Bool {
+        let copied = update(width: image.width, height: image.height) { dst, rowBytes in
+            let bytes = image.width * 4
+            image.pixels.withUnsafeBytes { src in
+                for y in 0..<image.height {
+                    (dst + y * rowBytes).copyMemory(from: src.baseAddress! + y * bytes, byteCount: bytes)
+                }
+            }
+        }
+        return copied && present()
     }
 
     /// Sleeps until the next refresh period (no vsync from the renderer). A frame that came
@@ -252,7 +274,7 @@ public final class SDLWindow {
     /// Whether `present` waits for the refresh itself (the renderer has no vsync).
     public var pacesItself: Bool { pacing > 0 }
 
-    /// Clears and copies the texture, fitted and centred, into the back buffer.
+    /// Clears and copies the texture, fitted and centred, into the back buffer, then the HUD.
     private func draw() -> Bool {
         guard let renderer, let texture else { return false }
         let out = drawableSize
@@ -261,7 +283,35 @@ public final class SDLWindow {
         viewRect = SDL_Rect(x: (Int32(out.width) - w) / 2, y: (Int32(out.height) - h) / 2, w: max(1, w), h: max(1, h))
         SDL_SetRenderDrawColor(renderer, 0, 0, 0, 255)
         guard SDL_RenderClear(renderer) == 0 else { return false }
-        return SDL_RenderCopy(renderer, texture, nil, &viewRect) == 0
+        guard SDL_RenderCopy(renderer, texture, nil, &viewRect) == 0 else { return false }
+        return drawHUD(scale: scale)
+    }
+
+    /// Draws the HUD into its own small texture (transparent around the panel) and blends it
+    /// over the picture's top-left corner at the picture's scale, so the frame texture stays
+    /// clean: a paused frame is shown again without being redrawn.
+    private func drawHUD(scale: Double) -> Bool {
+        guard let renderer, hud.visible else { return true }
+        let size = hud.panelSize(frameHeight: textureSize.height)
+        guard size.width > 0, size.height > 0 else { return true }
+        if hudTexture == nil || hudTextureSize != size {
+            if let hudTexture { SDL_DestroyTexture(hudTexture) }
+            hudTexture = SDL_CreateTexture(renderer, SDL_PIXELFORMAT_ABGR8888.rawValue, Int32(SDL_TEXTUREACCESS_STREAMING.rawValue),
+                                           Int32(size.width), Int32(size.height))
+            guard let hudTexture else { hudTextureSize = (0, 0); return false }
+            SDL_SetTextureBlendMode(hudTexture, SDL_BLENDMODE_BLEND)
+            hudTextureSize = size
+        }
+        var pixels: UnsafeMutableRawPointer?
+        var pitch: Int32 = 0
+        guard SDL_LockTexture(hudTexture, nil, &pixels, &pitch) == 0, let pixels else { return false }
+        for y in 0..<size.height { (pixels + y * Int(pitch)).initializeMemory(as: UInt8.self, repeating: 0, count: size.width * 4) }
+        hud.draw(into: Canvas(base: pixels.assumingMemoryBound(to: UInt8.self), width: size.width, height: size.height, pitch: Int(pitch)),
+                 frameHeight: textureSize.height)
+        SDL_UnlockTexture(hudTexture)
+        var rect = SDL_Rect(x: viewRect.x, y: viewRect.y, w: Int32((Double(size.width) * scale).rounded()),
+                            h: Int32((Double(size.height) * scale).rounded()))
+        return SDL_RenderCopy(renderer, hudTexture, nil, &rect) == 0
     }
 
     /// Reads back what the window shows (the last presented frame, fitted into the drawable
@@ -380,9 +430,10 @@ public final class SDLWindow {
         guard !closed else { return }
         closed = true
         if let texture { SDL_DestroyTexture(texture) }
+        if let hudTexture { SDL_DestroyTexture(hudTexture) }
         if let renderer { SDL_DestroyRenderer(renderer) }
         if let window { SDL_DestroyWindow(window) }
-        texture = nil; renderer = nil; window = nil
+        texture = nil; hudTexture = nil; renderer = nil; window = nil
         SDL_Quit()
     }
 }

@@ -167,6 +167,48 @@ func currentRSSKilobytes() -> Int {
         #expect(try #require(window.screenshot()) == plain)
     }
 
+    /// `update` hands out the texture's own rows; the HUD is an overlay, so a frame filled
+    /// once can be shown again and again (paused) without the HUD piling up on it.
+    @Test func aFrameFilledOnceShowsAgainUnderTheHUDUnchanged() throws {
+        let window = try SDLWindow(WindowOptions(renderSize: (320, 180)))
+        defer { window.close() }
+        _ = pump(window, seconds: 0.3) { _ in false }
+        let frame = testFrame(320, 180)
+        var rowBytes = 0
+        #expect(window.update(width: 320, height: 180) { pixels, pitch in
+            rowBytes = pitch
+            frame.pixels.withUnsafeBytes { src in
+                for y in 0..<180 { (pixels + y * pitch).copyMemory(from: src.baseAddress! + y * 320 * 4, byteCount: 320 * 4) }
+            }
+        })
+        #expect(rowBytes >= 320 * 4)
+        #expect(window.present())
+        let plain = try #require(window.screenshot())
+        #expect(plain == frame, "a frame without the HUD shows as filled")
+
+        window.hud.visible = true
+        window.hud.lines = ["paused (space)"]
+        window.present()
+        let first = try #require(window.screenshot())
+        for _ in 0..<5 { window.present() }
+        let later = try #require(window.screenshot())
+        var changed = 0, drift = 0
+        for y in 0..<180 {
+            for x in 0..<320 {
+                if first[x, y] != plain[x, y] { changed += 1 }
+                // The FPS line (top) and the frame-time graph (from row 28) change between
+                // presents; the second line and the panel under it must not darken further.
+                if later[x, y] != first[x, y] && (12..<28).contains(y) { drift += 1 }
+            }
+        }
+        #expect(changed > 500, "the HUD drew \(changed) pixels")
+        #expect(drift == 0, "\(drift) pixels of the second line changed: the HUD piled up")
+
+        window.hud.visible = false
+        window.present()
+        #expect(try #require(window.screenshot()) == plain, "hiding the HUD shows the clean frame without a new update")
+    }
+
     @Test func pointerKeysAndQuitArriveAsTypedEvents() throws {
         let window = try SDLWindow(WindowOptions(renderSize: (400, 200)))
         defer { window.close() }
