@@ -98,7 +98,8 @@ public final class SceneRenderer {
     public init(_ settings: RenderSettings) throws(RasterError) {
         precondition(settings.fps > 0, "fps must be positive")
         self.settings = settings
-        target = try RenderTarget(width: settings.width, height: settings.height, keepsAlpha: false)  // scenes are opaque; no effect reads alpha
+        // Scenes are opaque and no effect reads alpha or depth.
+        target = try RenderTarget(width: settings.width, height: settings.height, keepsAlpha: false, keepsDepth: false)
         renderer = Renderer(threads: settings.threads)
         post = PostProcessor(width: settings.width, height: settings.height, pool: renderer.pool)
         events = settings.script?.events ?? []

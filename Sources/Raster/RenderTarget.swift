@@ -43,6 +43,12 @@ public final class RenderTarget: @unchecked Sendable {
     /// alpha (blending uses the source's); skipping it saves a fifth of the tile traffic.
     /// Without it, `color(x:y:)` reports alpha 1.
     public let keepsAlpha: Bool
+    /// Whether the depth plane is kept after a frame. Depth is only needed while a tile is
+    /// being drawn, so without it each rasterizer thread tests against a tile-sized depth
+    /// plane of its own, which stays in cache, and the target's depth plane is never touched
+    /// (never resident: a fifth of the target's memory). The colours are the same either
+    /// way; only `depth(x:y:)` needs it.
+    public let keepsDepth: Bool
     public let tilesX: Int
     public let tilesY: Int
     /// Tile-major planar storage; see the type's comment. 64-byte aligned.
@@ -63,16 +69,17 @@ public final class RenderTarget: @unchecked Sendable {
         }
     }
 
-    public init(width: Int, height: Int, keepsAlpha: Bool = true) throws(RasterError) {
+    public init(width: Int, height: Int, keepsAlpha: Bool = true, keepsDepth: Bool = true) throws(RasterError) {
         try Self.validate(width: width, height: height)
         self.width = width
         self.height = height
         self.keepsAlpha = keepsAlpha
+        self.keepsDepth = keepsDepth
         tilesX = (width + Self.tileSize - 1) >> Self.tileShift
         tilesY = (height + Self.tileSize - 1) >> Self.tileShift
         // Mapped, not allocated: the kernel supplies zeroed pages on first touch, so a plane
-        // that no frame writes (alpha without `keepsAlpha`, depth when no draw uses it) never
-        // becomes resident.
+        // that no frame writes (alpha without `keepsAlpha`, depth without `keepsDepth` or when
+        // no draw uses it) never becomes resident.
         let count = tilesX * tilesY * Self.tileStride
         mappedBytes = count * 4
         guard let mapped = mmap(nil, mappedBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
@@ -99,9 +106,15 @@ public final class RenderTarget: @unchecked Sendable {
         storage + tile * Self.tileStride
     }
 
-    /// Fills one tile's colour planes, and its depth plane when `depth` is given (a frame
-    /// whose draws neither test nor write depth leaves it alone).
-    func clearTile(_ tile: Int, color: SIMD4<Float>, depth: Float?) {
+    /// Tile `tile`'s own depth plane (`planeStride` floats; see `keepsDepth`).
+    @inline(__always) func depthPlane(_ tile: Int) -> UnsafeMutablePointer<Float> {
+        tileBase(tile) + 4 * Self.planeStride
+    }
+
+    /// Fills one tile's colour planes, and when `depth` is given (a frame whose draws neither
+    /// test nor write depth leaves it alone) the depth plane `depthPlane` the tile is drawn
+    /// with: its own, or a thread's (see `keepsDepth`).
+    func clearTile(_ tile: Int, color: SIMD4<Float>, depth: Float?, depthPlane: UnsafeMutablePointer<Float>) {
         let base = tileBase(tile)
         let n = Self.planeStride
         (base + 0 * n).update(repeating: color.x, count: n)
@@ -109,14 +122,14 @@ public final class RenderTarget: @unchecked Sendable {
         (base + 2 * n).update(repeating: color.z, count: n)
         if keepsAlpha { (base + 3 * n).update(repeating: color.w, count: n) }
         if let depth {
-            (base + 4 * n).update(repeating: depth, count: n)
+            depthPlane.update(repeating: depth, count: n)
             (blockMaxDepth + tile * Self.blocksPerTile).update(repeating: depth, count: Self.blocksPerTile)
         }
     }
 
     /// Fills the whole target (single-threaded; frames clear per tile while rendering).
     public func clear(color: SIMD4<Float>, depth: Float = 1) {
-        for t in 0..<tileCount { clearTile(t, color: color, depth: depth) }
+        for t in 0..<tileCount { clearTile(t, color: color, depth: keepsDepth ? depth : nil, depthPlane: depthPlane(t)) }
     }
 
     @inline(__always) func offset(x: Int, y: Int) -> Int {
@@ -132,8 +145,9 @@ public final class RenderTarget: @unchecked Sendable {
         return SIMD4(storage[o], storage[o + n], storage[o + 2 * n], keepsAlpha ? storage[o + 3 * n] : 1)
     }
 
-    /// The window-space depth (0 near … 1 far) at a pixel.
+    /// The window-space depth (0 near … 1 far) at a pixel, as the last frame left it.
     public func depth(x: Int, y: Int) -> Float {
+        precondition(keepsDepth, "this target does not keep depth (keepsDepth: false)")
         precondition(x >= 0 && x < width && y >= 0 && y < height, "pixel out of range")
         return storage[offset(x: x, y: y) + 4 * Self.planeStride]
     }

@@ -34,10 +34,16 @@ public final class Renderer: @unchecked Sendable {
 
     private var vertices = GrowableBuffer<ScreenVertex>()
     private var chunks: [ChunkBins] = []
+    /// One tile's depth plane per thread, for targets that do not keep depth.
+    private let threadDepth: UnsafeMutablePointer<Float>
 
     public init(threads: Int) {
         pool = WorkerPool(threads: max(1, threads))
+        threadDepth = .allocate(capacity: pool.threads * RenderTarget.planeStride)
+        threadDepth.initialize(repeating: 1, count: pool.threads * RenderTarget.planeStride)
     }
+
+    deinit { threadDepth.deallocate() }
 
     public var threads: Int { pool.threads }
 
@@ -102,11 +108,14 @@ public final class Renderer: @unchecked Sendable {
             tileFragments.withUnsafeMutableBufferPointer { fragmentsOut in
                 let infoPtr = UnsafeSendable(infoBuffer.baseAddress!)
                 let fragPtr = UnsafeSendable(fragmentsOut.baseAddress!)
-                pool.forEach(tileCount) { tile in
-                    target.clearTile(tile, color: clearColor, depth: depthClear)
+                let threadDepth = UnsafeSendable(self.threadDepth)
+                pool.forEach(tileCount) { worker, tile in
+                    let depthPlane = target.keepsDepth ? target.depthPlane(tile) : threadDepth.value + worker * RenderTarget.planeStride
+                    target.clearTile(tile, color: clearColor, depth: depthClear, depthPlane: depthPlane)
                     let tx = tile % tilesX, ty = tile / tilesX
+                    let base = target.tileBase(tile)
                     var r = TileRasterizer(
-                        base: target.tileBase(tile),
+                        base: base, depthOffset: base.distance(to: depthPlane),
                         x0: tx * RenderTarget.tileSize, y0: ty * RenderTarget.tileSize,
                         x1: min((tx + 1) * RenderTarget.tileSize, target.width),
                         y1: min((ty + 1) * RenderTarget.tileSize, target.height),

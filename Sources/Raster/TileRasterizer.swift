@@ -9,8 +9,11 @@ import RasterKernels
 /// depth test and blending then run on the 8 pixels of the row at once. Interpolation planes
 /// are evaluated once per block and stepped by one add per row.
 struct TileRasterizer {
-    /// Colour and depth planes of this tile (see `RenderTarget`).
+    /// Colour planes of this tile (see `RenderTarget`).
     let base: UnsafeMutablePointer<Float>
+    /// Floats from a pixel's red to its depth: into the tile's own depth plane, or into the
+    /// drawing thread's (see `RenderTarget.keepsDepth`).
+    let depthOffset: Int
     /// Tile bounds in pixels: [x0, x1) × [y0, y1), clipped to the image.
     let x0: Int, y0: Int, x1: Int, y1: Int
     /// Image width: lanes at or beyond it are masked off.
@@ -174,7 +177,7 @@ struct TileRasterizer {
         let n = RenderTarget.planeStride
         var mask = coverage
         if depth {
-            let zp = p + 4 * n
+            let zp = p + depthOffset
             let stored = load8(zp)
             switch draw.depthTest {
             case .less: mask &= pp_lt8(planes.z, stored)
@@ -226,7 +229,7 @@ struct TileRasterizer {
     /// tightens the bound); `always` may raise depths, and also recomputes.
     @inline(__always)
     private func updateBlockDepth(_ block: Int, bx: Int, by: Int, test: DepthTest) {
-        let zp = base + 4 * RenderTarget.planeStride + ((by &- y0) &* RenderTarget.tileSize &+ (bx &- x0))
+        let zp = base + depthOffset + ((by &- y0) &* RenderTarget.tileSize &+ (bx &- x0))
         var m = load8(zp)
         for r in 1..<8 { m = pp_max8(m, load8(zp + r &* RenderTarget.tileSize)) }
         blockMaxDepth[block] = pp_hmax8(m)

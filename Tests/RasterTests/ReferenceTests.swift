@@ -116,6 +116,29 @@ import Testing
         }
         #expect(images.allSatisfy { $0 == images[0] })
     }
+
+    /// Without `keepsDepth`, each thread tests against its own tile-sized depth plane: the
+    /// colours are exactly those of a target that keeps depth, on any thread count, and the
+    /// same renderer may switch between the two kinds of target.
+    @Test func aTargetWithoutDepthGivesTheSameColours() throws {
+        let opaque = Self.randomPerspectiveDraw(seed: 21, count: 3000, shading: .color, state: .opaque)
+        let translucent = Self.randomPerspectiveDraw(seed: 22, count: 2000, shading: .color,
+                                                     state: RenderState(depthTest: .less, depthWrite: false, blend: .premultipliedAlpha))
+        let clear = SIMD4<Float>(0.02, 0.01, 0.04, 1)
+        let kept = try RenderTarget(width: 301, height: 203)
+        Renderer(threads: 1).render([opaque, translucent], into: kept, clearColor: clear)
+        for threads in [1, 2, 3] {
+            let renderer = Renderer(threads: threads)
+            for _ in 0..<2 {
+                let transient = try RenderTarget(width: 301, height: 203, keepsDepth: false)
+                renderer.render([opaque, translucent], into: transient, clearColor: clear)
+                #expect(maxDifference(kept, transient) == 0, "\(threads) threads")
+                let again = try RenderTarget(width: 301, height: 203)
+                renderer.render([opaque, translucent], into: again, clearColor: clear)
+                #expect(maxDifference(kept, again) == 0, "\(threads) threads, keeping depth")
+            }
+        }
+    }
 }
 
 /// The glow workload's draw at a small size.
