@@ -32,6 +32,13 @@ let simdSwift: [SwiftSetting] = portable ? [] : [.unsafeFlags(["-Xcc", "-march=\
 let simdC: [CSetting] = portable ? [] : [.unsafeFlags(["-march=\(level)"])]
 let hotLoopSwift: [SwiftSetting] = simdSwift + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
 
+// tools/build-static.sh builds a self-contained program: with --static-swift-stdlib the Swift
+// runtime and Foundation are linked in, and PHOTOPHORE_STATIC=1 links with the toolchain's
+// lld and packed relative relocations (glibc 2.36 or newer), which the program then applies
+// in a few kilobytes instead of megabytes.
+let staticLink: [LinkerSetting] = Context.environment["PHOTOPHORE_STATIC"] == "1"
+    ? [.unsafeFlags(["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"])] : []
+
 let package = Package(
     name: "Photophore",
     platforms: [.macOS(.v14)],
@@ -104,7 +111,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: simdSwift),
-        .executableTarget(name: "photophore", dependencies: ["PhotophoreCLI", "CPUCheck"], swiftSettings: simdSwift),
+        .executableTarget(name: "photophore", dependencies: ["PhotophoreCLI", "CPUCheck"], swiftSettings: simdSwift,
+                          linkerSettings: staticLink),
 
         // MARK: Tests
         .testTarget(name: "RasterTests", dependencies: ["Raster", "Workloads"], swiftSettings: simdSwift),

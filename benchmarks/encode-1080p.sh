@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Render plus encode at the product's full size: both scenes to 1080p60 H.264 (libx264,
+# preset veryfast, the default CRF) for 600 frames, rich, several runs. Prints the fps from
+# the summary line and the CPU time per frame (user + system, all threads), which shows how
+# far two cores are from 60 fps independently of noise (2 cores give 33.3 ms of CPU per
+# frame at 60 fps).
+#
+# With --x264-alone it also times libx264 by itself (through the ffmpeg tool) on the same
+# frames rendered losslessly first, to split the CPU between rendering and encoding.
+#
+# usage: encode-1080p.sh [--photophore PATH] [--runs N] [--frames N] [--x264-alone] [--crf N]
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+photophore="$here/../.build/release/photophore"
+runs=3
+frames=600
+alone=0
+crf=()
+
+die() { echo "encode-1080p.sh: $*" >&2; exit 2; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --photophore) [ $# -ge 2 ] || die "missing value for $1"; photophore="$2"; shift 2 ;;
+    --runs)       [ $# -ge 2 ] || die "missing value for $1"; runs="$2"; shift 2 ;;
+    --frames)     [ $# -ge 2 ] || die "missing value for $1"; frames="$2"; shift 2 ;;
+    --crf)        [ $# -ge 2 ] || die "missing value for $1"; crf=(--crf "$2"); shift 2 ;;
+    --x264-alone) alone=1; shift ;;
+    -h|--help)    sed -n '2,11p' "$0"; exit 0 ;;
+    *)            die "unknown argument $1" ;;
+  esac
+done
+[ -x "$photophore" ] || die "photophore binary not found at $photophore (build it, or pass --photophore PATH)"
+[ -x /usr/bin/time ] || die "GNU time is missing (tools/setup.sh installs it)"
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+printf '%-11s %4s %8s %12s\n' scene run fps "CPU ms/frame"
+for ((r = 1; r <= runs; r++)); do
+  for scene in candlefish emergence; do
+    /usr/bin/time -f '%U %S' -o "$work/time" "$photophore" render "$scene" --size 1920x1080 --richness rich \
+      --frames "0..$((frames - 1))" --preset veryfast ${crf[@]+"${crf[@]}"} -o "$work/$scene.mp4" >"$work/out" 2>&1 \
+      || { cat "$work/out" >&2; die "render $scene failed"; }
+    fps="$(grep -o '([0-9.]* fps)' "$work/out" | tr -d '(' | cut -d' ' -f1)"
+    read -r user sys < "$work/time"
+    awk -v s="$scene" -v r="$r" -v f="$fps" -v u="$user" -v y="$sys" -v n="$frames" \
+      'BEGIN { printf "%-11s %4d %8s %12.1f\n", s, r, f, (u + y) * 1000 / n }'
+  done
+done
+
+if ((alone)); then
+  command -v ffmpeg >/dev/null || die "ffmpeg is missing (tools/setup.sh installs it)"
+  echo
+  echo "libx264 alone (ffmpeg, yuv420p input, preset veryfast, 4 threads as the sinks use):"
+  printf '%-11s %8s %12s\n' scene fps "CPU ms/frame"
+  n=$((frames < 240 ? frames : 240))
+  for scene in candlefish emergence; do
+    mkdir -p "$work/$scene"
+    "$photophore" render "$scene" --size 1920x1080 --richness rich --frames "0..$((n - 1))" -o "$work/$scene/" >/dev/null 2>&1 \
+      || die "render $scene to PNG failed"
+    ffmpeg -v error -framerate 60 -i "$work/$scene/%05d.png" -pix_fmt yuv420p -f rawvideo -y "$work/$scene.yuv"
+    rm -rf "${work:?}/$scene"
+    start=$(date +%s.%N)
+    /usr/bin/time -f '%U %S' -o "$work/time" ffmpeg -v error -f rawvideo -pix_fmt yuv420p -s 1920x1080 -r 60 \
+      -i "$work/$scene.yuv" -c:v libx264 -preset veryfast -crf "${crf[1]:-20}" -threads 4 -f mp4 -y "$work/alone.mp4"
+    end=$(date +%s.%N)
+    read -r user sys < "$work/time"
+    awk -v s="$scene" -v a="$start" -v b="$end" -v u="$user" -v y="$sys" -v n="$n" \
+      'BEGIN { printf "%-11s %8.1f %12.1f\n", s, n / (b - a), (u + y) * 1000 / n }'
+    rm -f "$work/$scene.yuv"
+  done
+fi
