@@ -69,6 +69,22 @@ public final class SpriteBatch {
         halves.append(h)
     }
 
+    /// Makes the batch exactly `count` sprites long, for callers that fill fixed slots in
+    /// place (in parallel, through `withSlots`) instead of adding. Reallocates only when the
+    /// count changes; new slots are zero (a zero-size sprite, rejected at setup).
+    public func resize(slots count: Int) {
+        guard centres.count != count else { return }
+        centres = [SIMD4<Float>](repeating: .zero, count: count)
+        halves = [SIMD2<Float>](repeating: .zero, count: count)
+    }
+
+    /// Lends the sprites' storage (centre and intensity, half size) to fill slots in place.
+    public func withSlots<R>(
+        _ body: (UnsafeMutableBufferPointer<SIMD4<Float>>, UnsafeMutableBufferPointer<SIMD2<Float>>) throws -> R
+    ) rethrows -> R {
+        try centres.withUnsafeMutableBufferPointer { c in try halves.withUnsafeMutableBufferPointer { h in try body(c, h) } }
+    }
+
     /// Adds the sprites of `other`, in order.
     public func append(_ other: SpriteBatch) {
         centres.append(contentsOf: other.centres)

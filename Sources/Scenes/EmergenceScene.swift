@@ -11,7 +11,7 @@ public final class EmergenceScene {
     public let shots: ShotList
     let background = ColorMesh()
     let glitched = SpriteBatch(), split = SpriteBatch()
-    let particleSprites = SpriteSlots()
+    let particleSprites = SpriteBatch()
     var worldPositions: [SIMD3<Float>] = [], worldBrightness: [Float] = [], worldGlitched: [UInt8] = []
     /// Per chunk of particles, its red and its cyan ghosts (made in parallel, joined in order).
     var ghostLists: [(red: SpriteBatch, cyan: SpriteBatch)] = []
@@ -114,7 +114,7 @@ public final class EmergenceScene {
         resize(&worldPositions, count, .zero)
         resize(&worldBrightness, count, 0)
         resize(&worldGlitched, count, 0)
-        particleSprites.resize(count)
+        particleSprites.resize(slots: count)
         let chunks = (count + Self.chunk - 1) / Self.chunk
         while ghostLists.count < chunks { ghostLists.append((SpriteBatch(), SpriteBatch())) }
         // Glitched particles get a red ghost on one side or a cyan one on the other, by parity.
@@ -129,8 +129,7 @@ public final class EmergenceScene {
         worldPositions.withUnsafeMutableBufferPointer { wp in
         worldBrightness.withUnsafeMutableBufferPointer { wb in
         worldGlitched.withUnsafeMutableBufferPointer { wg in
-        particleSprites.centres.withUnsafeMutableBufferPointer { sc in
-        particleSprites.halves.withUnsafeMutableBufferPointer { sh in
+        particleSprites.withSlots { sc, sh in
         ghostLists.withUnsafeMutableBufferPointer { lists in
             pool.forEach(chunks) { c in
                 let range = (c * Self.chunk)..<min(count, (c + 1) * Self.chunk)
@@ -158,7 +157,6 @@ public final class EmergenceScene {
                     // One ghost per glitched particle, red or cyan by parity: the split reads
                     // the same as two ghosts each, at half the triangles.
                     if wg[i] != 0 {
-                        // The split reads the same as two ghosts each, at half the triangles.
                         let half = SIMD2<Float>(h.x, h.x * viewWidth / viewHeight)
                         if i & 1 == 0 {
                             red.add(SIMD3(centre.x + splitOffset, centre.y, 0), half: half, intensity: b * 1.2)
@@ -168,7 +166,7 @@ public final class EmergenceScene {
                     }
                 }
             }
-        }}}}}}
+        }}}}}
         for (red, cyan) in ghostLists.prefix(chunks) {
             glitched.append(red)
             split.append(cyan)
@@ -199,24 +197,6 @@ public final class EmergenceScene {
         look.vignette = 0.45
         frame.look = look
         return frame
-    }
-}
-
-/// Fixed slots for `count` glow sprites, resized only when the count changes; callers fill
-/// the slots in place.
-final class SpriteSlots {
-    var centres: [SIMD4<Float>] = []
-    var halves: [SIMD2<Float>] = []
-
-    func resize(_ count: Int) {
-        guard centres.count != count else { return }
-        centres = [SIMD4<Float>](repeating: .zero, count: count)
-        halves = [SIMD2<Float>](repeating: .zero, count: count)
-    }
-
-    func draw(tint: SIMD3<Float>) -> DrawCall? {
-        guard !centres.isEmpty else { return nil }
-        return DrawCall(sprites: Sprites(centres: centres, halves: halves), shading: .glow(tint: tint), state: .additive)
     }
 }
 
