@@ -110,13 +110,8 @@ final class QueuedVideoSink: FrameSink, @unchecked Sendable {
     }
 
     func append(_ image: Image8) throws(SinkError) {
-        do throws(SinkError) {
-            try queue.submit(image)
-            count += 1
-        } catch {
-            cancel()
-            throw error
-        }
+        try queue.submit(image, onFailure: cancel)
+        count += 1
     }
 
     func finish() throws(SinkError) -> Manifest {
@@ -282,22 +277,12 @@ final class PNGSequenceWriter: FrameSink, @unchecked Sendable {
             cancel()
             throw .usage("cannot write \(manifestPath.dropLast(14)): one PNG holds one frame")
         }
-        do throws(SinkError) {
-            try queue.submit(Job(frame: firstFrame + count, image: image))
-            count += 1
-        } catch {
-            cancel()
-            throw error
-        }
+        try queue.submit(Job(frame: firstFrame + count, image: image), onFailure: cancel)
+        count += 1
     }
 
     func finish() throws(SinkError) -> Manifest {
-        do throws(SinkError) {
-            try queue.close()
-        } catch {
-            removeWritten()
-            throw error
-        }
+        try queue.close()
         guard count > 0 else { throw .usage("cannot write \(directory): no frames were rendered; check --frames") }
         let sorted = written.all.sorted { ($0.frame ?? 0) < ($1.frame ?? 0) }
         let manifest = Manifest(
@@ -307,15 +292,12 @@ final class PNGSequenceWriter: FrameSink, @unchecked Sendable {
         return manifest
     }
 
+    /// Stops the encoders. The frames already written are complete files of an incomplete
+    /// render: they stay (a sequence can be resumed by frame range), but no manifest is
+    /// written, so the sequence never looks complete.
     func cancel() {
         queue.abort()
-        removeWritten()
     }
-
-    /// After a failure, the frames already written are complete files of an incomplete
-    /// render. They stay (a sequence can be resumed by frame range), but no manifest is
-    /// written, so the sequence never looks complete.
-    private func removeWritten() {}
 }
 
 /// (directory, file name) of a path; the directory is "." for a bare name.

@@ -67,6 +67,15 @@ final class WorkQueue<Item: Sendable>: @unchecked Sendable {
         condition.broadcast()
     }
 
+    /// `submit(item)`, running `onFailure` (the sink's clean-up) before a worker's error is
+    /// rethrown.
+    func submit(_ item: Item, onFailure: () -> Void) throws(SinkError) {
+        do throws(SinkError) { try submit(item) } catch {
+            onFailure()
+            throw error
+        }
+    }
+
     /// Waits until every queued item is handled and the workers have ended. Rethrows the
     /// first worker error.
     func close() throws(SinkError) {
