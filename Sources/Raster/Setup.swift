@@ -32,8 +32,9 @@ struct Triangle {
     /// F step per pixel in x (−dy) and in y (dx).
     var a0: Int32, a1: Int32, a2: Int32
     var b0: Int32, b1: Int32, b2: Int32
-    /// Inclusive pixel bounds, clamped to the target.
-    var x0: Int32, y0: Int32, x1: Int32, y1: Int32
+    /// Inclusive pixel bounds, clamped to the target (at most `RenderTarget.maxDimension`, so
+    /// 16 bits hold them and the record is 160 bytes instead of 192).
+    var x0: Int16, y0: Int16, x1: Int16, y1: Int16
     /// Index of the draw in the frame.
     var draw: UInt32
     /// True when the planes hold attributes themselves (all w equal), not a/w.
@@ -227,7 +228,7 @@ func setupTriangle(
     t.f0 = e0.f; t.f1 = e1.f; t.f2 = e2.f
     t.a0 = e0.a; t.a1 = e1.a; t.a2 = e2.a
     t.b0 = e0.b; t.b1 = e1.b; t.b2 = e2.b
-    t.x0 = Int32(px0); t.y0 = Int32(py0); t.x1 = Int32(px1); t.y1 = Int32(py1)
+    t.x0 = Int16(px0); t.y0 = Int16(py0); t.x1 = Int16(px1); t.y1 = Int16(py1)
     t.draw = draw
     t.affine = affine
     t.rectangle = false
@@ -300,8 +301,8 @@ func setupRectangle(
     let px1 = min(((Int64(maxX) - 128 + 255) >> 8) - 1, Int64(viewport.widthInt) - 1)
     let py1 = min(((Int64(maxY) - 128 + 255) >> 8) - 1, Int64(viewport.heightInt) - 1)
     if Int64(t.x0) > px1 || Int64(t.y0) > py1 { return .empty }
-    t.x1 = Int32(px1)
-    t.y1 = Int32(py1)
+    t.x1 = Int16(px1)
+    t.y1 = Int16(py1)
     t.rectangle = true
     return .ready
 }
@@ -359,7 +360,7 @@ func setupSprite(_ c: SIMD4<Float>, _ h: SIMD2<Float>, cull: CullMode, draw: UIn
     t.f0 = 0; t.f1 = 0; t.f2 = 0
     t.a0 = 0; t.a1 = 0; t.a2 = 0
     t.b0 = 0; t.b1 = 0; t.b2 = 0
-    t.x0 = Int32(px0); t.y0 = Int32(py0); t.x1 = Int32(px1); t.y1 = Int32(py1)
+    t.x0 = Int16(px0); t.y0 = Int16(py0); t.x1 = Int16(px1); t.y1 = Int16(py1)
     t.draw = draw
     t.affine = true
     t.rectangle = true
