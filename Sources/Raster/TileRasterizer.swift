@@ -200,6 +200,14 @@ struct TileRasterizer {
 
         // Kernels whose alpha is always 0 leave alpha untouched under additive blending.
         let touchAlpha = keepsAlpha && !(K.alphaIsZero && B.self == AdditiveBlend.self)
+        if B.self == OpaqueBlend.self && pp_signbits8(mask) == 0xFF {
+            // Opaque over all 8 pixels (a background, a body's interior): nothing of the
+            // destination survives, so it is not read.
+            store8(src.r, p); store8(src.g, p + n); store8(src.b, p + 2 * n)
+            if touchAlpha { store8(src.a, p + 3 * n) }
+            fragments &+= 8
+            return true
+        }
         let dr = load8(p), dg = load8(p + n), db = load8(p + 2 * n)
         let da = touchAlpha ? load8(p + 3 * n) : .zero
         let out = B.blend(src, Color8(r: dr, g: dg, b: db, a: da))
