@@ -9,20 +9,22 @@ final class VirtualDisplay {
     private let process = Process()
 
     init() throws {
-        var n = 90 + Int(getpid() % 50)
-        while FileManager.default.fileExists(atPath: "/tmp/.X11-unix/X\(n)") || FileManager.default.fileExists(atPath: "/tmp/.X\(n)-lock") { n += 1 }
-        display = ":\(n)"
+        // Xvfb picks a free display itself and writes its number once it accepts clients
+        // (-displayfd): choosing one here raced with other suites starting servers at once.
+        let ready = Pipe()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/Xvfb")
-        process.arguments = [display, "-screen", "0", "1024x768x24", "-nolisten", "tcp"]
-        process.standardOutput = FileHandle.nullDevice
+        process.arguments = ["-displayfd", "1", "-screen", "0", "1024x768x24", "-nolisten", "tcp"]
+        process.standardOutput = ready
         process.standardError = FileHandle.nullDevice
         try process.run()
-        var waited = 0
-        while !FileManager.default.fileExists(atPath: "/tmp/.X11-unix/X\(n)") {
-            guard process.isRunning, waited < 100 else { throw CocoaError(.fileNoSuchFile) }
-            usleep(50_000)
-            waited += 1
+        var text = ""
+        while !text.contains("\n") {
+            let chunk = ready.fileHandleForReading.availableData
+            if chunk.isEmpty { throw CocoaError(.fileNoSuchFile) }  // Xvfb exited first
+            text += String(decoding: chunk, as: UTF8.self)
         }
+        guard let n = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) else { throw CocoaError(.fileNoSuchFile) }
+        display = ":\(n)"
     }
 
     deinit {

@@ -13,21 +13,17 @@ final class VirtualDisplay {
     let previous: String?
 
     init() throws {
-        var n = 90 + Int(getpid() % 100)
-        while FileManager.default.fileExists(atPath: "/tmp/.X11-unix/X\(n)") || FileManager.default.fileExists(atPath: "/tmp/.X\(n)-lock") { n += 1 }
-        display = ":\(n)"
-        number = n
+        // Xvfb picks a free display itself and writes its number once it accepts clients
+        // (-displayfd): choosing one here raced with other suites starting servers at once.
+        let ready = Pipe()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/Xvfb")
-        process.arguments = [display, "-screen", "0", "1600x900x24", "-nolisten", "tcp", "-noreset"]
-        process.standardOutput = FileHandle.nullDevice
+        process.arguments = ["-displayfd", "1", "-screen", "0", "1600x900x24", "-nolisten", "tcp", "-noreset"]
+        process.standardOutput = ready
         process.standardError = FileHandle.nullDevice
         try process.run()
-        var waited = 0
-        while !FileManager.default.fileExists(atPath: "/tmp/.X11-unix/X\(n)") {
-            guard process.isRunning, waited < 200 else { throw XvfbError() }
-            usleep(25_000)
-            waited += 1
-        }
+        guard let n = readDisplayNumber(ready) else { throw XvfbError() }
+        display = ":\(n)"
+        number = n
         previous = getenv("DISPLAY").map { String(cString: $0) }
         setenv("DISPLAY", display, 1)
     }
@@ -43,6 +39,18 @@ final class VirtualDisplay {
 }
 
 struct XvfbError: Error {}
+
+/// The display number an Xvfb started with `-displayfd 1` writes to `pipe`, or nil if it
+/// exited first.
+func readDisplayNumber(_ pipe: Pipe) -> Int? {
+    var text = ""
+    while !text.contains("\n") {
+        let chunk = pipe.fileHandleForReading.availableData
+        if chunk.isEmpty { return nil }
+        text += String(decoding: chunk, as: UTF8.self)
+    }
+    return Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
+}
 
 /// A frame with four flat quadrants (exact after a 1:1 copy) and a gradient band.
 func testFrame(_ w: Int, _ h: Int, shift: Int = 0) -> Image8 {
