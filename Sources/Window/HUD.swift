@@ -134,17 +134,15 @@ public struct HUD {
                       panelHeight: texts.count * lineHeight + graphHeight + 3 * pad)
     }
 
-    /// The size of the HUD's panel (at the top-left corner) over a frame `frameHeight` high.
-    public func panelSize(frameHeight: Int) -> (width: Int, height: Int) {
-        let l = layout(frameHeight: frameHeight)
-        return (l.panelWidth, l.panelHeight)
-    }
-
     /// Draws the HUD onto `canvas` (nothing when hidden), laid out for a frame `frameHeight`
-    /// pixels high (the canvas's own height by default; a separate overlay passes the frame's).
+    /// pixels high (the canvas's own height by default).
     public func draw(into canvas: Canvas, frameHeight: Int? = nil) {
         guard visible, canvas.width > 0, canvas.height > 0 else { return }
-        let l = layout(frameHeight: frameHeight ?? canvas.height)
+        draw(into: canvas, layout: layout(frameHeight: frameHeight ?? canvas.height))
+    }
+
+    /// Draws the HUD laid out as `l` (a separate overlay sizes its canvas from the same layout).
+    func draw(into canvas: Canvas, layout l: Layout) {
         let scale = l.scale, pad = l.pad, graphWidth = l.graphWidth, graphHeight = l.graphHeight
         canvas.fill(x: 0, y: 0, width: l.panelWidth, height: l.panelHeight, color: (0, 0, 0), alpha: 160)
         for (i, line) in l.texts.enumerated() {

@@ -208,20 +208,33 @@ public final class SDLWindow {
     /// spares a frame-sized copy. Returns false (and does not call `fill`) if SDL failed.
     @discardableResult
     public func update(width: Int, height: Int, _ fill: (_ pixels: UnsafeMutableRawPointer, _ rowBytes: Int) -> Void) -> Bool {
-        guard let renderer, !closed, width > 0, height > 0 else { return false }
-        if texture == nil || textureSize != (width, height) {
+        guard !closed, width > 0, height > 0,
+              fillStreaming(&texture, size: &textureSize, width: width, height: height, fill) else { return false }
+        lastImageSize = (width, height)
+        return true
+    }
+
+    /// (Re)creates the RGBA streaming texture in `texture` when it is missing or not
+    /// `width` × `height`, then lets `fill` write its rows while it is locked. Returns false
+    /// (without calling `fill`) if SDL failed. New textures get `blend` when given (else SDL's
+    /// default).
+    private func fillStreaming(_ texture: inout OpaquePointer?, size: inout (width: Int, height: Int), width: Int, height: Int,
+                               blend: SDL_BlendMode? = nil,
+                               _ fill: (_ pixels: UnsafeMutableRawPointer, _ rowBytes: Int) -> Void) -> Bool {
+        guard let renderer else { return false }
+        if texture == nil || size != (width, height) {
             if let texture { SDL_DestroyTexture(texture) }
             texture = SDL_CreateTexture(renderer, SDL_PIXELFORMAT_ABGR8888.rawValue, Int32(SDL_TEXTUREACCESS_STREAMING.rawValue),
                                         Int32(width), Int32(height))
-            guard texture != nil else { textureSize = (0, 0); return false }
-            textureSize = (width, height)
+            guard let texture else { size = (0, 0); return false }
+            if let blend { SDL_SetTextureBlendMode(texture, blend) }
+            size = (width, height)
         }
         var pixels: UnsafeMutableRawPointer?
         var pitch: Int32 = 0
         guard SDL_LockTexture(texture, nil, &pixels, &pitch) == 0, let pixels else { return false }
         fill(pixels, Int(pitch))
         SDL_UnlockTexture(texture)
-        lastImageSize = (width, height)
         return true
     }
 
@@ -292,23 +305,16 @@ public final class SDLWindow {
     /// clean: a paused frame is shown again without being redrawn.
     private func drawHUD(scale: Double) -> Bool {
         guard let renderer, hud.visible else { return true }
-        let size = hud.panelSize(frameHeight: textureSize.height)
+        let layout = hud.layout(frameHeight: textureSize.height)
+        let size = (width: layout.panelWidth, height: layout.panelHeight)
         guard size.width > 0, size.height > 0 else { return true }
-        if hudTexture == nil || hudTextureSize != size {
-            if let hudTexture { SDL_DestroyTexture(hudTexture) }
-            hudTexture = SDL_CreateTexture(renderer, SDL_PIXELFORMAT_ABGR8888.rawValue, Int32(SDL_TEXTUREACCESS_STREAMING.rawValue),
-                                           Int32(size.width), Int32(size.height))
-            guard let hudTexture else { hudTextureSize = (0, 0); return false }
-            SDL_SetTextureBlendMode(hudTexture, SDL_BLENDMODE_BLEND)
-            hudTextureSize = size
+        let drawn = fillStreaming(&hudTexture, size: &hudTextureSize, width: size.width, height: size.height,
+                                  blend: SDL_BLENDMODE_BLEND) { pixels, rowBytes in
+            for y in 0..<size.height { (pixels + y * rowBytes).initializeMemory(as: UInt8.self, repeating: 0, count: size.width * 4) }
+            hud.draw(into: Canvas(base: pixels.assumingMemoryBound(to: UInt8.self), width: size.width, height: size.height,
+                                  pitch: rowBytes), layout: layout)
         }
-        var pixels: UnsafeMutableRawPointer?
-        var pitch: Int32 = 0
-        guard SDL_LockTexture(hudTexture, nil, &pixels, &pitch) == 0, let pixels else { return false }
-        for y in 0..<size.height { (pixels + y * Int(pitch)).initializeMemory(as: UInt8.self, repeating: 0, count: size.width * 4) }
-        hud.draw(into: Canvas(base: pixels.assumingMemoryBound(to: UInt8.self), width: size.width, height: size.height, pitch: Int(pitch)),
-                 frameHeight: textureSize.height)
-        SDL_UnlockTexture(hudTexture)
+        guard drawn else { return false }
         var rect = SDL_Rect(x: viewRect.x, y: viewRect.y, w: Int32((Double(size.width) * scale).rounded()),
                             h: Int32((Double(size.height) * scale).rounded()))
         return SDL_RenderCopy(renderer, hudTexture, nil, &rect) == 0
