@@ -118,7 +118,7 @@ let package = Package(
         .testTarget(name: "RasterTests", dependencies: ["Raster", "Workloads"], swiftSettings: simdSwift),
         .testTarget(name: "SinksTests", dependencies: ["Sinks", "Raster", "Workloads"], swiftSettings: simdSwift),
         .testTarget(name: "WindowTests", dependencies: ["Window", "Raster", "CSDL2"], swiftSettings: simdSwift),
-        .testTarget(name: "CLITests", dependencies: ["photophore", "Sinks", "Raster"], swiftSettings: simdSwift),
+        .testTarget(name: "CLITests", dependencies: ["photophore", "Sinks", "Raster", "Mind", "Stimuli"], swiftSettings: simdSwift),
         .testTarget(name: "BenchmarkingTests", dependencies: ["Benchmarking", "Stimuli", "Mind"], swiftSettings: simdSwift),
         .testTarget(name: "PlotTests", dependencies: ["Plot", "Raster"], swiftSettings: simdSwift),
         .testTarget(name: "EffectsTests", dependencies: ["Effects", "Raster"], swiftSettings: simdSwift),

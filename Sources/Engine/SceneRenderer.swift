@@ -141,11 +141,13 @@ public final class SceneRenderer {
     }
 
     /// Feeds a live stimulus stamped with simulation time `time` (seconds): it applies at the
-    /// first step at or after `time`, but never at a step already taken (then at the next one).
-    /// Returns the time it was kept with.
+    /// first step at or after `time` and keeps its stamp (pointer speed is measured on it).
+    /// A stamp at or before a step already taken moves to the next step's time. Returns the
+    /// time it was kept with, which a replay applies at the same step.
     @discardableResult
     public func post(_ stimulus: Stimulus, at time: Double) -> Double {
-        let t = max(time.isFinite ? time : 0, FixedStep.time(session.step + 1))
+        let stamp = time.isFinite ? time : 0
+        let t = stamp > FixedStep.time(session.step) ? stamp : FixedStep.time(session.step + 1)
         let event = StimulusEvent(t: t, stimulus)
         var i = events.count
         while i > session.cursor, events[i - 1].t > t { i -= 1 }
@@ -201,8 +203,9 @@ public final class SceneRenderer {
         let t = FixedStep.time(n)
         let start = session.cursor
         while session.cursor < events.count, events[session.cursor].t <= t { session.cursor += 1 }
-        let due = events[start..<session.cursor].lazy.map(\.stimulus)
-        let produced = session.mind.step(to: t, stimuli: due, foodEaten: session.eatenPending)
+        let dueEvents = events[start..<session.cursor]
+        let due = dueEvents.lazy.map(\.stimulus)
+        let produced = session.mind.step(to: t, events: dueEvents, foodEaten: session.eatenPending)
         if n > reportedStep {
             memoryEvents += produced
             reportedStep = n

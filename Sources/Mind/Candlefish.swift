@@ -249,9 +249,19 @@ public struct CandlefishMind: Sendable {
     @discardableResult
     public mutating func step<S: Sequence>(to time: Double, stimuli: S, foodEaten: Int = 0) -> [MemoryEvent]
     where S.Element == Stimulus {
+        step(to: time, events: stimuli.lazy.map { StimulusEvent(t: time, $0) }, foodEaten: foodEaten)
+    }
+
+    /// Advances to simulation time `time`, applying `events` (those due at this step, in
+    /// order). Each event's own `t` is when it happened: pointer speed is measured on those
+    /// stamps, so two moves that fall in one step still read at their real pace. A stamp is
+    /// taken within (last sample, `time`].
+    @discardableResult
+    public mutating func step<S: Sequence>(to time: Double, events stimuli: S, foodEaten: Int = 0) -> [MemoryEvent]
+    where S.Element == StimulusEvent {
         let dt = time.isFinite ? max(0, time - self.time) : 0
         self.time += dt
-        for stimulus in stimuli { apply(stimulus) }
+        for event in stimuli { apply(event.stimulus, at: event.t) }
         var eaten = foodEaten
         while let due = pendingFood.first, due <= self.time {
             pendingFood.removeFirst()
@@ -272,15 +282,17 @@ public struct CandlefishMind: Sendable {
     @discardableResult
     public mutating func step(to time: Double) -> [MemoryEvent] { step(to: time, stimuli: EmptyCollection()) }
 
-    mutating func apply(_ stimulus: Stimulus) {
+    mutating func apply(_ stimulus: Stimulus, at stamp: Double) {
         switch stimulus {
         case let .pointer(x, y):
             let p = ViewPoint(x: x, y: y)
             let wasPresent = pointer != nil
             pointer = p
             lastInteraction = time
+            // When the move happened, kept between the previous sample and this step.
+            let sampleTime = min(time, max(stamp.isFinite ? stamp : time, lastSample?.time ?? -Double.infinity))
             if let last = lastSample {
-                let dt = time - last.time
+                let dt = sampleTime - last.time
                 // Samples closer than 5 ms wait for the next one, so two events in one step
                 // do not divide by ~0.
                 if dt >= 0.005 {
@@ -288,7 +300,7 @@ public struct CandlefishMind: Sendable {
                     let instant = min(root(dx * dx + dy * dy) / dt, 100)
                     let k = crossFadeWeight(dt: dt, tau: tuning.speedTau)
                     pointerSpeed += (instant - pointerSpeed) * k
-                    lastSample = (p, time)
+                    lastSample = (p, sampleTime)
                     updateSpeedFlags()
                     if pointerSpeed > tuning.restingSpeed * speedScale {
                         record(.moved(t: time, wall: wall, seconds: min(dt, CandlefishTrust.maxSampleSeconds),
@@ -296,7 +308,7 @@ public struct CandlefishMind: Sendable {
                     }
                 }
             } else {
-                lastSample = (p, time)
+                lastSample = (p, sampleTime)
             }
             if mood == .lonely { change(to: .curious, trigger: wasPresent ? "pointer moved" : "pointer returned") }
         case .leave:

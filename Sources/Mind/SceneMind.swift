@@ -31,15 +31,22 @@ public enum SceneMind: Sendable {
     /// of food the simulation saw eaten since the last step (candlefish only).
     public mutating func step<S: Sequence>(to time: Double, stimuli: S, foodEaten: Int = 0) -> [MemoryEvent]
     where S.Element == Stimulus {
+        step(to: time, events: stimuli.lazy.map { StimulusEvent(t: time, $0) }, foodEaten: foodEaten)
+    }
+
+    /// Advances to `time` with the events due at this step, each with the time it happened
+    /// (the candlefish measures pointer speed on those stamps).
+    public mutating func step<S: Sequence>(to time: Double, events stimuli: S, foodEaten: Int = 0) -> [MemoryEvent]
+    where S.Element == StimulusEvent {
         switch self {
         case var .candlefish(m):
             let pending = m.takeEvents()
-            let events = pending + m.step(to: time, stimuli: stimuli, foodEaten: foodEaten)
+            let events = pending + m.step(to: time, events: stimuli, foodEaten: foodEaten)
             self = .candlefish(m)
             return events
         case var .emergence(m):
             let pending = m.takeEvents()
-            let events = pending + m.step(to: time, stimuli: stimuli)
+            let events = pending + m.step(to: time, stimuli: stimuli.lazy.map(\.stimulus))
             self = .emergence(m)
             return events
         }

@@ -143,3 +143,25 @@ func writeTextFile(_ text: String, to path: String) throws {
         throw Failure.runtime("cannot write \(path): \(error.localizedDescription); check the folder exists and is writable")
     }
 }
+
+/// `--clock TIME`: pins the calendar (the wall clock of t = 0) that trust decay and the daily
+/// visit bonus use, so a run does not depend on today's date.
+struct ClockOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "The wall clock at t = 0, ISO 8601 with an offset, e.g. 2026-11-21T09:30:00Z or 2026-11-21T10:30:00+01:00 (default: a script's own clock; for play, now).",
+        valueName: "TIME"))
+    var clock: String?
+
+    /// The pinned clock, or nil when none was given.
+    func resolve() throws -> WallClock? {
+        guard let clock else { return nil }
+        guard let parsed = WallClock(rfc3339: clock) else {
+            throw Failure.usage("--clock \(clock): use an ISO 8601 time with an offset, e.g. --clock 2026-11-21T09:30:00Z")
+        }
+        let year = WallClock.civilFromDays(Int((parsed.unixSeconds / 86_400).rounded(.down))).year
+        guard (1970...9999).contains(year) else {
+            throw Failure.usage("--clock \(clock): the year must be 1970 to 9999")
+        }
+        return parsed
+    }
+}

@@ -11,18 +11,24 @@ import Glibc
 
 /// `photophore play <scene>`: the scene in a window, with the pointer and keys as stimuli.
 ///
-/// SDL runs on the main thread; frames render on the worker threads. Simulation time moves
-/// 1/60 s per presented frame (not by the wall clock), and every live input is stamped with
-/// the simulation step it applies at, so `--record` writes a script that `render` replays to
-/// the very same frames. Memory is remembered by default.
+/// The world keeps real time: a `RealTimeClock` turns the wall clock into simulation time,
+/// the simulation takes its fixed 60 Hz steps up to it, and the frame due then is drawn
+/// (frames the world has moved past are dropped, never slowed down). Every input is stamped
+/// with SDL's own event time, mapped to simulation time, so pointer speed is measured on
+/// when the moves happened; `--record` keeps those stamps, and `render --script` turns the
+/// recording into the very frames the window showed. SDL runs on the main thread, which
+/// keeps taking events while a frame renders on the worker threads. Memory is remembered by
+/// default.
 struct PlayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "play",
         abstract: "Show a scene in a window; the pointer and keys are stimuli.",
         discussion: """
-            Keys: F fullscreen · Space pause · H HUD (FPS, frame time, mood, trust, stage) · \\
-            Esc quit. Candlefish: move the pointer, click to feed. Emergence: Y or 1 correct \\
-            answer, N or 2 wrong answer, P starts or restarts a 30 s pressure countdown. \\
+            Keys: F fullscreen · Space pause · H HUD (FPS, frame time, dropped frames, mood, \
+            trust, stage) · Esc quit. Candlefish: move the pointer, click to feed. Emergence: \
+            Y or 1 correct answer, N or 2 wrong answer, P starts or restarts a 30 s pressure \
+            countdown. The world runs on the wall clock: a slow frame drops frames rather than \
+            slowing it down, and after a stall of more than 0.25 s it moves on by 0.25 s only. \
             Without a display, use the headless command: photophore render <scene> -o out.mp4.
             """)
 
@@ -42,10 +48,12 @@ struct PlayCommand: ParsableCommand {
 
     @OptionGroup var profileOptions: ProfileOptions
 
+    @OptionGroup var clockOptions: ClockOptions
+
     @Option(help: ArgumentHelp("Write the session's stimuli as a script (STIMULI.md).", valueName: "FILE.json"))
     var record: String?
 
-    @Option(help: "Quit after this many frames (for tests).")
+    @Option(help: "Quit once the world reaches frame N, N/60 s of simulation time (1 to 10000000).")
     var frames: Int?
 
     @Option(help: "Random seed.")
@@ -60,7 +68,7 @@ struct PlayCommand: ParsableCommand {
     @Option(help: ArgumentHelp("On quit, save what the window shows.", valueName: "FILE.png"))
     var screenshot: String?
 
-    @Option(name: .customLong("frame-hashes"), help: ArgumentHelp("Write a hash of every rendered frame (before the HUD).", valueName: "FILE"))
+    @Option(name: .customLong("frame-hashes"), help: ArgumentHelp("Write a hash of every shown frame (before the HUD), as \"FRAME HASH\" lines.", valueName: "FILE"))
     var frameHashes: String?
 
     static let fps = 60
@@ -68,9 +76,10 @@ struct PlayCommand: ParsableCommand {
 
     func run() throws {
         if let size { _ = try size.validated() }
-        if let frames, frames < 1 { throw Failure.usage("--frames \(frames): use 1 or more") }
+        if let frames, !(1...10_000_000).contains(frames) { throw Failure.usage("--frames \(frames): use 1 to 10000000") }
         let threadCount = threads ?? WorkerPool.systemWidth().threads
         guard (1...256).contains(threadCount) else { throw Failure.usage("--threads \(threadCount): use 1 to 256") }
+        let pinnedClock = try clockOptions.resolve()
         for path in [record, screenshot, frameHashes].compactMap({ $0 }) { try checkWritable(path) }
 
         // The window first: without a display, nothing else is touched.
@@ -87,7 +96,7 @@ struct PlayCommand: ParsableCommand {
 
         let memory = try MemorySession(options: memoryOptions, remember: !noRemember)
         let profile = try profileOptions.resolve(userID: memory.userID)
-        let clock = WallClock.now()
+        let clock = pinnedClock ?? WallClock.now()
         try memory.begin(scene: scene, clock: clock, profile: profile)
 
         var (width, height) = window.renderSize
@@ -98,19 +107,19 @@ struct PlayCommand: ParsableCommand {
                 richness: profile.richness, threads: threadCount, memory: memory.state, profile: profile, fps: Self.fps))
         } catch { throw Failure.runtime("cannot render at \(width)x\(height): \(error)") }
         var hashes: [String] = []
-        var frame = 0, rendered = -1
-        var paused = false
-        var pressureStart: Double?
-        var nextPressure = 0.0
+        var realTime = RealTimeClock(start: window.now, fps: Self.fps)
+        var rendered = -1                  // the frame in the window's texture; -1: none yet
+        var pressureStart: Double?         // simulation time the countdown started at
+        var nextPressure = 0.0             // seconds into the countdown of its next tick
         var quit = false
 
-        func post(_ s: Stimulus) { renderer.post(s) }
-
         while !quit {
-            for event in window.pollEvents() {
-                switch event {
+            // Inputs, each with the wall time it happened at; stimuli are stamped below.
+            var inputs: [(wall: Double, stimulus: Stimulus)] = []
+            for timed in window.pollTimedEvents() {
+                switch timed.event {
                 case .quit: quit = true
-                case .togglePause: paused.toggle()
+                case .togglePause: realTime.setPaused(!realTime.isPaused, at: timed.time)
                 case .toggleHUD, .toggleFullscreen: break
                 case let .resized(w, h) where size == nil && (w, h) != (width, height):
                     // Rebuild at the new size and replay the session so far; memory events
@@ -119,58 +128,57 @@ struct PlayCommand: ParsableCommand {
                     do { renderer = try renderer.resized(width: w, height: h) } catch {
                         throw Failure.runtime("cannot render at \(w)x\(h): \(error)")
                     }
-                    renderer.simulate(toFrame: max(0, frame - 1))
+                    renderer.simulate(toFrame: max(0, realTime.lastShownFrame))
                     _ = renderer.takeMemoryEvents()
                     rendered = -1
                 case .resized: break
-                case let .pointerMove(x, y): post(.pointer(x: x, y: y))
-                case .pointerLeave: post(.leave)
-                case let .click(x, y): post(.click(x: x, y: y))
-                case let .answer(correct) where scene == .emergence: post(.answer(correct: correct))
+                case let .pointerMove(x, y): inputs.append((timed.time, .pointer(x: x, y: y)))
+                case .pointerLeave: inputs.append((timed.time, .leave))
+                case let .click(x, y): inputs.append((timed.time, .click(x: x, y: y)))
+                case let .answer(correct) where scene == .emergence: inputs.append((timed.time, .answer(correct: correct)))
                 case .answer: break
                 case .pressure where scene == .emergence:
-                    pressureStart = renderer.simulationTime
+                    pressureStart = realTime.simulationTime(ofWall: timed.time)
                     nextPressure = 0
                 case .pressure: break
-                case let .key(name): post(.key(name))
+                case let .key(name): inputs.append((timed.time, .key(name)))
                 }
             }
             if quit { break }
-            // The pressure countdown: a pressure stimulus every half second until it runs out.
-            if let start = pressureStart, !paused {
-                let elapsed = renderer.simulationTime - start
-                if elapsed >= nextPressure {
-                    post(.pressure(remaining: max(0, 1 - elapsed / Self.pressureSeconds)))
-                    nextPressure += 0.5
-                    if elapsed >= Self.pressureSeconds { pressureStart = nil }
-                }
+            realTime.advance(to: window.now)
+            for input in inputs { renderer.post(input.stimulus, at: realTime.simulationTime(ofWall: input.wall)) }
+            // The pressure countdown: a pressure stimulus every half second of simulation
+            // time until it runs out, each at its exact time.
+            while let start = pressureStart, start + nextPressure <= realTime.simulationTime {
+                renderer.post(.pressure(remaining: max(0, 1 - nextPressure / Self.pressureSeconds)), at: start + nextPressure)
+                if nextPressure >= Self.pressureSeconds { pressureStart = nil }
+                nextPressure += 0.5
             }
-            if !paused || rendered < 0 {
-                if frame != rendered {
-                    // Straight into the window's texture: no frame-sized buffer of our own.
-                    let drawn = window.update(width: width, height: height) { pixels, rowBytes in
-                        renderer.render(frame: frame, into: pixels, rowBytes: rowBytes)
-                        if frameHashes != nil {
-                            hashes.append("\(frame) \(frameHash(pixels, width: width, height: height, rowBytes: rowBytes))")
-                        }
+            let due = realTime.frame
+            if due != rendered {
+                // Straight into the window's texture (no frame-sized buffer of our own), on
+                // the worker threads while this thread keeps taking events.
+                let drawn = window.update(width: width, height: height, collectingEvents: true) { pixels, rowBytes in
+                    renderer.render(frame: due, into: pixels, rowBytes: rowBytes)
+                    if frameHashes != nil {
+                        hashes.append("\(due) \(frameHash(pixels, width: width, height: height, rowBytes: rowBytes))")
                     }
-                    // Without a texture (SDL failed), the world still moves on.
-                    if !drawn { renderer.simulate(toFrame: frame) }
-                    rendered = frame
-                    try memory.save(renderer.takeMemoryEvents())
                 }
+                // Without a texture (SDL failed), the world still moves on.
+                if !drawn { renderer.simulate(toFrame: due) }
+                realTime.shown(frame: due)
+                rendered = due
+                try memory.save(renderer.takeMemoryEvents())
             }
-            let facts = renderer.hud
-            var lines = ["\(scene.rawValue)  t \(fixed(facts.time, 1)) s  trust \(fixed(facts.trust, 1))"]
-            if let mood = facts.mood { lines.append("mood \(mood.rawValue)") }
-            if let stage = facts.stage { lines.append("stage \(stage)") }
-            if paused { lines.append("paused (space)") }
-            window.hud.lines = lines
+            window.hud.lines = Self.hudLines(renderer.hud, clock: realTime)
             window.present()
-            if !paused { frame += 1 }
-            if let frames, frame >= frames { quit = true }
+            if let frames, due >= frames { quit = true }
         }
 
+        // The session ends when it was quit: the world catches up to now first.
+        realTime.advance(to: window.now)
+        renderer.simulate(toFrame: max(0, frames.map { min($0, realTime.frame) } ?? realTime.frame))
+        try memory.save(renderer.takeMemoryEvents())
         try memory.save(renderer.finish())
         if let screenshot, let shot = window.screenshot() {
             do { try PNG.write(shot, to: screenshot) } catch { throw Failure.runtime(error.description) }
@@ -179,6 +187,16 @@ struct PlayCommand: ParsableCommand {
             try writeText(Script(scene: scene, clock: clock, events: renderer.stimuli).json() + "\n", to: record)
         }
         if let frameHashes { try writeText(hashes.joined(separator: "\n") + "\n", to: frameHashes) }
+    }
+
+    /// The HUD's text: scene, simulation time, trust, dropped frames, then mood or stage.
+    static func hudLines(_ facts: HUDFacts, clock: RealTimeClock) -> [String] {
+        var lines = ["\(facts.scene.rawValue)  t \(fixed(facts.time, 1)) s  trust \(fixed(facts.trust, 1))",
+                     "dropped \(clock.droppedFrames) frames"]
+        if let mood = facts.mood { lines.append("mood \(mood.rawValue)") }
+        if let stage = facts.stage { lines.append("stage \(stage)") }
+        if clock.isPaused { lines.append("paused (space)") }
+        return lines
     }
 }
 

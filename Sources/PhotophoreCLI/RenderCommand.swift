@@ -65,6 +65,8 @@ struct RenderCommand: ParsableCommand {
 
     @OptionGroup var memoryOptions: MemoryOptions
 
+    @OptionGroup var clockOptions: ClockOptions
+
     @Flag(help: "Start from the memory store and save what this session changes (default store unless --memory).")
     var remember = false
 
@@ -96,6 +98,10 @@ struct RenderCommand: ParsableCommand {
         if let script {
             let text = try readTextFile(script, what: "script")
             do { parsed = try Script(json: text, expecting: scene) } catch { throw Failure.usage("script \(script): \(error.description)") }
+        }
+        if let pinned = try clockOptions.resolve() {
+            if parsed == nil { parsed = Script(scene: scene) }
+            parsed?.clock = pinned
         }
         if case .png = kind { try checkWritable(output) }
 

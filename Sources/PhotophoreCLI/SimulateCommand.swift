@@ -12,7 +12,7 @@ struct SimulateCommand: ParsableCommand {
         discussion: """
             Steps the mind at a fixed 60 Hz; each event applies at the first step whose time is \
             at or after its t. The run lasts until one second after the last event (and until the last food is eaten), or --until. \
-            Calendar rules (the daily visit bonus, trust decay) use the script's clock; without one they are skipped. \
+            Calendar rules (the daily visit bonus, trust decay) use --clock, else the script's clock; without either they are skipped. \
             Give an offset that starts with a minus sign as --time-zone=-05:00.
 
             Memory: by default the run starts from a fixed, fresh memory and saves nothing, so \
@@ -31,6 +31,8 @@ struct SimulateCommand: ParsableCommand {
     var script: String
 
     @OptionGroup var memoryOptions: MemoryOptions
+
+    @OptionGroup var clockOptions: ClockOptions
 
     @Flag(name: .long, help: "Start from the stored memory and save every change to it.")
     var remember = false
@@ -71,6 +73,7 @@ struct SimulateCommand: ParsableCommand {
         } catch {
             throw Failure.usage("script \(script): \(error.description)")
         }
+        if let pinned = try clockOptions.resolve() { parsed.clock = pinned }
         if let timeZone, var clock = parsed.clock {
             clock.utcOffsetSeconds = try Self.offset(timeZone, at: clock.unixSeconds)
             parsed.clock = clock
@@ -114,7 +117,7 @@ struct SimulateCommand: ParsableCommand {
             var nextSample = 10.0
             for n in 0...steps {
                 let t = Double(n) / Self.rate
-                let events = mind.step(to: t, stimuli: queue.due(at: t).map(\.stimulus))
+                let events = mind.step(to: t, events: queue.due(at: t))
                 try save(events)
                 report(events)
                 if t >= nextSample {

@@ -1,4 +1,5 @@
 import CSDL2
+import Dispatch
 import Raster
 #if canImport(Glibc)
 import Glibc
@@ -39,6 +40,18 @@ public enum InputEvent: Equatable, Sendable {
     case resized(width: Int, height: Int)
     /// Esc, or the window was closed.
     case quit
+}
+
+/// An input event with the time it happened: seconds on the window's clock
+/// (`SDLWindow.now`), from SDL's own event timestamp.
+public struct TimedInputEvent: Equatable, Sendable {
+    public var event: InputEvent
+    public var time: Double
+
+    public init(_ event: InputEvent, at time: Double) {
+        self.event = event
+        self.time = time
+    }
 }
 
 /// How the window is opened.
@@ -90,6 +103,9 @@ public final class SDLWindow {
     /// The renderer SDL chose ("opengl", "software"…).
     public private(set) var rendererName = ""
     public private(set) var isFullscreen = false
+    /// True once the window system has shown the window (SDL's shown or exposed event):
+    /// from then on it takes pointer input. Tests wait on it instead of sleeping.
+    public private(set) var isShown = false
 
     private var window: OpaquePointer?
     private var renderer: OpaquePointer?
@@ -109,6 +125,10 @@ public final class SDLWindow {
     /// the display's refresh period instead (seconds; 0: no pacing).
     private var pacing = 0.0
     private var nextDeadline = 0.0
+    /// Events taken from SDL while a frame rendered or `present` waited, for the next poll.
+    private var pending: [TimedInputEvent] = []
+    /// Runs `update(…, collectingEvents: true)` fills, so the main thread keeps taking events.
+    private let fillQueue = DispatchQueue(label: "photophore.window.fill")
 
     /// Opens the window. Throws `WindowError` with `noDisplay` when there is no display.
     public init(_ options: WindowOptions = WindowOptions()) throws(WindowError) {
@@ -206,12 +226,55 @@ public final class SDLWindow {
     /// Fills the frame texture: `fill` is handed the texture's own memory, `width` × `height`
     /// RGBA pixels with rows `rowBytes` apart, while it is locked. Rendering straight into it
     /// spares a frame-sized copy. Returns false (and does not call `fill`) if SDL failed.
+    ///
+    /// With `collectingEvents`, `fill` runs on another thread while this (the main) thread
+    /// keeps taking SDL's events, so each input is stamped close to when it happened rather
+    /// than when the frame was done; the next `pollTimedEvents` returns them. `fill` must then
+    /// not call SDL.
     @discardableResult
-    public func update(width: Int, height: Int, _ fill: (_ pixels: UnsafeMutableRawPointer, _ rowBytes: Int) -> Void) -> Bool {
-        guard !closed, width > 0, height > 0,
-              fillStreaming(&texture, size: &textureSize, width: width, height: height, fill) else { return false }
+    public func update(width: Int, height: Int, collectingEvents: Bool = false,
+                       _ fill: (_ pixels: UnsafeMutableRawPointer, _ rowBytes: Int) -> Void) -> Bool {
+        guard !closed, width > 0, height > 0 else { return false }
+        let filled = fillStreaming(&texture, size: &textureSize, width: width, height: height) { pixels, rowBytes in
+            if collectingEvents {
+                collectEvents(while: { pixels, rowBytes in fill(pixels, rowBytes) }, pixels, rowBytes)
+            } else {
+                fill(pixels, rowBytes)
+            }
+        }
+        guard filled else { return false }
         lastImageSize = (width, height)
         return true
+    }
+
+    /// Runs `body(pixels, rowBytes)` on the fill queue and takes SDL's events here until it
+    /// returns.
+    private func collectEvents(while body: (UnsafeMutableRawPointer, Int) -> Void, _ pixels: UnsafeMutableRawPointer, _ rowBytes: Int) {
+        withoutActuallyEscaping(body) { body in
+            // The body is done before this returns, so handing it to the queue is safe.
+            let job = UncheckedSendable(value: (body, pixels, rowBytes))
+            let done = DispatchSemaphore(value: 0)
+            fillQueue.async {
+                let (body, pixels, rowBytes) = job.value
+                body(pixels, rowBytes)
+                done.signal()
+            }
+            var e = SDL_Event()
+            while done.wait(timeout: .now()) == .timedOut {
+                if SDL_WaitEventTimeout(&e, 2) != 0 { take(e) }
+            }
+        }
+    }
+
+    /// Seconds on the window's clock (SDL's ticks, from SDL's start), which event times use.
+    public var now: Double { Double(SDL_GetTicks64()) / 1000 }
+
+    /// SDL's 32-bit millisecond event stamp as seconds on the window's clock (the stamp wraps
+    /// every 49 days; it is never later than now).
+    private func seconds(ofTimestamp stamp: UInt32) -> Double {
+        let nowTicks = SDL_GetTicks64()
+        let age = UInt32(truncatingIfNeeded: nowTicks) &- stamp
+        return Double(nowTicks - min(nowTicks, UInt64(age))) / 1000
     }
 
     /// (Re)creates the RGBA streaming texture in `texture` when it is missing or not
@@ -269,18 +332,20 @@ public final class SDLWindow {
         return copied && present()
     }
 
-    /// Sleeps until the next refresh period (no vsync from the renderer). A frame that came
-    /// late restarts the schedule instead of letting the next ones rush to catch up.
+    /// Waits until the next refresh period (no vsync from the renderer), taking events
+    /// meanwhile. A frame that came late restarts the schedule instead of letting the next
+    /// ones rush to catch up.
     private func pace() {
         let frequency = Double(SDL_GetPerformanceFrequency())
-        let now = Double(SDL_GetPerformanceCounter()) / frequency
+        let clock = { Double(SDL_GetPerformanceCounter()) / frequency }
+        let now = clock()
         if nextDeadline == 0 || now > nextDeadline + pacing { nextDeadline = now }
         nextDeadline += pacing
-        let wait = nextDeadline - now
-        if wait > 0 {
-            var ts = timespec(tv_sec: Int(wait), tv_nsec: Int((wait - Double(Int(wait))) * 1e9))
-            var remaining = timespec()
-            while nanosleep(&ts, &remaining) != 0 && errno == EINTR { ts = remaining }
+        var e = SDL_Event()
+        while true {
+            let wait = nextDeadline - clock()
+            guard wait > 0.0005 else { break }
+            if SDL_WaitEventTimeout(&e, Int32(min(wait * 1000, 2).rounded(.up))) != 0 { take(e) }
         }
     }
 
@@ -341,50 +406,62 @@ public final class SDLWindow {
 
     /// Drains SDL's event queue and returns the typed events, in order. F and H are handled
     /// here (fullscreen, HUD) and reported too. Does not block.
-    public func pollEvents() -> [InputEvent] {
-        var events: [InputEvent] = []
-        guard !closed else { return [.quit] }
+    public func pollEvents() -> [InputEvent] { pollTimedEvents().map(\.event) }
+
+    /// Like `pollEvents`, with the time each event happened (SDL's stamp, on the window's
+    /// clock `now`), including those taken while a frame rendered or `present` waited.
+    public func pollTimedEvents() -> [TimedInputEvent] {
+        guard !closed else { return [TimedInputEvent(.quit, at: now)] }
         var e = SDL_Event()
-        while SDL_PollEvent(&e) != 0 {
-            switch SDL_EventType(rawValue: e.type) {
-            case SDL_QUIT:
-                events.append(.quit)
-            case SDL_WINDOWEVENT:
-                switch SDL_WindowEventID(rawValue: UInt32(e.window.event)) {
-                case SDL_WINDOWEVENT_LEAVE:
-                    if pointerInside { events.append(.pointerLeave) }
-                    pointerInside = false
-                case SDL_WINDOWEVENT_CLOSE:
-                    events.append(.quit)
-                default: break
-                }
-            case SDL_MOUSEMOTION:
-                if let (x, y) = viewCoordinates(e.motion.x, e.motion.y) {
-                    pointerInside = true
-                    events.append(.pointerMove(x: x, y: y))
-                } else if pointerInside {
-                    pointerInside = false
-                    events.append(.pointerLeave)
-                }
-            case SDL_MOUSEBUTTONDOWN:
-                if e.button.button == UInt8(SDL_BUTTON_LEFT), let (x, y) = viewCoordinates(e.button.x, e.button.y) {
-                    events.append(.click(x: x, y: y))
-                }
-            case SDL_KEYDOWN:
-                if e.key.repeat != 0 { break }
-                if let event = keyEvent(e.key.keysym.sym) { events.append(event) }
-            default:
-                break
-            }
-        }
+        while SDL_PollEvent(&e) != 0 { take(e) }
+        var events = pending
+        pending.removeAll(keepingCapacity: true)
         if options.renderSize == nil {
             let size = renderSize
             if size != lastSize, size.width > 0 {
                 lastSize = size
-                events.append(.resized(width: size.width, height: size.height))
+                events.append(TimedInputEvent(.resized(width: size.width, height: size.height), at: now))
             }
         }
         return events
+    }
+
+    /// Maps one SDL event to typed events, stamped, into `pending`.
+    private func take(_ e: SDL_Event) {
+        let time = seconds(ofTimestamp: e.common.timestamp)
+        func add(_ event: InputEvent) { pending.append(TimedInputEvent(event, at: time)) }
+        switch SDL_EventType(rawValue: e.type) {
+        case SDL_QUIT:
+            add(.quit)
+        case SDL_WINDOWEVENT:
+            switch SDL_WindowEventID(rawValue: UInt32(e.window.event)) {
+            case SDL_WINDOWEVENT_LEAVE:
+                if pointerInside { add(.pointerLeave) }
+                pointerInside = false
+            case SDL_WINDOWEVENT_CLOSE:
+                add(.quit)
+            case SDL_WINDOWEVENT_SHOWN, SDL_WINDOWEVENT_EXPOSED:
+                isShown = true
+            default: break
+            }
+        case SDL_MOUSEMOTION:
+            if let (x, y) = viewCoordinates(e.motion.x, e.motion.y) {
+                pointerInside = true
+                add(.pointerMove(x: x, y: y))
+            } else if pointerInside {
+                pointerInside = false
+                add(.pointerLeave)
+            }
+        case SDL_MOUSEBUTTONDOWN:
+            if e.button.button == UInt8(SDL_BUTTON_LEFT), let (x, y) = viewCoordinates(e.button.x, e.button.y) {
+                add(.click(x: x, y: y))
+            }
+        case SDL_KEYDOWN:
+            if e.key.repeat != 0 { break }
+            if let event = keyEvent(e.key.keysym.sym) { add(event) }
+        default:
+            break
+        }
     }
 
     private func keyEvent(_ sym: SDL_Keycode) -> InputEvent? {
@@ -445,3 +522,8 @@ public final class SDLWindow {
 }
 
 private func != (a: (width: Int, height: Int), b: (Int, Int)) -> Bool { a.width != b.0 || a.height != b.1 }
+
+/// Hands a value to another thread when the caller guarantees it is not used concurrently.
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+    var value: Value
+}

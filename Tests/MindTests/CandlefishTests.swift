@@ -362,3 +362,24 @@ struct CandlefishBehaviourTests {
     }
 }
 
+
+/// Pointer speed is measured on each move's own stamp, not on the step it falls in.
+@Suite struct PointerStampTests {
+    @Test func aMoveThatSharesAStepWithTheOneBeforeItStillCounts() {
+        // A at step 1; B, then C 10 ms later and 0.01 view heights away, both inside step 2.
+        let a = StimulusEvent(t: 1.0 / 60, .pointer(x: 0.5, y: 0.5))
+        let b = StimulusEvent(t: 2.0 / 60 - 0.010, .pointer(x: 0.5, y: 0.5))
+        let c = StimulusEvent(t: 2.0 / 60, .pointer(x: 0.5, y: 0.51))
+        var stamped = CandlefishMind(memory: memory(trust: 50))
+        stamped.step(to: 1.0 / 60, events: [a])
+        stamped.step(to: 2.0 / 60, events: [b, c])
+        // C moved at 1 view height per second over its 10 ms: one smoothing step toward it.
+        let expected = 1.0 * crossFadeWeight(dt: 0.010, tau: CandlefishTuning().speedTau)
+        #expect(abs(stamped.pointerSpeed - expected) < 1e-6, "\(stamped.pointerSpeed)")
+        // On step times alone, B and C coincide and C is passed over as too close to B.
+        var stepped = CandlefishMind(memory: memory(trust: 50))
+        stepped.step(to: 1.0 / 60, stimuli: [a.stimulus])
+        stepped.step(to: 2.0 / 60, stimuli: [b.stimulus, c.stimulus])
+        #expect(stepped.pointerSpeed == 0)
+    }
+}

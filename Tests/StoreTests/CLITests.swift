@@ -160,7 +160,11 @@ struct CommandTests {
             p.standardOutput = FileHandle.nullDevice
             p.standardError = FileHandle.nullDevice
             try p.run()
-            usleep(useconds_t(150_000 + rng.next() % 900_000))
+            // Wait on the store, not on the clock: until this run has written (or ended),
+            // then kill it at a random moment up to 0.3 s later.
+            let deadline = Date().addingTimeInterval(120)
+            while p.isRunning, Date() < deadline, Self.eventCount(store) <= previous { usleep(5_000) }
+            usleep(useconds_t(rng.next() % 300_000))
             kill(p.processIdentifier, SIGKILL)
             p.waitUntilExit()
             let s = try MemoryStore(path: store, writable: true)
@@ -172,7 +176,15 @@ struct CommandTests {
             previous = s.eventCount
             s.close()
         }
-        #expect(grew >= 4, "the runs should have written before being killed")
+        #expect(grew == 8, "every run writes before it is killed")
+    }
+
+    /// The events a store holds now, or 0 while it does not exist or cannot be read (another
+    /// process is writing it).
+    static func eventCount(_ path: String) -> Int {
+        guard MemoryStore.exists(at: path), let s = try? MemoryStore(path: path, writable: false) else { return 0 }
+        defer { s.close() }
+        return s.eventCount
     }
 }
 
@@ -201,5 +213,27 @@ struct TimeZoneCommandTests {
         #expect(west.second == west.first, "21:30 and 22:30 on the same day")
         let east = try secondVisitTrust(zone: "Europe/Paris")
         #expect(east.second == east.first, "00:30 and 01:30 on the same day in Paris (UTC+1 in November)")
+    }
+
+    /// `--clock` pins the calendar over the script's own clock: a visit 3 days after the
+    /// first starts with two points more trust than one 5 days after it (one point a day),
+    /// whatever today's date is.
+    @Test func theClockOptionPinsTheCalendar() throws {
+        func startTrust(after days: Int) throws -> Double {
+            let dir = TempDir()
+            defer { dir.cleanup() }
+            let a = dir.file("a.json"), b = dir.file("b.json")
+            try #"{"scene": "candlefish", "clock": "2026-11-21T09:00:00Z", "events": [{"t": 1, "type": "click", "x": 0.5, "y": 0.5}]}"#
+                .write(toFile: a, atomically: true, encoding: .utf8)
+            try #"{"scene": "candlefish", "events": []}"#.write(toFile: b, atomically: true, encoding: .utf8)
+            _ = try photophoreRun(["simulate", "candlefish", "--script", a, "--remember"], state: dir.path)
+            let clock = "2026-11-\(21 + days)T09:00:00Z"
+            let second = try json(try photophoreRun(["simulate", "candlefish", "--script", b, "--remember", "--json", "--clock", clock], state: dir.path))
+            return try #require(number(second["start"]?["trust"]))
+        }
+        #expect(try startTrust(after: 3) - startTrust(after: 5) == 2)
+        let bad = try photophoreRun(["simulate", "candlefish", "--script", scriptsFolder + "/gentle-60s.json", "--clock", "yesterday"], state: "/nonexistent")
+        #expect(bad.status == 2)
+        #expect(bad.stderr.split(separator: "\n").count == 1 && bad.stderr.contains("--clock"), "\(bad.stderr)")
     }
 }

@@ -68,9 +68,10 @@ func testFrame(_ w: Int, _ h: Int, shift: Int = 0) -> Image8 {
     return image
 }
 
-/// Pumps events for up to `seconds`, until `until` is satisfied.
+/// Pumps events until `until` is satisfied; `seconds` only bounds a test that would
+/// otherwise hang, so it is generous (a loaded machine is slow, not broken).
 @MainActor
-func pump(_ window: SDLWindow, seconds: Double = 2, until: ([InputEvent]) -> Bool) -> [InputEvent] {
+func pump(_ window: SDLWindow, seconds: Double = 30, until: ([InputEvent]) -> Bool) -> [InputEvent] {
     var all: [InputEvent] = []
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
@@ -79,6 +80,12 @@ func pump(_ window: SDLWindow, seconds: Double = 2, until: ([InputEvent]) -> Boo
         usleep(10_000)
     }
     return all
+}
+
+/// Waits until the window system has shown the window (it then takes pointer input).
+@MainActor
+func waitUntilShown(_ window: SDLWindow) {
+    _ = pump(window) { _ in window.isShown }
 }
 
 func pushKey(_ window: SDLWindow, _ key: SDL_KeyCode) {
@@ -145,7 +152,7 @@ func currentRSSKilobytes() -> Int {
         let window = try SDLWindow(WindowOptions(renderSize: (320, 180), accelerated: accelerated))
         defer { window.close() }
         #expect(window.renderSize == (320, 180))
-        _ = pump(window, seconds: 0.3) { _ in false }
+        waitUntilShown(window)
         let frame = testFrame(320, 180)
         #expect(window.present(frame))
         let shot = try #require(window.screenshot())
@@ -180,7 +187,7 @@ func currentRSSKilobytes() -> Int {
     @Test func aFrameFilledOnceShowsAgainUnderTheHUDUnchanged() throws {
         let window = try SDLWindow(WindowOptions(renderSize: (320, 180)))
         defer { window.close() }
-        _ = pump(window, seconds: 0.3) { _ in false }
+        waitUntilShown(window)
         let frame = testFrame(320, 180)
         var rowBytes = 0
         #expect(window.update(width: 320, height: 180) { pixels, pitch in
@@ -220,7 +227,7 @@ func currentRSSKilobytes() -> Int {
     @Test func pointerKeysAndQuitArriveAsTypedEvents() throws {
         let window = try SDLWindow(WindowOptions(renderSize: (400, 200)))
         defer { window.close() }
-        _ = pump(window, seconds: 0.3) { _ in false }
+        waitUntilShown(window)
         window.present(testFrame(400, 200))
         // A real X pointer motion (the server warps the pointer into the window).
         SDL_WarpMouseInWindow(nil, 100, 150)
@@ -264,14 +271,16 @@ func currentRSSKilobytes() -> Int {
         let frame = testFrame(64, 64)
         let start = Date()
         for _ in 0..<30 { window.present(frame) }
-        let fps = 30 / Date().timeIntervalSince(start)
-        #expect(fps < 75 && fps > 20, "\(fps) presents/s at a 60 Hz pace")
+        // Pacing only ever waits, so 30 presents take at least 29 refresh periods however
+        // fast the machine is (a loaded one is slower, never faster).
+        let seconds = Date().timeIntervalSince(start)
+        #expect(seconds >= 29.0 / 75, "30 presents took \(seconds) s: present does not wait for the refresh")
     }
 
     @Test func fTogglesFullscreenAndTheRenderSizeFollows() throws {
         let window = try SDLWindow(WindowOptions(windowSize: (320, 200)))
         defer { window.close() }
-        _ = pump(window, seconds: 0.3) { _ in false }
+        waitUntilShown(window)
         window.present(testFrame(320, 200))
         pushKey(window, SDLK_f)
         let on = pump(window) { $0.contains { if case .resized = $0 { return true } else { return false } } }
@@ -289,7 +298,7 @@ func currentRSSKilobytes() -> Int {
     @Test func withoutAFixedSizeTheRenderSizeFollowsTheWindow() throws {
         let window = try SDLWindow(WindowOptions(windowSize: (300, 200)))
         defer { window.close() }
-        _ = pump(window, seconds: 0.3) { _ in false }
+        waitUntilShown(window)
         #expect(window.renderSize == (300, 200))
         window.present(testFrame(300, 200))
         #expect(try #require(window.screenshot()).width == 300)
