@@ -68,7 +68,8 @@ import Testing
     func badUsageExitsWith2AndOneClearLine(arguments: [String]) throws {
         let r = try run(photophorePath, arguments)
         #expect(r.status == 2, "\(arguments): \(r.stderr)")
-        #expect(!r.stderr.isEmpty)
+        #expect(r.stderr.hasPrefix("photophore: ") && r.stderr.hasSuffix("\n"))
+        #expect(r.stderr.split(separator: "\n", omittingEmptySubsequences: false).count == 2, "one line, then the end: \(r.stderr)")
         #expect(r.stdout.isEmpty)
     }
 
