@@ -60,7 +60,7 @@ extension PhotophoreCommand {
             } else {
                 printError("photophore: \(message) (see \(helpCommand(arguments ?? Array(CommandLine.arguments.dropFirst()))))")
             }
-            // ArgumentParser's usage errors (64) become CLI.md's 2.
+            // ArgumentParser's usage errors (64) become docs/cli.md's 2.
             Glibc.exit(code == .validationFailure ? Failure.Kind.usage.rawValue : code.rawValue)
         }
     }

@@ -154,7 +154,7 @@ struct RenderCommand: ParsableCommand {
 }
 
 extension SinkError {
-    /// The CLI failure with the exit code CLI.md gives this kind of error.
+    /// The CLI failure with the exit code docs/cli.md gives this kind of error.
     var failure: Failure { Failure(kind == .usage ? .usage : .runtime, description) }
 }
 

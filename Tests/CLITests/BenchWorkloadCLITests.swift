@@ -2,7 +2,7 @@ import Foundation
 import Sinks
 import Testing
 
-/// `photophore bench workload`: the contract in CLI.md, and its errors.
+/// `photophore bench workload`: the contract in docs/cli.md, and its errors.
 @Suite struct BenchWorkloadCLITests {
     @Test func jsonHasTheDocumentedShape() throws {
         for workload in ["spheres", "glow"] {
