@@ -140,6 +140,6 @@ func checkWritable(_ path: String) throws {
         throw Failure.runtime("cannot write \(path): directory \(dir) is not writable; choose another path")
     }
     if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
-        throw Failure.runtime("cannot write \(path): it is a directory; give a file name ending in .png")
+        throw Failure.runtime("cannot write \(path): it is a directory; give a file name")
     }
 }
