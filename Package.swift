@@ -134,7 +134,7 @@ let package = Package(
         // Depends on the executable so the crash and scripted-run tests can spawn it.
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store", "Mind", "Stimuli", "photophore", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["Store", "Mind", "Stimuli", "Sinks", "photophore", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )

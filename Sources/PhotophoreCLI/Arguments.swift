@@ -3,9 +3,129 @@ import Benchmarking
 import Raster
 import Stimuli
 
-/// `WIDTHxHEIGHT`, e.g. `1920x1080`. Parsing checks only the shape; `validated()` checks
-/// the range before anything is allocated.
-struct Size: ExpressibleByArgument, Sendable, CustomStringConvertible {
+/// Why an option's value was refused, said as what to give instead ("use 1 to 256").
+/// ArgumentParser puts the option and the value in front of it (see `Failure.swift`).
+struct ValueError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The documented range of every number the options carry (docs/cli.md), and the parsers
+/// that hold options to them. A value outside its range fails while the arguments are
+/// parsed: exit 2 and one line, `--option VALUE: use A to B`. Options take their value
+/// with `parsing: .unconditional`, so that `--seed -1` is read as a value (and refused)
+/// rather than as an unknown flag.
+enum Limits {
+    /// Worker threads. The default, one per CPU, is capped to the same range.
+    static let threads = 1...256
+    /// How far a run can reach in simulation time, in seconds: one day. Script times,
+    /// `simulate --until` and the time of a rendered frame (frame / fps) all stay in it, so a
+    /// time never becomes an unbounded count of 60 Hz steps.
+    static let seconds = Script.times
+    /// Frame numbers of `render` (and `--frame`).
+    static let frameNumbers = 0...10_000_000
+    /// Frames per second of `render`.
+    static let fps = 1...1000
+    /// `play --frames`: one day at 60 frames per second.
+    static let playFrames = 1...5_184_000
+    /// The seed: any unsigned 64-bit integer.
+    static let seeds = UInt64.min...UInt64.max
+
+    /// One per CPU, within `threads`.
+    static var defaultThreads: Int { min(threads.upperBound, max(threads.lowerBound, WorkerPool.systemWidth().threads)) }
+}
+
+/// Option parsers that check the documented range (`Limits`, docs/cli.md).
+enum Parse {
+    /// A whole number in `range`.
+    static func int(_ range: ClosedRange<Int>) -> @Sendable (String) throws -> Int {
+        { text in
+            guard let v = Int(text), range.contains(v) else {
+                throw ValueError("use a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return v
+        }
+    }
+
+    /// A finite number in `range`, of `unit` (e.g. "seconds").
+    static func number(_ range: ClosedRange<Double>, _ unit: String) -> @Sendable (String) throws -> Double {
+        { text in
+            // Double("nan") is NaN and Double("1e400") infinite: neither is in a closed range.
+            guard let v = Double(text), range.contains(v) else {
+                throw ValueError("use a number of \(unit) from \(JSONValue.format(range.lowerBound)) to \(JSONValue.format(range.upperBound))")
+            }
+            return v
+        }
+    }
+
+    /// A seed: a whole number from 0 to 2^64 - 1.
+    @Sendable static func seed(_ text: String) throws -> UInt64 {
+        guard let v = UInt64(text) else {
+            throw ValueError("use a whole number from 0 to \(UInt64.max) (2^64 - 1), e.g. --seed 7")
+        }
+        return v
+    }
+
+    /// `WIDTHxHEIGHT`, each side 1 to `RenderTarget.maxDimension` pixels; checked before
+    /// anything is allocated.
+    @Sendable static func size(_ text: String) throws -> Size {
+        guard let pair = IntPair(argument: text), (try? RenderTarget.validate(width: pair.a, height: pair.b)) != nil else {
+            throw ValueError("give WIDTHxHEIGHT, each side 1 to \(RenderTarget.maxDimension) pixels, e.g. 1280x720")
+        }
+        return Size(width: pair.a, height: pair.b)
+    }
+
+    /// `AxB` with A in `a` and B in `b`, e.g. a grid `8x4`.
+    static func pair(_ a: ClosedRange<Int>, _ b: ClosedRange<Int>, example: String) -> @Sendable (String) throws -> IntPair {
+        { text in
+            guard let pair = IntPair(argument: text), a.contains(pair.a), b.contains(pair.b) else {
+                throw ValueError("give AxB with A from \(a.lowerBound) to \(a.upperBound) and B from \(b.lowerBound) to \(b.upperBound), e.g. \(example)")
+            }
+            return pair
+        }
+    }
+
+    /// `A..B`, a range of frame numbers within `Limits.frameNumbers`, both ends included.
+    @Sendable static func frames(_ text: String) throws -> FrameRange {
+        let parts = text.components(separatedBy: "..")
+        guard parts.count == 2, let a = Int(parts[0]), let b = Int(parts[1]) else {
+            throw ValueError("give the first and the last frame as A..B, e.g. --frames 0..599")
+        }
+        guard a <= b else { throw ValueError("the end is before the start; give A..B with A ≤ B, e.g. --frames \(b)..\(a)") }
+        let limits = Limits.frameNumbers
+        guard limits.contains(a), limits.contains(b) else {
+            throw ValueError("use frame numbers from \(limits.lowerBound) to \(limits.upperBound)")
+        }
+        return FrameRange(range: a...b)
+    }
+
+    /// `MIN..MAX` with 0 < MIN ≤ MAX ≤ `upper`.
+    static func positiveRange(upper: Float, example: String) -> @Sendable (String) throws -> FloatRange {
+        { text in
+            let parts = text.components(separatedBy: "..")
+            // Comparisons with NaN are false, so NaN fails every check below.
+            guard parts.count == 2, let a = Float(parts[0]), let b = Float(parts[1]) else {
+                throw ValueError("give MIN..MAX, e.g. \(example)")
+            }
+            guard a <= b || a.isNaN || b.isNaN else { throw ValueError("MAX is below MIN; give MIN..MAX, e.g. \(parts[1])..\(parts[0])") }
+            guard a > 0, a <= b, b <= upper else {
+                throw ValueError("use MIN..MAX with 0 < MIN ≤ MAX ≤ \(JSONValue.format(Double(upper))), e.g. \(example)")
+            }
+            return FloatRange(a, b)
+        }
+    }
+
+    /// One of `choices`.
+    static func choice(_ choices: [String]) -> @Sendable (String) throws -> String {
+        { text in
+            guard choices.contains(text) else { throw ValueError("use one of \(choices.joined(separator: ", "))") }
+            return text
+        }
+    }
+}
+
+/// `WIDTHxHEIGHT`, e.g. `1920x1080` (`Parse.size` reads and checks it).
+struct Size: Sendable, CustomStringConvertible {
     var width: Int
     var height: Int
 
@@ -14,28 +134,12 @@ struct Size: ExpressibleByArgument, Sendable, CustomStringConvertible {
         self.height = height
     }
 
-    init?(argument: String) {
-        guard let pair = IntPair(argument: argument) else { return nil }
-        width = pair.a
-        height = pair.b
-    }
-
     var description: String { "\(width)x\(height)" }
-
-    /// Throws a usage failure unless both sides are within what the renderer supports.
-    func validated(_ option: String = "--size") throws -> Size {
-        do {
-            try RenderTarget.validate(width: width, height: height)
-        } catch {
-            throw Failure.usage("\(option) \(self): width and height must be 1 to \(RenderTarget.maxDimension) pixels, e.g. \(option) 1280x720")
-        }
-        return self
-    }
 }
 
 /// Two integers written `AxB`, e.g. a grid `8x4`. Negative numbers parse, so that range
 /// checks can say what is wrong with them.
-struct IntPair: ExpressibleByArgument, Sendable {
+struct IntPair: Sendable {
     var a: Int
     var b: Int
 
@@ -52,8 +156,8 @@ struct IntPair: ExpressibleByArgument, Sendable {
     }
 }
 
-/// A closed range of numbers written `A..B`, e.g. `8..48`.
-struct FloatRange: ExpressibleByArgument, Sendable {
+/// A closed range of numbers written `A..B`, e.g. `8..48` (`Parse.positiveRange`).
+struct FloatRange: Sendable {
     var lower: Float
     var upper: Float
 
@@ -61,13 +165,11 @@ struct FloatRange: ExpressibleByArgument, Sendable {
         self.lower = lower
         self.upper = upper
     }
+}
 
-    init?(argument: String) {
-        let parts = argument.components(separatedBy: "..")
-        guard parts.count == 2, let a = Float(parts[0]), let b = Float(parts[1]), a.isFinite, b.isFinite else { return nil }
-        lower = a
-        upper = b
-    }
+/// Frame numbers `A..B`, both ends included, e.g. `0..599` (`Parse.frames`).
+struct FrameRange: Sendable {
+    var range: ClosedRange<Int>
 }
 
 extension String {

@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// `photophore bench`: the frame-budget benchmarks (CLI.md, Benchmarks).
+/// `photophore bench`: the frame-budget benchmarks (docs/cli.md, bench).
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Measure frame times.",

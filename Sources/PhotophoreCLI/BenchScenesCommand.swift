@@ -32,19 +32,21 @@ struct BenchScenesCommand: ParsableCommand {
     @Argument(help: "Scenes to run (default: both).")
     var scenes: [String] = []
 
-    @Option(help: "Render size, WIDTHxHEIGHT.")
+    @Option(parsing: .unconditional, help: "Render size, WIDTHxHEIGHT, each side 1 to 8192 (default: 1920x1080).", transform: Parse.size)
     var size = Size(width: 1920, height: 1080)
 
-    @Option(help: "Frames per scene.")
+    @Option(parsing: .unconditional, help: "Frames per scene, 4 to 1000000; the first 3 are warm-up (default: 600).",
+            transform: Parse.int(BenchScenesCommand.warmupFrames + 1...1_000_000))
     var frames = 600
 
     @Option(help: "minimal, standard or rich.")
     var richness = "rich"
 
-    @Option(help: "Worker threads (default: one per CPU).")
+    @Option(parsing: .unconditional, help: "Worker threads, 1 to 256 (default: one per CPU).", transform: Parse.int(Limits.threads))
     var threads: Int?
 
-    @Option(name: .customLong("budget-ms"), help: "The frame budget in milliseconds.")
+    @Option(name: .customLong("budget-ms"), parsing: .unconditional, help: "The frame budget, 0.1 to 1000 milliseconds (default: 16.67).",
+            transform: Parse.number(0.1...1000, "milliseconds"))
     var budgetMs = 16.67
 
     @Option(help: ArgumentHelp("Write the report as JSON (the baseline format).", valueName: "FILE"))
@@ -56,7 +58,8 @@ struct BenchScenesCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Compare with this baseline and exit 3 on a regression.", valueName: "FILE"))
     var baseline: String?
 
-    @Option(help: "Runs per scene; the best counts (default 3 with --baseline, else 1).")
+    @Option(parsing: .unconditional, help: "Runs per scene, 1 to 20; the best counts (default: 3 with --baseline, else 1).",
+            transform: Parse.int(1...20))
     var attempts: Int?
 
     @Flag(name: .customLong("median"), help: "Report the median attempt instead of the best (for recording a baseline).")
@@ -77,14 +80,9 @@ struct BenchScenesCommand: ParsableCommand {
             guard let s = SceneName(rawValue: name) else { throw Failure.usage("unknown scene '\(name)': use candlefish or emergence") }
             return s
         }
-        let size = try self.size.validated()
         guard let richness = Richness(rawValue: richness) else { throw Failure.usage("--richness \(self.richness): use minimal, standard or rich") }
-        guard (Self.warmupFrames + 1...1_000_000).contains(frames) else { throw Failure.usage("--frames \(frames): use \(Self.warmupFrames + 1) to 1000000") }
-        let threadCount = threads ?? WorkerPool.systemWidth().threads
-        guard (1...256).contains(threadCount) else { throw Failure.usage("--threads \(threadCount): use 1 to 256") }
-        guard budgetMs > 0, budgetMs.isFinite else { throw Failure.usage("--budget-ms \(budgetMs): use a positive number of milliseconds") }
+        let threadCount = threads ?? Limits.defaultThreads
         let runs = attempts ?? (baseline == nil ? 1 : 3)
-        guard (1...20).contains(runs) else { throw Failure.usage("--attempts \(runs): use 1 to 20") }
         if let json { try checkWritable(json) }
         if let plot {
             guard plot.hasSuffix(".png") else { throw Failure.usage("--plot \(plot): give a file name ending in .png") }

@@ -15,29 +15,29 @@ struct BenchSoakCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "soak", abstract: "Check that memory stays flat over a long run with store writes.")
 
-    @Option(help: "Frames to render.")
+    @Option(parsing: .unconditional, help: "Frames to render, 1000 to 1000000 (default: 10000).", transform: Parse.int(1000...1_000_000))
     var frames = 10_000
 
-    @Option(help: "Render size, WIDTHxHEIGHT.")
+    @Option(parsing: .unconditional, help: "Render size, WIDTHxHEIGHT, each side 1 to 8192 (default: 640x360).", transform: Parse.size)
     var size = Size(width: 640, height: 360)
 
     @Option(help: "minimal, standard or rich.")
     var richness = "rich"
 
-    @Option(help: "Worker threads (default: one per CPU).")
+    @Option(parsing: .unconditional, help: "Worker threads, 1 to 256 (default: one per CPU).", transform: Parse.int(Limits.threads))
     var threads: Int?
 
-    @Option(name: .customLong("min-writes"), help: "Fail unless at least this many events were written.")
+    @Option(name: .customLong("min-writes"), parsing: .unconditional,
+            help: "Fail unless at least this many events were written, 0 to 10000000 (default: 1000).", transform: Parse.int(0...10_000_000))
     var minWrites = 1_000
 
-    @Option(name: .customLong("limit-mb"), help: "Allowed growth of the resident set after warm-up, in MiB.")
+    @Option(name: .customLong("limit-mb"), parsing: .unconditional,
+            help: "Allowed growth of the resident set after warm-up, 0 to 4096 MiB (default: 1).", transform: Parse.number(0...4096, "MiB"))
     var limitMB = 1.0
 
     func run() throws {
-        let size = try self.size.validated()
         guard let richness = Richness(rawValue: richness) else { throw Failure.usage("--richness \(self.richness): use minimal, standard or rich") }
-        guard (1000...1_000_000).contains(frames) else { throw Failure.usage("--frames \(frames): use 1000 to 1000000") }
-        let threadCount = threads ?? WorkerPool.systemWidth().threads
+        let threadCount = threads ?? Limits.defaultThreads
 
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("photophore-soak-\(getpid())").path
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

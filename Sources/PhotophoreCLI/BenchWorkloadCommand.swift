@@ -23,25 +23,31 @@ struct BenchWorkloadCommand: ParsableCommand {
     @Argument(help: "spheres or glow")
     var workload: String
 
-    @Option(help: "Render size, WIDTHxHEIGHT.")
+    @Option(parsing: .unconditional, help: "Render size, WIDTHxHEIGHT, each side 1 to 8192 (default: 1280x720).", transform: Parse.size)
     var size = Size(width: 1280, height: 720)
 
-    @Option(help: "Frames to render.")
+    @Option(parsing: .unconditional, help: "Frames to render, 1 to 100000 (default: 60).", transform: Parse.int(1...100_000))
     var frames = 60
 
-    @Option(help: "Worker threads (default: one per CPU).")
+    @Option(parsing: .unconditional, help: "Worker threads, 1 to 256 (default: one per CPU; 1 with --reference).",
+            transform: Parse.int(Limits.threads))
     var threads: Int?
 
-    @Option(help: "spheres: grid of spheres, GXxGY.")
+    @Option(parsing: .unconditional, help: "spheres: grid of spheres, GXxGY, 1x1 to 64x64 (default: 8x4).",
+            transform: Parse.pair(1...64, 1...64, example: "8x4"))
     var grid = IntPair(8, 4)
 
-    @Option(help: "spheres: segments per sphere, SXxSY.")
+    @Option(parsing: .unconditional,
+            help: "spheres: segments per sphere, SXxSY, 3x2 to 1024x1024, at most 8 million quads in all (default: 64x32).",
+            transform: Parse.pair(3...1024, 2...1024, example: "64x32"))
     var segments = IntPair(64, 32)
 
-    @Option(help: "glow: number of particles.")
+    @Option(parsing: .unconditional, help: "glow: number of particles, 0 to 2000000 (default: 10000).", transform: Parse.int(0...2_000_000))
     var count = 10_000
 
-    @Option(name: .customLong("particle-size"), help: "glow: particle size range in pixels, MIN..MAX.")
+    @Option(name: .customLong("particle-size"), parsing: .unconditional,
+            help: "glow: particle size range in pixels, MIN..MAX with 0 < MIN ≤ MAX ≤ 4096 (default: 8..48).",
+            transform: Parse.positiveRange(upper: 4096, example: "8..48"))
     var particleSize = FloatRange(8, 48)
 
     @Option(help: "Write the last frame to this PNG file.")
@@ -57,24 +63,11 @@ struct BenchWorkloadCommand: ParsableCommand {
         guard let kind = Workload(rawValue: workload) else {
             throw Failure.usage("unknown workload '\(workload)': use spheres or glow")
         }
-        let size = try self.size.validated()
-        guard (1...100_000).contains(frames) else { throw Failure.usage("--frames \(frames): use 1 to 100000") }
         if reference, let threads, threads != 1 { throw Failure.usage("--threads \(threads): --reference draws on one thread") }
-        let threadCount = reference ? 1 : threads ?? WorkerPool.systemWidth().threads
-        guard (1...256).contains(threadCount) else { throw Failure.usage("--threads \(threadCount): use 1 to 256") }
-        if kind == .spheres {
-            guard (1...64).contains(grid.a), (1...64).contains(grid.b) else {
-                throw Failure.usage("--grid \(grid.a)x\(grid.b): use 1x1 to 64x64")
-            }
-            guard (3...1024).contains(segments.a), (2...1024).contains(segments.b),
-                  grid.a * grid.b * segments.a * segments.b <= 8_000_000 else {
-                throw Failure.usage("--segments \(segments.a)x\(segments.b): use 3x2 to 1024x1024, at most 8 million quads in all")
-            }
-        } else {
-            guard (0...2_000_000).contains(count) else { throw Failure.usage("--count \(count): use 0 to 2000000") }
-            guard particleSize.lower > 0, particleSize.lower <= particleSize.upper, particleSize.upper <= 4096 else {
-                throw Failure.usage("--particle-size \(particleSize.lower)..\(particleSize.upper): use MIN..MAX with 0 < MIN ≤ MAX ≤ 4096")
-            }
+        let threadCount = reference ? 1 : threads ?? Limits.defaultThreads
+        // Each side is in range (Parse.pair); the product is what costs.
+        if kind == .spheres, grid.a * grid.b * segments.a * segments.b > 8_000_000 {
+            throw Failure.usage("--segments \(segments.a)x\(segments.b): with --grid \(grid.a)x\(grid.b) that is over 8 million quads; use fewer segments or a smaller grid")
         }
         if let output { try checkWritable(output) }
 
@@ -147,6 +140,6 @@ func checkWritable(_ path: String) throws {
         throw Failure.runtime("cannot write \(path): directory \(dir) is not writable; choose another path")
     }
     if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
-        throw Failure.runtime("cannot write \(path): it is a directory; give a file name ending in .png")
+        throw Failure.runtime("cannot write \(path): it is a directory; give a file name")
     }
 }

@@ -3,7 +3,7 @@ import ArgumentParser
 import Glibc
 #endif
 
-/// A failure the user can act on. Each case maps to an exit code documented in CLI.md:
+/// A failure the user can act on. Each case maps to an exit code documented in docs/cli.md:
 /// 0 success · 1 runtime failure (I/O, encoder, store) · 2 bad usage or bad input file ·
 /// 3 benchmark gate failed · 4 no display for `play`.
 ///
@@ -31,7 +31,7 @@ public struct Failure: Error, CustomStringConvertible {
 }
 
 extension PhotophoreCommand {
-    /// Parses the arguments, runs the command and exits with the code CLI.md documents.
+    /// Parses the arguments, runs the command and exits with the code docs/cli.md documents.
     /// Every failure prints one line on stderr.
     public static func runAndExit(arguments: [String]? = nil) async -> Never {
         do {
@@ -52,13 +52,30 @@ extension PhotophoreCommand {
                 print(fullMessage(for: error))
                 Glibc.exit(0)
             }
-            // One line, as CLI.md promises: the error itself, and where the usage is.
+            // One line, as docs/cli.md promises: the error itself and, unless it already says
+            // what to give instead, where the usage is.
             let message = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-            printError("photophore: \(message) (see \(helpCommand(arguments ?? Array(CommandLine.arguments.dropFirst()))))")
-            // ArgumentParser's usage errors (64) become CLI.md's 2.
+            if let refused = refusedValue(message) {
+                printError("photophore: \(refused)")
+            } else {
+                printError("photophore: \(message) (see \(helpCommand(arguments ?? Array(CommandLine.arguments.dropFirst()))))")
+            }
+            // ArgumentParser's usage errors (64) become docs/cli.md's 2.
             Glibc.exit(code == .validationFailure ? Failure.Kind.usage.rawValue : code.rawValue)
         }
     }
+}
+
+/// ArgumentParser's "The value 'V' is invalid for '--opt <name>': why" as "--opt V: why", the
+/// form of every other range error; nil for any other message (or a value refused without a
+/// reason, which gets the pointer to `--help` instead).
+func refusedValue(_ message: String) -> String? {
+    let head = "The value '"
+    guard message.hasPrefix(head), let middle = message.range(of: "' is invalid for '"),
+          let end = message[middle.upperBound...].range(of: "': ") else { return nil }
+    let value = message[message.index(message.startIndex, offsetBy: head.count)..<middle.lowerBound]
+    let option = message[middle.upperBound..<end.lowerBound].split(separator: " ").first.map(String.init) ?? ""
+    return "\(option) \(value): \(message[end.upperBound...])"
 }
 
 /// `photophore [subcommand...] --help` for the deepest subcommand the arguments name.

@@ -62,7 +62,8 @@ struct MemoryCommand: ParsableCommand {
 
     struct History: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the stored events, oldest first.")
-        @Option(name: .long, help: "Show only the last N events.") var last: Int?
+        @Option(name: .long, parsing: .unconditional, help: "Show only the last N events, 0 to 1000000000.",
+                transform: Parse.int(0...1_000_000_000)) var last: Int?
         @OptionGroup var memoryOptions: MemoryOptions
 
         func run() throws {
@@ -73,7 +74,7 @@ struct MemoryCommand: ParsableCommand {
             }
             var events: [StoredEvent]
             do { events = try store.events() } catch { throw error.failure }
-            if let last, last >= 0 { events = Array(events.suffix(last)) }
+            if let last { events = Array(events.suffix(last)) }
             for e in events {
                 print("#\(e.id)  session \(e.session.map(String.init) ?? "-")  \(e.event.scene.rawValue)  \(MemoryCommand.describe(e.event))")
             }

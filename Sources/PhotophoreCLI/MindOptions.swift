@@ -18,6 +18,18 @@ struct MemoryOptions: ParsableArguments {
         guard let memory else { return MemoryStore.defaultPath() }
         return memory.hasPrefix("/") ? memory : FileManager.default.currentDirectoryPath + "/" + memory
     }
+
+    /// Refuses a folder where the store file should be (SQLite would only say "disk I/O
+    /// error"): exit 2, while the arguments are parsed.
+    func validate() throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { return }
+        guard let memory else {
+            throw ValidationError("the default memory store \(path) is a directory; give the path of a store file with --memory PATH")
+        }
+        let example = (memory.hasSuffix("/") ? memory : memory + "/") + "memory.sqlite"
+        throw ValidationError("--memory \(memory) is a directory; give the path of a store file, e.g. --memory \(example)")
+    }
 }
 
 /// The memory a run starts from and, with `--remember`, where its changes are saved.

@@ -3,7 +3,7 @@ import ArgumentParser
 import Glibc
 #endif
 
-/// The root `photophore` command. Subcommands follow the contract in CLI.md.
+/// The root `photophore` command. Subcommands follow the contract in docs/cli.md.
 ///
 /// With no arguments: the candlefish in a window when a display is available, else a short
 /// demo rendered to ./out (and it says where).

@@ -35,7 +35,8 @@ struct PlayCommand: ParsableCommand {
     @Argument(help: "candlefish or emergence")
     var scene: SceneName
 
-    @Option(help: "A fixed render size, WIDTHxHEIGHT (default: follow the window).")
+    @Option(parsing: .unconditional, help: "A fixed render size, WIDTHxHEIGHT, each side 1 to 8192 (default: follow the window).",
+            transform: Parse.size)
     var size: Size?
 
     @Flag(help: "Start in fullscreen.")
@@ -53,13 +54,13 @@ struct PlayCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write the session's stimuli as a script (STIMULI.md).", valueName: "FILE.json"))
     var record: String?
 
-    @Option(help: "Quit once the world reaches frame N, N/60 s of simulation time (1 to 10000000).")
+    @Option(parsing: .unconditional, help: "Quit once the world reaches frame N, N/60 s of simulation time: 1 to 5184000.", transform: Parse.int(Limits.playFrames))
     var frames: Int?
 
-    @Option(help: "Random seed.")
+    @Option(parsing: .unconditional, help: "Random seed, 0 to 2^64 - 1 (default: 1).", transform: Parse.seed)
     var seed: UInt64 = 1
 
-    @Option(help: "Worker threads (default: one per CPU).")
+    @Option(parsing: .unconditional, help: "Worker threads, 1 to 256 (default: one per CPU).", transform: Parse.int(Limits.threads))
     var threads: Int?
 
     @Flag(help: "Show the HUD from the start.")
@@ -75,10 +76,7 @@ struct PlayCommand: ParsableCommand {
     static let pressureSeconds = 30.0
 
     func run() throws {
-        if let size { _ = try size.validated() }
-        if let frames, !(1...10_000_000).contains(frames) { throw Failure.usage("--frames \(frames): use 1 to 10000000") }
-        let threadCount = threads ?? WorkerPool.systemWidth().threads
-        guard (1...256).contains(threadCount) else { throw Failure.usage("--threads \(threadCount): use 1 to 256") }
+        let threadCount = threads ?? Limits.defaultThreads
         let pinnedClock = try clockOptions.resolve()
         for path in [record, screenshot, frameHashes].compactMap({ $0 }) { try checkWritable(path) }
 

@@ -33,19 +33,21 @@ struct RenderCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("The output (see above).", valueName: "PATH"))
     var output: String
 
-    @Option(help: "One frame to render (time = frame / fps).")
+    @Option(parsing: .unconditional, help: "One frame to render, 0 to 10000000 (time = frame / fps, at most 86400 s).",
+            transform: Parse.int(Limits.frameNumbers))
     var frame: Int?
 
-    @Option(help: ArgumentHelp("A frame range, both ends included.", valueName: "A..B"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("A frame range, both ends included, within 0 to 10000000 (at most 86400 s).", valueName: "A..B"),
+            transform: Parse.frames)
     var frames: FrameRange?
 
-    @Option(help: "Frames per second.")
+    @Option(parsing: .unconditional, help: "Frames per second, 1 to 1000 (default: 60).", transform: Parse.int(Limits.fps))
     var fps = 60
 
-    @Option(help: "Image size, WIDTHxHEIGHT.")
+    @Option(parsing: .unconditional, help: "Image size, WIDTHxHEIGHT, each side 1 to 8192 (default: 1920x1080).", transform: Parse.size)
     var size = Size(width: 1920, height: 1080)
 
-    @Option(help: "Random seed (an unsigned 64-bit integer).")
+    @Option(parsing: .unconditional, help: "Random seed, 0 to 2^64 - 1 (default: 1).", transform: Parse.seed)
     var seed: UInt64 = 1
 
     @Option(help: ArgumentHelp("A stimulus script (STIMULI.md) or a recording.", valueName: "FILE.json"))
@@ -54,13 +56,15 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Visual effects richness: minimal, standard or rich.")
     var richness: Richness = .standard
 
-    @Option(help: "Worker threads (default: one per CPU).")
+    @Option(parsing: .unconditional, help: "Worker threads, 1 to 256 (default: one per CPU).", transform: Parse.int(Limits.threads))
     var threads: Int?
 
-    @Option(help: "Video quality: x264/VP9 CRF (lower is better; default 20 for H.264, 32 for VP9).")
+    @Option(parsing: .unconditional, help: "Video quality, lower is better: CRF 0 to 51 for H.264 (default 20), 0 to 63 for VP9 (default 32).",
+            transform: Parse.int(0...63))
     var crf: Int?
 
-    @Option(help: "H.264 preset (ultrafast … veryslow).")
+    @Option(help: "H.264 preset: ultrafast, superfast, veryfast, faster, fast, medium, slow, slower, veryslow or placebo (default: veryfast).",
+            transform: Parse.choice(RenderCommand.presets))
     var preset = "veryfast"
 
     @OptionGroup var memoryOptions: MemoryOptions
@@ -73,19 +77,23 @@ struct RenderCommand: ParsableCommand {
     @Option(name: .customLong("frame-hashes"), help: ArgumentHelp("Also write a hash of every rendered frame (to compare with play).", valueName: "FILE"))
     var frameHashes: String?
 
+    /// libx264's presets, fastest first.
+    static let presets = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow", "placebo"]
+
     func run() throws {
         if frame != nil && frames != nil { throw Failure.usage("give --frame N or --frames A..B, not both") }
         let range: ClosedRange<Int> = frames?.range ?? (frame ?? 0)...(frame ?? 0)
-        guard range.lowerBound >= 0, range.upperBound <= 10_000_000 else {
-            throw Failure.usage("frames \(range.lowerBound)..\(range.upperBound): use frame numbers 0 to 10000000")
+        // Frame k is at k / fps seconds, which the simulation reaches in 60 Hz steps.
+        let lastFrame = Int(Limits.seconds.upperBound) * fps
+        guard range.upperBound <= lastFrame else {
+            let option = frames == nil ? "--frame \(range.upperBound)" : "--frames \(range.lowerBound)..\(range.upperBound)"
+            throw Failure.usage("\(option): frame \(range.upperBound) at --fps \(fps) is past the simulation's limit of 86400 s (one day); use frames up to \(lastFrame)")
         }
-        guard (1...1000).contains(fps) else { throw Failure.usage("--fps \(fps): use 1 to 1000") }
-        let size = try self.size.validated()
-        let threadCount = threads ?? WorkerPool.systemWidth().threads
-        guard (1...256).contains(threadCount) else { throw Failure.usage("--threads \(threadCount): use 1 to 256") }
-        if let crf, !(0...63).contains(crf) { throw Failure.usage("--crf \(crf): use 0 to 63") }
+        let size = self.size
+        let threadCount = threads ?? Limits.defaultThreads
         let kind: OutputKind
         do { kind = try OutputKind.of(output) } catch { throw error.failure }
+        if case .video(.mp4) = kind, let crf, crf > 51 { throw Failure.usage("--crf \(crf): H.264 (.mp4) takes 0 to 51") }
         if case .png = kind, range.count > 1 {
             throw Failure.usage("cannot write \(output): one PNG holds one frame; use a directory out/ or frames/%05d.png for \(range.count) frames")
         }
@@ -151,19 +159,8 @@ struct RenderCommand: ParsableCommand {
     }
 }
 
-/// `A..B`, both ends included, e.g. `0..599`.
-struct FrameRange: ExpressibleByArgument, Sendable {
-    var range: ClosedRange<Int>
-
-    init?(argument: String) {
-        let parts = argument.components(separatedBy: "..")
-        guard parts.count == 2, let a = Int(parts[0]), let b = Int(parts[1]), a <= b else { return nil }
-        range = a...b
-    }
-}
-
 extension SinkError {
-    /// The CLI failure with the exit code CLI.md gives this kind of error.
+    /// The CLI failure with the exit code docs/cli.md gives this kind of error.
     var failure: Failure { Failure(kind == .usage ? .usage : .runtime, description) }
 }
 
@@ -177,25 +174,23 @@ struct BenchScenesQuickCommand: ParsableCommand {
     @Argument(help: "Scenes to time (default: both).")
     var scenes: [SceneName] = [.candlefish, .emergence]
 
-    @Option(help: "Image size, WIDTHxHEIGHT.")
+    @Option(parsing: .unconditional, help: "Image size, WIDTHxHEIGHT, each side 1 to 8192 (default: 1920x1080).", transform: Parse.size)
     var size = Size(width: 1920, height: 1080)
 
-    @Option(help: "Frames per scene.")
+    @Option(parsing: .unconditional, help: "Frames per scene, 1 to 100000 (default: 300).", transform: Parse.int(1...100_000))
     var frames = 300
 
     @Option(help: "Visual effects richness.")
     var richness: Richness = .rich
 
-    @Option(help: "Worker threads (default: one per CPU).")
+    @Option(parsing: .unconditional, help: "Worker threads, 1 to 256 (default: one per CPU).", transform: Parse.int(Limits.threads))
     var threads: Int?
 
     @Option(help: ArgumentHelp("A stimulus script to drive the scenes.", valueName: "FILE.json"))
     var script: String?
 
     func run() throws {
-        let size = try self.size.validated()
-        guard (1...100_000).contains(frames) else { throw Failure.usage("--frames \(frames): use 1 to 100000") }
-        let threadCount = threads ?? WorkerPool.systemWidth().threads
+        let threadCount = threads ?? Limits.defaultThreads
         for scene in scenes {
             var parsed: Script?
             if let script {

@@ -42,30 +42,24 @@ struct SimulateCommand: ParsableCommand {
 
     @OptionGroup var profileOptions: ProfileOptions
 
-    @Option(name: .long, help: ArgumentHelp("Run until this simulation time in seconds.", valueName: "SECONDS"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Run until this simulation time, 0 to 86400 seconds.", valueName: "SECONDS"),
+            transform: Parse.number(Limits.seconds, "seconds"))
     var until: Double?
 
-    @Option(name: .long, help: ArgumentHelp(
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(
         "The person's time zone for calendar rules: an offset such as +01:00 or an IANA name such as Europe/Paris (default: the offset written in the script's clock).",
         valueName: "ZONE"))
     var timeZone: String?
 
-    @Option(name: .long, help: ArgumentHelp("Seconds after a click at which the food counts as eaten.", valueName: "SECONDS"))
+    @Option(name: .long, parsing: .unconditional,
+            help: ArgumentHelp("Seconds after a click at which the food counts as eaten, 0 to 60 (default: 1.5).", valueName: "SECONDS"),
+            transform: Parse.number(0...60, "seconds"))
     var foodDelay: Double = 1.5
 
     /// Simulation steps per second.
     static let rate = 60.0
-    /// The user id of the fixed memory that headless runs start from.
-
-    func checkOptions() throws {
-        if let until, !(until.isFinite && until >= 0 && until <= 86_400) {
-            throw Failure.usage("--until must be between 0 and 86400 seconds")
-        }
-        if !(foodDelay.isFinite && foodDelay >= 0) { throw Failure.usage("--food-delay must be a non-negative number of seconds") }
-    }
 
     func run() throws {
-        try checkOptions()
         let text = try readTextFile(script, what: "script")
         var parsed: Script
         do {
@@ -88,7 +82,8 @@ struct SimulateCommand: ParsableCommand {
         try memorySession.begin(scene: scene, clock: parsed.clock, profile: profile)
         func save(_ events: [MemoryEvent]) throws { try memorySession.save(events) }
 
-        // By default, one second past the last event, and long enough for the last food to be eaten.
+        // By default, one second past the last event, and long enough for the last food to be
+        // eaten. Script times, --until and --food-delay are bounded, so the step count is too.
         let lastClick = parsed.events.last { if case .click = $0.stimulus { true } else { false } }?.t
         let end = until ?? max(parsed.duration + 1, lastClick.map { $0 + foodDelay } ?? 0)
         let steps = Int((end * Self.rate).rounded(.up))

@@ -40,6 +40,10 @@ public struct ScriptError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 extension Script {
+    /// The range of an event's `t`, in seconds from the start: one day. The 60 Hz step count
+    /// of a run is bounded with it.
+    public static let times: ClosedRange<Double> = 0...86_400
+
     /// The fields each event type must have, besides `t` and `type`.
     static let fieldsByType: [String: [String]] = [
         "pointer": ["x", "y"], "click": ["x", "y"], "leave": [],
@@ -131,7 +135,9 @@ extension Script {
             return n
         }
         let t = try number("t")
-        guard t >= 0 else { throw ScriptError(eventIndex: index, field: "t", "must not be negative") }
+        guard Script.times.contains(t) else {
+            throw ScriptError(eventIndex: index, field: "t", "\(JSONValue.format(t)) is outside 0..86400; give the seconds from the start, at most one day")
+        }
         let stimulus: Stimulus
         switch type {
         case "pointer": stimulus = .pointer(x: try number("x", in: 0...1), y: try number("y", in: 0...1))

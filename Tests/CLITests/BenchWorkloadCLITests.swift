@@ -2,7 +2,7 @@ import Foundation
 import Sinks
 import Testing
 
-/// `photophore bench workload`: the contract in CLI.md, and its errors.
+/// `photophore bench workload`: the contract in docs/cli.md, and its errors.
 @Suite struct BenchWorkloadCLITests {
     @Test func jsonHasTheDocumentedShape() throws {
         for workload in ["spheres", "glow"] {
@@ -68,7 +68,8 @@ import Testing
     func badUsageExitsWith2AndOneClearLine(arguments: [String]) throws {
         let r = try run(photophorePath, arguments)
         #expect(r.status == 2, "\(arguments): \(r.stderr)")
-        #expect(!r.stderr.isEmpty)
+        #expect(r.stderr.hasPrefix("photophore: ") && r.stderr.hasSuffix("\n"))
+        #expect(r.stderr.split(separator: "\n", omittingEmptySubsequences: false).count == 2, "one line, then the end: \(r.stderr)")
         #expect(r.stdout.isEmpty)
     }
 

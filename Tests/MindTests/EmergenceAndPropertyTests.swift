@@ -101,7 +101,53 @@ struct ProfileTests {
         #expect(abs(share(complexity[.basic]) - 0.30) < 0.02 && abs(share(complexity[.standard]) - 0.50) < 0.02)
         #expect(abs(share(rate[.slow]) - 0.25) < 0.02 && abs(share(rate[.normal]) - 0.50) < 0.02)
         #expect(abs(share(richness[.minimal]) - 0.25) < 0.02 && abs(share(richness[.rich]) - 0.25) < 0.02)
-        #expect(Profile.variant(forUserID: "6c1f3c2e-8a43-4d1b-9a53-1f2e3d4c5b6a") == Profile.variant(forUserID: "6c1f3c2e-8a43-4d1b-9a53-1f2e3d4c5b6a"))
+    }
+
+    /// The rule docs/mind-and-memory.md documents, written out again: FNV-1a 64 of the
+    /// lower-cased id, the SplitMix64 finaliser of it XOR a salt per part, modulo 100.
+    static func documentedBuckets(_ id: String) -> (complexity: UInt64, rate: UInt64, richness: UInt64) {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in id.lowercased().utf8 { h = (h ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        func bucket(_ salt: UInt64) -> UInt64 {
+            var z = h ^ salt
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return (z ^ (z >> 31)) % 100
+        }
+        return (bucket(0x636F_6D70), bucket(0x7261_7465), bucket(0x7269_6368))  // "comp", "rate", "rich"
+    }
+
+    /// Known ids give the variants worked out from the documented rule (buckets in the
+    /// comments: basic < 30 ≤ standard < 80 ≤ advanced; slow < 25 ≤ normal < 75 ≤ fast;
+    /// minimal < 25 ≤ standard < 75 ≤ rich), and the rule holds for any id.
+    @Test func variantAutoIsTheDocumentedFunctionOfTheUserID() {
+        let known: [(String, Profile)] = [
+            ("00000000-0000-0000-0000-000000000000", Profile(complexity: .basic, trustRate: .normal, richness: .standard)),  // 2, 50, 60
+            ("6c1f3c2e-8a43-4d1b-9a53-1f2e3d4c5b6a", Profile(complexity: .basic, trustRate: .slow, richness: .minimal)),     // 2, 15, 17
+            ("6C1F3C2E-8A43-4D1B-9A53-1F2E3D4C5B6A", Profile(complexity: .basic, trustRate: .slow, richness: .minimal)),     // the same id
+            ("a", Profile(complexity: .basic, trustRate: .slow, richness: .rich)),                                           // 11, 5, 84
+            ("user-0", Profile(complexity: .standard, trustRate: .normal, richness: .standard)),                             // 41, 30, 41
+            ("user-2", Profile(complexity: .advanced, trustRate: .normal, richness: .minimal)),                              // 85, 53, 21
+            ("user-3", Profile(complexity: .basic, trustRate: .fast, richness: .standard)),                                  // 28, 95, 74
+        ]
+        for (id, profile) in known { #expect(Profile.variant(forUserID: id) == profile, "\(id)") }
+        let a = Self.documentedBuckets("a")
+        #expect(a.complexity == 11 && a.rate == 5 && a.richness == 84)
+
+        var rng = SplitMix64(seed: 7)
+        var combinations = Set<String>()
+        for _ in 0..<5_000 {
+            let id = String(rng.next(), radix: 16) + "-" + String(rng.next() % 1000)
+            let b = Self.documentedBuckets(id)
+            let expected = Profile(complexity: b.complexity < 30 ? .basic : b.complexity < 80 ? .standard : .advanced,
+                                   trustRate: b.rate < 25 ? .slow : b.rate < 75 ? .normal : .fast,
+                                   richness: b.richness < 25 ? .minimal : b.richness < 75 ? .standard : .rich)
+            let p = Profile.variant(forUserID: id)
+            #expect(p == expected, "\(id)")
+            combinations.insert(p.description)
+        }
+        // The three parts are chosen independently: every one of the 27 profiles occurs.
+        #expect(combinations.count == Complexity.allCases.count * TrustRate.allCases.count * Richness.allCases.count)
     }
 
     /// Runs a random session live and returns the mind's memory and the events it emitted.

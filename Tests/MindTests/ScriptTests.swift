@@ -41,6 +41,9 @@ struct ScriptTests {
         (#"{"scene": "candlefish", "events": [{"t": 1, "type": "answer", "correct": 1}]}"#, 0, "correct"),
         (#"{"scene": "candlefish", "events": [{"t": 1, "type": "leave"}, {"t": 0.5, "type": "leave"}]}"#, 1, "t"),
         (#"{"scene": "candlefish", "events": [{"t": -0.1, "type": "leave"}]}"#, 0, "t"),
+        (#"{"scene": "candlefish", "events": [{"t": 0, "type": "leave"}, {"t": 1e308, "type": "leave"}]}"#, 1, "t"),
+        (#"{"scene": "candlefish", "events": [{"t": 1e12, "type": "leave"}]}"#, 0, "t"),
+        (#"{"scene": "candlefish", "events": [{"t": 86400.001, "type": "leave"}]}"#, 0, "t"),
         (#"{"scene": "candlefish", "events": [{"t": 1, "type": "leave"}, {"t": 2, "type": "click", "x": 0.5, "y": 1.01}]}"#, 1, "y"),
         (#"{"scene": "candlefish", "events": [{"t": 1, "type": "pressure", "remaining": -0.5}]}"#, 0, "remaining"),
         (#"{"scene": "candlefish", "events": [{"t": 1e999, "type": "leave"}]}"#, 0, "t"),
@@ -64,6 +67,18 @@ struct ScriptTests {
             return e.eventIndex == index && e.field == field
                 && (index == nil || e.description.contains("event \(index!)"))
                 && (field == nil || e.description.contains("\"\(field!)\""))
+        }
+    }
+
+    /// `t` runs from 0 to one day (86400 s), both included; the error says so.
+    @Test func eventTimesRunFromZeroToOneDay() throws {
+        let day = try Script(json: #"{"scene": "candlefish", "events": [{"t": 0, "type": "leave"}, {"t": 86400, "type": "leave"}]}"#)
+        #expect(day.duration == 86_400)
+        #expect(Script.times == 0...86_400)
+        #expect {
+            _ = try Script(json: #"{"scene": "candlefish", "events": [{"t": 1e308, "type": "leave"}]}"#)
+        } throws: { error in
+            (error as? ScriptError)?.description == "event 0, field \"t\": 1e+308 is outside 0..86400; give the seconds from the start, at most one day"
         }
     }
 

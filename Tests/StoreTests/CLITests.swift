@@ -1,5 +1,6 @@
 import Foundation
 import Mind
+import Sinks
 import Stimuli
 import Store
 import Testing
@@ -100,14 +101,10 @@ struct CommandTests {
         #expect(try photophoreRun(["memory", "show", "--memory", store], state: dir.path).status == 0)
     }
 
-    @Test func forgetNeedsConfirmationAndStatsDrawsAPlot() throws {
+    @Test func forgetNeedsConfirmationAndStatsSumsTheMoodTimes() throws {
         let dir = TempDir()
         defer { dir.cleanup() }
         #expect(try photophoreRun(["simulate", "candlefish", "--script", scriptsFolder + "/gentle-60s.json", "--remember"], state: dir.path).status == 0)
-        let plot = try photophoreRun(["memory", "stats", "--plot", dir.file("x.png")], state: dir.path)
-        #expect(plot.status == 0, "\(plot.stderr)")
-        let png = try Data(contentsOf: URL(fileURLWithPath: dir.file("x.png")))
-        #expect(png.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) && png.count > 10_000)
         let wrongName = try photophoreRun(["memory", "stats", "--plot", dir.file("x.txt")], state: dir.path)
         #expect(wrongName.status == 2 && wrongName.stderr.contains("--plot"))
         #expect(!FileManager.default.fileExists(atPath: dir.file("x.txt")))
@@ -132,6 +129,94 @@ struct CommandTests {
         #expect(try photophoreRun(["memory", "forget", "--yes"], state: dir.path).status == 0)
         let after = try json(try photophoreRun(["memory", "show", "--json"], state: dir.path))
         #expect(number(after["candlefish"]?["visits"]) == 0 && number(after["events"]) == 0)
+    }
+
+    /// `memory stats --plot` draws one stacked bar per candlefish session: each mood's time is
+    /// a segment in the mood's colour, stacked bottom-up in `Mood.allCases` order, with
+    /// heights in proportion to the seconds `memory stats --json` reports, within a bar and
+    /// from one session's bar to the other's.
+    @Test func statsPlotDrawsEachSessionsMoodTimesAsBarsInTheMoodColours() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let short = dir.file("short.json")
+        try #"{"scene": "candlefish", "events": [{"t": 5, "type": "click", "x": 0.5, "y": 0.5}, {"t": 24, "type": "leave"}]}"#
+            .write(toFile: short, atomically: true, encoding: .utf8)
+        for script in [scriptsFolder + "/gentle-60s.json", short] {
+            let r = try photophoreRun(["simulate", "candlefish", "--script", script, "--remember"], state: dir.path)
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let file = dir.file("stats.png")
+        let stats = try photophoreRun(["memory", "stats", "--json", "--plot", file], state: dir.path)
+        #expect(stats.status == 0, "\(stats.stderr)")
+        guard case let .array(sessions)? = try json(stats)["sessions"] else { Issue.record("no sessions"); return }
+        let seconds: [[Mood: Double]] = sessions.map { s in
+            Dictionary(uniqueKeysWithValues: Mood.allCases.map { ($0, number(s["mood_seconds"]?[$0.rawValue]) ?? 0) })
+        }
+        try #require(seconds.count == 2)
+        #expect(seconds.allSatisfy { $0.values.filter { $0 > 0 }.count >= 2 }, "each bar has segments: \(seconds)")
+
+        let image = try PNG.read(file)
+        let colours = Mood.allCases.map { m in
+            (m, SIMD3<Int>(Int(m.colour >> 16 & 0xFF), Int(m.colour >> 8 & 0xFF), Int(m.colour & 0xFF)))
+        }
+        /// The mood whose colour a pixel has (within 2 steps), if any.
+        func mood(_ x: Int, _ y: Int) -> Mood? {
+            let p = image[x, y]
+            let c = SIMD3<Int>(Int(p.x), Int(p.y), Int(p.z))
+            return colours.first { abs($0.1.x - c.x) <= 2 && abs($0.1.y - c.y) <= 2 && abs($0.1.z - c.z) <= 2 }?.0
+        }
+        // The chart stacks two panels in equal slots (moods, then candlefish trust, whose line
+        // is in the trusting colour): the top half holds the mood panel alone.
+        let rows = image.height / 2
+        /// The longest vertical stretch of mood-coloured pixels in column x, bottom first;
+        /// single other pixels inside it are the blended joins between two segments.
+        func bar(_ x: Int) -> [Mood?] {
+            var best: [Mood?] = [], current: [Mood?] = []
+            var y = rows - 1
+            while y >= 0 {
+                if let m = mood(x, y) {
+                    current.append(m)
+                } else if !current.isEmpty, y > 0, mood(x, y - 1) != nil, current.last! != nil {
+                    current.append(nil)
+                } else {
+                    if current.count > best.count { best = current }
+                    current = []
+                }
+                y -= 1
+            }
+            return current.count > best.count ? current : best
+        }
+        // Columns of bars; the legend's mood-coloured squares are far shorter than 30 pixels.
+        var spans: [ClosedRange<Int>] = []
+        for x in 0..<image.width where bar(x).count >= 30 {
+            if let last = spans.last, last.upperBound == x - 1 { spans[spans.count - 1] = last.lowerBound...x } else { spans.append(x...x) }
+        }
+        try #require(spans.count == 2, "one bar per session, found columns \(spans)")
+        #expect(spans[0].upperBound < spans[1].lowerBound, "session 1 left of session 2")
+        #expect(spans.allSatisfy { $0.count > 100 }, "bars are wide: \(spans)")
+
+        var heights: [Int] = []
+        for (i, span) in spans.enumerated() {
+            let pixels = bar((span.lowerBound + span.upperBound) / 2)
+            let total = seconds[i].values.reduce(0, +)
+            heights.append(pixels.count)
+            // Segments bottom-up: each mood once, in Mood.allCases order.
+            var order: [Mood] = []
+            for case let m? in pixels where order.last != m { order.append(m) }
+            #expect(order == Mood.allCases.filter { order.contains($0) }, "session \(i + 1): stacked as \(order)")
+            #expect(order.count == Set(order).count, "session \(i + 1): each mood is one segment: \(order)")
+            #expect(pixels.filter { $0 == nil }.count <= max(0, order.count - 1), "session \(i + 1): only the joins are blended")
+            for m in Mood.allCases {
+                let expected = Double(pixels.count) * (seconds[i][m] ?? 0) / total
+                let drawn = pixels.filter { $0 == m }.count
+                #expect(abs(Double(drawn) - expected) <= 2, "session \(i + 1), \(m): \(drawn) pixels for \(seconds[i][m] ?? 0) s of \(total) s (\(expected))")
+            }
+        }
+        // From bar to bar, height follows the session's length (within 3 pixels of the shorter).
+        let lengths = seconds.map { $0.values.reduce(0, +) }
+        let ratio = Double(heights[0]) / Double(heights[1]), expected = lengths[0] / lengths[1]
+        #expect(abs(ratio - expected) <= expected * 3 / Double(min(heights[0], heights[1])),
+                "bars of \(heights) pixels for \(lengths) s")
     }
 
     /// Kills `simulate --remember` at random moments; every time the store must open, hold at

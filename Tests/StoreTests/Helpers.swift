@@ -56,11 +56,13 @@ let photophore: String = {
     return exe.deletingLastPathComponent().appendingPathComponent("photophore").path
 }()
 
-/// Runs `photophore` with a private state folder, so it never touches the person's memory.
-func photophoreRun(_ arguments: [String], state: String) throws -> ProcessResult {
+/// Runs `photophore` with a private state folder, so it never touches the person's memory;
+/// `via` is a command line that runs it (e.g. `setpriv` and its options).
+func photophoreRun(_ arguments: [String], state: String, via: [String] = []) throws -> ProcessResult {
     var env = ProcessInfo.processInfo.environment
     env["XDG_STATE_HOME"] = state
-    return try run(photophore, arguments, environment: env)
+    let line = via + [photophore] + arguments
+    return try run(line[0], Array(line.dropFirst()), environment: env)
 }
 
 /// The repository's assets/scripts folder.

@@ -275,17 +275,59 @@ struct StoreFailureTests {
         #expect(try MemoryStore(path: path, writable: true).state == run0.end)
     }
 
-    /// Root reads any file, so this runs only for other users.
-    @Test(.enabled(if: geteuid() != 0, "root can read any file"))
-    func anUnreadableFileIsReportedAndLeftAsItWas() throws {
+    /// Runs `photophore` so that file permissions bind it. Root reads and writes any file
+    /// through CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH, so as root the program runs under
+    /// `setpriv` without those two capabilities (in its bounding and inheritable sets, which
+    /// an exec by root draws its capabilities from): a mode-000 file is then unreadable to
+    /// root as to anyone.
+    static func photophoreBoundByPermissions(_ arguments: [String], state: String) throws -> ProcessResult {
+        guard geteuid() == 0 else { return try photophoreRun(arguments, state: state) }
+        let setpriv = "/usr/bin/setpriv"
+        try #require(FileManager.default.isExecutableFile(atPath: setpriv), "setpriv (util-linux) is needed to drop root's file capabilities")
+        let drop = "-dac_override,-dac_read_search"
+        return try photophoreRun(arguments, state: state, via: [setpriv, "--bounding-set", drop, "--inh-caps", drop, "--"])
+    }
+
+    /// A store file its owner may not read (mode 000): every command that opens it stops with
+    /// exit 1 and the one line that names the file and says to check its permissions, and the
+    /// file, its folder and its memory are as they were.
+    @Test func anUnreadableFileIsReportedAndLeftAsItWas() throws {
         let dir = TempDir()
         defer { dir.cleanup() }
         let path = dir.file("memory.sqlite")
-        try MemoryStore(path: path, writable: true).close()
+        let store = try MemoryStore(path: path, writable: true)
+        let run0 = randomSessionEvents(seed: 11, start: store.state)
+        try store.append(run0.events, session: nil)
+        store.close()
+        let before = bytes(path)
+        let listing = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
         chmod(path, 0o000)
         defer { chmod(path, 0o600) }
-        expectFailure(.unreadable, path: path, writable: false)
-        expectFailure(.unreadable, path: path)
+
+        // In this process root still reads everything; for anyone else the store refuses too.
+        if geteuid() != 0 {
+            expectFailure(.unreadable, path: path, writable: false)
+            expectFailure(.unreadable, path: path)
+        }
+        // The control: permissions really bind the program (as root, only under setpriv).
+        let probe = try Self.photophoreBoundByPermissions(["simulate", "candlefish", "--script", path], state: dir.path)
+        #expect(probe.status == 2 && probe.stderr.contains("cannot read script \(path)"), "\(probe.stderr)")
+
+        let script = scriptsFolder + "/gentle-60s.json"
+        for arguments in [["memory", "show", "--memory", path], ["memory", "stats", "--memory", path],
+                          ["memory", "history", "--memory", path], ["memory", "repair", "--memory", path],
+                          ["simulate", "candlefish", "--script", script, "--memory", path],
+                          ["simulate", "candlefish", "--script", script, "--remember", "--memory", path]] {
+            let r = try Self.photophoreBoundByPermissions(arguments, state: dir.path)
+            #expect(r.status == 1, "\(arguments): exit \(r.status): \(r.stderr)")
+            #expect(r.stderr == "photophore: memory store \(path) cannot be read (permission denied); check its permissions, or choose another with --memory PATH\n",
+                    "\(arguments)")
+        }
+        chmod(path, 0o600)
+        #expect(bytes(path) == before, "the file is unchanged")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == listing, "no backup, journal or new store beside it")
+        let reopened = try MemoryStore(path: path, writable: false)
+        #expect(reopened.eventCount == run0.events.count && reopened.state == run0.end)
     }
 
     @Test func aFullDiskFailsTheWriteAndLosesNothingSaved() throws {
