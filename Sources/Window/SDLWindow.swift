@@ -251,12 +251,12 @@ public final class SDLWindow {
     /// returns.
     private func collectEvents(while body: (UnsafeMutableRawPointer, Int) -> Void, _ pixels: UnsafeMutableRawPointer, _ rowBytes: Int) {
         withoutActuallyEscaping(body) { body in
-            // The body is done before this returns, so handing it to the queue is safe.
-            let job = UncheckedSendable(value: (body, pixels, rowBytes))
+            // The body is done, and let go of, before this returns, so handing it to the
+            // queue is safe: the job drops its reference before it signals.
+            let job = FillJob(body: body, pixels: pixels, rowBytes: rowBytes)
             let done = DispatchSemaphore(value: 0)
             fillQueue.async {
-                let (body, pixels, rowBytes) = job.value
-                body(pixels, rowBytes)
+                job.run()
                 done.signal()
             }
             var e = SDL_Event()
@@ -523,7 +523,21 @@ public final class SDLWindow {
 
 private func != (a: (width: Int, height: Int), b: (Int, Int)) -> Bool { a.width != b.0 || a.height != b.1 }
 
-/// Hands a value to another thread when the caller guarantees it is not used concurrently.
-private struct UncheckedSendable<Value>: @unchecked Sendable {
-    var value: Value
+/// One fill handed to the fill queue. The caller waits until it has run, so nothing touches
+/// it concurrently; `run` drops the closure as soon as it returns.
+private final class FillJob: @unchecked Sendable {
+    private var body: ((UnsafeMutableRawPointer, Int) -> Void)?
+    private let pixels: UnsafeMutableRawPointer
+    private let rowBytes: Int
+
+    init(body: @escaping (UnsafeMutableRawPointer, Int) -> Void, pixels: UnsafeMutableRawPointer, rowBytes: Int) {
+        self.body = body
+        self.pixels = pixels
+        self.rowBytes = rowBytes
+    }
+
+    func run() {
+        body?(pixels, rowBytes)
+        body = nil
+    }
 }
