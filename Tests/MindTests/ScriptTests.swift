@@ -132,6 +132,56 @@ struct ScriptTests {
         #expect(WallClock(rfc3339: "2023-02-29T00:00:00Z") == nil)
     }
 
+    /// Found by tools/fuzz.sh: text quoted from the script (a type, a scene, a key, a clock)
+    /// went into the message as it was, so a newline or an escape sequence in it broke the
+    /// one-line message, and a 100 000-character name filled the screen.
+    @Test(arguments: [
+        #"{"scene": "candlefish", "events": [{"t": 0, "type": "/\b\f\n\r\t"}]}"#,
+        #"{"scene": "candle\nfish", "events": []}"#,
+        #"{"scene": "candlefish", "clock": "2026-11-21\u001b[31m", "events": []}"#,
+        #"{"scene": "candlefish", "events": [], "a\u2028b": 1}"#,
+        #"{"scene": "candlefish", "events": [], "\u0085": 1, "\u0085": 2}"#,
+        #"{"scene": "candlefish", "events": [{"t": 0, "type": "\#(String(repeating: "x", count: 100_000))"}]}"#,
+        "{\"scene\": \u{1}}", "{\"scene\": \u{7F}}",
+    ])
+    func quotedTextKeepsTheMessageOnOneShortLine(_ text: String) {
+        #expect {
+            _ = try Script(json: text)
+        } throws: { error in
+            let line = (error as? ScriptError)?.description ?? ""
+            return !line.isEmpty && line.count < 300
+                && !line.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || $0.value == 0x2028 }
+        }
+        #expect(throws: ScriptError.self) { try Script(json: text) }
+    }
+
+    @Test func quotedTextIsEscapedAndCut() throws {
+        #expect(throws: ScriptError(eventIndex: 0, field: "type", "unknown type \"a\\nb\" (expected pointer, leave, click, answer, pressure or key)")) {
+            try Script(json: #"{"scene": "candlefish", "events": [{"t": 0, "type": "a\nb"}]}"#)
+        }
+        let long = String(repeating: "y", count: 50)
+        #expect(throws: ScriptError(field: "scene", "unknown scene \"\(long.prefix(40))...\" (expected candlefish or emergence)")) {
+            try Script(json: #"{"scene": "\#(long)", "events": []}"#)
+        }
+        // A character outside ASCII is named as itself, not as its first UTF-8 byte.
+        #expect {
+            try Script(json: "{\"scene\": é}")
+        } throws: { error in
+            (error as? ScriptError)?.description.hasSuffix("unexpected character \"é\"") == true
+        }
+    }
+
+    /// Found by tools/fuzz.sh: each key of an object was compared with every key before it,
+    /// so an object of 30 000 keys took seconds (a hang, for 300 000 keys).
+    @Test func anObjectOfManyKeysIsReadInLinearTime() {
+        var text = "{\"scene\": \"candlefish\", \"events\": [{\"t\": 0, \"type\": \"leave\""
+        for k in 0..<200_000 { text += ", \"k\(k)\": 0" }
+        text += "}]}"
+        let start = ContinuousClock.now
+        #expect(throws: ScriptError(eventIndex: 0, field: "k0", "unknown field for a leave event")) { try Script(json: text) }
+        #expect(ContinuousClock.now - start < .seconds(3))
+    }
+
     @Test func queueAppliesEventsAtTheFirstStepAtOrAfterT() {
         var q = StimulusQueue([StimulusEvent(t: 0, .leave), StimulusEvent(t: 0.01, .leave), StimulusEvent(t: 1.0 / 60, .leave)])
         #expect(q.due(at: 0).count == 1)
