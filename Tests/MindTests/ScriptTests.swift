@@ -182,6 +182,21 @@ struct ScriptTests {
         #expect(ContinuousClock.now - start < .seconds(3))
     }
 
+    /// Found by tools/fuzz.sh: a clock with digits past the millisecond (10:30:00.3025) was
+    /// read as it was, but the writer keeps milliseconds, so a written script read back as
+    /// another; and the writer turned .9996 s into the same second again, not .999.
+    @Test(arguments: ["2026-11-21T10:30:00.3025+01:00", "2026-11-21T10:30:00.2505+01:00", "2026-11-21T23:59:59.9996Z",
+                      "2026-11-21T10:30:00.0004-05:30", "2026-11-21T10:30:00.123456789Z"])
+    func aClockFinerThanMillisecondsRoundTrips(_ clock: String) throws {
+        let script = try Script(json: #"{"scene": "candlefish", "clock": "\#(clock)", "events": []}"#)
+        #expect(try Script(json: script.json()) == script)
+    }
+
+    @Test func theWriterKeepsTheSecondOfAClockJustBeforeTheNext() {
+        #expect(WallClock(rfc3339: "2026-11-21T23:59:59.9996Z")?.rfc3339 == "2026-11-21T23:59:59.999Z")
+        #expect(WallClock(unixSeconds: 59.9996).rfc3339 == "1970-01-01T00:00:59.999Z")
+    }
+
     @Test func queueAppliesEventsAtTheFirstStepAtOrAfterT() {
         var q = StimulusQueue([StimulusEvent(t: 0, .leave), StimulusEvent(t: 0.01, .leave), StimulusEvent(t: 1.0 / 60, .leave)])
         #expect(q.due(at: 0).count == 1)
