@@ -99,8 +99,20 @@ extension MemoryStore {
         var lost = 0
     }
 
-    /// Reads what it can, row by row, from a damaged file (opened read-only).
+    /// Reads what it can, row by row, from a damaged file (opened read-only). When nothing can
+    /// be read with the file's write-ahead log (a damaged log can stop SQLite from opening the
+    /// file at all), it reads a copy of the file alone: what was checkpointed into it.
     static func salvageRows(from path: String) -> Salvage {
+        let salvage = salvageRows(opening: path)
+        let fm = FileManager.default
+        guard salvage.events.isEmpty, salvage.userID == nil, fm.fileExists(atPath: path + "-wal") else { return salvage }
+        let alone = path + ".without-log"
+        defer { for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: alone + suffix) } }
+        guard (try? fm.copyItem(atPath: path, toPath: alone)) != nil else { return salvage }
+        return salvageRows(opening: alone)
+    }
+
+    static func salvageRows(opening path: String) -> Salvage {
         var result = Salvage()
         var config = Configuration()
         config.readonly = true

@@ -174,8 +174,25 @@ public final class MemoryStore {
                 }
             }
         } catch {
-            throw StoreError.from(error, path: path, writing: false)
+            let e = StoreError.from(error, path: path, writing: false)
+            // SQLite will not open a file whose write-ahead log has a version it does not know,
+            // and says only "unable to open database file": that is a damaged log, not permissions.
+            if e.kind == .unreadable, let version = walVersion(path), version != 3_007_000 {
+                let log = (path as NSString).lastPathComponent + "-wal"
+                throw StoreError(.corrupt, path: path, "its write-ahead log \(log) says it has version \(version), not 3007000")
+            }
+            throw e
         }
+    }
+
+    /// The version field of the write-ahead log beside `path`, when there is one that SQLite
+    /// would read (one with a log's magic number; it ignores any other).
+    static func walVersion(_ path: String) -> UInt32? {
+        guard let handle = FileHandle(forReadingAtPath: path + "-wal") else { return nil }
+        defer { try? handle.close() }
+        guard let head = try? handle.read(upToCount: 8), head.count == 8 else { return nil }
+        let word = { (at: Int) in head[at..<at + 4].reduce(UInt32(0)) { $0 << 8 | UInt32($1) } }
+        return word(0) & 0xFFFF_FFFE == 0x377F_0682 ? word(4) : nil
     }
 
     static var migrator: DatabaseMigrator {

@@ -130,6 +130,47 @@ struct DamagedStoreTests {
         #expect(ContinuousClock.now - start < .seconds(30))
     }
 
+    /// Found by fuzzing: a write-ahead log whose version field is damaged stops SQLite from
+    /// opening the file at all ("unable to open database file"), which was reported as a
+    /// permission problem that `repair` would not touch.
+    @Test func aDamagedLogIsDamageAndRepairReadsTheFileAlone() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let path = dir.file("memory.sqlite"), copy = dir.file("killed.sqlite")
+        try makeStore(path)
+        // Six more events in the log, and the file and its log copied as a killed run left them.
+        let store = try MemoryStore(path: path, writable: true)
+        try store.append(randomSessionEvents(seed: 9, start: store.state).events.prefix(6), session: nil)
+        try FileManager.default.copyItem(atPath: path, toPath: copy)
+        try FileManager.default.copyItem(atPath: path + "-wal", toPath: copy + "-wal")
+        store.close()
+        #expect(try MemoryStore(path: copy, writable: false).eventCount == 18)
+
+        // The version field, with the header's checksum made right again (SQLite ignores a log
+        // whose header checksum is wrong): 32-bit words in the byte order the magic names.
+        var log = try #require(bytes(copy + "-wal"))
+        log.replaceSubrange(4..<8, with: [0, 0, 2, 0])
+        let bigEndian = log[3] == 0x83
+        var s0: UInt32 = 0, s1: UInt32 = 0
+        func word(_ at: Int) -> UInt32 {
+            let b = (0..<4).map { UInt32(log[at + $0]) }
+            return bigEndian ? b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3] : b[3] << 24 | b[2] << 16 | b[1] << 8 | b[0]
+        }
+        for at in stride(from: 0, to: 24, by: 8) {
+            s0 = s0 &+ word(at) &+ s1
+            s1 = s1 &+ word(at + 4) &+ s0
+        }
+        log.replaceSubrange(24..<32, with: [s0, s1].flatMap { v in [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: v >> $0) } })
+        try log.write(to: URL(fileURLWithPath: copy + "-wal"))
+        try? FileManager.default.removeItem(atPath: copy + "-shm")
+        expectDamaged(copy, saying: "killed.sqlite-wal says it has version 512, not 3007000") {
+            _ = try MemoryStore(path: copy, writable: false)
+        }
+        let report = try MemoryStore.repair(path: copy)
+        #expect(report.salvagedEvents == 12 && report.keptUserID)
+        #expect(try MemoryStore(path: copy, writable: false).eventCount == 12)
+    }
+
     /// Found by fuzzing: `memory history` and `memory stats` failed on a file never
     /// initialised (zero bytes: a first run killed at once), which `memory show` reads as a
     /// fresh memory; and a store missing one of its tables was "check the disk", not damaged.
