@@ -70,7 +70,7 @@ struct PNGTarget: FuzzTarget {
         do {
             let image = try PNG.read(path)
             if image.width < 1 || image.height < 1 || image.pixels.count != image.width * image.height * 4 {
-                return .rejected("read an impossible image:\n\(image.width)x\(image.height), \(image.pixels.count) bytes")
+                return .failed("read an impossible image: \(image.width)x\(image.height), \(image.pixels.count) bytes")
             }
             return .accepted
         } catch {

@@ -15,6 +15,8 @@ struct FuzzInput {
 enum Outcome {
     case accepted
     case rejected(String)
+    /// The reader broke a promise of its own (a script that its writer does not round-trip).
+    case failed(String)
 }
 
 /// A file reader under test: its seeds, how it mutates them, and how it reads a file.
@@ -109,6 +111,10 @@ enum Runner {
             tally.inputs += 1
             switch outcome {
             case .accepted: tally.accepted += 1
+            case let .failed(message):
+                FileHandle.standardError.write(Data("photophore-fuzz: FAILURE: target \(target.name): \(message)\n".utf8))
+                writeReproduction()
+                exit(4)
             case let .rejected(message):
                 tally.rejected += 1
                 // An error must be one clear line: an empty one, one broken by a newline or a

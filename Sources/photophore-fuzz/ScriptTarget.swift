@@ -53,7 +53,7 @@ struct ScriptTarget: FuzzTarget {
         do {
             let script = try Script(json: text, expecting: expecting)
             let again = try Script(json: script.json(), expecting: expecting)
-            if again != script { return .rejected("writer round trip changed the script:\n\(script)\n\(again)") }
+            if again != script { return .failed("the writer's text reads back as another script: \(String(describing: script).prefix(300)) became \(String(describing: again).prefix(300))") }
             return valid ? .accepted : .rejected("not UTF-8 text")
         } catch {
             return .rejected(error.description)

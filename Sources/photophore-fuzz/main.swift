@@ -150,6 +150,7 @@ if let readPath {
     switch target.run(FuzzInput(bytes: Array(data), wal: wal)) {
     case .accepted: say("\(target.name): \(readPath) was read")
     case let .rejected(message): say("\(target.name): \(readPath) was refused: \(message)")
+    case let .failed(message): say("\(target.name): \(readPath) FAILED: \(message)"); cleanExit(4)
     }
     cleanExit(0)
 }
