@@ -44,6 +44,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "photophore", targets: ["photophore"]),
+        .executable(name: "photophore-fuzz", targets: ["photophore-fuzz"]),
         .library(name: "Raster", targets: ["Raster"]),
     ],
     dependencies: [
@@ -113,6 +114,12 @@ let package = Package(
             swiftSettings: simdSwift),
         .executableTarget(name: "photophore", dependencies: ["PhotophoreCLI", "CPUCheck"], swiftSettings: simdSwift,
                           linkerSettings: staticLink),
+
+        // Mutated inputs for every file reader (scripts, the store, PNG): tools/fuzz.sh.
+        .executableTarget(
+            name: "photophore-fuzz",
+            dependencies: ["Stimuli", "Mind", "Store", "Sinks", "Raster", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: simdSwift),
 
         // MARK: Tests
         .testTarget(name: "RasterTests", dependencies: ["Raster", "Workloads"], swiftSettings: simdSwift),

@@ -61,7 +61,9 @@ for ((r = 1; r <= runs; r++)); do
   for scene in "${scenes[@]}"; do
     for b in "${binaries[@]}"; do
       store="$work/$scene-$r-$RANDOM.sqlite"
-      "$b" play "$scene" --size "$size" --memory "$store" --clock 2026-11-21T10:00:00Z >/dev/null 2>"$work/err" &
+      # Older builds have no --clock; the date does not change how time runs.
+      clock=(); "$b" play --help 2>/dev/null | grep -q -- --clock && clock=(--clock 2026-11-21T10:00:00Z)
+      "$b" play "$scene" --size "$size" --memory "$store" "${clock[@]}" >/dev/null 2>"$work/err" &
       pid=$!
       sleep "$seconds"
       kill -TERM "$pid" 2>/dev/null || true

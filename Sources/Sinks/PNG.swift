@@ -106,27 +106,92 @@ public enum PNG {
 
     /// Reads a PNG as 8-bit RGBA (alpha 255 where the file has none).
     public static func read(_ path: String) throws(PNGError) -> Image8 {
-        var png = png_image()
-        png.version = UInt32(PNG_IMAGE_VERSION)
-        errno = 0
-        if png_image_begin_read_from_file(&png, path) == 0 {
-            let e = errno
-            let message = messageOf(png)
-            png_image_free(&png)
-            throw PNGError(description: "cannot read \(path): \(cause(e, message))")
+        let file = try contents(of: path)
+        if let damage = chunkDamage(file) { throw PNGError(description: "cannot read \(path): \(damage)") }
+        // libpng reads from the bytes until png_image_finish_read returns.
+        let result: Result<Image8, PNGError> = file.withUnsafeBytes { raw in
+            var png = png_image()
+            png.version = UInt32(PNG_IMAGE_VERSION)
+            if png_image_begin_read_from_memory(&png, raw.baseAddress, raw.count) == 0 {
+                let message = messageOf(png)
+                png_image_free(&png)
+                return .failure(PNGError(description: "cannot read \(path): \(message)"))
+            }
+            png.format = UInt32(PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA)
+            let w = Int(png.width), h = Int(png.height)
+            if let refusal = sizeRefusal(width: w, height: h, fileSize: raw.count) {
+                png_image_free(&png)
+                return .failure(PNGError(description: "cannot read \(path): \(refusal)"))
+            }
+            var pixels = [UInt8](repeating: 0, count: w * h * 4)
+            let ok = pixels.withUnsafeMutableBytes { out in
+                png_image_finish_read(&png, nil, out.baseAddress, Int32(w * 4), nil)
+            }
+            if ok == 0 {
+                let message = messageOf(png)
+                png_image_free(&png)
+                return .failure(PNGError(description: "cannot read \(path): \(message)"))
+            }
+            return .success(Image8(width: w, height: h, pixels: pixels))
         }
-        png.format = UInt32(PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA)
-        let w = Int(png.width), h = Int(png.height)
-        var pixels = [UInt8](repeating: 0, count: w * h * 4)
-        let ok = pixels.withUnsafeMutableBytes { raw in
-            png_image_finish_read(&png, nil, raw.baseAddress, Int32(w * 4), nil)
+        return try result.get()
+    }
+
+    /// The whole file: PNGs are read from memory, after `chunkDamage` has checked them.
+    static func contents(of path: String) throws(PNGError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw PNGError(description: "cannot read \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var info = stat()
+        if fstat(fd, &info) == 0, info.st_size > 0 { bytes.reserveCapacity(Int(info.st_size)) }
+        var block = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = block.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw PNGError(description: "cannot read \(path): \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { return bytes }
+            bytes += block[0..<n]
         }
-        if ok == 0 {
-            let message = messageOf(png)
-            png_image_free(&png)
-            throw PNGError(description: "cannot read \(path): \(message)")
+    }
+
+    /// Why the chunk lengths cannot be right, or nil. libpng allocates and clears a chunk's
+    /// declared length before reading it, and only warns when that length is absurd, so a
+    /// 400-byte file whose text chunk claims 2 GB would cost 2 GB: the lengths are checked
+    /// against the file first. Anything else (the signature, CRCs, the chunks' contents) is
+    /// left to libpng.
+    static func chunkDamage(_ file: [UInt8]) -> String? {
+        guard file.count >= 8, file[0..<8].elementsEqual([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) else { return nil }
+        var at = 8
+        while at + 8 <= file.count {
+            let length = file[at..<at + 4].reduce(0) { $0 << 8 | Int($1) }
+            let type = file[at + 4..<at + 8]
+            let left = max(0, file.count - at - 12)
+            if length > left {
+                let name = type.allSatisfy({ (65...90).contains($0) || (97...122).contains($0) }) ? "\(String(decoding: type, as: UTF8.self)) chunk" : "chunk"
+                return "the \(name) at byte \(at) says it holds \(length) bytes but only \(left) follow; the file is truncated or damaged"
+            }
+            if type.elementsEqual("IEND".utf8) { return nil }
+            at += 12 + length
         }
-        return Image8(width: w, height: h, pixels: pixels)
+        return nil
+    }
+
+    /// Why a header's size is refused before its pixels are allocated, or nil. libpng accepts
+    /// up to a million pixels a side, so a damaged header could ask for terabytes: the size
+    /// must be one photophore can render, and one the file's bytes can hold (deflate expands
+    /// at most 1032 times, and every pixel takes at least one bit).
+    static func sizeRefusal(width w: Int, height h: Int, fileSize: Int) -> String? {
+        let limit = RenderTarget.maxDimension
+        if w > limit || h > limit {
+            return "its header says \(w)x\(h) pixels, more than the \(limit)x\(limit) photophore reads; the file is damaged or not an image photophore wrote"
+        }
+        if h * ((w + 7) / 8 + 1) > fileSize * 1032 + 65_536 {
+            return "its header says \(w)x\(h) pixels, more than its \(fileSize) bytes can hold; the file is damaged or truncated"
+        }
+        return nil
     }
 
     private static func messageOf(_ png: png_image) -> String {

@@ -113,6 +113,31 @@ extension JSONValue {
         return "\(n)"
     }
 
+    /// Text from a file as an error message shows it: quoted and escaped as in JSON, so a
+    /// newline or any other control or line-separating character cannot break the message's
+    /// one line, and cut short after `limit` characters.
+    static func quoted(_ s: String, limit: Int = 40) -> String {
+        var out = "\""
+        for (i, scalar) in s.unicodeScalars.enumerated() {
+            if i == limit { out += "..."; break }
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            default:
+                let v = scalar.value
+                if v < 0x20 || (0x7F...0x9F).contains(v) || v == 0x2028 || v == 0x2029 {
+                    let hex = String(v, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+
     private static func writeString(_ s: String, to out: inout String) {
         out += "\""
         for scalar in s.unicodeScalars {
@@ -170,7 +195,8 @@ private struct JSONReader {
         case UInt8(ascii: "N"), UInt8(ascii: "I"):
             throw error("NaN and Infinity are not JSON numbers")
         default:
-            throw error("unexpected character '\(Character(Unicode.Scalar(bytes[index])))'")
+            let scalar = String(decoding: bytes[index..<min(index + 4, bytes.count)], as: UTF8.self).unicodeScalars.first!
+            throw error("unexpected character \(JSONValue.quoted(String(scalar)))")
         }
     }
 
@@ -184,6 +210,8 @@ private struct JSONReader {
     mutating func object(depth: Int) throws(JSONSyntaxError) -> JSONValue {
         index += 1
         var members: [(key: String, value: JSONValue)] = []
+        // A set, not a search of `members`: an object of many keys must not take quadratic time.
+        var keys = Set<String>()
         skipSpace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
         while true {
@@ -191,7 +219,7 @@ private struct JSONReader {
             guard index < bytes.count else { throw error("unexpected end of file (truncated JSON?)") }
             guard bytes[index] == UInt8(ascii: "\"") else { throw error("expected a quoted key") }
             let key = try string()
-            if members.contains(where: { $0.key == key }) { throw error("duplicate key \"\(key)\"") }
+            if !keys.insert(key).inserted { throw error("duplicate key \(JSONValue.quoted(key))") }
             skipSpace()
             try expect(":")
             skipSpace()

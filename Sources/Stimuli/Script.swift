@@ -34,7 +34,7 @@ public struct ScriptError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         var place: [String] = []
         if let i = eventIndex { place.append("event \(i)") }
-        if let f = field { place.append("field \"\(f)\"") }
+        if let f = field { place.append("field \(JSONValue.quoted(f))") }
         return place.isEmpty ? message : place.joined(separator: ", ") + ": " + message
     }
 }
@@ -78,7 +78,7 @@ extension Script {
             throw ScriptError(field: "scene", "must be a string, found \(sceneValue.typeName)")
         }
         guard let parsedScene = SceneName(rawValue: sceneText) else {
-            throw ScriptError(field: "scene", "unknown scene \"\(sceneText)\" (expected candlefish or emergence)")
+            throw ScriptError(field: "scene", "unknown scene \(JSONValue.quoted(sceneText)) (expected candlefish or emergence)")
         }
         if let scene, scene != parsedScene {
             throw ScriptError(field: "scene", "the script is for \(parsedScene.rawValue), not \(scene.rawValue)")
@@ -89,7 +89,7 @@ extension Script {
                 throw ScriptError(field: "clock", "must be an RFC 3339 string, found \(clockValue.typeName)")
             }
             guard let parsed = WallClock(rfc3339: clockText) else {
-                throw ScriptError(field: "clock", "\"\(clockText)\" is not an RFC 3339 time such as 2026-11-21T09:30:00Z")
+                throw ScriptError(field: "clock", "\(JSONValue.quoted(clockText)) is not an RFC 3339 time such as 2026-11-21T09:30:00Z")
             }
             clock = parsed
         }
@@ -118,7 +118,7 @@ extension Script {
             throw ScriptError(eventIndex: index, field: "type", "must be a string, found \(typeValue.typeName)")
         }
         guard let fields = fieldsByType[type] else {
-            throw ScriptError(eventIndex: index, field: "type", "unknown type \"\(type)\" (expected pointer, leave, click, answer, pressure or key)")
+            throw ScriptError(eventIndex: index, field: "type", "unknown type \(JSONValue.quoted(type)) (expected pointer, leave, click, answer, pressure or key)")
         }
         for m in members where m.key != "t" && m.key != "type" && !fields.contains(m.key) {
             throw ScriptError(eventIndex: index, field: m.key, "unknown field for a \(type) event")

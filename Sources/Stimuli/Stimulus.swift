@@ -87,6 +87,9 @@ public struct WallClock: Equatable, Codable, Sendable {
             let start = i
             while i < b.count, b[i] >= 48, b[i] <= 57 { fraction += Double(b[i] - 48) * scale; scale /= 10; i += 1 }
             if i == start { return nil }
+            // The clock keeps milliseconds, as `rfc3339` writes it, so that a clock read back
+            // from what was written is the same clock (never rounded up into the next second).
+            fraction = min(999, (fraction * 1000).rounded()) / 1000
         }
         var offset = 0
         if at(i, "Z") || at(i, "z") {
@@ -114,7 +117,7 @@ public struct WallClock: Equatable, Codable, Sendable {
         let (y, m, d) = WallClock.civilFromDays(days)
         func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
         var text = "\(y)-\(two(m))-\(two(d))T\(two(secs / 3600)):\(two(secs / 60 % 60)):\(two(secs % 60))"
-        let ms = Int(((local - whole) * 1000).rounded())
+        let ms = min(999, Int(((local - whole) * 1000).rounded())) // .9996 is .999, not this second again
         if ms > 0 && ms < 1000 {
             let s = String(ms)
             text += "." + String(repeating: "0", count: 3 - s.count) + s

@@ -99,8 +99,20 @@ extension MemoryStore {
         var lost = 0
     }
 
-    /// Reads what it can, row by row, from a damaged file (opened read-only).
+    /// Reads what it can, row by row, from a damaged file (opened read-only). When nothing can
+    /// be read with the file's write-ahead log (a damaged log can stop SQLite from opening the
+    /// file at all), it reads a copy of the file alone: what was checkpointed into it.
     static func salvageRows(from path: String) -> Salvage {
+        let salvage = salvageRows(opening: path)
+        let fm = FileManager.default
+        guard salvage.events.isEmpty, salvage.userID == nil, fm.fileExists(atPath: path + "-wal") else { return salvage }
+        let alone = path + ".without-log"
+        defer { for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: alone + suffix) } }
+        guard (try? fm.copyItem(atPath: path, toPath: alone)) != nil else { return salvage }
+        return salvageRows(opening: alone)
+    }
+
+    static func salvageRows(opening path: String) -> Salvage {
         var result = Salvage()
         var config = Configuration()
         config.readonly = true
@@ -109,17 +121,25 @@ extension MemoryStore {
         try? queue.read { db in
             result.userID = try? String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'user_id'")
             if let rows = try? Row.fetchAll(db, sql: "SELECT id, scene, clock, profile FROM sessions ORDER BY id") {
-                result.sessions = rows.map { (id: $0["id"], scene: $0["scene"], clock: $0["clock"], profile: $0["profile"]) }
+                result.sessions = rows.compactMap { try? session($0) }
             }
-            // Row by row, so one damaged page costs only the rows on it.
-            let maxID = (try? Int64.fetchOne(db, sql: "SELECT max(id) FROM events")) ?? nil
-            guard let maxID, maxID > 0 else { return }
-            for id in 1...maxID {
+            // Row by row, so one damaged page costs only the rows on it. The ids are the ones
+            // the table lists when it can be walked, else 1...max(id); a damaged file can make
+            // that absurd (up to 2^63), so at most a million ids are tried.
+            let ids: [Int64]
+            if let listed = try? Int64.fetchAll(db, sql: "SELECT id FROM events ORDER BY id") {
+                ids = listed
+            } else {
+                let maxID = (try? Int64.fetchOne(db, sql: "SELECT max(id) FROM events")) ?? nil
+                guard let maxID, maxID > 0 else { return }
+                ids = Array(1...min(maxID, 1_000_000))
+            }
+            for id in ids {
                 do {
                     guard let row = try Row.fetchOne(db, sql: "SELECT session, payload FROM events WHERE id = ?", arguments: [id])
                     else { continue }
-                    let event = try decodeEvent(row["payload"], id: id)
-                    result.events.append(StoredEvent(id: id, session: row["session"], event: event))
+                    let event = try decodeEvent(try column(row, "payload", of: "event \(id)"), id: id)
+                    result.events.append(StoredEvent(id: id, session: try column(row, "session", of: "event \(id)"), event: event))
                 } catch {
                     result.lost += 1
                 }

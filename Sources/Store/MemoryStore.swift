@@ -151,7 +151,11 @@ public final class MemoryStore {
             try queue.read { db in
                 let integrity = try String.fetchAll(db, sql: "PRAGMA quick_check")
                 if integrity != ["ok"] {
-                    throw StoreError(.corrupt, path: path, "integrity check: \(integrity.prefix(2).joined(separator: "; "))")
+                    // A header line, then a line per problem (up to 100), over one or more rows:
+                    // the message names the first problem and counts the others.
+                    let problems = integrity.flatMap { $0.split(whereSeparator: \.isNewline) }.filter { !$0.hasPrefix("***") }
+                    let more = problems.count > 1 ? " and \(problems.count - 1) more problems" : ""
+                    throw StoreError(.corrupt, path: path, "integrity check: \(problems.first ?? "failed")\(more)")
                 }
                 let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
                 let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
@@ -170,8 +174,25 @@ public final class MemoryStore {
                 }
             }
         } catch {
-            throw StoreError.from(error, path: path, writing: false)
+            let e = StoreError.from(error, path: path, writing: false)
+            // SQLite will not open a file whose write-ahead log has a version it does not know,
+            // and says only "unable to open database file": that is a damaged log, not permissions.
+            if e.kind == .unreadable, let version = walVersion(path), version != 3_007_000 {
+                let log = (path as NSString).lastPathComponent + "-wal"
+                throw StoreError(.corrupt, path: path, "its write-ahead log \(log) says it has version \(version), not 3007000")
+            }
+            throw e
         }
+    }
+
+    /// The version field of the write-ahead log beside `path`, when there is one that SQLite
+    /// would read (one with a log's magic number; it ignores any other).
+    static func walVersion(_ path: String) -> UInt32? {
+        guard let handle = FileHandle(forReadingAtPath: path + "-wal") else { return nil }
+        defer { try? handle.close() }
+        guard let head = try? handle.read(upToCount: 8), head.count == 8 else { return nil }
+        let word = { (at: Int) in head[at..<at + 4].reduce(UInt32(0)) { $0 << 8 | UInt32($1) } }
+        return word(0) & 0xFFFF_FFFE == 0x377F_0682 ? word(4) : nil
     }
 
     static var migrator: DatabaseMigrator {
@@ -213,30 +234,59 @@ public final class MemoryStore {
         var state = Memory.fresh
         var after: Int64 = 0
         if let row = try Row.fetchOne(db, sql: "SELECT event_id, state FROM snapshots ORDER BY event_id DESC LIMIT 1") {
-            after = row["event_id"]
-            state = try decodeState(row["state"], what: "snapshot \(after)")
+            after = try column(row, "event_id", of: "a snapshot")
+            state = try decodeState(try column(row, "state", of: "snapshot \(after)"), what: "snapshot \(after)")
         }
         let rows = try Row.fetchCursor(db, sql: "SELECT id, payload FROM events WHERE id > ? ORDER BY id", arguments: [after])
         while let row = try rows.next() {
-            state.apply(try decodeEvent(row["payload"], id: row["id"]))
+            let id: Int64 = try column(row, "id", of: "an event")
+            state.apply(try decodeEvent(try column(row, "payload", of: "event \(id)"), id: id))
         }
         return Loaded(state: state, count: count, userID: userID)
     }
 
-    static func decodeEvent(_ text: String, id: Int64) throws -> MemoryEvent {
+    /// A column of a row read from the file. GRDB's row subscript traps when the value does
+    /// not convert (a NULL or a number where text belongs, as in a damaged file); this throws
+    /// SQLite's corruption error instead, so that the store is reported as damaged.
+    static func column<T: DatabaseValueConvertible>(_ row: Row, _ name: String, of what: String) throws -> T {
         do {
-            return try JSONDecoder().decode(MemoryEvent.self, from: Data(text.utf8))
+            return try row.decode(forColumn: name)
         } catch {
-            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "event \(id) cannot be read")
+            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "\(what) cannot be read: its \(name) is \(row[name] as DatabaseValue)")
         }
     }
 
-    static func decodeState(_ text: String, what: String) throws -> Memory {
+    static func decodeEvent(_ text: String, id: Int64) throws -> MemoryEvent {
+        let event: MemoryEvent
         do {
-            return try JSONDecoder().decode(Memory.self, from: Data(text.utf8))
+            event = try JSONDecoder().decode(MemoryEvent.self, from: Data(text.utf8))
+        } catch {
+            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "event \(id) cannot be read")
+        }
+        // Decodable is not the same as something Mind recorded: folding a damaged value could trap.
+        if let problem = event.rangeProblem {
+            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "event \(id) cannot be read: its \(problem)")
+        }
+        return event
+    }
+
+    static func session(_ row: Row) throws -> (id: Int64, scene: String, clock: String?, profile: String) {
+        let id: Int64 = try column(row, "id", of: "a session")
+        return (id: id, scene: try column(row, "scene", of: "session \(id)"), clock: try column(row, "clock", of: "session \(id)"),
+                profile: try column(row, "profile", of: "session \(id)"))
+    }
+
+    static func decodeState(_ text: String, what: String) throws -> Memory {
+        let state: Memory
+        do {
+            state = try JSONDecoder().decode(Memory.self, from: Data(text.utf8))
         } catch {
             throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "\(what) cannot be read")
         }
+        if let problem = state.rangeProblem {
+            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "\(what) cannot be read: its \(problem)")
+        }
+        return state
     }
 
     static func encode<T: Encodable>(_ value: T) -> String {
@@ -306,8 +356,12 @@ public final class MemoryStore {
     /// Every event, oldest first.
     public func events() throws(StoreError) -> [StoredEvent] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT id, session, payload FROM events ORDER BY id").map { row in
-                StoredEvent(id: row["id"], session: row["session"], event: try MemoryStore.decodeEvent(row["payload"], id: row["id"]))
+            // A file never initialised (see `load`) has no tables yet: no events.
+            guard try db.tableExists("events") else { return [] }
+            return try Row.fetchAll(db, sql: "SELECT id, session, payload FROM events ORDER BY id").map { row in
+                let id: Int64 = try MemoryStore.column(row, "id", of: "an event")
+                return StoredEvent(id: id, session: try MemoryStore.column(row, "session", of: "event \(id)"),
+                                   event: try MemoryStore.decodeEvent(try MemoryStore.column(row, "payload", of: "event \(id)"), id: id))
             }
         }
     }
@@ -326,15 +380,14 @@ public final class MemoryStore {
 
     /// How many snapshots the store holds.
     public func snapshotCount() throws(StoreError) -> Int {
-        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM snapshots") ?? 0 }
+        try read { db in try db.tableExists("snapshots") ? Int.fetchOne(db, sql: "SELECT count(*) FROM snapshots") ?? 0 : 0 }
     }
 
     /// The sessions, oldest first: id, scene, clock and profile.
     public func sessions() throws(StoreError) -> [(id: Int64, scene: String, clock: String?, profile: String)] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT id, scene, clock, profile FROM sessions ORDER BY id").map {
-                (id: $0["id"], scene: $0["scene"], clock: $0["clock"], profile: $0["profile"])
-            }
+            guard try db.tableExists("sessions") else { return [] }
+            return try Row.fetchAll(db, sql: "SELECT id, scene, clock, profile FROM sessions ORDER BY id").map { try MemoryStore.session($0) }
         }
     }
 

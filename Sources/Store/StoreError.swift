@@ -24,13 +24,24 @@ public struct StoreError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var kind: Kind
     public var path: String
-    /// What SQLite or the file system said.
+    /// What SQLite or the file system said, on one line.
     public var detail: String
 
     public init(_ kind: Kind, path: String, _ detail: String) {
         self.kind = kind
         self.path = path
-        self.detail = detail
+        // What SQLite says can span lines, quote a damaged schema's control characters, or run
+        // long: the message must stay one clear line.
+        var line = String.UnicodeScalarView()
+        for scalar in detail.unicodeScalars.prefix(300) {
+            let v = scalar.value
+            if v == 0x0A || v == 0x0D || v == 0x2028 || v == 0x2029 || v == 0x85 {
+                if line.last != " " { line.append(" ") }
+            } else {
+                line.append(v < 0x20 || (0x7F...0x9F).contains(v) ? "?" : scalar)
+            }
+        }
+        self.detail = String(line) + (detail.unicodeScalars.count > 300 ? "..." : "")
     }
 
     /// One line: what went wrong, with the file, and what to do.
@@ -63,6 +74,9 @@ public struct StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         let detail = db.message ?? "\(db.resultCode)"
         switch db.resultCode {
         case .SQLITE_NOTADB, .SQLITE_CORRUPT, .SQLITE_FORMAT: return StoreError(.corrupt, path: path, detail)
+        // A file that passed the check as ours but lacks one of our tables or columns is damaged.
+        case .SQLITE_ERROR where detail.hasPrefix("no such table") || detail.hasPrefix("no such column"):
+            return StoreError(.corrupt, path: path, detail)
         case .SQLITE_BUSY, .SQLITE_LOCKED: return StoreError(.locked, path: path, detail)
         case .SQLITE_READONLY: return StoreError(.readOnly, path: path, detail)
         case .SQLITE_FULL: return StoreError(.full, path: path, detail)

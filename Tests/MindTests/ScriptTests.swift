@@ -147,6 +147,71 @@ struct ScriptTests {
         #expect(WallClock(rfc3339: "2023-02-29T00:00:00Z") == nil)
     }
 
+    /// Found by tools/fuzz.sh: text quoted from the script (a type, a scene, a key, a clock)
+    /// went into the message as it was, so a newline or an escape sequence in it broke the
+    /// one-line message, and a 100 000-character name filled the screen.
+    @Test(arguments: [
+        #"{"scene": "candlefish", "events": [{"t": 0, "type": "/\b\f\n\r\t"}]}"#,
+        #"{"scene": "candle\nfish", "events": []}"#,
+        #"{"scene": "candlefish", "clock": "2026-11-21\u001b[31m", "events": []}"#,
+        #"{"scene": "candlefish", "events": [], "a\u2028b": 1}"#,
+        #"{"scene": "candlefish", "events": [], "\u0085": 1, "\u0085": 2}"#,
+        #"{"scene": "candlefish", "events": [{"t": 0, "type": "\#(String(repeating: "x", count: 100_000))"}]}"#,
+        "{\"scene\": \u{1}}", "{\"scene\": \u{7F}}",
+    ])
+    func quotedTextKeepsTheMessageOnOneShortLine(_ text: String) {
+        #expect {
+            _ = try Script(json: text)
+        } throws: { error in
+            let line = (error as? ScriptError)?.description ?? ""
+            return !line.isEmpty && line.count < 300
+                && !line.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || $0.value == 0x2028 }
+        }
+        #expect(throws: ScriptError.self) { try Script(json: text) }
+    }
+
+    @Test func quotedTextIsEscapedAndCut() throws {
+        #expect(throws: ScriptError(eventIndex: 0, field: "type", "unknown type \"a\\nb\" (expected pointer, leave, click, answer, pressure or key)")) {
+            try Script(json: #"{"scene": "candlefish", "events": [{"t": 0, "type": "a\nb"}]}"#)
+        }
+        let long = String(repeating: "y", count: 50)
+        #expect(throws: ScriptError(field: "scene", "unknown scene \"\(long.prefix(40))...\" (expected candlefish or emergence)")) {
+            try Script(json: #"{"scene": "\#(long)", "events": []}"#)
+        }
+        // A character outside ASCII is named as itself, not as its first UTF-8 byte.
+        #expect {
+            try Script(json: "{\"scene\": é}")
+        } throws: { error in
+            (error as? ScriptError)?.description.hasSuffix("unexpected character \"é\"") == true
+        }
+    }
+
+    /// Found by tools/fuzz.sh: each key of an object was compared with every key before it,
+    /// so an object of 30 000 keys took seconds (a hang, for 300 000 keys).
+    @Test func anObjectOfManyKeysIsReadInLinearTime() {
+        var text = "{\"scene\": \"candlefish\", \"events\": [{\"t\": 0, \"type\": \"leave\""
+        for k in 0..<200_000 { text += ", \"k\(k)\": 0" }
+        text += "}]}"
+        let start = ContinuousClock.now
+        #expect(throws: ScriptError(eventIndex: 0, field: "k0", "unknown field for a leave event")) { try Script(json: text) }
+        #expect(ContinuousClock.now - start < .seconds(3))
+    }
+
+    /// Found by tools/fuzz.sh: a clock with digits past the millisecond (10:30:00.3025) was
+    /// read as it was, but the writer keeps milliseconds, so a written script read back as
+    /// another; and the writer turned .9996 s into the same second again, not .999.
+    @Test(arguments: ["2026-11-21T10:30:00.3025+01:00", "2026-11-21T10:30:00.2505+01:00", "2026-11-21T23:59:59.9996Z",
+                      "2026-11-21T10:30:00.0004-05:30", "2026-11-21T10:30:00.123456789Z"])
+    func aClockFinerThanMillisecondsRoundTrips(_ clock: String) throws {
+        let script = try Script(json: #"{"scene": "candlefish", "clock": "\#(clock)", "events": []}"#)
+        #expect(try Script(json: script.json()) == script)
+    }
+
+    @Test func theWriterKeepsTheSecondOfAClockJustBeforeTheNext() {
+        #expect(WallClock(rfc3339: "2026-11-21T23:59:59.9996Z")?.rfc3339 == "2026-11-21T23:59:59.999Z")
+        #expect(WallClock(unixSeconds: 59.9996).rfc3339 == "1970-01-01T00:00:59.999Z")
+    }
+
     @Test func queueAppliesEventsAtTheFirstStepAtOrAfterT() {
         var q = StimulusQueue([StimulusEvent(t: 0, .leave), StimulusEvent(t: 0.01, .leave), StimulusEvent(t: 1.0 / 60, .leave)])
         #expect(q.due(at: 0).count == 1)
