@@ -109,7 +109,7 @@ let package = Package(
             name: "PhotophoreCLI",
             dependencies: [
                 "Raster", "Workloads", "Sinks", "Window", "Stimuli", "Mind", "Store", "Plot", "Benchmarking", "Engine", "Simulation",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "CPUCheck", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: simdSwift),
         .executableTarget(name: "photophore", dependencies: ["PhotophoreCLI", "CPUCheck"], swiftSettings: simdSwift,

@@ -5,8 +5,9 @@
 /// - **frame time** is compared after dividing by the calibration loop measured in the same
 ///   process (so a slower machine does not trip the gate), with 15% allowed;
 /// - **p99 over the budget** fails on its own, whatever the baseline says.
-/// Time checks should be judged on the best of several attempts (`best(of:)`): noise only
-/// ever makes a run slower, so a regression is one that shows in every attempt.
+/// Time checks are judged on the median of several attempts (`median(of:)`), as the baseline
+/// records the median of its attempts: like is compared with like. A baseline is only
+/// compared on the machine kind and build level that recorded it (`incompatibility`).
 public struct Gate: Sendable {
     public var workTolerance = 0.02
     public var timeTolerance = 0.15
@@ -26,26 +27,69 @@ public struct Gate: Sendable {
         }
     }
 
-    /// Why a run cannot be compared with a baseline at all (different settings).
-    public func incompatibility(_ current: BenchReport, _ baseline: BenchReport) -> String? {
+    /// What a run will be, known before it starts: enough to refuse a baseline it cannot be
+    /// compared with before spending minutes on it.
+    public struct Setup: Sendable {
+        public var width: Int, height: Int, threads: Int
+        public var richness: String
+        public var frames: [(scene: String, frames: Int)]
+        public var machine: Machine?
+
+        public init(width: Int, height: Int, threads: Int, richness: String, frames: [(scene: String, frames: Int)], machine: Machine?) {
+            self.width = width
+            self.height = height
+            self.threads = threads
+            self.richness = richness
+            self.frames = frames
+            self.machine = machine
+        }
+    }
+
+    /// What to do when the baseline comes from another machine, or does not say which.
+    public static let otherMachineAdvice = "record a baseline on this machine with tools/update-baseline.sh, "
+        + "or compare two builds side by side with bench --compare OTHER_BINARY"
+
+    /// Why a run cannot be compared with a baseline at all, in one line that says what to do:
+    /// different settings (size, richness, threads, frames, scenes), or a different machine
+    /// (CPU model, the build's CPU level, core count). A baseline that does not record its
+    /// machine is refused too: its times cannot be trusted to mean anything here.
+    /// `checkMachine: false` (the work-counter check) compares the settings only.
+    public func incompatibility(_ current: Setup, _ baseline: BenchReport, checkMachine: Bool = true) -> String? {
         if current.width != baseline.width || current.height != baseline.height {
             return "the baseline was recorded at \(baseline.width)x\(baseline.height); run with --size \(baseline.width)x\(baseline.height)"
         }
-        if current.richness != baseline.richness { return "the baseline was recorded with --richness \(baseline.richness)" }
-        for s in current.scenes {
+        if current.richness != baseline.richness { return "the baseline was recorded with --richness \(baseline.richness); run with --richness \(baseline.richness)" }
+        if checkMachine, current.threads != baseline.threads {
+            return "the baseline was recorded with --threads \(baseline.threads); run with --threads \(baseline.threads)"
+        }
+        for s in current.frames {
             guard let b = baseline.scenes.first(where: { $0.scene == s.scene }) else {
                 return "the baseline has no \(s.scene); record a new baseline with tools/update-baseline.sh"
             }
             if b.frames != s.frames { return "the baseline ran \(b.frames) frames of \(s.scene); run with --frames \(b.frames)" }
         }
+        guard checkMachine else { return nil }
+        guard let then = baseline.machine else {
+            return "the baseline does not say which machine recorded it (CPU, build level, cores), so its times cannot be compared: "
+                + Self.otherMachineAdvice
+        }
+        if let now = current.machine, now != then {
+            return "the baseline was recorded on \(then) and --threads \(baseline.threads); this is \(now): " + Self.otherMachineAdvice
+        }
         return nil
     }
 
+    /// `incompatibility` of a finished run.
+    public func incompatibility(_ current: BenchReport, _ baseline: BenchReport, checkMachine: Bool = true) -> String? {
+        incompatibility(current.setup, baseline, checkMachine: checkMachine)
+    }
+
     /// Everything that regressed. Empty means the gate passes.
-    public func regressions(_ current: BenchReport, baseline: BenchReport) -> [Regression] {
+    /// `workOnly`: only the deterministic work counters, which any machine can compare.
+    public func regressions(_ current: BenchReport, baseline: BenchReport, workOnly: Bool = false) -> [Regression] {
         var out: [Regression] = []
         for s in current.scenes {
-            if s.frameMs.p99 > current.budgetMs {
+            if !workOnly, s.frameMs.p99 > current.budgetMs {
                 out.append(Regression(scene: s.scene, what: "p99 frame time (ms)", baseline: current.budgetMs,
                                       current: s.frameMs.p99, limit: current.budgetMs))
             }
@@ -55,6 +99,7 @@ public struct Gate: Sendable {
                 let limit = then * (1 + workTolerance)
                 if now > limit { out.append(Regression(scene: s.scene, what: what, baseline: then, current: now, limit: limit)) }
             }
+            if workOnly { continue }
             let now = s.normalizedP50, then = b.normalizedP50
             let limit = then * (1 + timeTolerance)
             if now > limit {
@@ -64,38 +109,42 @@ public struct Gate: Sendable {
         return out
     }
 
-    /// The best of several attempts of the same run, statistic by statistic: per scene the
-    /// attempt with the lowest normalised p50, with the lowest p99, max and over-budget share
-    /// seen in any attempt. Noise only ever slows a run down, so a regression is what remains
-    /// in the best attempt. Work counters are identical in every attempt.
+    /// The best of several attempts of the same run: per scene the whole attempt with the
+    /// lowest normalised p50. Every figure of a scene comes from that one attempt (its
+    /// `attempt` says which), so its percentiles are consistent (p50 ≤ p95 ≤ p99 ≤ max).
     public static func best(of attempts: [BenchReport]) -> BenchReport {
+        pick(attempts) { $0.first! }
+    }
+
+    /// A typical run among several attempts, for recording a baseline and for the gate: per
+    /// scene the whole attempt with the median normalised p50 (the upper of the two middle
+    /// ones for an even count). The gate judges the median of its attempts against a baseline
+    /// that is a median too, so it leans neither toward passing nor toward failing.
+    public static func median(of attempts: [BenchReport]) -> BenchReport {
+        pick(attempts) { $0[$0.count / 2] }
+    }
+
+    /// Per scene, the attempt `choose` picks from the attempts' indices sorted by normalised p50.
+    private static func pick(_ attempts: [BenchReport], _ choose: ([Int]) -> Int) -> BenchReport {
         precondition(!attempts.isEmpty)
         var out = attempts[0]
         for i in out.scenes.indices {
-            let runs = attempts.map { $0.scenes[i] }
-            var s = runs.min { $0.normalizedP50 < $1.normalizedP50 }!
-            s.frameMs.p99 = runs.map(\.frameMs.p99).min()!
-            s.frameMs.max = runs.map(\.frameMs.max).min()!
-            s.overBudgetPercent = runs.map(\.overBudgetPercent).min()!
-            s.peakRSSMB = runs.map(\.peakRSSMB).max()!
+            let order = attempts.indices.sorted { attempts[$0].scenes[i].normalizedP50 < attempts[$1].scenes[i].normalizedP50 }
+            let j = choose(order)
+            var s = attempts[j].scenes[i]
+            s.attempt = j + 1
+            s.attempts = attempts.count
             out.scenes[i] = s
         }
         return out
     }
 }
 
-extension Gate {
-    /// A typical run among several attempts, for recording a baseline: per scene the attempt
-    /// with the median normalised p50. A baseline from the best attempt would be a lucky run
-    /// that later runs could not match; the gate judges the current run by its best attempt.
-    public static func median(of attempts: [BenchReport]) -> BenchReport {
-        precondition(!attempts.isEmpty)
-        var out = attempts[0]
-        for i in out.scenes.indices {
-            let runs = attempts.map { $0.scenes[i] }.sorted { $0.normalizedP50 < $1.normalizedP50 }
-            out.scenes[i] = runs[runs.count / 2]
-        }
-        return out
+extension BenchReport {
+    /// The settings and machine of this run.
+    public var setup: Gate.Setup {
+        Gate.Setup(width: width, height: height, threads: threads, richness: richness,
+                   frames: scenes.map { ($0.scene, $0.frames) }, machine: machine)
     }
 }
 

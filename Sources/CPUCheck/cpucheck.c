@@ -21,6 +21,16 @@ int photophore_cpu_supported(void) {
 #endif
 }
 
+const char *photophore_build_level(void) {
+#if !defined(__x86_64__) || defined(PHOTOPHORE_PORTABLE_BUILD)
+    return "portable";
+#elif defined(PHOTOPHORE_NEEDS_AVX512)
+    return "x86-64-v4";
+#else
+    return "x86-64-v3";
+#endif
+}
+
 __attribute__((constructor)) static void photophore_cpu_check(void) {
     if (!photophore_cpu_supported()) {
 #if defined(PHOTOPHORE_NEEDS_AVX512)

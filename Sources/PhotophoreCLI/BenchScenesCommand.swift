@@ -1,5 +1,6 @@
 import ArgumentParser
 import Benchmarking
+import CPUCheck
 import Engine
 import Simulation
 import Mind
@@ -14,8 +15,10 @@ import Glibc
 /// `photophore bench [candlefish emergence]`: the frame-budget benchmark and its CI gate.
 ///
 /// Each scene renders headless (render plus effects, no encoding) for N frames while the
-/// built-in scripts take it through every mood and every emergence stage: frame k is at
-/// k · 160 s / N of simulation time. A frame's time is what it costs in playback: the scene,
+/// built-in scripts take it through every mood and every emergence stage. The scripts' 160 s
+/// are a timeline of 9600 frames at 60 fps (the simulation's rate); sample k of N renders
+/// timeline frame k · 9600 / N (integer division), so the samples spread evenly over the
+/// whole timeline and never pass its end. A frame's time is what it costs in playback: the scene,
 /// the rasterizer and the effects (the simulation is caught up before the timer starts, as
 /// a 60 fps player takes one step per frame). The first 3 frames are warm-up and excluded.
 struct BenchScenesCommand: ParsableCommand {
@@ -26,7 +29,26 @@ struct BenchScenesCommand: ParsableCommand {
             With --baseline FILE the run is a regression gate (exit code 3): p99 over the \
             budget, work counters grown by more than 2%, or p50 frame time grown by more than \
             15% after dividing by a calibration loop measured in the same process. Time is \
-            judged on the best of --attempts runs, since noise only ever slows a run down.
+            judged on the median of --attempts runs, as the baseline records the median of \
+            its attempts. A baseline is only compared with a run of the same settings \
+            (size, richness, threads, frames) on the same machine kind (CPU model, the \
+            build's CPU level, core count); otherwise, or when the baseline does not record \
+            its machine, the run stops with exit 2 and one line saying what to do. \
+            --work-only compares the work counters alone, on any machine.
+
+            With --compare OTHER_BINARY it is an A/B test on this machine: this binary and \
+            the other run as subprocesses, interleaved with the order alternating each \
+            round, each run a one-attempt bench --json of the scenes at the given settings. \
+            Per scene the verdict takes the smaller p-value of a Mann-Whitney U test and a \
+            two-sample Kolmogorov-Smirnov test of the runs' p50s: DIFFERENT below 0.01, SAME \
+            above 0.1 after --runs runs, else UNKNOWN, which adds runs up to --max-runs. The \
+            ratio this / other is the Hodges-Lehmann estimate with its 95% interval. Exit 3 \
+            when a scene is DIFFERENT with the whole interval above 1 + --min-effect percent.
+
+            Sampling: the built-in scripts cover 160 s, a timeline of 9600 frames at 60 fps \
+            (the simulation's rate). Sample k of --frames N renders timeline frame \
+            k * 9600 / N (integer division): spread evenly over the whole timeline, never \
+            past its end; with N above 9600 some frames repeat.
             """)
 
     @Argument(help: "Scenes to run (default: both).")
@@ -58,15 +80,38 @@ struct BenchScenesCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Compare with this baseline and exit 3 on a regression.", valueName: "FILE"))
     var baseline: String?
 
-    @Option(parsing: .unconditional, help: "Runs per scene, 1 to 20; the best counts (default: 3 with --baseline, else 1).",
+    @Option(parsing: .unconditional,
+            help: "Runs per scene, 1 to 20; the best counts, or the median with --median or --baseline (default: 3 with --baseline, else 1).",
             transform: Parse.int(1...20))
     var attempts: Int?
 
     @Flag(name: .customLong("median"), help: "Report the median attempt instead of the best (for recording a baseline).")
     var reportMedian = false
 
+    @Flag(name: .customLong("work-only"),
+          help: "With --baseline: compare only the deterministic work counters (any machine, one attempt).")
+    var workOnly = false
+
     @Flag(help: "Also print p50, p95 and p99 of each stage (scene, raster, effects) per scene.")
     var stages = false
+
+    @Option(help: ArgumentHelp("A/B mode: run this binary and OTHER_BINARY interleaved and say, per scene, whether they differ (exit 3 on a regression).",
+                               valueName: "OTHER_BINARY"))
+    var compare: String?
+
+    @Option(parsing: .unconditional, help: "With --compare: runs of each binary before a verdict, 3 to 200 (default: 10).",
+            transform: Parse.int(3...200))
+    var runs = 10
+
+    @Option(name: .customLong("max-runs"), parsing: .unconditional,
+            help: "With --compare: at most this many runs of each while a verdict is UNKNOWN, 3 to 500, at least --runs (default: 30).",
+            transform: Parse.int(3...500))
+    var maxRuns = 30
+
+    @Option(name: .customLong("min-effect"), parsing: .unconditional,
+            help: "With --compare: the slowdown in percent, 0 to 100, that the 95% interval of this / other must lie above to be a regression (default: 2).",
+            transform: Parse.number(0...100, "percent"))
+    var minEffect = 2.0
 
     /// For proving the gate (tools/gate-selftest.sh): `work` renders every frame twice and
     /// counts both; `time` spins for an extra half of each frame's time.
@@ -82,47 +127,69 @@ struct BenchScenesCommand: ParsableCommand {
         }
         guard let richness = Richness(rawValue: richness) else { throw Failure.usage("--richness \(self.richness): use minimal, standard or rich") }
         let threadCount = threads ?? Limits.defaultThreads
-        let runs = attempts ?? (baseline == nil ? 1 : 3)
+        if workOnly && baseline == nil { throw Failure.usage("--work-only: give --baseline FILE too") }
+        let runs = attempts ?? (baseline == nil || workOnly ? 1 : 3)
+        let machine = Self.thisMachine
         if let json { try checkWritable(json) }
         if let plot {
             guard plot.hasSuffix(".png") else { throw Failure.usage("--plot \(plot): give a file name ending in .png") }
             try checkWritable(plot)
         }
+        if let compare {
+            if baseline != nil { throw Failure.usage("--compare: give --compare OTHER_BINARY or --baseline FILE, not both") }
+            if plot != nil || plantRegression != nil || attempts != nil || reportMedian {
+                throw Failure.usage("--compare: --plot, --attempts, --median and --plant-regression do not apply; each run is one attempt")
+            }
+            guard maxRuns >= self.runs else { throw Failure.usage("--max-runs \(maxRuns): use at least --runs (\(self.runs))") }
+            try BenchComparison(other: compare, scenes: sceneNames.map(\.rawValue), size: size, frames: frames, richness: richness.rawValue,
+                                threads: threadCount, budgetMs: budgetMs, stages: stages, runs: self.runs, maxRuns: maxRuns,
+                                minEffect: minEffect / 100, json: json).run()
+            return
+        }
         let base = try baseline.map(Self.readBaseline)
+        if let base {
+            let setup = Gate.Setup(width: size.width, height: size.height, threads: threadCount, richness: richness.rawValue,
+                                   frames: sceneNames.map { ($0.rawValue, frames) }, machine: machine)
+            if let why = Gate().incompatibility(setup, base, checkMachine: !workOnly) { throw Failure.usage("--baseline \(baseline!): \(why)") }
+        }
         let plant = try plantRegression.map { p -> Plant in
             guard let v = Plant(rawValue: p) else { throw Failure.usage("--plant-regression \(p): use work or time") }
             return v
         }
 
         var reports: [BenchReport] = []
-        var lastSeries: [(SceneName, [Double])] = []
+        var seriesByAttempt: [[(SceneName, [Double])]] = []
         for attempt in 0..<runs {
             var results: [SceneResult] = []
-            lastSeries = []
+            var series: [(SceneName, [Double])] = []
             for scene in sceneNames {
                 if runs > 1 { printError("bench: \(scene.rawValue), attempt \(attempt + 1) of \(runs)") }
-                let (result, series) = try Self.measure(scene, size: size, frames: frames, richness: richness,
+                let (result, times) = try Self.measure(scene, size: size, frames: frames, richness: richness,
                                                         threads: threadCount, budgetMs: budgetMs, plant: plant,
-                                                        printStages: stages)
+                                                        measureStages: stages)
                 results.append(result)
-                lastSeries.append((scene, series))
+                series.append((scene, times))
             }
+            seriesByAttempt.append(series)
             reports.append(BenchReport(width: size.width, height: size.height, threads: threadCount,
-                                       richness: richness.rawValue, budgetMs: budgetMs, scenes: results))
+                                       richness: richness.rawValue, budgetMs: budgetMs, machine: machine, scenes: results))
         }
-        let report = reportMedian ? Gate.median(of: reports) : Gate.best(of: reports)
+        let report = reportMedian || base != nil ? Gate.median(of: reports) : Gate.best(of: reports)
         Self.printTable(report)
+        if stages { Self.printStages(report) }
 
         if let json {
             do { try writeText(report.json.rendered() + "\n", to: json) } catch { throw Failure.runtime("cannot write \(json): \(error)") }
         }
-        if let plot { try Self.drawPlot(lastSeries, budgetMs: budgetMs, size: size, richness: richness, to: plot) }
+        // The plot shows the same attempt of each scene as the table.
+        let plotted = report.scenes.indices.map { seriesByAttempt[report.scenes[$0].attempt - 1][$0] }
+        if let plot { try Self.drawPlot(plotted, budgetMs: budgetMs, size: size, richness: richness, to: plot) }
         if let base {
             let gate = Gate()
-            if let why = gate.incompatibility(report, base) { throw Failure.usage("--baseline \(baseline!): \(why)") }
-            let regressions = gate.regressions(report, baseline: base)
+            let regressions = gate.regressions(report, baseline: base, workOnly: workOnly)
             if regressions.isEmpty {
-                print("gate: pass (best of \(runs) attempts against \(baseline!))")
+                print(workOnly ? "gate: pass (work counters only, against \(baseline!))"
+                      : "gate: pass (median of \(runs) attempt\(runs == 1 ? "" : "s") against \(baseline!))")
             } else {
                 for r in regressions { printError("regression: \(r)") }
                 throw Failure(.gate, "benchmark gate failed: \(regressions.count) regression\(regressions.count == 1 ? "" : "s") against \(baseline!) (listed above)")
@@ -134,10 +201,10 @@ struct BenchScenesCommand: ParsableCommand {
     enum Plant: String { case work, time }
 
     static func measure(_ scene: SceneName, size: Size, frames: Int, richness: Richness, threads: Int,
-                        budgetMs: Double, plant: Plant? = nil, printStages: Bool = false) throws -> (SceneResult, [Double]) {
+                        budgetMs: Double, plant: Plant? = nil, measureStages: Bool = false) throws -> (SceneResult, [Double]) {
         let before = Calibration.measure(threads: threads)
         MemoryProbe.resetPeak()
-        let fps = max(1, frames / Int(BenchScripts.duration))
+        let fps = BenchScripts.fps
         let settings = RenderSettings(scene: scene, width: size.width, height: size.height, seed: 1,
                                       script: BenchScripts.script(for: scene), richness: richness, threads: threads, fps: fps)
         let renderer: SceneRenderer
@@ -148,12 +215,14 @@ struct BenchScenesCommand: ParsableCommand {
         var triangles = 0, fragments = 0
         var stageTimes: (scene: [Double], raster: [Double], effects: [Double]) = ([], [], [])
         for k in 0..<frames {
-            // Catch the simulation up outside the timer: the script is spread over 160 s, so
-            // sampled frames lie many steps apart, while a 60 fps player steps once a frame.
-            let (n, alpha) = FixedStep.position(frame: k, fps: fps)
+            // Sample k is frame k · 9600 / N of the 60 fps timeline (BenchScripts.sampledFrame).
+            // Catch the simulation up outside the timer: sampled frames lie many steps apart,
+            // while a 60 fps player steps once a frame.
+            let frame = BenchScripts.sampledFrame(k, of: frames)
+            let (n, alpha) = FixedStep.position(frame: frame, fps: fps)
             renderer.simulate(toStep: alpha > 0 ? n + 1 : n)
             let start = monotonicNanoseconds()
-            renderer.render(frame: k, into: &image)
+            renderer.render(frame: frame, into: &image)
             triangles += renderer.stats.triangles
             fragments += renderer.stats.fragments
             if k >= warmupFrames {
@@ -163,7 +232,7 @@ struct BenchScenesCommand: ParsableCommand {
             }
             switch plant {
             case .work?:
-                renderer.render(frame: k, into: &image)
+                renderer.render(frame: frame, into: &image)
                 triangles += renderer.stats.triangles
                 fragments += renderer.stats.fragments
             case .time?:
@@ -176,18 +245,28 @@ struct BenchScenesCommand: ParsableCommand {
         // Calibrate on both sides of the run, so slow drifts of the machine are averaged in.
         let calibration = (before + Calibration.measure(threads: threads)) / 2
         let measured = Array(times.dropFirst(warmupFrames))
-        if printStages {
-            for (name, series) in [("scene", stageTimes.scene), ("raster", stageTimes.raster), ("effects", stageTimes.effects)] {
-                let p = Percentiles(series)
-                print("\(scene.rawValue) \(name): p50 \(fixed(p.p50, 2)) ms, p95 \(fixed(p.p95, 2)) ms, p99 \(fixed(p.p99, 2)) ms")
-            }
-        }
         let over = Double(measured.filter { $0 > budgetMs }.count) / Double(measured.count) * 100
-        let result = SceneResult(
+        var result = SceneResult(
             scene: scene.rawValue, frames: frames, frameMs: Percentiles(measured), overBudgetPercent: over,
             peakRSSMB: MemoryProbe.peakResidentMB(), trianglesPerFrame: Double(triangles) / Double(frames),
             fragmentsPerFrame: Double(fragments) / Double(frames), calibrationMs: calibration)
+        if measureStages {
+            result.stages = [("scene", stageTimes.scene), ("raster", stageTimes.raster), ("effects", stageTimes.effects)]
+                .map { StageTimes(stage: $0.0, ms: Percentiles($0.1)) }
+        }
         return (result, times)
+    }
+
+    /// This machine, with the CPU level this binary was built for.
+    static var thisMachine: Machine { Machine.current(cpuLevel: String(cString: photophore_build_level())) }
+
+    /// The stage percentiles of each scene, from the same attempt as its table row.
+    static func printStages(_ r: BenchReport) {
+        for s in r.scenes {
+            for st in s.stages {
+                print("\(s.scene) \(st.stage): p50 \(fixed(st.ms.p50, 2)) ms, p95 \(fixed(st.ms.p95, 2)) ms, p99 \(fixed(st.ms.p99, 2)) ms")
+            }
+        }
     }
 
     static func readBaseline(_ path: String) throws -> BenchReport {
@@ -202,7 +281,8 @@ struct BenchScenesCommand: ParsableCommand {
     static func printTable(_ r: BenchReport) {
         func cell(_ s: String, _ w: Int) -> String { s.count >= w ? s : String(repeating: " ", count: w - s.count) + s }
         func ms(_ v: Double) -> String { JSONValue.format((v * 100).rounded() / 100) }
-        print("bench \(r.width)x\(r.height) \(r.richness), \(r.threads) threads, budget \(ms(r.budgetMs)) ms")
+        print("bench \(r.width)x\(r.height) \(r.richness), \(r.threads) threads, budget \(ms(r.budgetMs)) ms"
+              + (r.machine.map { ", on \($0)" } ?? ""))
         print("scene      " + cell("frames", 7) + cell("p50", 8) + cell("p95", 8) + cell("p99", 8) + cell("max", 8)
               + cell("over", 8) + cell("fps", 7) + cell("RSS MB", 8) + cell("tris/frame", 12) + cell("frags/frame", 13))
         for s in r.scenes {
@@ -210,7 +290,8 @@ struct BenchScenesCommand: ParsableCommand {
                   + cell(ms(s.frameMs.p50), 8) + cell(ms(s.frameMs.p95), 8) + cell(ms(s.frameMs.p99), 8) + cell(ms(s.frameMs.max), 8)
                   + cell(ms(s.overBudgetPercent) + "%", 8) + cell(JSONValue.format(s.fps.rounded()), 7)
                   + cell(JSONValue.format((s.peakRSSMB * 10).rounded() / 10), 8)
-                  + cell(String(Int(s.trianglesPerFrame.rounded())), 12) + cell(String(Int(s.fragmentsPerFrame.rounded())), 13))
+                  + cell(String(Int(s.trianglesPerFrame.rounded())), 12) + cell(String(Int(s.fragmentsPerFrame.rounded())), 13)
+                  + (s.attempts > 1 ? "  attempt \(s.attempt) of \(s.attempts)" : ""))
         }
     }
 

@@ -70,7 +70,7 @@ func jsonNumber(_ value: Any?) -> Double? {
         let baseline = try Self.doctor(try Self.record(in: dir), work: work, in: dir, name: "baseline.json")
         let r = try Self.gate(baseline)
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.split(separator: "\n").last == "gate: pass (best of 3 attempts against \(baseline))", "\(r.stdout)")
+        #expect(r.stdout.split(separator: "\n").last == "gate: pass (median of 3 attempts against \(baseline))", "\(r.stdout)")
         #expect(!r.stderr.contains("regression"))
     }
 
@@ -93,5 +93,43 @@ func jsonNumber(_ value: Any?) -> Double? {
         #expect(regressions.count == 4, "only the work regressed: \(regressions)")
         #expect(lines.last == "photophore: benchmark gate failed: 4 regressions against \(baseline) (listed above)")
         #expect(!r.stdout.contains("gate: pass"))
+    }
+
+    /// A baseline from another machine, or one that does not say which (as every baseline
+    /// before this field did), is refused before anything runs: exit 2, one line saying what
+    /// to do. `--work-only` still compares the work counters against it.
+    @Test(arguments: ["other", "missing"])
+    func aBaselineFromAnotherMachineIsRefusedInOneLine(kind: String) throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var b = try Self.record(in: dir)
+        let machine = try #require(b["machine"] as? [String: Any])
+        #expect((machine["cpu_model"] as? String)?.isEmpty == false && (machine["cores"] as? Int ?? 0) >= 1)
+        #expect(["x86-64-v4", "x86-64-v3", "portable"].contains(machine["cpu_level"] as? String ?? ""))
+        if kind == "missing" {
+            b["machine"] = nil
+        } else {
+            b["machine"] = ["cpu_model": "AMD EPYC 9B45 128-Core Processor", "cpu_level": "x86-64-v4", "cores": 2] as [String: Any]
+        }
+        let path = dir + "/foreign.json"
+        try JSONSerialization.data(withJSONObject: b).write(to: URL(fileURLWithPath: path))
+        let r = try Self.gate(path)
+        #expect(r.status == 2, "\(r.stderr)")
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.count == 1 && lines[0].contains("record a baseline on this machine with tools/update-baseline.sh")
+                && lines[0].contains("bench --compare"), "\(r.stderr)")
+        if kind == "other" { #expect(lines.first?.contains("AMD EPYC 9B45") == true) }
+        #expect(!r.stdout.contains("bench "), "nothing ran: \(r.stdout)")
+        let work = try run(photophorePath, Self.settings + ["--baseline", path, "--work-only"])
+        #expect(work.status == 0, "\(work.stderr)")
+        #expect(work.stdout.split(separator: "\n").last == "gate: pass (work counters only, against \(path))", "\(work.stdout)")
+    }
+
+    @Test func aBaselineRecordedWithOtherThreadsIsRefused() throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = try Self.record(in: dir)
+        let r = try run(photophorePath, Array(Self.settings.dropLast(2)) + ["--threads", "2", "--baseline", dir + "/recorded.json"])
+        #expect(r.status == 2 && r.stderr.contains("run with --threads 1"), "\(r.stderr)")
     }
 }

@@ -1,0 +1,199 @@
+import Benchmarking
+import Stimuli
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `bench --compare OTHER_BINARY`: this binary against another, side by side on this machine.
+///
+/// Each run is a subprocess, `bench SCENES --json FILE --attempts 1` at the chosen settings,
+/// of this binary or the other, interleaved round by round with the order alternating
+/// (A B, B A, A B, …) so that a drift of the machine falls on both alike. Every run gives one
+/// p50 per scene (and per stage with `--stages`, when both binaries write them). After
+/// `--runs` rounds each scene has a verdict (`Compare.compare`); while one is UNKNOWN, rounds
+/// are added up to `--max-runs`.
+struct BenchComparison {
+    var other: String
+    var scenes: [String]
+    var size: Size
+    var frames: Int
+    var richness: String
+    var threads: Int
+    var budgetMs: Double
+    var stages: Bool
+    var runs: Int
+    var maxRuns: Int
+    /// A fraction: 0.02 is 2%.
+    var minEffect: Double
+    var json: String?
+
+    /// One measure of one scene: the frame's p50, or a stage's.
+    struct Series {
+        var scene: String
+        var metric: String
+        var this: [Double] = []
+        var other: [Double] = []
+    }
+
+    func run() throws {
+        guard access(other, X_OK) == 0 else {
+            throw Failure.usage("--compare \(other): not an executable file; give the path of another photophore binary")
+        }
+        let this = Self.ownPath()
+        var dir = Array((getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp").utf8CString.dropLast()) + Array("/photophore-compare-XXXXXX".utf8CString)
+        guard mkdtemp(&dir) != nil else { throw Failure.runtime("cannot make a temporary directory: \(String(cString: strerror(errno)))") }
+        let tmp = String(cString: dir)
+        defer {
+            for name in ["a.json", "b.json", "a.log", "b.log"] { unlink(tmp + "/" + name) }
+            rmdir(tmp)
+        }
+        var series: [Series] = []
+        func add(_ report: BenchReport, this isThis: Bool) {
+            for s in report.scenes {
+                var measures = [("frame", s.frameMs.p50)]
+                if stages { measures += s.stages.map { ($0.stage, $0.ms.p50) } }
+                for (metric, value) in measures {
+                    if !series.contains(where: { $0.scene == s.scene && $0.metric == metric }) {
+                        series.append(Series(scene: s.scene, metric: metric))
+                    }
+                    let i = series.firstIndex { $0.scene == s.scene && $0.metric == metric }!
+                    if isThis { series[i].this.append(value) } else { series[i].other.append(value) }
+                }
+            }
+        }
+        printError("compare: \(this) (this) against \(other) (other), \(runs) to \(maxRuns) runs each, alternating")
+        var round = 0
+        var results: [(Series, Compare.Result)] = []
+        while round < maxRuns {
+            let order = round % 2 == 0 ? [true, false] : [false, true]
+            for isThis in order {
+                let report = try runOnce(isThis ? this : other, json: tmp + (isThis ? "/a.json" : "/b.json"),
+                                         log: tmp + (isThis ? "/a.log" : "/b.log"))
+                add(report, this: isThis)
+            }
+            round += 1
+            // Stage series count only when both binaries gave them.
+            let complete = series.filter { $0.this.count == round && $0.other.count == round }
+            results = complete.map { ($0, Compare.compare(this: $0.this, other: $0.other, minRuns: runs)) }
+            let undecided = results.filter { $0.0.metric == "frame" && $0.1.verdict == .unknown }.count
+            printError("compare: round \(round): " + results.filter { $0.0.metric == "frame" }
+                .map { "\($0.0.scene) \($0.1.verdict.rawValue) (p \(Self.p($0.1.p)))" }.joined(separator: ", "))
+            if round >= runs && undecided == 0 { break }
+        }
+        printTable(results, this: this)
+        let regressions = results.filter { $0.0.metric == "frame" && $0.1.isRegression(minEffect: minEffect) }
+        if let json {
+            try writeText(report(results, this: this).rendered() + "\n", to: json)
+        }
+        if regressions.isEmpty {
+            print("compare: no regression (a regression is DIFFERENT with the whole 95% interval of this / other above \(JSONValue.format(1 + minEffect)))")
+        } else {
+            for (s, r) in regressions {
+                printError("regression: \(s.scene): p50 frame time \(Self.ms(r.medianThis)) vs other \(Self.ms(r.medianOther)), ratio \(Self.r(r.ratio)) [\(Self.r(r.ratioLow)), \(Self.r(r.ratioHigh))], p \(Self.p(r.p)), n \(r.n)")
+            }
+            throw Failure(.gate, "bench --compare: \(regressions.count) scene\(regressions.count == 1 ? "" : "s") slower than \(other) by more than \(JSONValue.format(minEffect * 100))% (listed above)")
+        }
+    }
+
+    /// One `bench --json` run of `binary`, read back.
+    func runOnce(_ binary: String, json: String, log: String) throws -> BenchReport {
+        unlink(json)
+        var args = [binary, "bench"] + scenes + ["--size", size.description, "--frames", String(frames), "--richness", richness,
+                                                  "--threads", String(threads), "--budget-ms", JSONValue.format(budgetMs),
+                                                  "--attempts", "1", "--json", json]
+        if stages { args.append("--stages") }
+        let status = try Self.spawn(args, output: log)
+        guard status == 0 else {
+            let why = (readAll(log) ?? "").split(separator: "\n").last.map(String.init) ?? "no message"
+            throw Failure.runtime("bench --compare: \(binary) bench exited with \(status): \(why)")
+        }
+        guard let text = readAll(json) else { throw Failure.runtime("bench --compare: \(binary) wrote no report") }
+        do {
+            return try BenchReport(json: try JSONValue.parse(text))
+        } catch {
+            throw Failure.runtime("bench --compare: the report of \(binary) cannot be read: \(error)")
+        }
+    }
+
+    /// Runs `args` with stdout and stderr into `output`; returns the exit status (128 + signal
+    /// when killed).
+    static func spawn(_ args: [String], output: String) throws -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var cArgs = args.map { strdup($0) }
+        defer { cArgs.forEach { free($0) } }
+        cArgs.append(nil)
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, args[0], &actions, nil, cArgs, environ)
+        guard rc == 0 else { throw Failure.runtime("cannot run \(args[0]): \(String(cString: strerror(rc)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let signal = status & 0x7f
+        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+    }
+
+    /// The path of this executable.
+    static func ownPath() -> String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        return n > 0 ? String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : CommandLine.arguments[0]
+    }
+
+    static func ms(_ v: Double) -> String { fixed(v, 3) + " ms" }
+    static func r(_ v: Double) -> String { fixed(v, 4) }
+    static func p(_ v: Double) -> String { v < 0.0001 ? "<0.0001" : fixed(v, 4) }
+
+    func printTable(_ results: [(Series, Compare.Result)], this: String) {
+        func cell(_ s: String, _ w: Int) -> String { s.count >= w ? " " + s : String(repeating: " ", count: w - s.count) + s }
+        print("compare \(size) \(richness), \(frames) frames, \(threads) threads: this \(this) / other \(other)")
+        print("scene      " + "metric".padding(toLength: 8, withPad: " ", startingAt: 0) + cell("this p50", 11) + cell("other p50", 11)
+              + cell("ratio", 8) + cell("95% CI", 18) + cell("p (MW)", 9) + cell("p (KS)", 9) + cell("n", 4) + cell("verdict", 11))
+        for (s, r) in results {
+            print(s.scene.padding(toLength: 11, withPad: " ", startingAt: 0) + s.metric.padding(toLength: 8, withPad: " ", startingAt: 0)
+                  + cell(Self.ms(r.medianThis), 11) + cell(Self.ms(r.medianOther), 11) + cell(Self.r(r.ratio), 8)
+                  + cell("[\(Self.r(r.ratioLow)), \(Self.r(r.ratioHigh))]", 18) + cell(Self.p(r.pMannWhitney), 9) + cell(Self.p(r.pKS), 9)
+                  + cell(String(r.n), 4) + cell(r.verdict.rawValue + (s.metric == "frame" && r.isRegression(minEffect: minEffect) ? "!" : ""), 11))
+        }
+    }
+
+    func report(_ results: [(Series, Compare.Result)], this: String) -> JSONValue {
+        func n(_ v: Double, _ digits: Double = 10000) -> JSONValue { .number((v * digits).rounded() / digits) }
+        func list(_ v: [Double]) -> JSONValue { .array(v.map { n($0, 1000) }) }
+        return .object([
+            ("this", .string(this)), ("other", .string(other)),
+            ("size", .array([.number(Double(size.width)), .number(Double(size.height))])),
+            ("frames", .number(Double(frames))), ("richness", .string(richness)), ("threads", .number(Double(threads))),
+            ("min_runs", .number(Double(runs))), ("max_runs", .number(Double(maxRuns))),
+            ("min_effect_pct", n(minEffect * 100, 1000)),
+            ("results", .array(results.map { s, r in
+                .object([
+                    ("scene", .string(s.scene)), ("metric", .string(s.metric)), ("n", .number(Double(r.n))),
+                    ("this_p50_ms", n(r.medianThis, 1000)), ("other_p50_ms", n(r.medianOther, 1000)),
+                    ("ratio", n(r.ratio)), ("ratio_ci95", .array([n(r.ratioLow), n(r.ratioHigh)])),
+                    ("p_mann_whitney", .number(r.pMannWhitney)), ("p_ks", .number(r.pKS)), ("p", .number(r.p)),
+                    ("verdict", .string(r.verdict.rawValue)),
+                    ("regression", .bool(s.metric == "frame" && r.isRegression(minEffect: minEffect))),
+                    ("this_runs_ms", list(s.this)), ("other_runs_ms", list(s.other)),
+                ])
+            })),
+        ])
+    }
+}
+
+/// A whole (small) file, or nil.
+func readAll(_ path: String) -> String? {
+    guard let f = fopen(path, "rb") else { return nil }
+    defer { fclose(f) }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = fread(&buffer, 1, buffer.count, f)
+        if n <= 0 { break }
+        bytes += buffer[0..<n]
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}
