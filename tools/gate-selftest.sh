@@ -5,7 +5,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 bin=.build/release/photophore
 # The settings of tools/update-baseline.sh, threads included.
-args=(--size 1280x720 --frames 300 --richness rich --threads 2 --baseline benchmarks/baseline.json)
+args=(--size 640x360 --frames 300 --richness rich --threads 2 --baseline benchmarks/baseline.json)
 status=0
 "$bin" bench "${args[@]}" > /dev/null; code=$?
 echo "unchanged tree: exit $code (expect 0)"; [ "$code" = 0 ] || status=1

@@ -8,6 +8,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release
-.build/release/photophore bench --size 1280x720 --frames 300 --richness rich --threads 2 \
+.build/release/photophore bench --size 640x360 --frames 300 --richness rich --threads 2 \
   --attempts 5 --median --json benchmarks/baseline.json "$@"
 echo "update-baseline: wrote benchmarks/baseline.json"
