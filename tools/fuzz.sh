@@ -4,15 +4,28 @@
 # and no hang. Builds in release and runs photophore-fuzz; 1000000 inputs per target by
 # default, on as many processes as there are CPUs.
 #
-#   tools/fuzz.sh [--inputs N] [--target script|store|png|all] [--seed S] [--jobs J]
+#   tools/fuzz.sh [--inputs N] [--target script|store|png|all] [--seed S] [--jobs J] [--no-build]
 #
-# Exit status 0: no crash, no hang. Otherwise the fuzzer's last message names the target,
-# the seed and the input, with the command that reproduces it alone (--only I) and writes
-# it to a file (--write-input FILE).
+# --no-build runs the photophore-fuzz that `swift build -c release` (tools/test.sh) just
+# built: `swift test` compiles the modules with other flags, so building after it would
+# compile them all again. Exit status 0: no crash, no hang. Otherwise the fuzzer's last
+# message names the target, the seed and the input, with the command that reproduces it
+# alone (--only I) and writes it to a file (--write-input FILE).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tools/setup.sh
-swift build -c release --product photophore-fuzz
-jobs=()
-[[ " $* " == *" --jobs "* ]] || jobs=(--jobs "$(nproc)")
-exec .build/release/photophore-fuzz "${jobs[@]}" "$@"
+args=()
+build=1
+for a in "$@"; do
+  if [ "$a" = --no-build ]; then build=0; else args+=("$a"); fi
+done
+if [ "$build" = 1 ]; then
+  tools/setup.sh
+  swift build -c release --product photophore-fuzz
+fi
+bin=.build/release/photophore-fuzz
+if [ ! -x "$bin" ]; then
+  echo "fuzz: $bin is not built; run tools/fuzz.sh without --no-build" >&2
+  exit 2
+fi
+[[ " ${args[*]-} " == *" --jobs "* ]] || args+=(--jobs "$(nproc)")
+exec "$bin" "${args[@]}"

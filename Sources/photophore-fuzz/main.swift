@@ -72,8 +72,15 @@ if writeInput != nil && only == nil { fail("--write-input needs --only I") }
 if shard != nil && targetNames.count != 1 { fail("--shard needs one --target") }
 
 /// Scratch files live in memory when a tmpfs is there: a store input is a file write per input.
+/// A job's folder is inside its parent's, which removes it even when the job crashed.
 let scratchBase = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : NSTemporaryDirectory()
-let scratch = scratchBase + "/photophore-fuzz-\(getpid())"
+let scratch = shard.map { ($0.result as NSString).deletingLastPathComponent + "/job-\($0.k)" } ?? scratchBase + "/photophore-fuzz-\(getpid())"
+// A run that crashed or hung could not remove its folder: remove those of processes gone.
+for name in (try? FileManager.default.contentsOfDirectory(atPath: scratchBase)) ?? [] where name.hasPrefix("photophore-fuzz-") {
+    if let pid = Int32(name.dropFirst("photophore-fuzz-".count)), kill(pid, 0) != 0, errno == ESRCH {
+        try? FileManager.default.removeItem(atPath: scratchBase + "/" + name)
+    }
+}
 do { try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true) } catch {
     fail("cannot create the scratch folder \(scratch): \(error.localizedDescription)")
 }
