@@ -8,13 +8,23 @@ import Glibc
 /// allocate, so the run publishes the input index and its start time in atomics and the
 /// command that reproduces it in a buffer written before any input runs.
 let currentIndex = Atomic<Int>(-1)
+/// When the current input started, in wall time and in the process's CPU time; 0 between inputs.
 let currentStart = Atomic<UInt64>(0)
+let currentStartCPU = Atomic<UInt64>(0)
 nonisolated(unsafe) var reproduceLine = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 0)
 nonisolated(unsafe) var previousActions = UnsafeMutablePointer<sigaction>.allocate(capacity: 65)
 
 func monotonicNanos() -> UInt64 {
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)
+    return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+}
+
+/// CPU time of the whole process (every thread): what an input costs, whatever else the
+/// machine is doing.
+func cpuNanos() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
     return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
 }
 
@@ -91,18 +101,25 @@ enum Guard {
         }
     }
 
-    /// An input running longer than `limit` seconds is a hang: the watchdog names it and
-    /// ends the process with exit status 3.
+    /// An input that computes for longer than `limit` seconds of CPU time is a hang, and so
+    /// is one that waits (without computing) for 12 times as long: the watchdog names it and
+    /// ends the process with exit status 3. CPU time, not wall time, so that a machine busy
+    /// with other work does not make a slow input look hung.
     static func startWatchdog(limit: Double) {
         let limitNanos = UInt64(limit * 1e9)
         let thread = Thread {
             while true {
                 usleep(50_000)
-                let start = currentStart.load(ordering: .acquiring)
+                let start = currentStart.load(ordering: .acquiring), startCPU = currentStartCPU.load(ordering: .acquiring)
                 guard start != 0 else { continue }
-                if monotonicNanos() &- start > limitNanos {
-                    writeRaw("\nphotophore-fuzz: HANG: one input ran longer than ")
-                    writeRaw(Int(limit))
+                let busy = cpuNanos() &- startCPU > limitNanos
+                if busy || monotonicNanos() &- start > 12 * limitNanos {
+                    writeRaw("\nphotophore-fuzz: HANG: one input ")
+                    writeRaw(busy ? "computed for longer than " : "waited for longer than ")
+                    let tenths = Int((busy ? limit : 12 * limit) * 10)
+                    writeRaw(tenths / 10)
+                    writeRaw(".")
+                    writeRaw(tenths % 10)
                     writeRaw(" s")
                     writeReproduction()
                     _exit(3)

@@ -22,7 +22,7 @@ let usage = """
       --only I          run input I alone and print what the reader did
       --write-input F   with --only: write input I to F (a store's log to F-wal) before reading it
       --read FILE       run the target's reader on FILE
-      --hang-seconds S  an input that runs longer is a hang (default 5)
+      --hang-seconds S  an input that computes for longer (CPU time), or waits 12 times as long, is a hang (default 5)
       --root DIR        the repository, for its seeds (default: the current folder)
     """
 
@@ -153,6 +153,7 @@ if let readPath {
     let wal = FileManager.default.contents(atPath: readPath + "-wal").map { Array($0) }
     Guard.describe("photophore-fuzz --target \(target.name) --read \(readPath)")
     currentIndex.store(0, ordering: .relaxed)
+    currentStartCPU.store(cpuNanos(), ordering: .releasing)
     currentStart.store(monotonicNanos(), ordering: .releasing)
     switch target.run(FuzzInput(bytes: Array(data), wal: wal)) {
     case .accepted: say("\(target.name): \(readPath) was read")
@@ -198,7 +199,7 @@ for name in targetNames {
         tally = Runner.run(target, seed: seed, indices: Array(0..<inputs), progress: true, scratch: scratch)
     }
     total += tally.inputs
-    say("\(name): \(tally.inputs) inputs in \(String(format: "%.1f", tally.seconds)) s (\(String(format: "%.0f", Double(tally.inputs) / max(tally.seconds, 1e-9)))/s): no crash, no hang; \(tally.rejected) refused, \(tally.accepted) accepted; slowest input \(tally.slowest.index) took \(String(format: "%.1f", tally.slowest.seconds * 1000)) ms")
+    say("\(name): \(tally.inputs) inputs in \(String(format: "%.1f", tally.seconds)) s (\(String(format: "%.0f", Double(tally.inputs) / max(tally.seconds, 1e-9)))/s): no crash, no hang; \(tally.rejected) refused, \(tally.accepted) accepted; slowest input \(tally.slowest.index) took \(String(format: "%.1f", tally.slowest.seconds * 1000)) ms of CPU")
     // The most frequent kinds of refusal, each with the first input that met it.
     for (reason, r) in tally.reasons.sorted(by: { $0.value.count != $1.value.count ? $0.value.count > $1.value.count : $0.key < $1.key }).prefix(10) {
         say("    \(String(r.count).padding(toLength: 8, withPad: " ", startingAt: 0)) (e.g. \(r.first))  \(reason)")
