@@ -71,6 +71,11 @@ let package = Package(
         // FFmpeg's functions, forwarded to the libraries it loads on first use (see its header).
         .target(name: "FFmpegLoader", linkerSettings: [.linkedLibrary("dl")]),
 
+        // MARK: Build information
+        // The git commit the program is built from, read before every build (see the plugin).
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
+        .target(name: "BuildInfo", plugins: ["BuildInfoPlugin"]),
+
         // MARK: Mind and memory
         // Stimulus events and the script format (JSON) that carries them.
         .target(name: "Stimuli"),
@@ -108,6 +113,7 @@ let package = Package(
             name: "PhotophoreCLI",
             dependencies: [
                 "Raster", "Workloads", "Sinks", "Window", "Stimuli", "Mind", "Store", "Plot", "Benchmarking", "Engine", "Simulation",
+                "BuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: simdSwift),
