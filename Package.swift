@@ -72,7 +72,7 @@ let package = Package(
         .target(name: "FFmpegLoader", linkerSettings: [.linkedLibrary("dl")]),
 
         // MARK: Build information
-        // The git commit the program is built from, read before every build (see the plugin).
+        // The git commit the program is built from, read again whenever it or a source changes (see the plugin).
         .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
         .target(name: "BuildInfo", plugins: ["BuildInfoPlugin"]),
 

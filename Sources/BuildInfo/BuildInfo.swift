@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// What `photophore version` says about the build. The git state comes from GitState.swift,
-/// which the BuildInfo plugin writes before every build (Plugins/BuildInfoPlugin).
+/// which the BuildInfo plugin writes whenever git or a source changes (Plugins/BuildInfoPlugin).
 public enum BuildInfo {
     /// The program's version. tools/package-deb.sh derives the package version from it.
     public static let version = "0.1.0"
