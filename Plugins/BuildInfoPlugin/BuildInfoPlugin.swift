@@ -3,9 +3,9 @@
 // The manifest cannot: SwiftPM caches its evaluation, so a commit read there goes stale. A
 // prebuild command cannot either: SwiftPM runs it only when it re-plans the build (after a
 // change to Package.swift or to a target's list of files), not before every build. So this is
-// a build command whose inputs are what moves when the answer changes: git's HEAD, its reflog,
-// index and branch ref (a commit, checkout, reset or `git add`), and every file under Sources/
-// and Plugins/ (an edit not committed yet). It runs tools/build-info.sh, which writes
+// a build command whose inputs are what moves when the answer changes: git's HEAD, its reflog
+// and the directories where git replaces the index and the refs (a commit, checkout, reset or
+// `git add`), and every file under Sources/ and Plugins/ (an edit not committed yet). It runs tools/build-info.sh, which writes
 // GitState.swift only when its content changes, so an unchanged tree rebuilds nothing.
 import Foundation
 import PackagePlugin
@@ -31,8 +31,11 @@ struct BuildInfoPlugin: BuildToolPlugin {
         ]
     }
 
-    /// The files git changes when HEAD moves or the index changes; works for a worktree too,
-    /// where `.git` is a file naming the real git directory. Only files that exist are named.
+    /// What git changes when HEAD moves or the index changes, for a checkout or a worktree
+    /// (where `.git` is a file naming the real git directory). Only what exists is named, and
+    /// nothing that git may delete: a missing input stops the build. The git directories
+    /// themselves are inputs because git replaces HEAD, the index and refs by renaming a new
+    /// file into place, which changes the directory; logs/HEAD grows on every move of HEAD.
     func gitFiles(_ package: URL) -> [URL] {
         let dotGit = package.appending(path: ".git")
         var gitDir = dotGit
@@ -45,12 +48,8 @@ struct BuildInfoPlugin: BuildToolPlugin {
             let path = common.trimmingCharacters(in: .whitespacesAndNewlines)
             commonDir = URL(fileURLWithPath: path, relativeTo: gitDir.appending(path: "")).standardizedFileURL
         }
-        var candidates = [gitDir.appending(path: "HEAD"), gitDir.appending(path: "index"),
-                          gitDir.appending(path: "logs/HEAD"), commonDir.appending(path: "packed-refs")]
-        if let head = try? String(contentsOf: gitDir.appending(path: "HEAD"), encoding: .utf8), head.hasPrefix("ref:") {
-            let ref = head.dropFirst("ref:".count).trimmingCharacters(in: .whitespacesAndNewlines)
-            candidates.append(commonDir.appending(path: ref))
-        }
+        let candidates = [gitDir, gitDir.appending(path: "HEAD"), gitDir.appending(path: "logs/HEAD"),
+                          commonDir, commonDir.appending(path: "refs/heads")]
         return candidates.filter { FileManager.default.fileExists(atPath: $0.path(percentEncoded: false)) }
     }
 
