@@ -74,8 +74,10 @@ tools/render-icons.sh "$bin" "$dest/share/icons/hicolor"
 
 # Man pages: swift-argument-parser's generate-manual, built from the checkout SwiftPM already
 # has (in its own scratch folder, so the checkout is left as it is; again only when the
-# checkout changed), run on the binary. Empty lines become .Pp (mdoc warns about them), and
-# every page ends with a newline.
+# checkout changed), run on the binary. Then three fixes of form, not content: empty lines
+# become .Pp (mdoc warns about them); a subcommand's NAME is its page's name, photophore.render,
+# since whatis (lexgrog) cannot read a name with spaces, while its SYNOPSIS keeps
+# "photophore render"; and every page ends with a newline.
 parser=.build/checkouts/swift-argument-parser
 generate_manual=.build/generate-manual/release/generate-manual
 [[ -f "$parser/Package.swift" ]] || swift package resolve >&2
@@ -91,12 +93,17 @@ trap 'rm -rf "$pages"' EXIT
   --authors "Photophore maintainers" -o "$pages" >&2
 mkdir -p "$dest/share/man/man1"
 for page in "$pages"/*.1; do
-  awk '{ print ($0 == "" ? ".Pp" : $0) }' "$page" >"$dest/share/man/man1/$(basename "$page")"
+  awk -v page="$(basename "$page" .1)" '
+    $0 == "" { print ".Pp"; next }
+    /^\.Nm "/ && name == "" { name = substr($0, 5); print ".Nm " page; next }
+    $0 == ".Nm" && name != "" { print ".Nm " name; next }
+    { print }' "$page" >"$dest/share/man/man1/$(basename "$page")"
 done
 
 install -d "$dest/share/bash-completion/completions" "$dest/share/zsh/site-functions" \
   "$dest/share/fish/vendor_completions.d"
-"$bin" --generate-completion-script bash >"$dest/share/bash-completion/completions/photophore"
+# bash sources its completions: no #! line.
+"$bin" --generate-completion-script bash | sed '1{/^#!/d}' >"$dest/share/bash-completion/completions/photophore"
 "$bin" --generate-completion-script zsh >"$dest/share/zsh/site-functions/_photophore"
 "$bin" --generate-completion-script fish >"$dest/share/fish/vendor_completions.d/photophore.fish"
 chmod -R u=rwX,go=rX "$dest"
