@@ -54,7 +54,7 @@ commit=$(sed -n 's/^commit \([0-9a-f]\{40\}\) .*/\1/p' <<<"$info")
 if [[ -n "$commit" ]] && git cat-file -e "$commit^{commit}" 2>/dev/null; then
   epoch=$(git show -s --format=%ct "$commit")
   upstream="$program_version+git$(date -u -d "@$epoch" +%Y%m%d).$(git rev-list --count "$commit").${commit:0:7}"
-  grep -q "^commit .*with changes not committed" <<<"$info" && upstream+=".modified"
+  grep -q "^commit .*with changes to its sources not committed" <<<"$info" && upstream+=".modified"
   author=$(git show -s --format='%an <%ae>' "$commit")
 else
   epoch=$(date +%s)

@@ -14,7 +14,8 @@ struct VersionCommand: ParsableCommand {
         print("photophore \(BuildInfo.version)")
         if let commit = BuildInfo.commit {
             let date = BuildInfo.commitDate.map { " of \($0)" } ?? ""
-            let state = BuildInfo.modified ? "with changes not committed" : "clean tree"
+            // Of the files the program is built from: Package.swift, Sources/ and Plugins/.
+            let state = BuildInfo.modified ? "with changes to its sources not committed" : "sources as committed"
             print("commit \(commit)\(date), \(state)")
         } else {
             print("commit unknown (not built from a git checkout)")
