@@ -88,7 +88,12 @@ remove_installed() {
     if [[ -L "$path" || ! -e "$path" ]]; then
       [[ "$mode" = quiet ]] || echo "install: $path was already gone" >&2
     elif [[ "$(sha256sum <"$path" | cut -d' ' -f1)" != "$sum" ]]; then
-      echo "install: kept $path: it changed since it was installed" >&2; kept=$((kept + 1))
+      if [[ "$mode" = quiet ]]; then
+        echo "install: $path changed since it was installed; not removed (the new install may replace it)" >&2
+      else
+        echo "install: kept $path: it changed since it was installed" >&2
+      fi
+      kept=$((kept + 1))
     else
       rm -f "$path"; removed=$((removed + 1))
     fi
@@ -165,6 +170,8 @@ entries=()
 while IFS= read -r rel; do
   make_dir "$(dirname "$rel")"
   mode=0644; [[ -x "$stage/$rel" ]] && mode=0755
+  # An earlier install's files are gone by now, so what is left there is someone else's.
+  [[ ! -e "$prefix/$rel" ]] || echo "install: replacing $prefix/$rel (not from an earlier tools/install.sh)" >&2
   install -m "$mode" "$stage/$rel" "$prefix/$rel"
   entries+=("file $(sha256sum <"$stage/$rel" | cut -d' ' -f1) $rel")
 done < <(cd "$stage" && find . -type f | sed 's|^\./||' | sort)
