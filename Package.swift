@@ -72,6 +72,11 @@ let package = Package(
         // FFmpeg's functions, forwarded to the libraries it loads on first use (see its header).
         .target(name: "FFmpegLoader", linkerSettings: [.linkedLibrary("dl")]),
 
+        // MARK: Build information
+        // The git commit the program is built from, read again whenever it or a source changes (see the plugin).
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
+        .target(name: "BuildInfo", plugins: ["BuildInfoPlugin"]),
+
         // MARK: Mind and memory
         // Stimulus events and the script format (JSON) that carries them.
         .target(name: "Stimuli"),
@@ -109,7 +114,8 @@ let package = Package(
             name: "PhotophoreCLI",
             dependencies: [
                 "Raster", "Workloads", "Sinks", "Window", "Stimuli", "Mind", "Store", "Plot", "Benchmarking", "Engine", "Simulation",
-                "CPUCheck", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "CPUCheck", "BuildInfo",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: simdSwift),
         .executableTarget(name: "photophore", dependencies: ["PhotophoreCLI", "CPUCheck"], swiftSettings: simdSwift,

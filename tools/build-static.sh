@@ -9,5 +9,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh
-PHOTOPHORE_STATIC=1 swift build -c release --static-swift-stdlib --build-path .build/static >&2
+# --disable-local-rpath: no $ORIGIN run path, as nothing is loaded from beside the program.
+PHOTOPHORE_STATIC=1 swift build -c release --static-swift-stdlib --disable-local-rpath --build-path .build/static >&2
 echo ".build/static/release/photophore"

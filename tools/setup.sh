@@ -15,6 +15,13 @@ PACKAGES=(
   python3                                                 # the store test that holds a lock from another process
   time                                                    # GNU time: peak memory in benchmarks/
   make gcc
+  git                                                     # `photophore version` names the commit built from
+  python3-pil                                             # the icon: cropped and scaled (tools/render-icons.sh)
+  desktop-file-utils                                      # desktop-file-validate, for the install tests
+  groff-base man-db                                       # checking the generated man pages
+  dpkg-dev                                                # dpkg-shlibdeps: the .deb's Depends (tools/package-deb.sh)
+  lintian                                                 # checking the .deb
+  debootstrap                                             # a clean Debian 12 root for tools/test-deb.sh
 )
 
 missing=()
