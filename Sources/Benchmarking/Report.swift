@@ -82,8 +82,9 @@ public struct Machine: Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// A small text file's contents (e.g. under /proc), or nil.
-func readSmallFile(_ path: String) -> String? {
+/// A small text file's contents (e.g. under /proc, or a bench report), or nil when it cannot
+/// be opened. Reading stops past `limit` bytes (nil: no limit).
+public func readSmallFile(_ path: String, limit: Int? = 16 << 20) -> String? {
     guard let f = fopen(path, "r") else { return nil }
     defer { fclose(f) }
     var bytes: [UInt8] = []
@@ -92,7 +93,7 @@ func readSmallFile(_ path: String) -> String? {
         let n = fread(&buffer, 1, buffer.count, f)
         if n <= 0 { break }
         bytes += buffer[0..<n]
-        if bytes.count > 16 << 20 { break }
+        if let limit, bytes.count > limit { break }
     }
     return String(decoding: bytes, as: UTF8.self)
 }

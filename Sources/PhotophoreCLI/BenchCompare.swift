@@ -104,10 +104,10 @@ struct BenchComparison {
         if stages { args.append("--stages") }
         let status = try Self.spawn(args, output: log)
         guard status == 0 else {
-            let why = (readAll(log) ?? "").split(separator: "\n").last.map(String.init) ?? "no message"
+            let why = (readSmallFile(log, limit: nil) ?? "").split(separator: "\n").last.map(String.init) ?? "no message"
             throw Failure.runtime("bench --compare: \(binary) bench exited with \(status): \(why)")
         }
-        guard let text = readAll(json) else { throw Failure.runtime("bench --compare: \(binary) wrote no report") }
+        guard let text = readSmallFile(json, limit: nil) else { throw Failure.runtime("bench --compare: \(binary) wrote no report") }
         do {
             return try BenchReport(json: try JSONValue.parse(text))
         } catch {
@@ -182,18 +182,4 @@ struct BenchComparison {
             })),
         ])
     }
-}
-
-/// A whole (small) file, or nil.
-func readAll(_ path: String) -> String? {
-    guard let f = fopen(path, "rb") else { return nil }
-    defer { fclose(f) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = fread(&buffer, 1, buffer.count, f)
-        if n <= 0 { break }
-        bytes += buffer[0..<n]
-    }
-    return String(decoding: bytes, as: UTF8.self)
 }
