@@ -69,6 +69,9 @@ let package = Package(
         .target(name: "RasterKernels", cSettings: simdC),
         // RGBA → YUV 4:2:0 for the video sinks: plain C loops that clang vectorizes.
         .target(name: "SinksKernels", cSettings: simdC),
+        // Callgrind's client requests and the gate's planted work (bench instructions, tools/gate-power.sh).
+        // Plain C, without the SIMD flags: the planted work must cost the same on every build.
+        .target(name: "CProbe"),
         // FFmpeg's functions, forwarded to the libraries it loads on first use (see its header).
         .target(name: "FFmpegLoader", linkerSettings: [.linkedLibrary("dl")]),
 
@@ -114,7 +117,7 @@ let package = Package(
             name: "PhotophoreCLI",
             dependencies: [
                 "Raster", "Workloads", "Sinks", "Window", "Stimuli", "Mind", "Store", "Plot", "Benchmarking", "Engine", "Simulation",
-                "CPUCheck", "BuildInfo",
+                "CPUCheck", "CProbe", "BuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: simdSwift),

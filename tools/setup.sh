@@ -14,7 +14,7 @@ PACKAGES=(
   libsqlite3-dev                                          # the memory store (GRDB links the system SQLite)
   python3                                                 # the store test that holds a lock from another process
   time                                                    # GNU time: peak memory in benchmarks/
-  make gcc
+  make gcc binutils                                       # binutils: objcopy, for the instruction gate (tools/gate-instructions.sh)
   git                                                     # `photophore version` names the commit built from
   python3-pil                                             # the icon: cropped and scaled (tools/render-icons.sh)
   desktop-file-utils                                      # desktop-file-validate, for the install tests
@@ -22,6 +22,7 @@ PACKAGES=(
   dpkg-dev                                                # dpkg-shlibdeps: the .deb's Depends (tools/package-deb.sh)
   lintian                                                 # checking the .deb
   debootstrap                                             # a clean Debian 12 root for tools/test-deb.sh
+  valgrind                                                # callgrind: the gate's instruction counts (and its headers)
 )
 
 missing=()

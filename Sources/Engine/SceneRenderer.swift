@@ -286,6 +286,11 @@ public final class SceneRenderer {
     /// Where the last frame's time went.
     public private(set) var timings = Timings()
 
+    /// Called at the start and the end of each stage of `render`, inside the stage's timing.
+    /// For measuring tools only (`bench instructions` counts each stage's instructions with
+    /// it); nil, the default, costs one test per stage.
+    public var stageHook: StageHook?
+
     /// The post-processing settings of the last frame (bloom, glitch, chromatic aberration…).
     public private(set) var effects = EffectSettings()
 
@@ -301,11 +306,19 @@ public final class SceneRenderer {
     /// `rowBytes` apart: the same bytes as `render(frame:into:)` gives an image.
     public func render(frame k: Int, into pixels: UnsafeMutableRawPointer, rowBytes: Int) {
         let t0 = monotonicNanoseconds()
+        stageHook?.begin(.scene)
         let f = sceneFrame(k)
+        stageHook?.end(.scene)
         let t1 = monotonicNanoseconds()
+        stageHook?.begin(.raster)
         stats = renderer.render(f.draws, into: target, clearColor: f.clearColor)
+        stageHook?.end(.raster)
         let t2 = monotonicNanoseconds()
-        defer { timings = Timings(scene: t1 - t0, raster: t2 - t1, effects: monotonicNanoseconds() - t2) }
+        stageHook?.begin(.effects)
+        defer {
+            stageHook?.end(.effects)
+            timings = Timings(scene: t1 - t0, raster: t2 - t1, effects: monotonicNanoseconds() - t2)
+        }
         var e = EffectSettings()
         e.exposure = f.look.exposure
         e.bloomStrength = f.look.bloomStrength
@@ -335,4 +348,25 @@ func monotonicNanoseconds() -> UInt64 {
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)
     return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+}
+
+/// The three stages of a frame, in the order `SceneRenderer.render` runs them.
+public enum FrameStage: String, CaseIterable, Sendable {
+    /// Simulation catch-up and building the draw list.
+    case scene
+    /// The tiled rasterizer, into the HDR target.
+    case raster
+    /// Bloom, tone mapping and the other effects, and the resolve to 8-bit pixels.
+    case effects
+}
+
+/// What a measuring tool runs at the start and the end of each stage of a frame (see
+/// `SceneRenderer.stageHook`). Whatever `end` does counts as part of the stage.
+public struct StageHook {
+    public var begin: (FrameStage) -> Void
+    public var end: (FrameStage) -> Void
+    public init(begin: @escaping (FrameStage) -> Void, end: @escaping (FrameStage) -> Void) {
+        self.begin = begin
+        self.end = end
+    }
 }

@@ -4,6 +4,6 @@ import ArgumentParser
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Measure frame times.",
-        subcommands: [BenchScenesCommand.self, BenchWorkloadCommand.self, BenchSoakCommand.self, BenchScenesQuickCommand.self],
+        subcommands: [BenchScenesCommand.self, BenchWorkloadCommand.self, BenchSoakCommand.self, BenchInstructionsCommand.self, BenchScenesQuickCommand.self],
         defaultSubcommand: BenchScenesCommand.self)
 }

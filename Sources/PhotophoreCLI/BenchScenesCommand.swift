@@ -152,10 +152,7 @@ struct BenchScenesCommand: ParsableCommand {
                                    frames: sceneNames.map { ($0.rawValue, frames) }, machine: machine)
             if let why = Gate().incompatibility(setup, base, checkMachine: !workOnly) { throw Failure.usage("--baseline \(baseline!): \(why)") }
         }
-        let plant = try plantRegression.map { p -> Plant in
-            guard let v = Plant(rawValue: p) else { throw Failure.usage("--plant-regression \(p): use work or time") }
-            return v
-        }
+        let plant = try plantRegression.map(Plant.init(parsing:))
 
         var reports: [BenchReport] = []
         var seriesByAttempt: [[(SceneName, [Double])]] = []
@@ -197,8 +194,29 @@ struct BenchScenesCommand: ParsableCommand {
         }
     }
 
+    /// A regression planted to prove the gate (tools/gate-selftest.sh, tools/gate-power.sh):
+    /// `work` renders every frame twice and counts both; `time` spins for an extra half of
+    /// each frame's time; STAGE:PERCENT spins, inside that stage, for PERCENT percent of the
+    /// stage's own time in each frame.
+    enum Plant: Equatable {
+        case work, time
+        case stage(FrameStage, Double)
+
+        init(parsing text: String) throws {
+            switch text {
+            case "work": self = .work
+            case "time": self = .time
+            default:
+                let parts = text.split(separator: ":")
+                guard parts.count == 2, let stage = FrameStage(rawValue: String(parts[0])), let pct = Double(parts[1]), (0...1000).contains(pct) else {
+                    throw Failure.usage("--plant-regression \(text): use work, time or STAGE:PERCENT (STAGE scene, raster or effects; PERCENT 0 to 1000)")
+                }
+                self = .stage(stage, pct)
+            }
+        }
+    }
+
     /// Renders one scene for `frames` frames and measures it.
-    enum Plant: String { case work, time }
 
     static func measure(_ scene: SceneName, size: Size, frames: Int, richness: Richness, threads: Int,
                         budgetMs: Double, plant: Plant? = nil, measureStages: Bool = false) throws -> (SceneResult, [Double]) {
@@ -214,6 +232,17 @@ struct BenchScenesCommand: ParsableCommand {
         times.reserveCapacity(frames)
         var triangles = 0, fragments = 0
         var stageTimes: (scene: [Double], raster: [Double], effects: [Double]) = ([], [], [])
+        if case let .stage(planted, pct)? = plant {
+            var began: UInt64 = 0
+            renderer.stageHook = StageHook(
+                begin: { stage in if stage == planted { began = monotonicNanoseconds() } },
+                end: { stage in
+                    guard stage == planted else { return }
+                    let spent = monotonicNanoseconds() - began
+                    let until = began + spent + UInt64(Double(spent) * pct / 100)
+                    while monotonicNanoseconds() < until {}
+                })
+        }
         for k in 0..<frames {
             // Sample k is frame k · 9600 / N of the 60 fps timeline (BenchScripts.sampledFrame).
             // Catch the simulation up outside the timer: sampled frames lie many steps apart,
@@ -238,7 +267,7 @@ struct BenchScenesCommand: ParsableCommand {
             case .time?:
                 let spent = monotonicNanoseconds() - start
                 while monotonicNanoseconds() - start < spent + spent / 2 {}
-            case nil: break
+            case .stage?, nil: break
             }
             times.append(Double(monotonicNanoseconds() - start) / 1e6)
         }

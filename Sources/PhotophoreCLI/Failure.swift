@@ -33,14 +33,14 @@ public struct Failure: Error, CustomStringConvertible {
 extension PhotophoreCommand {
     /// Parses the arguments, runs the command and exits with the code docs/cli.md documents.
     /// Every failure prints one line on stderr.
-    public static func runAndExit(arguments: [String]? = nil) async -> Never {
+    ///
+    /// Synchronous on purpose: no command is async, and an async main parks the main thread in
+    /// dispatch's sigsuspend on a read-only signal mask, which Valgrind 3.19 cannot run
+    /// (`bench instructions` runs this program under callgrind).
+    public static func runAndExit(arguments: [String]? = nil) -> Never {
         do {
             var command = try parseAsRoot(arguments)
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
+            try command.run()
             Glibc.exit(0)
         } catch let failure as Failure {
             printError("photophore: \(failure.message)")

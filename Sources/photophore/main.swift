@@ -5,4 +5,4 @@ import PhotophoreCLI
 // CPUCheck's constructor already refused an unsupported CPU before main; this reference
 // keeps its object file linked.
 _ = photophore_cpu_supported()
-await PhotophoreCommand.runAndExit()
+PhotophoreCommand.runAndExit()

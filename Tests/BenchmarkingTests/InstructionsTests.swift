@@ -1,0 +1,106 @@
+import Benchmarking
+import Testing
+
+/// The instruction leg of the gate: reading callgrind's dumps, the report's JSON, and the
+/// comparison with a baseline. (`bench instructions` itself runs under Valgrind, which cannot
+/// run an AVX-512 build; CI runs it end to end with tools/gate-instructions.sh and
+/// tools/gate-power.sh --quick.)
+@Suite struct InstructionsTests {
+    static let build = InstructionBuild(cpuLevel: "x86-64-v3", compiler: "Swift 6.3")
+
+    static func report(raster: UInt64 = 100_000_000, frames: Int = 3, build: InstructionBuild = InstructionsTests.build) -> InstructionReport {
+        InstructionReport(width: 640, height: 360, richness: "rich", frames: frames, build: build, scenes: [
+            SceneInstructions(scene: "candlefish", stages: [
+                StageInstructions(stage: "scene", instructions: 2_000_000),
+                StageInstructions(stage: "raster", instructions: raster),
+                StageInstructions(stage: "effects", instructions: 36_000_000),
+            ]),
+        ])
+    }
+
+    @Test func aDumpGivesItsTriggerAndTotal() throws {
+        let dump = """
+            # callgrind format
+            version: 1
+            creator: callgrind-3.19.0
+            desc: Timerange: Basic block 0 - 1774992
+            desc: Trigger: Client Request: photophore emergence scene 0
+
+            positions: line
+            events: Ir
+            summary: 11709445
+
+            fn=(156) x
+            0 11
+
+            totals: 11709445
+            """
+        let parsed = try #require(CallgrindDump.parse(dump))
+        #expect(parsed.trigger == "photophore emergence scene 0")
+        #expect(parsed.instructions == 11_709_445)
+    }
+
+    @Test func theTotalWinsOverTheSummary() throws {
+        // Callgrind's last dump can carry a wrapped-around summary; its totals line is right.
+        let dump = "desc: Trigger: Program termination\nevents: Ir\nsummary: 18446744073615816302\n\ntotals: 0\n"
+        let parsed = try #require(CallgrindDump.parse(dump))
+        #expect(parsed.trigger == "Program termination" && parsed.instructions == 0)
+    }
+
+    @Test func otherTextIsNotADump() {
+        #expect(CallgrindDump.parse("") == nil)
+        #expect(CallgrindDump.parse("hello\nworld\n") == nil)
+        // A dump of another event than instructions.
+        #expect(CallgrindDump.parse("desc: Trigger: x\nevents: Dr\ntotals: 5\n") == nil)
+    }
+
+    @Test func aReportReadsBackAsWritten() throws {
+        let r = Self.report()
+        #expect(try InstructionReport(jsonText: r.jsonText()) == r)
+        #expect(r.jsonText().contains("\"cpu_level\" : \"x86-64-v3\""))
+    }
+
+    @Test func aBrokenReportSaysWhichFieldIsWrong() {
+        #expect(throws: ReportError(message: "not JSON")) { try InstructionReport(jsonText: "{") }
+        #expect(throws: ReportError(message: "build is missing")) {
+            try InstructionReport(jsonText: #"{"size": [1, 2], "richness": "rich", "frames": 3, "scenes": []}"#)
+        }
+        #expect(throws: ReportError(message: "scenes[0].stages[0].instructions has the wrong type")) {
+            try InstructionReport(jsonText: #"""
+                {"size": [1, 2], "richness": "rich", "frames": 3, "build": {"cpu_level": "x86-64-v3", "compiler": "Swift 6.3"},
+                 "scenes": [{"scene": "candlefish", "stages": [{"stage": "raster", "instructions": "many"}]}]}
+                """#)
+        }
+        #expect(throws: ReportError(message: "size must be [width, height]")) {
+            try InstructionReport(jsonText: #"{"size": [1], "richness": "rich", "frames": 3, "build": {"cpu_level": "v3", "compiler": "c"}, "scenes": []}"#)
+        }
+    }
+
+    @Test func growthBeyondOnePercentIsARegression() {
+        let gate = InstructionGate()
+        #expect(gate.regressions(Self.report(), baseline: Self.report()).isEmpty)
+        #expect(gate.regressions(Self.report(raster: 100_900_000), baseline: Self.report()).isEmpty)
+        let r = gate.regressions(Self.report(raster: 102_000_000), baseline: Self.report())
+        #expect(r.count == 1)
+        #expect(r.first?.what == "raster instructions")
+        #expect(r.first?.description.contains("+2%") == true)
+        // Fewer instructions never fail.
+        #expect(gate.regressions(Self.report(raster: 50_000_000), baseline: Self.report()).isEmpty)
+    }
+
+    @Test func countsOfAnotherBuildOrSettingAreRefused() {
+        let gate = InstructionGate()
+        func why(frames: Int = 3, richness: String = "rich", width: Int = 640, scenes: [String] = ["candlefish"],
+                 build: InstructionBuild = Self.build) -> String? {
+            gate.incompatibility(width: width, height: 360, richness: richness, frames: frames, scenes: scenes, build: build,
+                                 baseline: Self.report())
+        }
+        #expect(why() == nil)
+        #expect(why(frames: 6)?.contains("run with --frames 3") == true)
+        #expect(why(richness: "minimal")?.contains("--richness rich") == true)
+        #expect(why(width: 1280)?.contains("--size 640x360") == true)
+        #expect(why(scenes: ["candlefish", "emergence"])?.contains("no counts of emergence") == true)
+        let other = why(build: InstructionBuild(cpuLevel: "x86-64-v3", compiler: "Swift 6.4"))
+        #expect(other?.contains("Swift 6.4") == true && other?.contains("tools/gate-instructions.sh --record") == true)
+    }
+}
