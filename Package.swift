@@ -67,8 +67,9 @@ let package = Package(
         // Header-only clang vector builtins that import as SIMD8<Float> and compile to one
         // instruction each (min, max, floor, conversions).
         .target(name: "RasterKernels", cSettings: simdC),
-        // RGBA → YUV 4:2:0 for the video sinks: plain C loops that clang vectorizes.
-        .target(name: "SinksKernels", cSettings: simdC),
+        // RGBA → YUV 4:2:0 for the video sinks: plain C loops that clang vectorizes;
+        // and PNG encoding: libdeflate for the fast setting, libpng for the small one.
+        .target(name: "SinksKernels", cSettings: simdC, linkerSettings: [.linkedLibrary("deflate")]),
         // Callgrind's client requests and the gate's planted work (bench instructions, tools/gate-power.sh).
         // Plain C, without the SIMD flags: the planted work must cost the same on every build.
         .target(name: "CProbe"),

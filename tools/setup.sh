@@ -5,7 +5,8 @@ set -euo pipefail
 
 PACKAGES=(
   pkg-config
-  libpng-dev                                              # PNG output (libpng simplified API)
+  libpng-dev                                              # PNG reading and small PNGs (libpng)
+  libdeflate-dev                                          # fast PNGs (render --png-compression fast)
   libsdl2-dev                                             # the window
   libavcodec-dev libavformat-dev libavutil-dev  # MP4 / WebM output (headers; the libraries load at run time)
   ffmpeg                                                  # ffprobe, for the video tests

@@ -67,6 +67,11 @@ struct RenderCommand: ParsableCommand {
             transform: Parse.choice(RenderCommand.presets))
     var preset = "veryfast"
 
+    @Option(name: .customLong("png-compression"),
+            help: "PNG output: fast (the default: about 0.04 s to encode a 1080p frame) or small (libpng's defaults: files about 15% smaller, 15 times slower to encode).",
+            transform: Parse.choice(PNGCompression.allCases.map(\.rawValue)))
+    var pngCompression = PNGCompression.fast.rawValue
+
     @OptionGroup var memoryOptions: MemoryOptions
 
     @OptionGroup var clockOptions: ClockOptions
@@ -126,7 +131,8 @@ struct RenderCommand: ParsableCommand {
         let sink: any FrameSink
         do {
             sink = try Output.open(output, width: size.width, height: size.height, frames: range,
-                                   video: VideoOptions(fps: fps, crf: crf, preset: preset), pngWorkers: max(1, threadCount))
+                                   video: VideoOptions(fps: fps, crf: crf, preset: preset), pngWorkers: max(1, threadCount),
+                                   pngCompression: PNGCompression(rawValue: pngCompression) ?? .fast)
         } catch { throw error.failure }
         if let frameHashes { try checkWritable(frameHashes) }
         let progress = ProgressReporter(total: range.count, label: "render \(scene.rawValue)")

@@ -61,7 +61,7 @@ public enum Output {
     /// A single PNG takes exactly one frame.
     public static func open(
         _ path: String, width: Int, height: Int, frames: ClosedRange<Int>, video: VideoOptions = VideoOptions(),
-        pngWorkers: Int = 2
+        pngWorkers: Int = 2, pngCompression: PNGCompression = .fast
     ) throws(SinkError) -> any FrameSink {
         guard width > 0, height > 0 else { throw .usage("cannot write \(path): the size \(width)x\(height) is empty") }
         guard frames.lowerBound >= 0 else { throw .usage("cannot write \(path): frame indices start at 0") }
@@ -73,11 +73,12 @@ public enum Output {
             guard frames.count == 1 else {
                 throw .usage("cannot write \(path): one PNG holds one frame, and \(frames.count) were asked; use a directory out/ or frames/%05d.png for a sequence, or --frame N")
             }
-            return PNGSequenceWriter(single: path, width: width, height: height, fps: video.fps, frame: frames.lowerBound)
+            return PNGSequenceWriter(single: path, width: width, height: height, fps: video.fps, frame: frames.lowerBound,
+                                     compression: pngCompression)
         case let .pngSequence(directory, pattern):
             return try PNGSequenceWriter(
                 directory: directory, pattern: pattern, width: width, height: height, fps: video.fps,
-                firstFrame: frames.lowerBound, workers: pngWorkers)
+                firstFrame: frames.lowerBound, workers: pngWorkers, compression: pngCompression)
         }
     }
 
@@ -187,6 +188,7 @@ final class PNGSequenceWriter: FrameSink, @unchecked Sendable {
     private let width: Int, height: Int, fps: Int
     private let firstFrame: Int
     private let single: Bool
+    private let compression: PNGCompression
     /// What the workers wrote, under a lock. A separate object, so that the workers do not
     /// hold the writer: a writer dropped without `finish()` is cancelled by its deinit.
     private final class Written: @unchecked Sendable {
@@ -202,7 +204,8 @@ final class PNGSequenceWriter: FrameSink, @unchecked Sendable {
     private var queue: WorkQueue<Job>!
 
     /// A sequence in `directory` (created if missing) named by `pattern`.
-    init(directory: String, pattern: String, width: Int, height: Int, fps: Int, firstFrame: Int, workers: Int) throws(SinkError) {
+    init(directory: String, pattern: String, width: Int, height: Int, fps: Int, firstFrame: Int, workers: Int,
+         compression: PNGCompression = .fast) throws(SinkError) {
         guard let framePattern = FramePattern(pattern) else {
             throw .usage("cannot write \(directory)/\(pattern): the pattern needs one %0Nd, like %05d.png")
         }
@@ -220,11 +223,12 @@ final class PNGSequenceWriter: FrameSink, @unchecked Sendable {
         self.width = width; self.height = height; self.fps = fps
         self.firstFrame = firstFrame
         self.single = false
+        self.compression = compression
         startQueue(workers: workers)
     }
 
     /// One PNG at `path` holding `frame`.
-    init(single path: String, width: Int, height: Int, fps: Int, frame: Int) {
+    init(single path: String, width: Int, height: Int, fps: Int, frame: Int, compression: PNGCompression = .fast) {
         let (dir, name) = splitPath(path)
         self.directory = dir
         self.names = { _ in name }
@@ -232,6 +236,7 @@ final class PNGSequenceWriter: FrameSink, @unchecked Sendable {
         self.width = width; self.height = height; self.fps = fps
         self.firstFrame = frame
         self.single = true
+        self.compression = compression
         startQueue(workers: 1)
     }
 
@@ -239,10 +244,10 @@ final class PNGSequenceWriter: FrameSink, @unchecked Sendable {
     private(set) var framesHeld = 0
 
     private func startQueue(workers: Int) {
-        let (directory, names, single, written) = (directory, names, single, written)
+        let (directory, names, single, written, compression) = (directory, names, single, written, compression)
         framesHeld = max(2, workers * 2) + workers
         queue = WorkQueue(workers: workers, capacity: max(2, workers * 2), name: "png-encoder") { (job: Job) throws(SinkError) in
-            try Self.write(job, directory: directory, name: names(job.frame), single: single, into: written)
+            try Self.write(job, directory: directory, name: names(job.frame), single: single, compression: compression, into: written)
         }
     }
 
@@ -255,11 +260,12 @@ final class PNGSequenceWriter: FrameSink, @unchecked Sendable {
         return "\(error.localizedDescription)"
     }
 
-    private static func write(_ job: Job, directory: String, name: String, single: Bool, into written: Written) throws(SinkError) {
+    private static func write(_ job: Job, directory: String, name: String, single: Bool, compression: PNGCompression,
+                              into written: Written) throws(SinkError) {
         let path = directory + "/" + name
         let bytes: [UInt8]
         do throws(PNGError) {
-            bytes = try PNG.encode(job.image)
+            bytes = try PNG.encode(job.image, compression: compression)
         } catch {
             throw .runtime("cannot write \(path): \(error.description)")
         }

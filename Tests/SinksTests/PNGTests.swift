@@ -30,6 +30,32 @@ import Workloads
         #expect(try PNG.read(dir + "/rgba.png") == withAlpha)
     }
 
+    /// Both compressions decode to exactly the pixels encoded, RGB and RGBA, for sizes down to
+    /// one pixel; the fast one is the larger file, and its bytes repeat.
+    @Test(arguments: PNGCompression.allCases)
+    func encodedBytesDecodeToThePixels(compression: PNGCompression) throws {
+        let dir = Self.tempDir()
+        var rendered = try Self.renderedImage(.sRGB)
+        for i in stride(from: 3, to: rendered.pixels.count, by: 4) { rendered.pixels[i] = UInt8(i % 253) }
+        var tiny = Image8(width: 3, height: 2)
+        for i in tiny.pixels.indices { tiny.pixels[i] = UInt8((i * 37) % 256) }
+        for (n, image) in [rendered, tiny, Image8(width: 1, height: 1)].enumerated() {
+            for alpha in [false, true] {
+                let bytes = try PNG.encode(image, alpha: alpha, compression: compression)
+                #expect(try PNG.encode(image, alpha: alpha, compression: compression) == bytes)
+                let path = dir + "/\(n)-\(alpha).png"
+                let f = fopen(path, "wb")!
+                fwrite(bytes, 1, bytes.count, f)
+                fclose(f)
+                var expected = image
+                if !alpha { for i in stride(from: 3, to: expected.pixels.count, by: 4) { expected.pixels[i] = 255 } }
+                #expect(try PNG.read(path) == expected, "image \(n), alpha \(alpha)")
+            }
+        }
+        let fast = try PNG.encode(rendered, compression: .fast), small = try PNG.encode(rendered, compression: .small)
+        #expect(fast.count > small.count && fast.count < small.count * 3 / 2)
+    }
+
     @Test func unwritablePathsFailClearlyAndLeaveNothing() throws {
         let image = Image8(width: 4, height: 4)
         for path in ["/nonexistent-dir/x.png", "/proc/photophore.png"] {
