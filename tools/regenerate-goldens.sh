@@ -14,7 +14,7 @@ bin=.build/release/photophore
 for scene in candlefish emergence; do
     for frame in 150 420; do
         "$bin" render "$scene" --frame "$frame" --size 320x180 --seed 7 --richness standard \
-            --threads 2 --script "assets/golden/$scene.json" -o "assets/golden/$scene-$frame.png"
+            --threads 2 --png-compression small --script "assets/golden/$scene.json" -o "assets/golden/$scene-$frame.png"
         echo "assets/golden/$scene-$frame.png"
     done
 done

@@ -1,16 +1,13 @@
 #!/bin/sh
 # Renders the 1920x1080 posters in assets/posters/ (rich effects, seed 3) from the scripts
-# beside them. Candlefish in two moods, emergence at two stages.
+# beside them, as listed in assets/posters/posters.txt: candlefish in two moods, emergence at
+# two stages. Written with --png-compression small (libpng's defaults), the smaller files.
 set -eu
 cd "$(dirname "$0")/.."
 swift build -c release --product photophore
 bin=.build/release/photophore
-poster() { # name scene frame
-    "$bin" render "$2" --frame "$3" --size 1920x1080 --seed 3 --richness rich \
-        --script "assets/posters/$1.json" -o "assets/posters/$1.png"
-    echo "assets/posters/$1.png"
-}
-poster candlefish-excited candlefish 200
-poster candlefish-shy candlefish 300
-poster emergence-stage5 emergence 540
-poster emergence-stage1 emergence 420
+grep -v '^#' assets/posters/posters.txt | while read -r name scene frame; do
+    "$bin" render "$scene" --frame "$frame" --size 1920x1080 --seed 3 --richness rich \
+        --png-compression small --script "assets/posters/$name.json" -o "assets/posters/$name.png"
+    echo "assets/posters/$name.png"
+done

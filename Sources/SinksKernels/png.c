@@ -1,7 +1,7 @@
 // PNG encoding. `small`: libpng's full API at its default settings (everything that can
 // longjmp, libpng's error handler, stays inside this file). `fast`: the Up filter and one
 // zlib stream from libdeflate at level 1, about twice as fast as zlib's fastest level, in the
-// few chunks a PNG needs (signature, IHDR, IDAT, IEND), each with its CRC from libdeflate.
+// few chunks a PNG needs (signature, IHDR, sRGB, IDAT, IEND), each with its CRC from libdeflate.
 #include "SinksKernels.h"
 #include <libdeflate.h>
 #include <png.h>
@@ -75,6 +75,8 @@ static int encode_small(const uint8_t *rgba, int width, int height, size_t row_b
     png_set_write_fn(png, &sink, sink_write, sink_flush);
     png_set_IHDR(png, info, (png_uint_32)width, (png_uint_32)height, 8, keep_alpha ? PNG_COLOR_TYPE_RGBA : PNG_COLOR_TYPE_RGB,
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    // Tagged sRGB (perceptual intent), as libpng's simplified API does: the same file as it writes.
+    png_set_sRGB(png, info, PNG_sRGB_INTENT_PERCEPTUAL);
     png_set_compression_level(png, 6);
     png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_ALL_FILTERS);
     png_write_info(png, info);
@@ -113,7 +115,8 @@ static int encode_fast(const uint8_t *rgba, int width, int height, size_t row_by
     uint8_t *filtered = malloc(raw_size);
     struct libdeflate_compressor *compressor = libdeflate_alloc_compressor(1);
     size_t bound = compressor ? libdeflate_zlib_compress_bound(compressor, raw_size) : 0;
-    uint8_t *file = bound ? malloc(8 + 25 + bound + 12 + 12) : NULL;
+    // Signature, IHDR (25 bytes), sRGB (13), IDAT (12 + data), IEND (12).
+    uint8_t *file = bound ? malloc(8 + 25 + 13 + 12 + bound + 12) : NULL;
     if (!filtered || !compressor || !file) {
         free(filtered);
         free(file);
@@ -150,6 +153,8 @@ static int encode_fast(const uint8_t *rgba, int width, int height, size_t row_by
     ihdr[9] = keep_alpha ? 6 : 2;      // colour type: RGBA or RGB
     ihdr[10] = ihdr[11] = ihdr[12] = 0; // deflate, adaptive filtering, no interlace
     p += close_chunk(p, "IHDR", 13);
+    p[8] = 0; // sRGB, perceptual intent: the pixels are sRGB-encoded
+    p += close_chunk(p, "sRGB", 1);
     size_t compressed = libdeflate_zlib_compress(compressor, filtered, raw_size, p + 8, bound);
     libdeflate_free_compressor(compressor);
     free(filtered);
