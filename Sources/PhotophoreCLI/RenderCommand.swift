@@ -59,13 +59,25 @@ struct RenderCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Worker threads, 1 to 256 (default: one per CPU).", transform: Parse.int(Limits.threads))
     var threads: Int?
 
-    @Option(parsing: .unconditional, help: "Video quality, lower is better: CRF 0 to 51 for H.264 (default 20), 0 to 63 for VP9 (default 32).",
+    @Option(parsing: .unconditional, help: "Video quality, lower is better: CRF 0 to 51 for H.264 (default 20), 0 to 63 for VP9 (default 32) and AV1 (default 35).",
             transform: Parse.int(0...63))
     var crf: Int?
 
     @Option(help: "H.264 preset: ultrafast, superfast, veryfast, faster, fast, medium, slow, slower, veryslow or placebo (default: veryfast).",
             transform: Parse.choice(RenderCommand.presets))
     var preset = "veryfast"
+
+    @Option(help: "Video codec: h264 (.mp4), vp9 (.webm) or av1 (.mp4 or .webm) (default: h264 for .mp4, vp9 for .webm).",
+            transform: Parse.choice(VideoCodec.allCases.map(\.rawValue)))
+    var codec: String?
+
+    @Option(name: .customLong("av1-preset"), parsing: .unconditional, help: "SVT-AV1 preset, 0 (slowest) to 13 (fastest) (default: 10).",
+            transform: Parse.int(0...13))
+    var av1Preset = 10
+
+    @Option(name: .customLong("film-grain"), parsing: .unconditional,
+            help: "AV1 film-grain synthesis, 0 (off: grain is coded as pixels) to 50 (default: 8).", transform: Parse.int(0...50))
+    var filmGrain = 8
 
     @Option(name: .customLong("png-compression"),
             help: "PNG output: fast (the default: about 0.04 s to encode a 1080p frame) or small (libpng's defaults: files about 15% smaller, 15 times slower to encode).",
@@ -98,7 +110,16 @@ struct RenderCommand: ParsableCommand {
         let threadCount = threads ?? Limits.defaultThreads
         let kind: OutputKind
         do { kind = try OutputKind.of(output) } catch { throw error.failure }
-        if case .video(.mp4) = kind, let crf, crf > 51 { throw Failure.usage("--crf \(crf): H.264 (.mp4) takes 0 to 51") }
+        let videoCodec = codec.flatMap(VideoCodec.init(rawValue:))
+        if case let .video(format) = kind {
+            let chosen = videoCodec ?? .default(for: format)
+            if let refusal = chosen.refusal(in: format) { throw Failure.usage("--codec \(chosen.rawValue): \(refusal)") }
+            if let crf, !chosen.crfRange.contains(crf) {
+                throw Failure.usage("--crf \(crf): \(chosen.name) takes \(chosen.crfRange.lowerBound) to \(chosen.crfRange.upperBound)")
+            }
+        } else if codec != nil {
+            throw Failure.usage("--codec \(codec!): a codec is for video; write to out.mp4 or out.webm")
+        }
         if case .png = kind, range.count > 1 {
             throw Failure.usage("cannot write \(output): one PNG holds one frame; use a directory out/ or frames/%05d.png for \(range.count) frames")
         }
@@ -131,7 +152,9 @@ struct RenderCommand: ParsableCommand {
         let sink: any FrameSink
         do {
             sink = try Output.open(output, width: size.width, height: size.height, frames: range,
-                                   video: VideoOptions(fps: fps, crf: crf, preset: preset), pngWorkers: max(1, threadCount),
+                                   video: VideoOptions(fps: fps, crf: crf, preset: preset, codec: videoCodec, av1Preset: av1Preset,
+                                                       filmGrain: filmGrain),
+                                   pngWorkers: max(1, threadCount),
                                    pngCompression: PNGCompression(rawValue: pngCompression) ?? .fast)
         } catch { throw error.failure }
         if let frameHashes { try checkWritable(frameHashes) }

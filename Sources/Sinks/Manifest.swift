@@ -23,6 +23,8 @@ public struct Manifest: Codable, Sendable, Equatable {
 
     /// "mp4", "webm", "png" or "png-sequence".
     public var format: String
+    /// A video's codec: "h264", "vp9" or "av1"; nil for PNGs.
+    public var codec: String?
     public var width: Int
     public var height: Int
     public var fps: Int
@@ -34,8 +36,9 @@ public struct Manifest: Codable, Sendable, Equatable {
     public var frameCount: Int { lastFrame - firstFrame + 1 }
     public var totalBytes: Int { files.reduce(0) { $0 + $1.bytes } }
 
-    public init(format: String, width: Int, height: Int, fps: Int, firstFrame: Int, lastFrame: Int, files: [File]) {
+    public init(format: String, codec: String? = nil, width: Int, height: Int, fps: Int, firstFrame: Int, lastFrame: Int, files: [File]) {
         self.format = format
+        self.codec = codec
         self.width = width
         self.height = height
         self.fps = fps
@@ -45,7 +48,7 @@ public struct Manifest: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case format, width, height, fps, files
+        case format, codec, width, height, fps, files
         case firstFrame = "first_frame"
         case lastFrame = "last_frame"
     }

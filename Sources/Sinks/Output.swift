@@ -125,7 +125,7 @@ final class QueuedVideoSink: FrameSink, @unchecked Sendable {
         try writer.finish()
         let (sha, bytes) = try SHA256Hasher.file(writer.path)
         let manifest = Manifest(
-            format: writer.format == .mp4 ? "mp4" : "webm", width: writer.width, height: writer.height,
+            format: writer.format == .mp4 ? "mp4" : "webm", codec: writer.codec.rawValue, width: writer.width, height: writer.height,
             fps: writer.options.fps, firstFrame: firstFrame, lastFrame: firstFrame + count - 1,
             files: [.init(path: splitPath(writer.path).1, bytes: bytes, sha256: sha)])
         try manifest.write(to: writer.path + ".manifest.json")

@@ -21,12 +21,74 @@ public struct VideoOptions: Sendable, Equatable {
     /// machine. 0 lets the encoder choose for the machine (output then varies with cores).
     public var threads: Int = 4
 
-    public init(fps: Int = 60, crf: Int? = nil, preset: String = "veryfast", vp9Speed: Int = 8, threads: Int = 4) {
+    /// The codec; nil picks the container's own (H.264 in MP4, VP9 in WebM).
+    public var codec: VideoCodec? = nil
+    /// SVT-AV1's preset (0 slowest … 13 fastest).
+    public var av1Preset: Int = 10
+    /// AV1 film-grain synthesis, 0 (off) to 50: SVT-AV1 takes the grain out of the frames
+    /// before coding them and sends a model of it, which the decoder adds back. Grain that
+    /// changes every frame then costs no bits.
+    public var filmGrain: Int = 8
+
+    public init(fps: Int = 60, crf: Int? = nil, preset: String = "veryfast", vp9Speed: Int = 8, threads: Int = 4,
+                codec: VideoCodec? = nil, av1Preset: Int = 10, filmGrain: Int = 8) {
         self.fps = fps
         self.crf = crf
         self.preset = preset
         self.vp9Speed = vp9Speed
         self.threads = threads
+        self.codec = codec
+        self.av1Preset = av1Preset
+        self.filmGrain = filmGrain
+    }
+}
+
+/// The video codecs, each through one FFmpeg encoder.
+public enum VideoCodec: String, CaseIterable, Sendable, Equatable {
+    /// libx264; MP4 only.
+    case h264
+    /// libvpx-vp9; WebM only.
+    case vp9
+    /// SVT-AV1 (libsvtav1); MP4 or WebM.
+    case av1
+
+    var encoder: String {
+        switch self {
+        case .h264: "libx264"
+        case .vp9: "libvpx-vp9"
+        case .av1: "libsvtav1"
+        }
+    }
+
+    /// "H.264", "VP9" or "AV1".
+    public var name: String {
+        switch self {
+        case .h264: "H.264"
+        case .vp9: "VP9"
+        case .av1: "AV1"
+        }
+    }
+
+    /// The highest --crf the codec takes, and the one it uses when none is given.
+    public var crfRange: ClosedRange<Int> { self == .h264 ? 0...51 : 0...63 }
+    public var defaultCRF: Int {
+        switch self {
+        case .h264: 20
+        case .vp9: 32
+        case .av1: 35
+        }
+    }
+
+    /// The codec of a container when none is asked for.
+    public static func `default`(for format: VideoFormat) -> VideoCodec { format == .mp4 ? .h264 : .vp9 }
+
+    /// Why this codec cannot go into `format`, or nil.
+    public func refusal(in format: VideoFormat) -> String? {
+        switch (self, format) {
+        case (.h264, .webm): "H.264 goes into .mp4; for .webm use --codec vp9 or av1"
+        case (.vp9, .mp4): "VP9 goes into .webm; for .mp4 use --codec h264 or av1"
+        default: nil
+        }
     }
 }
 
@@ -46,11 +108,9 @@ public enum VideoFormat: Sendable, Equatable {
     }
 
     var muxer: String { self == .mp4 ? "mp4" : "webm" }
-    var encoder: String { self == .mp4 ? "libx264" : "libvpx-vp9" }
-    var codecName: String { self == .mp4 ? "H.264" : "VP9" }
 }
 
-/// Encodes 8-bit RGBA frames into an MP4 (H.264) or WebM (VP9) file through FFmpeg.
+/// Encodes 8-bit RGBA frames into an MP4 (H.264 or AV1) or WebM (VP9 or AV1) file through FFmpeg.
 ///
 /// Frames are appended in order; `finish()` flushes the encoder, writes the trailer and only
 /// then renames the temporary file (`<path>.partial-<pid>`, same directory) to `path`. Any
@@ -65,6 +125,7 @@ public enum VideoFormat: Sendable, Equatable {
 public final class VideoWriter: @unchecked Sendable {
     public let path: String
     public let format: VideoFormat
+    public let codec: VideoCodec
     public let width: Int
     public let height: Int
     public let options: VideoOptions
@@ -89,12 +150,17 @@ public final class VideoWriter: @unchecked Sendable {
     public init(path: String, width: Int, height: Int, options: VideoOptions = VideoOptions()) throws(SinkError) {
         self.path = path
         self.format = try VideoFormat.of(path)
+        self.codec = options.codec ?? .default(for: format)
         self.width = width
         self.height = height
         self.options = options
         self.temporaryPath = path + ".partial-\(getpid())"
         guard width > 0, height > 0, width % 2 == 0, height % 2 == 0 else {
             throw .usage("cannot write video \(path): the size \(width)x\(height) must be even and non-zero (4:2:0 chroma); choose an even --size")
+        }
+        if let refusal = codec.refusal(in: format) { throw .usage("cannot write video \(path): \(refusal)") }
+        if let crf = options.crf, !codec.crfRange.contains(crf) {
+            throw .usage("cannot write video \(path): --crf \(crf): \(codec.name) takes \(codec.crfRange.lowerBound) to \(codec.crfRange.upperBound)")
         }
         guard options.fps > 0, options.fps <= 1000 else {
             throw .usage("cannot write video \(path): fps \(options.fps) is out of range; use 1…1000")
@@ -122,8 +188,8 @@ public final class VideoWriter: @unchecked Sendable {
         // FFmpeg and the encoders log to stderr at "info" by default; errors reach the caller
         // as SinkError instead.
         av_log_set_level(AV_LOG_QUIET)
-        guard let codec = avcodec_find_encoder_by_name(format.encoder) else {
-            throw .runtime("cannot write \(path): this FFmpeg has no \(format.codecName) encoder (\(format.encoder)); install FFmpeg's libavcodec with \(format.encoder) (tools/setup.sh)")
+        guard let encoderCodec = avcodec_find_encoder_by_name(codec.encoder) else {
+            throw .runtime("cannot write \(path): this FFmpeg has no \(codec.name) encoder (\(codec.encoder)); install FFmpeg's libavcodec with \(codec.encoder) (tools/setup.sh)")
         }
         var ctx: UnsafeMutablePointer<AVFormatContext>?
         var ret = avformat_alloc_output_context2(&ctx, nil, format.muxer, temporaryPath)
@@ -133,7 +199,7 @@ public final class VideoWriter: @unchecked Sendable {
         // frames give the same file.
         muxer.pointee.flags |= AVFMT_FLAG_BITEXACT
 
-        guard let encoder = avcodec_alloc_context3(codec) else { throw fail("out of memory", AVERROR_ENOMEM) }
+        guard let encoder = avcodec_alloc_context3(encoderCodec) else { throw fail("out of memory", AVERROR_ENOMEM) }
         self.encoder = encoder
         let fps = Int32(options.fps)
         encoder.pointee.width = Int32(width)
@@ -151,23 +217,30 @@ public final class VideoWriter: @unchecked Sendable {
             encoder.pointee.flags |= Int32(AV_CODEC_FLAG_GLOBAL_HEADER)
         }
         var codecOptions: [(String, String)]
-        switch format {
-        case .mp4:
-            codecOptions = [("preset", options.preset), ("crf", String(options.crf ?? 20))]
-        case .webm:
+        let crf = String(options.crf ?? codec.defaultCRF)
+        switch codec {
+        case .h264:
+            codecOptions = [("preset", options.preset), ("crf", crf)]
+        case .av1:
+            // SVT-AV1 decides by itself how many threads to run (`lp` caps them); its bytes do
+            // not depend on that. A keyframe every 5 s, for seeking.
+            encoder.pointee.gop_size = Int32(options.fps * 5)
+            codecOptions = [("preset", String(options.av1Preset)), ("crf", crf),
+                            ("svtav1-params", "film-grain=\(options.filmGrain):lp=\(max(1, options.threads))")]
+        case .vp9:
             encoder.pointee.bit_rate = 0
             codecOptions = [
                 ("deadline", "realtime"), ("cpu-used", String(options.vp9Speed)), ("row-mt", "1"),
-                ("crf", String(options.crf ?? 32)), ("b", "0"),
+                ("crf", crf), ("b", "0"),
                 ("tile-columns", width >= 1280 ? "2" : "0"),
             ]
         }
         var dict: OpaquePointer?
         for (k, v) in codecOptions { av_dict_set(&dict, k, v, 0) }
-        ret = avcodec_open2(encoder, codec, &dict)
+        ret = avcodec_open2(encoder, encoderCodec, &dict)
         av_dict_free(&dict)
         guard ret >= 0 else {
-            throw fail("cannot open the \(format.codecName) encoder (\(format.encoder), preset \(options.preset), crf \(options.crf ?? -1))", ret,
+            throw fail("cannot open the \(codec.name) encoder (\(codec.encoder), crf \(crf))", ret,
                        hint: "check the encoder options")
         }
 
@@ -278,11 +351,11 @@ public final class VideoWriter: @unchecked Sendable {
     private func encode(_ frame: UnsafeMutablePointer<AVFrame>?) throws(SinkError) {
         guard let encoder, let muxer, let stream, let packet else { return }
         var ret = avcodec_send_frame(encoder, frame)
-        guard ret >= 0 else { throw fail("the \(format.codecName) encoder failed", ret) }
+        guard ret >= 0 else { throw fail("the \(codec.name) encoder failed", ret) }
         while true {
             ret = avcodec_receive_packet(encoder, packet)
             if ret == AVERROR_EAGAIN || ret == AVERROR_EOF_CODE { return }
-            guard ret >= 0 else { throw fail("the \(format.codecName) encoder failed", ret) }
+            guard ret >= 0 else { throw fail("the \(codec.name) encoder failed", ret) }
             av_packet_rescale_ts(packet, encoder.pointee.time_base, stream.pointee.time_base)
             packet.pointee.stream_index = stream.pointee.index
             ret = av_interleaved_write_frame(muxer, packet)
