@@ -1,3 +1,4 @@
+import Basics
 import Effects
 import Mind
 import Raster
@@ -300,12 +301,12 @@ public final class SceneRenderer {
     /// Renders frame `k` as 8-bit RGBA into the renderer's size of pixels at `pixels`, rows
     /// `rowBytes` apart: the same bytes as `render(frame:into:)` gives an image.
     public func render(frame k: Int, into pixels: UnsafeMutableRawPointer, rowBytes: Int) {
-        let t0 = monotonicNanoseconds()
+        let t0 = Monotonic.nanoseconds()
         let f = sceneFrame(k)
-        let t1 = monotonicNanoseconds()
+        let t1 = Monotonic.nanoseconds()
         stats = renderer.render(f.draws, into: target, clearColor: f.clearColor)
-        let t2 = monotonicNanoseconds()
-        defer { timings = Timings(scene: t1 - t0, raster: t2 - t1, effects: monotonicNanoseconds() - t2) }
+        let t2 = Monotonic.nanoseconds()
+        defer { timings = Timings(scene: t1 - t0, raster: t2 - t1, effects: Monotonic.nanoseconds() - t2) }
         var e = EffectSettings()
         e.exposure = f.look.exposure
         e.bloomStrength = f.look.bloomStrength
@@ -330,9 +331,3 @@ public final class SceneRenderer {
     }
 }
 
-/// Monotonic time in nanoseconds.
-func monotonicNanoseconds() -> UInt64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-}

@@ -1,3 +1,4 @@
+import Basics
 import ArgumentParser
 import Benchmarking
 import Raster
@@ -86,7 +87,7 @@ struct BenchWorkloadCommand: ParsableCommand {
         var stats = FrameStats()
         for f in 0..<frames {
             let draw = spheres?.draw(frame: f, aspect: aspect) ?? glow!.draw()
-            let start = monotonicNanoseconds()
+            let start = Monotonic.nanoseconds()
             if reference {
                 ReferenceRasterizer.render([draw], into: target, clearColor: workloadClearColor)
                 stats = FrameStats()
@@ -94,7 +95,7 @@ struct BenchWorkloadCommand: ParsableCommand {
             } else {
                 stats = renderer.render([draw], into: target, clearColor: workloadClearColor)
             }
-            samples.append(Double(monotonicNanoseconds() - start) / 1e6)
+            samples.append(Double(Monotonic.nanoseconds() - start) / 1e6)
         }
         let measured = frames > 3 ? Array(samples.dropFirst(3)) : samples
         let t = Percentiles(measured)

@@ -182,9 +182,9 @@ struct PlayCommand: ParsableCommand {
             do { try PNG.write(shot, to: screenshot) } catch { throw Failure.runtime(error.description) }
         }
         if let record {
-            try writeText(Script(scene: scene, clock: clock, events: renderer.stimuli).json() + "\n", to: record)
+            try writeTextFile(Script(scene: scene, clock: clock, events: renderer.stimuli).json() + "\n", to: record)
         }
-        if let frameHashes { try writeText(hashes.joined(separator: "\n") + "\n", to: frameHashes) }
+        if let frameHashes { try writeTextFile(hashes.joined(separator: "\n") + "\n", to: frameHashes) }
     }
 
     /// The HUD's text: scene, simulation time, trust, dropped frames, then mood or stage.

@@ -1,3 +1,4 @@
+import Basics
 import ArgumentParser
 import Benchmarking
 import Engine
@@ -146,7 +147,7 @@ struct RenderCommand: ParsableCommand {
             }
             let manifest = try sink.finish()
             try session.save(renderer.finish())
-            if let frameHashes { try writeText(hashes.joined(separator: "\n") + "\n", to: frameHashes) }
+            if let frameHashes { try writeTextFile(hashes.joined(separator: "\n") + "\n", to: frameHashes) }
             let bytes = manifest.files.reduce(0) { $0 + $1.bytes }
             _ = progress.finish(bytes: bytes, output: output)
         } catch let error as SinkError {
@@ -205,9 +206,9 @@ struct BenchScenesQuickCommand: ParsableCommand {
             var triangles = 0, fragments = 0
             var parts = (scene: 0.0, raster: 0.0, effects: 0.0)
             for k in 0..<frames {
-                let t0 = monotonicNanoseconds()
+                let t0 = Monotonic.nanoseconds()
                 renderer.render(frame: k, into: &image)
-                let t1 = monotonicNanoseconds()
+                let t1 = Monotonic.nanoseconds()
                 samples.append(Double(t1 - t0) / 1e6)
                 withoutEffects.append(Double(renderer.timings.scene + renderer.timings.raster) / 1e6)
                 triangles += renderer.stats.triangles

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 /// What a render wrote: every file with its size and SHA-256, the frame range, the frame
@@ -62,7 +63,7 @@ public struct Manifest: Codable, Sendable, Equatable {
 
     /// Writes the manifest (temporary name, then rename).
     public func write(to path: String) throws(SinkError) {
-        try writeFileAtomically(json(), to: path)
+        do throws(WriteError) { try writeAtomically(json(), to: path) } catch { throw SinkError(error) }
     }
 
     /// Reads a manifest written by `write(to:)`.
@@ -78,32 +79,7 @@ public struct Manifest: Codable, Sendable, Equatable {
     }
 }
 
-/// Writes bytes to `<path>.partial-<pid>` and renames it to `path`; on failure removes the
-/// temporary file. Distinguishes a full disk from other errors in the message.
-func writeFileAtomically(_ bytes: [UInt8], to path: String) throws(SinkError) {
-    let tmp = path + ".partial-\(getpid())-\(UInt(bitPattern: Thread.current.hash))"
-    let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    guard fd >= 0 else {
-        throw .runtime("cannot write \(path): \(String(cString: strerror(errno))); check that the directory exists and is writable")
-    }
-    var written = 0
-    var failure: Int32 = 0
-    bytes.withUnsafeBytes { raw in
-        while written < raw.count {
-            let n = Glibc.write(fd, raw.baseAddress! + written, raw.count - written)
-            if n < 0 {
-                if errno == EINTR { continue }
-                failure = errno
-                return
-            }
-            written += n
-        }
-    }
-    if close(fd) != 0 && failure == 0 { failure = errno }
-    if failure == 0 && rename(tmp, path) != 0 { failure = errno }
-    if failure != 0 {
-        unlink(tmp)
-        let hint = failure == ENOSPC ? "free some space and render again" : "check that the directory is writable"
-        throw .runtime("cannot write \(path): \(String(cString: strerror(failure))); \(hint)")
-    }
+extension SinkError {
+    /// A failed whole-file write, as a runtime failure.
+    init(_ error: WriteError) { self.init(.runtime, error.description) }
 }

@@ -1,3 +1,5 @@
+import Basics
+
 // A small, strict JSON reader and writer.
 //
 // Scripts must be rejected precisely (a number where a boolean belongs, NaN, a truncated
@@ -108,9 +110,7 @@ extension JSONValue {
 
     /// Formats a finite number; non-finite numbers have no JSON form and become null.
     public static func format(_ n: Double) -> String {
-        guard n.isFinite else { return "null" }
-        if n == n.rounded(), abs(n) < 1e15 { return String(Int64(n)) }
-        return "\(n)"
+        n.isFinite ? NumberText.short(n) : "null"
     }
 
     /// Text from a file as an error message shows it: quoted and escaped as in JSON, so a

@@ -2,6 +2,7 @@ import Foundation
 import Raster
 import Sinks
 import Testing
+import TestSupport
 
 /// The workloads' frame 0 against Mesa llvmpipe's rendering of the same workload, drawn by
 /// the small OpenGL program in benchmarks/gl-reference (built here with make).
