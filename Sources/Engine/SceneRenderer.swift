@@ -16,7 +16,7 @@ public struct RenderSettings: Sendable {
     public var width: Int
     public var height: Int
     public var seed: UInt64
-    /// Scripted stimuli (STIMULI.md); nil for none.
+    /// Scripted stimuli (docs/stimuli.md); nil for none.
     public var script: Script?
     public var richness: Richness
     public var threads: Int

@@ -84,7 +84,8 @@ final class MemorySession {
     }
 }
 
-/// `--profile` and `--variant`: the named profiles of MISSION.md.
+/// `--profile` and `--variant`: the named profiles (docs/product.md, "Profiles"; the hash of
+/// `--variant auto` in docs/mind-and-memory.md).
 struct ProfileOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "A profile: complexity (basic|standard|advanced), trust rate (0.7|1.0|1.3) and richness (minimal|standard|rich), comma-separated in any order, e.g. advanced,1.3,rich. Unnamed parts are standard.",

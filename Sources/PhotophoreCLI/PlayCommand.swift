@@ -51,7 +51,7 @@ struct PlayCommand: ParsableCommand {
 
     @OptionGroup var clockOptions: ClockOptions
 
-    @Option(help: ArgumentHelp("Write the session's stimuli, with their stamps, as a script (format in docs/cli.md).", valueName: "FILE.json"))
+    @Option(help: ArgumentHelp("Write the session's stimuli, with their stamps, as a script (format in docs/stimuli.md).", valueName: "FILE.json"))
     var record: String?
 
     @Option(parsing: .unconditional, help: "Quit once the world reaches frame N, N/60 s of simulation time: 1 to 5184000.", transform: Parse.int(Limits.playFrames))

@@ -51,7 +51,7 @@ struct RenderCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Random seed, 0 to 2^64 - 1 (default: 1).", transform: Parse.seed)
     var seed: UInt64 = 1
 
-    @Option(help: ArgumentHelp("A stimulus script or a play --record recording (format in docs/cli.md).", valueName: "FILE.json"))
+    @Option(help: ArgumentHelp("A stimulus script or a play --record recording (format in docs/stimuli.md).", valueName: "FILE.json"))
     var script: String?
 
     @Option(help: "Visual effects richness: minimal, standard or rich.")
