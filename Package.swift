@@ -79,7 +79,7 @@ let package = Package(
         .target(name: "BuildInfo", plugins: ["BuildInfoPlugin"]),
 
         // MARK: Shared helpers
-        // The one clock, the one atomic file write and the one number formatter (no Foundation).
+        // The one clock, the one atomic file write, the one number formatter and the one JSON writer.
         .target(name: "Basics"),
 
         // MARK: Mind and memory
@@ -88,7 +88,7 @@ let package = Package(
         // The emotional state machines: pure, deterministic, no Foundation in the update path.
         .target(name: "Mind", dependencies: ["Stimuli"]),
         // The persistent memory: an event log with snapshots in SQLite.
-        .target(name: "Store", dependencies: ["Mind", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Store", dependencies: ["Basics", "Mind", .product(name: "GRDB", package: "GRDB.swift")]),
 
         // MARK: Engine
         .target(

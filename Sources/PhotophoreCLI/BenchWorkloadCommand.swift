@@ -106,16 +106,11 @@ struct BenchWorkloadCommand: ParsableCommand {
         }
         if json {
             // The reference rasterizer keeps no counters beyond the triangles submitted.
-            let work: JSONValue = reference ? .object([("triangles", .number(Double(stats.triangles)))]) : .object([
-                ("triangles", .number(Double(stats.triangles))), ("setup_triangles", .number(Double(stats.setupTriangles))),
-                ("fragments", .number(Double(stats.fragments))),
-            ])
-            print(JSONValue.object([
-                ("workload", .string(kind.rawValue)), ("rasterizer", .string(reference ? "reference" : "fast")),
-                ("width", .number(Double(size.width))),
-                ("height", .number(Double(size.height))), ("threads", .number(Double(threadCount))),
-                ("frames", .number(Double(frames))), ("frame_ms", t.json), ("work", work),
-            ]).rendered())
+            let work = reference ? WorkloadReport.Work(triangles: stats.triangles)
+                : WorkloadReport.Work(triangles: stats.triangles, setupTriangles: stats.setupTriangles, fragments: stats.fragments)
+            try printJSON(WorkloadReport(workload: kind.rawValue, rasterizer: reference ? "reference" : "fast",
+                                         width: size.width, height: size.height, threads: threadCount, frames: frames,
+                                         frameMs: FrameMilliseconds(t), work: work))
         } else {
             print("\(kind.rawValue) \(size) \(reference ? "reference rasterizer" : "threads=\(threadCount)") frames=\(frames): \(t.summary) · "
                 + (reference ? "\(stats.triangles) triangles per frame" : "\(stats.triangles) triangles, \(stats.fragments) fragments per frame"))

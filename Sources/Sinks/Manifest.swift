@@ -51,12 +51,10 @@ public struct Manifest: Codable, Sendable, Equatable {
         case lastFrame = "last_frame"
     }
 
-    /// Deterministic JSON: sorted keys, files in frame order.
+    /// Deterministic JSON (`JSONOutput`, indented): sorted keys, files in frame order.
     public func json() -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         // Encoding plain strings and integers cannot fail.
-        var data = [UInt8]((try? encoder.encode(self)) ?? Data())
+        var data = (try? JSONOutput.bytes(self, pretty: true)) ?? []
         data.append(UInt8(ascii: "\n"))
         return data
     }
