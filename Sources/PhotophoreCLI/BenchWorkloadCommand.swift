@@ -47,7 +47,7 @@ struct BenchWorkloadCommand: ParsableCommand {
     var count = 10_000
 
     @Option(name: .customLong("particle-size"), parsing: .unconditional,
-            help: "glow: particle size range in pixels, MIN..MAX with 0 < MIN ≤ MAX ≤ 4096 (default: 8..48).",
+            help: "glow: particle size range in pixels, MIN..MAX with 0 < MIN <= MAX <= 4096 (default: 8..48).",
             transform: Parse.positiveRange(upper: 4096, example: "8..48"))
     var particleSize = FloatRange(8, 48)
 

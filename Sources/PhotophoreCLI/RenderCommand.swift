@@ -19,7 +19,7 @@ struct RenderCommand: ParsableCommand {
         commandName: "render",
         abstract: "Render frames of a scene to PNG, a PNG sequence, MP4 (H.264) or WebM (VP9).",
         discussion: """
-            PATH: out.png (one frame) · dir/ or frames/%05d.png (PNG sequence) · out.mp4 · out.webm. \
+            PATH: out.png (one frame), dir/ or frames/%05d.png (PNG sequence), out.mp4 or out.webm. \
             Frame N is at time N / fps. The simulation runs at a fixed 60 Hz from frame 0 with \
             the stimuli of --script, so the same seed and script give the same bytes whatever \
             --threads is, and frames A..B of a render equal the same frames of a longer one: a \

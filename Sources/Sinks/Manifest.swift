@@ -76,8 +76,3 @@ public struct Manifest: Codable, Sendable, Equatable {
         }
     }
 }
-
-extension SinkError {
-    /// A failed whole-file write, as a runtime failure.
-    init(_ error: WriteError) { self.init(.runtime, error.description) }
-}
