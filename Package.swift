@@ -79,8 +79,10 @@ let package = Package(
         .target(name: "BuildInfo", plugins: ["BuildInfoPlugin"]),
 
         // MARK: Shared helpers
-        // The one clock, the one atomic file write, the one number formatter and the one JSON writer.
+        // The one clock, the one atomic file write and the one number formatter (no Foundation).
         .target(name: "Basics"),
+        // The one JSON writer (Codable through one configured JSONEncoder).
+        .target(name: "JSONWriter"),
 
         // MARK: Mind and memory
         // Stimulus events and the script format (JSON) that carries them.
@@ -88,7 +90,7 @@ let package = Package(
         // The emotional state machines: pure, deterministic, no Foundation in the update path.
         .target(name: "Mind", dependencies: ["Stimuli"]),
         // The persistent memory: an event log with snapshots in SQLite.
-        .target(name: "Store", dependencies: ["Basics", "Mind", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Store", dependencies: ["JSONWriter", "Mind", .product(name: "GRDB", package: "GRDB.swift")]),
 
         // MARK: Engine
         .target(
@@ -113,12 +115,12 @@ let package = Package(
             swiftSettings: hotLoopSwift),
         // Mind → Simulation → Scenes → Raster → Effects, frame by frame.
         .target(name: "Engine", dependencies: ["Basics", "Mind", "Stimuli", "Simulation", "Scenes", "Raster", "Effects"], swiftSettings: simdSwift),
-        .target(name: "Sinks", dependencies: ["Basics", "Raster", "CPNG", "CFFmpeg", "FFmpegLoader", "SinksKernels", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: simdSwift),
+        .target(name: "Sinks", dependencies: ["Basics", "JSONWriter", "Raster", "CPNG", "CFFmpeg", "FFmpegLoader", "SinksKernels", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: simdSwift),
         .target(name: "Window", dependencies: ["Basics", "CSDL2", "Raster", "Plot"], swiftSettings: simdSwift),
         .target(
             name: "PhotophoreCLI",
             dependencies: [
-                "Basics", "Raster", "Workloads", "Sinks", "Window", "Stimuli", "Mind", "Store", "Plot", "Benchmarking", "Engine", "Simulation",
+                "Basics", "JSONWriter", "Raster", "Workloads", "Sinks", "Window", "Stimuli", "Mind", "Store", "Plot", "Benchmarking", "Engine", "Simulation",
                 "CPUCheck", "BuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

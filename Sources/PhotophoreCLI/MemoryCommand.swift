@@ -1,4 +1,4 @@
-import Basics
+import JSONWriter
 import ArgumentParser
 import Plot
 import Raster

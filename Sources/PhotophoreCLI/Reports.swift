@@ -1,7 +1,7 @@
-import Basics
-import Foundation
-import Mind
 import Benchmarking
+import Foundation
+import JSONWriter
+import Mind
 import Stimuli
 import Store
 

@@ -1,4 +1,5 @@
 import Basics
+import JSONWriter
 import Foundation
 
 /// What a render wrote: every file with its size and SHA-256, the frame range, the frame

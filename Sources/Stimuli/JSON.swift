@@ -3,15 +3,15 @@ import Basics
 /// A JSON value with its types kept apart (a boolean is never a number), read by a small,
 /// strict reader: the stimulus scripts' own JSON (docs/stimuli.md).
 ///
-/// Why scripts do not go through Codable like every other JSON photophore reads and writes
-/// (`JSONOutput`): a bad script must be refused with one line that names the event index and
-/// the field, for a syntax error too (a truncated file, a bad escape in event 12's `x`), and
-/// `JSONDecoder` reports a syntax error as "not valid JSON" without saying where; it also
-/// takes a key given twice, which the format refuses. So this reader keeps the path to the value it
-/// is reading (`JSONSyntaxError.path`), refuses duplicate keys and nesting past 64 levels,
-/// and keeps object keys in file order. Its writer (`rendered()`) writes a recording's event
-/// lines (`Script.json()`), one event per line, that this reader reads back equal; the bench
-/// report is written and read with it too. No Foundation.
+/// Why scripts do not go through Codable like the other JSON photophore writes and reads
+/// (`JSONOutput` in JSONWriter): a bad script must be refused with one line that names the
+/// event index and the field, for a syntax error too (a truncated file, a bad escape in
+/// event 12's `x`), while `JSONDecoder` says only "not valid JSON", without where; it also
+/// takes a key given twice, which the format refuses. So this reader keeps the path to the
+/// value it is reading (`JSONSyntaxError.path`), refuses duplicate keys and nesting past 64
+/// levels, and keeps object keys in file order. Its writer (`rendered()`) writes a
+/// recording's event lines (`Script.json()`, one event per line), which this reader reads
+/// back equal; the bench report is written and read with it too. No Foundation.
 public enum JSONValue: Equatable, Sendable {
     case null
     case bool(Bool)

@@ -1,4 +1,4 @@
-import Basics
+import JSONWriter
 import Foundation
 #if canImport(Glibc)
 import Glibc
