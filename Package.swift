@@ -138,6 +138,7 @@ let package = Package(
         // What the test targets share: the one subprocess runner, the private X server and
         // the repository's paths.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "BasicsTests", dependencies: ["Basics", "JSONWriter"]),
         .testTarget(name: "RasterTests", dependencies: ["Raster", "Workloads"], swiftSettings: simdSwift),
         .testTarget(name: "SinksTests", dependencies: ["TestSupport", "Sinks", "Raster", "Workloads"], swiftSettings: simdSwift),
         .testTarget(name: "WindowTests", dependencies: ["TestSupport", "Window", "Raster", "CSDL2"], swiftSettings: simdSwift),
