@@ -10,7 +10,8 @@ import Glibc
 #endif
 
 /// `photophore bench workload spheres|glow`: the rasterizer alone on a synthetic workload
-/// (docs/workloads.md), timed per frame from the clear until the image is complete.
+/// (docs/workloads.md), timed per frame from the clear until the image is complete ("Rules
+/// for both").
 struct BenchWorkloadCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workload",
