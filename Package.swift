@@ -51,6 +51,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // MARK: System libraries (pkg-config, with Debian providers)
@@ -81,13 +82,19 @@ let package = Package(
         .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
         .target(name: "BuildInfo", plugins: ["BuildInfoPlugin"]),
 
+        // MARK: Shared helpers
+        // The one clock, the one atomic file write and the one number formatter (no Foundation).
+        .target(name: "Basics"),
+        // The one JSON writer (Codable through one configured JSONEncoder).
+        .target(name: "JSONWriter"),
+
         // MARK: Mind and memory
         // Stimulus events and the script format (JSON) that carries them.
-        .target(name: "Stimuli"),
+        .target(name: "Stimuli", dependencies: ["Basics"]),
         // The emotional state machines: pure, deterministic, no Foundation in the update path.
         .target(name: "Mind", dependencies: ["Stimuli"]),
         // The persistent memory: an event log with snapshots in SQLite.
-        .target(name: "Store", dependencies: ["Mind", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Store", dependencies: ["JSONWriter", "Mind", .product(name: "GRDB", package: "GRDB.swift")]),
 
         // MARK: Engine
         .target(
@@ -96,7 +103,7 @@ let package = Package(
             swiftSettings: hotLoopSwift),
         .target(name: "Workloads", dependencies: ["Raster"], swiftSettings: simdSwift),
         // Charts (memory stats, benchmark plots) drawn with the rasterizer.
-        .target(name: "Plot", dependencies: ["Raster", .product(name: "RealModule", package: "swift-numerics")], swiftSettings: simdSwift),
+        .target(name: "Plot", dependencies: ["Basics", "Raster", .product(name: "RealModule", package: "swift-numerics")], swiftSettings: simdSwift),
         // Benchmark reports, the calibration loop and the regression gate (no engine code).
         .target(name: "Benchmarking", dependencies: ["Stimuli"], swiftSettings: simdSwift),
         .target(name: "Effects", dependencies: ["Raster", "RasterKernels"], swiftSettings: hotLoopSwift),
@@ -111,13 +118,13 @@ let package = Package(
             dependencies: ["Simulation", "Mind", "Raster", .product(name: "RealModule", package: "swift-numerics")],
             swiftSettings: hotLoopSwift),
         // Mind → Simulation → Scenes → Raster → Effects, frame by frame.
-        .target(name: "Engine", dependencies: ["Mind", "Stimuli", "Simulation", "Scenes", "Raster", "Effects"], swiftSettings: simdSwift),
-        .target(name: "Sinks", dependencies: ["Raster", "CPNG", "CFFmpeg", "FFmpegLoader", "SinksKernels"], swiftSettings: simdSwift),
-        .target(name: "Window", dependencies: ["CSDL2", "Raster", "Plot"], swiftSettings: simdSwift),
+        .target(name: "Engine", dependencies: ["Basics", "Mind", "Stimuli", "Simulation", "Scenes", "Raster", "Effects"], swiftSettings: simdSwift),
+        .target(name: "Sinks", dependencies: ["Basics", "JSONWriter", "Raster", "CPNG", "CFFmpeg", "FFmpegLoader", "SinksKernels", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: simdSwift),
+        .target(name: "Window", dependencies: ["Basics", "CSDL2", "Raster", "Plot"], swiftSettings: simdSwift),
         .target(
             name: "PhotophoreCLI",
             dependencies: [
-                "Raster", "Workloads", "Sinks", "Window", "Stimuli", "Mind", "Store", "Plot", "Benchmarking", "Engine", "Simulation",
+                "Basics", "JSONWriter", "Raster", "Workloads", "Sinks", "Window", "Stimuli", "Mind", "Store", "Plot", "Benchmarking", "Engine", "Simulation",
                 "CPUCheck", "CProbe", "BuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -128,14 +135,18 @@ let package = Package(
         // Mutated inputs for every file reader (scripts, the store, PNG): tools/fuzz.sh.
         .executableTarget(
             name: "photophore-fuzz",
-            dependencies: ["Stimuli", "Mind", "Store", "Sinks", "Raster", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Basics", "Stimuli", "Mind", "Store", "Sinks", "Raster", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: simdSwift),
 
         // MARK: Tests
+        // What the test targets share: the one subprocess runner, the private X server and
+        // the repository's paths.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "BasicsTests", dependencies: ["Basics", "JSONWriter"]),
         .testTarget(name: "RasterTests", dependencies: ["Raster", "Workloads"], swiftSettings: simdSwift),
-        .testTarget(name: "SinksTests", dependencies: ["Sinks", "Raster", "Workloads"], swiftSettings: simdSwift),
-        .testTarget(name: "WindowTests", dependencies: ["Window", "Raster", "CSDL2"], swiftSettings: simdSwift),
-        .testTarget(name: "CLITests", dependencies: ["photophore", "Sinks", "Raster", "Mind", "Stimuli"], swiftSettings: simdSwift),
+        .testTarget(name: "SinksTests", dependencies: ["TestSupport", "Sinks", "Raster", "Workloads"], swiftSettings: simdSwift),
+        .testTarget(name: "WindowTests", dependencies: ["TestSupport", "Window", "Raster", "CSDL2"], swiftSettings: simdSwift),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "photophore", "Sinks", "Raster", "Mind", "Stimuli"], swiftSettings: simdSwift),
         .testTarget(name: "BenchmarkingTests", dependencies: ["Benchmarking", "Stimuli", "Mind"], swiftSettings: simdSwift),
         .testTarget(name: "PlotTests", dependencies: ["Plot", "Raster"], swiftSettings: simdSwift),
         .testTarget(name: "EffectsTests", dependencies: ["Effects", "Raster"], swiftSettings: simdSwift),
@@ -146,12 +157,12 @@ let package = Package(
             swiftSettings: simdSwift),
         .testTarget(
             name: "ScenesTests",
-            dependencies: ["Engine", "Scenes", "Simulation", "Mind", "Stimuli", "Raster", "Sinks", "Effects"],
+            dependencies: ["TestSupport", "Engine", "Scenes", "Simulation", "Mind", "Stimuli", "Raster", "Sinks", "Effects"],
             swiftSettings: simdSwift),
         // Depends on the executable so the crash and scripted-run tests can spawn it.
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store", "Mind", "Stimuli", "Sinks", "photophore", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["TestSupport", "Store", "Mind", "Stimuli", "Sinks", "photophore", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )

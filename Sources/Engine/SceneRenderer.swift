@@ -1,3 +1,4 @@
+import Basics
 import Effects
 import Mind
 import Raster
@@ -15,7 +16,7 @@ public struct RenderSettings: Sendable {
     public var width: Int
     public var height: Int
     public var seed: UInt64
-    /// Scripted stimuli (STIMULI.md); nil for none.
+    /// Scripted stimuli (docs/stimuli.md); nil for none.
     public var script: Script?
     public var richness: Richness
     public var threads: Int
@@ -305,19 +306,19 @@ public final class SceneRenderer {
     /// Renders frame `k` as 8-bit RGBA into the renderer's size of pixels at `pixels`, rows
     /// `rowBytes` apart: the same bytes as `render(frame:into:)` gives an image.
     public func render(frame k: Int, into pixels: UnsafeMutableRawPointer, rowBytes: Int) {
-        let t0 = monotonicNanoseconds()
+        let t0 = Monotonic.nanoseconds()
         stageHook?.begin(.scene)
         let f = sceneFrame(k)
         stageHook?.end(.scene)
-        let t1 = monotonicNanoseconds()
+        let t1 = Monotonic.nanoseconds()
         stageHook?.begin(.raster)
         stats = renderer.render(f.draws, into: target, clearColor: f.clearColor)
         stageHook?.end(.raster)
-        let t2 = monotonicNanoseconds()
+        let t2 = Monotonic.nanoseconds()
         stageHook?.begin(.effects)
         defer {
             stageHook?.end(.effects)
-            timings = Timings(scene: t1 - t0, raster: t2 - t1, effects: monotonicNanoseconds() - t2)
+            timings = Timings(scene: t1 - t0, raster: t2 - t1, effects: Monotonic.nanoseconds() - t2)
         }
         var e = EffectSettings()
         e.exposure = f.look.exposure
@@ -341,13 +342,6 @@ public final class SceneRenderer {
         render(frame: k, into: &image)
         return image
     }
-}
-
-/// Monotonic time in nanoseconds.
-func monotonicNanoseconds() -> UInt64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
 }
 
 /// The three stages of a frame, in the order `SceneRenderer.render` runs them.

@@ -1,3 +1,4 @@
+import Basics
 import ArgumentParser
 import Benchmarking
 import Raster
@@ -52,7 +53,7 @@ enum Parse {
         { text in
             // Double("nan") is NaN and Double("1e400") infinite: neither is in a closed range.
             guard let v = Double(text), range.contains(v) else {
-                throw ValueError("use a number of \(unit) from \(JSONValue.format(range.lowerBound)) to \(JSONValue.format(range.upperBound))")
+                throw ValueError("use a number of \(unit) from \(NumberText.short(range.lowerBound)) to \(NumberText.short(range.upperBound))")
             }
             return v
         }
@@ -109,7 +110,7 @@ enum Parse {
             }
             guard a <= b || a.isNaN || b.isNaN else { throw ValueError("MAX is below MIN; give MIN..MAX, e.g. \(parts[1])..\(parts[0])") }
             guard a > 0, a <= b, b <= upper else {
-                throw ValueError("use MIN..MAX with 0 < MIN ≤ MAX ≤ \(JSONValue.format(Double(upper))), e.g. \(example)")
+                throw ValueError("use MIN..MAX with 0 < MIN ≤ MAX ≤ \(NumberText.short(Double(upper))), e.g. \(example)")
             }
             return FloatRange(a, b)
         }
@@ -187,15 +188,9 @@ extension String {
 }
 
 extension Percentiles {
-    /// `{"p50": …, "p95": …, "p99": …, "max": …}` in milliseconds, to the microsecond.
-    var json: JSONValue {
-        func ms(_ v: Double) -> JSONValue { .number((v * 1000).rounded() / 1000) }
-        return .object([("p50", ms(p50)), ("p95", ms(p95)), ("p99", ms(p99)), ("max", ms(max))])
-    }
-
     /// `p50 8.696 ms · p95 … · p99 … · max …`
     var summary: String {
-        func ms(_ v: Double) -> String { JSONValue.format((v * 1000).rounded() / 1000) + " ms" }
+        func ms(_ v: Double) -> String { NumberText.short(roundedMs(v)) + " ms" }
         return "p50 \(ms(p50)) · p95 \(ms(p95)) · p99 \(ms(p99)) · max \(ms(max))"
     }
 }

@@ -1,3 +1,4 @@
+import Basics
 import ArgumentParser
 import Benchmarking
 import Raster
@@ -9,7 +10,8 @@ import Glibc
 #endif
 
 /// `photophore bench workload spheres|glow`: the rasterizer alone on a synthetic workload
-/// (WORKLOADS.md), timed per frame from the clear until the image is complete.
+/// (docs/workloads.md), timed per frame from the clear until the image is complete ("Rules
+/// for both").
 struct BenchWorkloadCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workload",
@@ -46,7 +48,7 @@ struct BenchWorkloadCommand: ParsableCommand {
     var count = 10_000
 
     @Option(name: .customLong("particle-size"), parsing: .unconditional,
-            help: "glow: particle size range in pixels, MIN..MAX with 0 < MIN ≤ MAX ≤ 4096 (default: 8..48).",
+            help: "glow: particle size range in pixels, MIN..MAX with 0 < MIN <= MAX <= 4096 (default: 8..48).",
             transform: Parse.positiveRange(upper: 4096, example: "8..48"))
     var particleSize = FloatRange(8, 48)
 
@@ -86,7 +88,7 @@ struct BenchWorkloadCommand: ParsableCommand {
         var stats = FrameStats()
         for f in 0..<frames {
             let draw = spheres?.draw(frame: f, aspect: aspect) ?? glow!.draw()
-            let start = monotonicNanoseconds()
+            let start = Monotonic.nanoseconds()
             if reference {
                 ReferenceRasterizer.render([draw], into: target, clearColor: workloadClearColor)
                 stats = FrameStats()
@@ -94,7 +96,7 @@ struct BenchWorkloadCommand: ParsableCommand {
             } else {
                 stats = renderer.render([draw], into: target, clearColor: workloadClearColor)
             }
-            samples.append(Double(monotonicNanoseconds() - start) / 1e6)
+            samples.append(Double(Monotonic.nanoseconds() - start) / 1e6)
         }
         let measured = frames > 3 ? Array(samples.dropFirst(3)) : samples
         let t = Percentiles(measured)
@@ -105,16 +107,11 @@ struct BenchWorkloadCommand: ParsableCommand {
         }
         if json {
             // The reference rasterizer keeps no counters beyond the triangles submitted.
-            let work: JSONValue = reference ? .object([("triangles", .number(Double(stats.triangles)))]) : .object([
-                ("triangles", .number(Double(stats.triangles))), ("setup_triangles", .number(Double(stats.setupTriangles))),
-                ("fragments", .number(Double(stats.fragments))),
-            ])
-            print(JSONValue.object([
-                ("workload", .string(kind.rawValue)), ("rasterizer", .string(reference ? "reference" : "fast")),
-                ("width", .number(Double(size.width))),
-                ("height", .number(Double(size.height))), ("threads", .number(Double(threadCount))),
-                ("frames", .number(Double(frames))), ("frame_ms", t.json), ("work", work),
-            ]).rendered())
+            let work = reference ? WorkloadReport.Work(triangles: stats.triangles)
+                : WorkloadReport.Work(triangles: stats.triangles, setupTriangles: stats.setupTriangles, fragments: stats.fragments)
+            try printJSON(WorkloadReport(workload: kind.rawValue, rasterizer: reference ? "reference" : "fast",
+                                         width: size.width, height: size.height, threads: threadCount, frames: frames,
+                                         frameMs: FrameMilliseconds(t), work: work))
         } else {
             print("\(kind.rawValue) \(size) \(reference ? "reference rasterizer" : "threads=\(threadCount)") frames=\(frames): \(t.summary) · "
                 + (reference ? "\(stats.triangles) triangles per frame" : "\(stats.triangles) triangles, \(stats.fragments) fragments per frame"))

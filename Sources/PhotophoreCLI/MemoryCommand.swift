@@ -1,3 +1,4 @@
+import JSONWriter
 import ArgumentParser
 import Plot
 import Raster
@@ -34,22 +35,12 @@ struct MemoryCommand: ParsableCommand {
             let m = store?.state ?? .fresh
             let c = m.candlefish, e = m.emergence
             if json {
-                print(JSONValue.object([
-                    ("path", .string(path)), ("exists", .bool(store != nil)),
-                    ("user_id", store.map { .string($0.userID) } ?? .null),
-                    ("events", .number(Double(store?.eventCount ?? 0))),
-                    ("candlefish", .object([
-                        ("trust", .number(SimulateCommand.round(c.trust))), ("mood", .string(c.mood.rawValue)),
-                        ("visits", .number(Double(c.visits))),
-                        ("feeding_spots", .array(c.feedingSpots.map { .array([.number($0.x), .number($0.y)]) })),
-                        ("usual_speed", c.usualSpeed.map { .number(SimulateCommand.round($0)) } ?? .null),
-                    ])),
-                    ("emergence", .object([
-                        ("trust", .number(SimulateCommand.round(e.trust))), ("escalation", .number(Double(e.escalation))),
-                        ("corruption", .number(Double(e.corruption))), ("stage", .number(Double(e.stage))),
-                        ("wrong_count", .number(Double(e.wrongCount))), ("sessions", .number(Double(e.sessions))),
-                    ])),
-                ]).rendered())
+                try printJSON(MemoryShowReport(
+                    path: path, exists: store != nil, userID: store?.userID, events: store?.eventCount ?? 0,
+                    candlefish: .init(trust: SimulateCommand.round(c.trust), mood: c.mood, visits: c.visits,
+                                      feedingSpots: c.feedingSpots.map { [$0.x, $0.y] }, usualSpeed: c.usualSpeed.map(SimulateCommand.round)),
+                    emergence: .init(trust: SimulateCommand.round(e.trust), escalation: e.escalation, corruption: e.corruption,
+                                     stage: e.stage, wrongCount: e.wrongCount, sessions: e.sessions)))
                 return
             }
             print("memory \(path)" + (store == nil ? " (none yet: these are the starting values)" : ""))
@@ -125,27 +116,7 @@ struct MemoryCommand: ParsableCommand {
             }
             if let plot { try MemoryCommand.writeChart(summaries, path: path, to: plot) }
             if json {
-                print(JSONValue.object([
-                    ("path", .string(path)),
-                    ("sessions", .array(summaries.map { s in
-                        var members: [(key: String, value: JSONValue)] = [
-                            ("session", s.session.map { .number(Double($0)) } ?? .null), ("scene", .string(s.scene.rawValue)),
-                            ("duration", .number(SimulateCommand.round(s.duration))), ("ended", .bool(s.ended)),
-                            ("trust_start", .number(SimulateCommand.round(s.trustAtStart))),
-                            ("trust_end", .number(SimulateCommand.round(s.trustAtEnd))),
-                        ]
-                        if s.scene == .candlefish {
-                            members.append(("mood_seconds", .object(Mood.allCases.map {
-                                ($0.rawValue, JSONValue.number(SimulateCommand.round(s.moodSeconds[$0] ?? 0)))
-                            })))
-                        } else {
-                            members += [("answers", .number(Double(s.answers))), ("wrong", .number(Double(s.wrong))),
-                                        ("escalation", .number(Double(s.escalationAtEnd))),
-                                        ("corruption", .number(Double(s.corruptionAtEnd))), ("stage", .number(Double(s.stageAtEnd)))]
-                        }
-                        return .object(members)
-                    })),
-                ]).rendered())
+                try printJSON(MemoryStatsReport(path: path, sessions: summaries.map(MemoryStatsReport.Session.init)))
                 return
             }
             print("memory \(path): \(summaries.count) sessions")
@@ -238,21 +209,13 @@ struct MemoryCommand: ParsableCommand {
                 events = try store.events()
                 sessions = try store.sessions()
             } catch { throw error.failure }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            func raw<T: Encodable>(_ v: T) -> String { String(decoding: (try? encoder.encode(v)) ?? Data("null".utf8), as: UTF8.self) }
-            var out = "{\n  \"format\": \"photophore-memory-1\",\n"
-            out += "  \"path\": \(JSONValue.string(path).rendered()),\n"
-            out += "  \"user_id\": \(JSONValue.string(store.userID).rendered()),\n"
-            out += "  \"state\": \(raw(store.state)),\n"
-            out += "  \"sessions\": [" + sessions.map {
-                JSONValue.object([("id", .number(Double($0.id))), ("scene", .string($0.scene)),
-                                  ("clock", $0.clock.map { .string($0) } ?? .null), ("profile", .string($0.profile))]).rendered()
-            }.joined(separator: ",\n    ") + "],\n"
-            out += "  \"events\": [\n" + events.map {
-                "    {\"id\": \($0.id), \"session\": \($0.session.map(String.init) ?? "null"), \"scene\": \"\($0.event.scene.rawValue)\", \"kind\": \"\($0.event.kind)\", \"event\": \(raw($0.event))}"
-            }.joined(separator: ",\n") + "\n  ]\n}\n"
-            try writeTextFile(out, to: file)
+            let export = MemoryExport(
+                path: path, userID: store.userID, state: store.state,
+                sessions: sessions.map { .init(id: $0.id, scene: $0.scene, clock: $0.clock, profile: $0.profile) },
+                events: events.map(MemoryExport.Event.init))
+            let text: String
+            do { text = try JSONOutput.text(export, pretty: true) } catch { throw Failure.runtime("cannot write \(file): \(error)") }
+            try writeTextFile(text + "\n", to: file)
             print("exported \(events.count) events from \(path) to \(file)")
         }
     }

@@ -1,3 +1,4 @@
+import Basics
 import ArgumentParser
 import Foundation
 import Mind
@@ -83,7 +84,8 @@ final class MemorySession {
     }
 }
 
-/// `--profile` and `--variant`: the named profiles of MISSION.md.
+/// `--profile` and `--variant`: the named profiles (docs/product.md, "Profiles"; the hash of
+/// `--variant auto` in docs/mind-and-memory.md).
 struct ProfileOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "A profile: complexity (basic|standard|advanced), trust rate (0.7|1.0|1.3) and richness (minimal|standard|rich), comma-separated in any order, e.g. advanced,1.3,rich. Unnamed parts are standard.",
@@ -123,10 +125,8 @@ extension StoreError {
     var failure: Failure { Failure.runtime(description) }
 }
 
-/// Formats a number with a fixed number of decimals, without Foundation's locale.
-func fixed(_ value: Double, _ decimals: Int = 1) -> String {
-    String(format: "%.\(decimals)f", value)
-}
+/// A number with a fixed number of decimals (`NumberText.fixed`), for the commands' text.
+func fixed(_ value: Double, _ decimals: Int = 1) -> String { NumberText.fixed(value, decimals) }
 
 /// Reads a whole text file, or fails with exit code 2 naming the file.
 func readTextFile(_ path: String, what: String) throws -> String {
@@ -147,13 +147,9 @@ func readTextFile(_ path: String, what: String) throws -> String {
     return text
 }
 
-/// Writes a text file atomically, or fails with exit code 1.
+/// Writes a text file with `writeAtomically` (never half-written), or fails with exit code 1.
 func writeTextFile(_ text: String, to path: String) throws {
-    do {
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-    } catch {
-        throw Failure.runtime("cannot write \(path): \(error.localizedDescription); check the folder exists and is writable")
-    }
+    do throws(WriteError) { try writeAtomically(Array(text.utf8), to: path) } catch { throw Failure.runtime(error.description) }
 }
 
 /// `--clock TIME`: pins the calendar (the wall clock of t = 0) that trust decay and the daily

@@ -24,8 +24,8 @@ struct PlayCommand: ParsableCommand {
         commandName: "play",
         abstract: "Show a scene in a window; the pointer and keys are stimuli.",
         discussion: """
-            Keys: F fullscreen · Space pause · H HUD (FPS, frame time, dropped frames, mood, \
-            trust, stage) · Esc quit. Candlefish: move the pointer, click to feed. Emergence: \
+            Keys: F fullscreen, Space pause, H HUD (FPS, frame time, dropped frames, mood, \
+            trust, stage), Esc quit. Candlefish: move the pointer, click to feed. Emergence: \
             Y or 1 correct answer, N or 2 wrong answer, P starts or restarts a 30 s pressure \
             countdown. The world runs on the wall clock: a slow frame drops frames rather than \
             slowing it down, and after a stall of more than 0.25 s it moves on by 0.25 s only. \
@@ -51,7 +51,7 @@ struct PlayCommand: ParsableCommand {
 
     @OptionGroup var clockOptions: ClockOptions
 
-    @Option(help: ArgumentHelp("Write the session's stimuli, with their stamps, as a script (format in docs/cli.md).", valueName: "FILE.json"))
+    @Option(help: ArgumentHelp("Write the session's stimuli, with their stamps, as a script (format in docs/stimuli.md).", valueName: "FILE.json"))
     var record: String?
 
     @Option(parsing: .unconditional, help: "Quit once the world reaches frame N, N/60 s of simulation time: 1 to 5184000.", transform: Parse.int(Limits.playFrames))
@@ -182,9 +182,9 @@ struct PlayCommand: ParsableCommand {
             do { try PNG.write(shot, to: screenshot) } catch { throw Failure.runtime(error.description) }
         }
         if let record {
-            try writeText(Script(scene: scene, clock: clock, events: renderer.stimuli).json() + "\n", to: record)
+            try writeTextFile(Script(scene: scene, clock: clock, events: renderer.stimuli).json() + "\n", to: record)
         }
-        if let frameHashes { try writeText(hashes.joined(separator: "\n") + "\n", to: frameHashes) }
+        if let frameHashes { try writeTextFile(hashes.joined(separator: "\n") + "\n", to: frameHashes) }
     }
 
     /// The HUD's text: scene, simulation time, trust, dropped frames, then mood or stage.

@@ -1,3 +1,4 @@
+import Basics
 import ArgumentParser
 import Benchmarking
 import Engine
@@ -18,7 +19,7 @@ struct RenderCommand: ParsableCommand {
         commandName: "render",
         abstract: "Render frames of a scene to PNG, a PNG sequence, MP4 (H.264) or WebM (VP9).",
         discussion: """
-            PATH: out.png (one frame) · dir/ or frames/%05d.png (PNG sequence) · out.mp4 · out.webm. \
+            PATH: out.png (one frame), dir/ or frames/%05d.png (PNG sequence), out.mp4 or out.webm. \
             Frame N is at time N / fps. The simulation runs at a fixed 60 Hz from frame 0 with \
             the stimuli of --script, so the same seed and script give the same bytes whatever \
             --threads is, and frames A..B of a render equal the same frames of a longer one: a \
@@ -50,7 +51,7 @@ struct RenderCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Random seed, 0 to 2^64 - 1 (default: 1).", transform: Parse.seed)
     var seed: UInt64 = 1
 
-    @Option(help: ArgumentHelp("A stimulus script or a play --record recording (format in docs/cli.md).", valueName: "FILE.json"))
+    @Option(help: ArgumentHelp("A stimulus script or a play --record recording (format in docs/stimuli.md).", valueName: "FILE.json"))
     var script: String?
 
     @Option(help: "Visual effects richness: minimal, standard or rich.")
@@ -175,7 +176,7 @@ struct RenderCommand: ParsableCommand {
             }
             let manifest = try sink.finish()
             try session.save(renderer.finish())
-            if let frameHashes { try writeText(hashes.joined(separator: "\n") + "\n", to: frameHashes) }
+            if let frameHashes { try writeTextFile(hashes.joined(separator: "\n") + "\n", to: frameHashes) }
             let bytes = manifest.files.reduce(0) { $0 + $1.bytes }
             _ = progress.finish(bytes: bytes, output: output)
         } catch let error as SinkError {
@@ -234,9 +235,9 @@ struct BenchScenesQuickCommand: ParsableCommand {
             var triangles = 0, fragments = 0
             var parts = (scene: 0.0, raster: 0.0, effects: 0.0)
             for k in 0..<frames {
-                let t0 = monotonicNanoseconds()
+                let t0 = Monotonic.nanoseconds()
                 renderer.render(frame: k, into: &image)
-                let t1 = monotonicNanoseconds()
+                let t1 = Monotonic.nanoseconds()
                 samples.append(Double(t1 - t0) / 1e6)
                 withoutEffects.append(Double(renderer.timings.scene + renderer.timings.raster) / 1e6)
                 triangles += renderer.stats.triangles

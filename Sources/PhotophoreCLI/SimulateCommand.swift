@@ -27,7 +27,7 @@ struct SimulateCommand: ParsableCommand {
     @Argument(help: "candlefish or emergence")
     var scene: SceneName
 
-    @Option(name: .long, help: ArgumentHelp("The stimulus script (format in docs/cli.md).", valueName: "FILE.json"))
+    @Option(name: .long, help: ArgumentHelp("The stimulus script (format in docs/stimuli.md).", valueName: "FILE.json"))
     var script: String
 
     @OptionGroup var memoryOptions: MemoryOptions
@@ -88,25 +88,23 @@ struct SimulateCommand: ParsableCommand {
         let end = until ?? max(parsed.duration + 1, lastClick.map { $0 + foodDelay } ?? 0)
         let steps = Int((end * Self.rate).rounded(.up))
         var queue = StimulusQueue(parsed.events)
-        var timeline: [JSONValue] = []
+        var timeline: [TimelineEntry] = []
         var lines: [String] = []
-        var startSummary: [(key: String, value: JSONValue)] = []
-        var endSummary: [(key: String, value: JSONValue)] = []
+        var startSummary: SceneSummary
+        var endSummary: SceneSummary
 
         switch scene {
         case .candlefish:
             var mind = CandlefishMind(memory: memory.candlefish, profile: profile, clock: parsed.clock, foodEatenDelay: foodDelay)
             func report(_ events: [MemoryEvent]) {
                 for case let .candlefish(.mood(mt, from, to, trigger)) in events {
-                    timeline.append(.object([("t", .number(mt)), ("kind", .string("mood")), ("from", .string(from.rawValue)),
-                                             ("to", .string(to.rawValue)), ("trigger", .string(trigger)),
-                                             ("trust", .number(Self.round(mind.trust)))]))
+                    timeline.append(.mood(t: mt, from: from, to: to, trigger: trigger, trust: Self.round(mind.trust)))
                     lines.append("\(Self.time(mt))  \(from.rawValue) → \(to.rawValue)  (\(trigger))  trust \(fixed(mind.trust))")
                 }
             }
             let initial = mind.takeEvents()
             try save(initial)
-            startSummary = Self.candlefishSummary(mind)
+            startSummary = SceneSummary(mind)
             lines.append("start     trust \(fixed(mind.trust))  mood \(mind.mood.rawValue)  visits \(mind.memory.visits)")
             report(initial)
             var nextSample = 10.0
@@ -116,19 +114,18 @@ struct SimulateCommand: ParsableCommand {
                 try save(events)
                 report(events)
                 if t >= nextSample {
-                    timeline.append(.object([("t", .number(t)), ("kind", .string("trust")), ("trust", .number(Self.round(mind.trust))),
-                                             ("mood", .string(mind.mood.rawValue))]))
+                    timeline.append(.trust(t: t, trust: Self.round(mind.trust), mood: mind.mood))
                     lines.append("\(Self.time(t))  trust \(fixed(mind.trust))  mood \(mind.mood.rawValue)")
                     nextSample += 10
                 }
             }
             try save(mind.finish())
-            endSummary = Self.candlefishSummary(mind)
+            endSummary = SceneSummary(mind)
             lines.append("end       trust \(fixed(mind.trust))  mood \(mind.mood.rawValue)  visits \(mind.memory.visits)")
         case .emergence:
             var mind = EmergenceMind(memory: memory.emergence, profile: profile)
             try save(mind.takeEvents())
-            startSummary = Self.emergenceSummary(mind.memory)
+            startSummary = SceneSummary(mind.memory)
             lines.append("start     trust \(fixed(mind.trust))  escalation \(mind.escalation)  corruption \(mind.corruption)  stage \(mind.stage)")
             for n in 0...steps {
                 let t = Double(n) / Self.rate
@@ -139,7 +136,7 @@ struct SimulateCommand: ParsableCommand {
                 try save(events)
                 for s in due {
                     if case let .pressure(remaining) = s {
-                        timeline.append(.object([("t", .number(t)), ("kind", .string("pressure")), ("remaining", .number(remaining))]))
+                        timeline.append(.pressure(t: t, remaining: remaining))
                         lines.append("\(Self.time(t))  pressure tick: \(fixed(remaining * 100, 0))% of the time left")
                     }
                 }
@@ -149,38 +146,33 @@ struct SimulateCommand: ParsableCommand {
                     guard case let .emergence(me) = e else { continue }
                     m.apply(me)
                     guard case let .answer(at, correct, _) = me else { continue }
-                    timeline.append(.object([("t", .number(at)), ("kind", .string("answer")), ("correct", .bool(correct))]
-                                            + Self.emergenceSummary(m)))
+                    timeline.append(.answer(t: at, correct: correct, after: EmergenceState(m)))
                     lines.append("\(Self.time(at))  \(correct ? "correct" : "wrong  ") answer  trust \(fixed(m.trust))  escalation \(m.escalation)  corruption \(m.corruption)  stage \(m.stage)")
                 }
                 if mind.stage != stageBefore {
                     lines.append("\(Self.time(t))  stage \(stageBefore) → \(mind.stage)")
-                    timeline.append(.object([("t", .number(t)), ("kind", .string("stage")), ("from", .number(Double(stageBefore))),
-                                             ("to", .number(Double(mind.stage)))]))
+                    timeline.append(.stage(t: t, from: stageBefore, to: mind.stage))
                 }
             }
             try save(mind.finish())
-            endSummary = Self.emergenceSummary(mind.memory)
+            endSummary = SceneSummary(mind.memory)
             lines.append("end       trust \(fixed(mind.trust))  escalation \(mind.escalation)  corruption \(mind.corruption)  stage \(mind.stage)")
         }
 
         let memoryNote: String
-        let memoryJSON: JSONValue
+        let memoryJSON: SimulateReport.MemoryNote
         if let store = memorySession.store {
             memoryNote = remember ? "memory \(store.path) (read and saved)" : "memory \(store.path) (read, not saved)"
-            memoryJSON = .object([("path", .string(store.path)), ("saved", .bool(remember))])
+            memoryJSON = .init(path: store.path, saved: remember)
             store.close()
         } else {
             memoryNote = "memory: fixed starting state (not saved)"
-            memoryJSON = .object([("path", .null), ("saved", .bool(false))])
+            memoryJSON = .init(path: nil, saved: false)
         }
         if json {
-            print(JSONValue.object([
-                ("scene", .string(scene.rawValue)), ("profile", .string(profile.description)),
-                ("rate_hz", .number(Self.rate)), ("duration", .number(Double(steps) / Self.rate)),
-                ("memory", memoryJSON), ("start", .object(startSummary)), ("timeline", .array(timeline)),
-                ("end", .object(endSummary)),
-            ]).rendered())
+            try printJSON(SimulateReport(scene: scene, profile: profile.description, rateHz: Self.rate,
+                                         duration: Double(steps) / Self.rate, memory: memoryJSON, start: startSummary,
+                                         timeline: timeline, end: endSummary))
         } else {
             print("simulate \(scene.rawValue): \(parsed.events.count) events, \(fixed(Double(steps) / Self.rate)) s at 60 Hz, profile \(profile)")
             print(memoryNote)
@@ -192,17 +184,6 @@ struct SimulateCommand: ParsableCommand {
     static func time(_ t: Double) -> String {
         let s = fixed(t, 3) + " s"
         return String(repeating: " ", count: max(0, 10 - s.count)) + s
-    }
-
-    static func candlefishSummary(_ mind: CandlefishMind) -> [(key: String, value: JSONValue)] {
-        [("trust", .number(round(mind.trust))), ("mood", .string(mind.mood.rawValue)), ("colour", .string(mind.mood.hex)),
-         ("visits", .number(Double(mind.memory.visits)))]
-    }
-
-    static func emergenceSummary(_ m: EmergenceMemory) -> [(key: String, value: JSONValue)] {
-        [("trust", .number(round(m.trust))), ("escalation", .number(Double(m.escalation))),
-         ("corruption", .number(Double(m.corruption))), ("stage", .number(Double(m.stage))),
-         ("wrong_count", .number(Double(m.wrongCount)))]
     }
 
     /// A UTC offset from "+01:00", "-0530", "Z", or an IANA zone name at an instant.

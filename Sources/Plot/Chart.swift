@@ -1,3 +1,4 @@
+import Basics
 import Raster
 import RealModule
 
@@ -158,10 +159,10 @@ public struct ChartPanel: Sendable {
         BitmapFont.draw(title, x: f.x0, y: f.y0 - 24, scale: 2, color: ink, into: &image)
         for t in yTicks() {
             let y = Int(project(SIMD2(xRange.lowerBound, t), f).y)
-            let text = formatTick(t)
+            let text = NumberText.short(t, maxDecimals: 2)
             BitmapFont.draw(text, x: f.x0 - 8 - BitmapFont.width(of: text, scale: 2), y: y - 7, scale: 2, color: dim, into: &image)
         }
-        let ticks = xTicks.isEmpty ? niceTicks(xRange, count: 8).map { ($0, formatTick($0)) } : xTicks.map { ($0.x, $0.label) }
+        let ticks = xTicks.isEmpty ? niceTicks(xRange, count: 8).map { ($0, NumberText.short($0, maxDecimals: 2)) } : xTicks.map { ($0.x, $0.label) }
         for (x, text) in ticks {
             let px = Int(project(SIMD2(x, yRange.lowerBound), f).x)
             BitmapFont.draw(text, x: px - BitmapFont.width(of: text, scale: 2) / 2, y: f.y1 + 8, scale: 2, color: dim, into: &image)
@@ -249,8 +250,3 @@ func niceTicks(_ range: ClosedRange<Double>, count: Int) -> [Double] {
     return out
 }
 
-func formatTick(_ v: Double) -> String {
-    if v == v.rounded() && abs(v) < 1e9 { return String(Int(v)) }
-    let r = (v * 100).rounded() / 100
-    return "\(r)"
-}

@@ -1,3 +1,5 @@
+import Basics
+import JSONWriter
 import Foundation
 
 /// What a render wrote: every file with its size and SHA-256, the frame range, the frame
@@ -53,19 +55,17 @@ public struct Manifest: Codable, Sendable, Equatable {
         case lastFrame = "last_frame"
     }
 
-    /// Deterministic JSON: sorted keys, files in frame order.
+    /// Deterministic JSON (`JSONOutput`, indented): sorted keys, files in frame order.
     public func json() -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         // Encoding plain strings and integers cannot fail.
-        var data = [UInt8]((try? encoder.encode(self)) ?? Data())
+        var data = (try? JSONOutput.bytes(self, pretty: true)) ?? []
         data.append(UInt8(ascii: "\n"))
         return data
     }
 
     /// Writes the manifest (temporary name, then rename).
     public func write(to path: String) throws(SinkError) {
-        try writeFileAtomically(json(), to: path)
+        do throws(WriteError) { try writeAtomically(json(), to: path) } catch { throw SinkError(error) }
     }
 
     /// Reads a manifest written by `write(to:)`.
@@ -78,35 +78,5 @@ public struct Manifest: Codable, Sendable, Equatable {
         } catch {
             throw .runtime("cannot read the manifest \(path): it is not a valid manifest (\(error))")
         }
-    }
-}
-
-/// Writes bytes to `<path>.partial-<pid>` and renames it to `path`; on failure removes the
-/// temporary file. Distinguishes a full disk from other errors in the message.
-func writeFileAtomically(_ bytes: [UInt8], to path: String) throws(SinkError) {
-    let tmp = path + ".partial-\(getpid())-\(UInt(bitPattern: Thread.current.hash))"
-    let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    guard fd >= 0 else {
-        throw .runtime("cannot write \(path): \(String(cString: strerror(errno))); check that the directory exists and is writable")
-    }
-    var written = 0
-    var failure: Int32 = 0
-    bytes.withUnsafeBytes { raw in
-        while written < raw.count {
-            let n = Glibc.write(fd, raw.baseAddress! + written, raw.count - written)
-            if n < 0 {
-                if errno == EINTR { continue }
-                failure = errno
-                return
-            }
-            written += n
-        }
-    }
-    if close(fd) != 0 && failure == 0 { failure = errno }
-    if failure == 0 && rename(tmp, path) != 0 { failure = errno }
-    if failure != 0 {
-        unlink(tmp)
-        let hint = failure == ENOSPC ? "free some space and render again" : "check that the directory is writable"
-        throw .runtime("cannot write \(path): \(String(cString: strerror(failure))); \(hint)")
     }
 }

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Raster
 
@@ -270,7 +271,7 @@ final class PNGSequenceWriter: FrameSink, @unchecked Sendable {
             throw .runtime("cannot write \(path): \(error.description)")
         }
         let sha = SHA256Hasher.hex(bytes)
-        try writeFileAtomically(bytes, to: path)
+        do throws(WriteError) { try writeAtomically(bytes, to: path) } catch { throw SinkError(error) }
         written.add(.init(path: name, bytes: bytes.count, sha256: sha, frame: single ? nil : job.frame))
     }
 

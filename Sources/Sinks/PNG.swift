@@ -1,3 +1,4 @@
+import Basics
 import CPNG
 import SinksKernels
 import Raster
@@ -29,47 +30,19 @@ public enum PNGCompression: String, CaseIterable, Sendable {
 /// PNG files through libpng's simplified API (`png_image_*`), whose errors come back as
 /// return values instead of a longjmp through Swift frames.
 public enum PNG {
-    /// Writes `image` to `path`, as RGB (alpha dropped) or RGBA. The file appears under its
-    /// name only when complete: it is written to a temporary name in the same directory and
-    /// renamed, so a reader never sees half a PNG.
+    /// Writes `image` to `path`, as RGB (alpha dropped) or RGBA: the bytes of `encode`, written
+    /// with `writeAtomically`, so the file appears under its name only when complete.
     public static func write(_ image: Image8, to path: String, alpha: Bool = false) throws(PNGError) {
-        let tmp = path + ".partial-\(getpid())"
-        var png = png_image()
-        png.version = UInt32(PNG_IMAGE_VERSION)
-        png.width = UInt32(image.width)
-        png.height = UInt32(image.height)
-        png.format = alpha ? UInt32(PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA) : UInt32(PNG_FORMAT_FLAG_COLOR)
-        let channels = alpha ? 4 : 3
-        var ok: Int32
-        errno = 0
-        if alpha {
-            ok = image.pixels.withUnsafeBytes { raw in
-                png_image_write_to_file(&png, tmp, 0, raw.baseAddress, Int32(image.width * 4), nil)
-            }
-        } else {
-            var rgb = [UInt8](repeating: 0, count: image.width * image.height * 3)
-            image.pixels.withUnsafeBufferPointer { src in
-                rgb.withUnsafeMutableBufferPointer { dst in
-                    for i in 0..<(image.width * image.height) {
-                        dst[i * 3] = src[i * 4]; dst[i * 3 + 1] = src[i * 4 + 1]; dst[i * 3 + 2] = src[i * 4 + 2]
-                    }
-                }
-            }
-            ok = rgb.withUnsafeBytes { raw in
-                png_image_write_to_file(&png, tmp, 0, raw.baseAddress, Int32(image.width * channels), nil)
-            }
+        let bytes: [UInt8]
+        do throws(PNGError) {
+            bytes = try encode(image, alpha: alpha)
+        } catch {
+            throw PNGError(description: "cannot write \(path): \(error.description)")
         }
-        let savedErrno = errno
-        if ok == 0 {
-            let message = messageOf(png)
-            png_image_free(&png)
-            unlink(tmp)
-            throw PNGError(description: "cannot write \(path): \(cause(savedErrno, message)); check that the directory exists, is writable and has free space")
-        }
-        if rename(tmp, path) != 0 {
-            let e = errno
-            unlink(tmp)
-            throw PNGError(description: "cannot write \(path): \(String(cString: strerror(e)))")
+        do throws(WriteError) {
+            try writeAtomically(bytes, to: path)
+        } catch {
+            throw PNGError(description: error.description)
         }
     }
 
@@ -187,9 +160,5 @@ public enum PNG {
         return withUnsafeBytes(of: &m) { raw in
             String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
         }
-    }
-
-    private static func cause(_ err: Int32, _ message: String) -> String {
-        err != 0 ? String(cString: strerror(err)) : message
     }
 }

@@ -1,3 +1,4 @@
+import Basics
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -25,17 +26,12 @@ public final class ProgressReporter {
         self.label = label
         self.fd = fd
         self.interactive = interactive ?? (isatty(fd) == 1)
-        self.start = Self.now()
+        self.start = Monotonic.seconds()
     }
 
-    static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-    }
 
     /// Seconds since the reporter was created.
-    public var elapsed: Double { Self.now() - start }
+    public var elapsed: Double { Monotonic.seconds() - start }
 
     /// Counts `frames` more frames done and redraws the bar if it is time.
     public func advance(_ frames: Int = 1) {
@@ -56,7 +52,7 @@ public final class ProgressReporter {
         let fps = t > 0 ? Double(done) / t : 0
         var line = "\(label)  [" + String(repeating: "#", count: filled) + String(repeating: "·", count: width - filled) + "]"
         line += "  \(done)/\(total)  \(Int((fraction * 100).rounded(.down)))%"
-        line += "  " + Self.format(fps, digits: 1) + " fps"
+        line += "  " + NumberText.fixed(fps, 1) + " fps"
         if done > 0 && done < total && fps > 0 {
             line += "  ETA " + Self.clock(Double(total - done) / fps)
         }
@@ -74,25 +70,10 @@ public final class ProgressReporter {
     /// "rendered 600 frames in 12.4 s (48.4 fps), 14.2 MB → out.mp4"
     public func summary(elapsed t: Double, bytes: Int?, output: String?) -> String {
         let fps = t > 0 ? Double(done) / t : 0
-        var line = "rendered \(done) frame\(done == 1 ? "" : "s") in \(Self.format(t, digits: 1)) s (\(Self.format(fps, digits: 1)) fps)"
+        var line = "rendered \(done) frame\(done == 1 ? "" : "s") in \(NumberText.fixed(t, 1)) s (\(NumberText.fixed(fps, 1)) fps)"
         if let bytes { line += ", " + Self.size(bytes) }
         if let output { line += " → \(output)" }
         return line
-    }
-
-    static func format(_ x: Double, digits: Int) -> String {
-        guard x.isFinite else { return "-" }
-        var p = 1.0
-        for _ in 0..<digits { p *= 10 }
-        let r = (x * p).rounded() / p
-        var s = String(Int(r.rounded(.towardZero)))
-        if r < 0 && Int(r.rounded(.towardZero)) == 0 { s = "-0" }
-        if digits > 0 {
-            let frac = Int((abs(r) * p).rounded()) % Int(p)
-            let f = String(frac)
-            s += "." + String(repeating: "0", count: digits - f.count) + f
-        }
-        return s
     }
 
     static func clock(_ seconds: Double) -> String {
@@ -104,9 +85,9 @@ public final class ProgressReporter {
 
     static func size(_ bytes: Int) -> String {
         if bytes < 1000 { return "\(bytes) B" }
-        if bytes < 1_000_000 { return format(Double(bytes) / 1e3, digits: 1) + " kB" }
-        if bytes < 1_000_000_000 { return format(Double(bytes) / 1e6, digits: 1) + " MB" }
-        return format(Double(bytes) / 1e9, digits: 2) + " GB"
+        if bytes < 1_000_000 { return NumberText.fixed(Double(bytes) / 1e3, 1) + " kB" }
+        if bytes < 1_000_000_000 { return NumberText.fixed(Double(bytes) / 1e6, 1) + " MB" }
+        return NumberText.fixed(Double(bytes) / 1e9, 2) + " GB"
     }
 
     private func emit(_ text: String) {

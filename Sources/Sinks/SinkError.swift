@@ -1,3 +1,5 @@
+import Basics
+
 /// An output could not be written. `kind` says whether the user asked for something impossible
 /// (`.usage`, exit code 2) or the writing itself failed (`.runtime`, exit code 1); `message` is
 /// one line that names the path, what went wrong and what to do.
@@ -15,4 +17,9 @@ public struct SinkError: Error, CustomStringConvertible, Sendable {
     static func runtime(_ message: String) -> SinkError { SinkError(.runtime, message) }
 
     public var description: String { message }
+}
+
+extension SinkError {
+    /// A failed whole-file write, as a runtime failure.
+    init(_ error: WriteError) { self.init(.runtime, error.description) }
 }

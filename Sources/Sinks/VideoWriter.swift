@@ -1,3 +1,4 @@
+import Basics
 import CFFmpeg
 import FFmpegLoader
 import Raster
@@ -288,7 +289,7 @@ public final class VideoWriter: @unchecked Sendable {
             throw e
         }
         do throws(SinkError) {
-            let t0 = monotonicSeconds()
+            let t0 = Monotonic.seconds()
             var ret = av_frame_make_writable(frame)
             guard ret >= 0 else { throw fail("out of memory", ret) }
             guard let yp = frame.pointee.data.0, let up = frame.pointee.data.1, let vp = frame.pointee.data.2 else {
@@ -300,9 +301,9 @@ public final class VideoWriter: @unchecked Sendable {
                                y: .init(yp, stride: Int(lines.0)), u: .init(up, stride: Int(lines.1)), v: .init(vp, stride: Int(lines.2)))
             }
             frame.pointee.pts = Int64(frameCount)
-            let t1 = monotonicSeconds()
+            let t1 = Monotonic.seconds()
             try encode(frame)
-            encodeSeconds += monotonicSeconds() - t1
+            encodeSeconds += Monotonic.seconds() - t1
             convertSeconds += t1 - t0
             frameCount += 1
         } catch {
@@ -387,12 +388,6 @@ let AVERROR_ENOMEM: Int32 = -ENOMEM
 /// FFERRTAG('E','O','F',' ') and FFERRTAG('B','U','G','!'), which do not import into Swift.
 let AVERROR_EOF_CODE: Int32 = -Int32(bitPattern: 0x45 | 0x4F << 8 | 0x46 << 16 | 0x20 << 24)
 let AVERROR_BUG: Int32 = -Int32(bitPattern: 0x42 | 0x55 << 8 | 0x47 << 16 | 0x21 << 24)
-
-func monotonicSeconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-}
 
 /// FFmpeg's text for an error code (`av_strerror`).
 func ffmpegErrorText(_ code: Int32) -> String {

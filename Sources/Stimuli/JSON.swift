@@ -1,10 +1,17 @@
-// A small, strict JSON reader and writer.
-//
-// Scripts must be rejected precisely (a number where a boolean belongs, NaN, a truncated
-// file), and Foundation's readers blur those cases (a boolean bridges to a number). This one
-// keeps every JSON type distinct, keeps object keys in file order, and needs no Foundation.
+import Basics
 
-/// A JSON value with its types kept apart: a boolean is never a number.
+/// A JSON value with its types kept apart (a boolean is never a number), read by a small,
+/// strict reader: the stimulus scripts' own JSON (docs/stimuli.md).
+///
+/// Why scripts do not go through Codable like the other JSON photophore writes and reads
+/// (`JSONOutput` in JSONWriter): a bad script must be refused with one line that names the
+/// event index and the field, for a syntax error too (a truncated file, a bad escape in
+/// event 12's `x`), while `JSONDecoder` says only "not valid JSON", without where; it also
+/// takes a key given twice, which the format refuses. So this reader keeps the path to the
+/// value it is reading (`JSONSyntaxError.path`), refuses duplicate keys and nesting past 64
+/// levels, and keeps object keys in file order. Its writer (`rendered()`) writes a
+/// recording's event lines (`Script.json()`, one event per line), which this reader reads
+/// back equal; the bench report is written and read with it too. No Foundation.
 public enum JSONValue: Equatable, Sendable {
     case null
     case bool(Bool)
@@ -108,9 +115,7 @@ extension JSONValue {
 
     /// Formats a finite number; non-finite numbers have no JSON form and become null.
     public static func format(_ n: Double) -> String {
-        guard n.isFinite else { return "null" }
-        if n == n.rounded(), abs(n) < 1e15 { return String(Int64(n)) }
-        return "\(n)"
+        n.isFinite ? NumberText.short(n) : "null"
     }
 
     /// Text from a file as an error message shows it: quoted and escaped as in JSON, so a

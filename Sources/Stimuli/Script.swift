@@ -1,4 +1,4 @@
-/// A stimulus script (STIMULI.md): a scene, an optional wall clock for t = 0, and events
+/// A stimulus script (docs/stimuli.md): a scene, an optional wall clock for t = 0, and events
 /// sorted by time. `play --record` writes the same format.
 public struct Script: Equatable, Sendable {
     public var scene: SceneName

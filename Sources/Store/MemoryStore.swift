@@ -1,3 +1,4 @@
+import JSONWriter
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -290,10 +291,8 @@ public final class MemoryStore {
     }
 
     static func encode<T: Encodable>(_ value: T) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        // Encoding our own plain values cannot fail.
-        return String(decoding: try! encoder.encode(value), as: UTF8.self)
+        // Encoding our own plain values cannot fail: ranges are checked before anything is stored.
+        try! JSONOutput.text(value)
     }
 
     func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {

@@ -1,3 +1,4 @@
+import Basics
 import Plot
 /// An RGBA8 pixel buffer to draw into: `pitch` bytes per row, R, G, B, A per pixel. Used
 /// for an `Image8`'s pixels or for a locked streaming texture. Valid only while the memory
@@ -126,7 +127,7 @@ public struct HUD {
         let pad = 4 * scale
         let graphWidth = capacity * scale
         let graphHeight = 30 * scale
-        let fpsLine = "FPS " + Self.format(fps, 1) + "  " + Self.format((frameTimes.last ?? 0) * 1000, 1) + " ms"
+        let fpsLine = "FPS " + NumberText.fixed(fps, 1) + "  " + NumberText.fixed((frameTimes.last ?? 0) * 1000, 1) + " ms"
         let texts = [fpsLine] + lines
         let textWidth = texts.map { BitmapFont.width(of: $0, scale: scale) }.max() ?? 0
         return Layout(scale: scale, lineHeight: lineHeight, pad: pad, graphWidth: graphWidth, graphHeight: graphHeight,
@@ -161,13 +162,4 @@ public struct HUD {
         canvas.fill(x: gx, y: gy + graphHeight / 2, width: graphWidth, height: max(1, scale / 2), color: (250, 250, 250), alpha: 180)
     }
 
-    static func format(_ x: Double, _ digits: Int) -> String {
-        guard x.isFinite else { return "-" }
-        var p = 1.0
-        for _ in 0..<digits { p *= 10 }
-        let scaled = Int((x * p).rounded())
-        let whole = scaled / Int(p), frac = abs(scaled % Int(p))
-        let f = String(frac)
-        return "\(whole)" + (digits > 0 ? "." + String(repeating: "0", count: digits - f.count) + f : "")
-    }
 }

@@ -2,7 +2,7 @@ import Raster
 import RealModule
 
 /// The two synthetic rasterizer workloads, defined exactly so that any renderer (OpenGL on
-/// Mesa's llvmpipe, for one) can draw the same thing. See WORKLOADS.md in the project docs.
+/// Mesa's llvmpipe, for one) can draw the same thing: docs/workloads.md (`spheres`, `glow`).
 public enum Workload: String, CaseIterable, Sendable {
     case spheres, glow
 }

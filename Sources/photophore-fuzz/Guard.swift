@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Synchronization
 #if canImport(Glibc)
@@ -14,14 +15,8 @@ let currentStartCPU = Atomic<UInt64>(0)
 nonisolated(unsafe) var reproduceLine = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 0)
 nonisolated(unsafe) var previousActions = UnsafeMutablePointer<sigaction>.allocate(capacity: 65)
 
-func monotonicNanos() -> UInt64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
-}
-
 /// CPU time of the whole process (every thread): what an input costs, whatever else the
-/// machine is doing.
+/// machine is doing. (Elapsed time is `Monotonic`'s.)
 func cpuNanos() -> UInt64 {
     var ts = timespec()
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
@@ -113,7 +108,7 @@ enum Guard {
                 let start = currentStart.load(ordering: .acquiring), startCPU = currentStartCPU.load(ordering: .acquiring)
                 guard start != 0 else { continue }
                 let busy = cpuNanos() &- startCPU > limitNanos
-                if busy || monotonicNanos() &- start > 12 * limitNanos {
+                if busy || Monotonic.nanoseconds() &- start > 12 * limitNanos {
                     writeRaw("\nphotophore-fuzz: HANG: one input ")
                     writeRaw(busy ? "computed for longer than " : "waited for longer than ")
                     let tenths = Int((busy ? limit : 12 * limit) * 10)

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -96,18 +97,18 @@ enum Runner {
     static func run(_ target: FuzzTarget, seed: UInt64, indices: [Int], progress: Bool, report: Bool = false, scratch: String = "",
                     progressScale: Int = 1) -> Tally {
         var tally = Tally()
-        let begin = monotonicNanos()
+        let begin = Monotonic.nanoseconds()
         var lastReport = begin
         for index in indices {
             currentIndex.store(index, ordering: .relaxed)
             currentStartCPU.store(cpuNanos(), ordering: .releasing)
-            currentStart.store(monotonicNanos(), ordering: .releasing)
+            currentStart.store(Monotonic.nanoseconds(), ordering: .releasing)
             let input = target.input(index: index, seed: seed)
             let c0 = cpuNanos()
             let outcome = target.run(input)
             let c1 = cpuNanos()
             currentStart.store(0, ordering: .releasing)
-            let t1 = monotonicNanos()
+            let t1 = Monotonic.nanoseconds()
             let seconds = Double(c1 &- c0) / 1e9 // CPU time: the machine's other work does not count
             if seconds > tally.slowest.seconds { tally.slowest = (index, seconds) }
             tally.inputs += 1
@@ -132,11 +133,11 @@ enum Runner {
                 lastReport = t1
                 let elapsed = Double(t1 - begin) / 1e9
                 let done = tally.inputs * progressScale, rate = Double(done) / elapsed
-                FileHandle.standardError.write(Data("  \(target.name): \(done)/\(indices.count * progressScale) inputs, \(String(format: "%.0f", elapsed)) s, \(String(format: "%.0f", rate))/s\n".utf8))
+                FileHandle.standardError.write(Data("  \(target.name): \(done)/\(indices.count * progressScale) inputs, \(NumberText.fixed(elapsed, 0)) s, \(NumberText.fixed(rate, 0))/s\n".utf8))
             }
         }
         currentIndex.store(-1, ordering: .relaxed)
-        tally.seconds = Double(monotonicNanos() - begin) / 1e9
+        tally.seconds = Double(Monotonic.nanoseconds() - begin) / 1e9
         return tally
     }
 }

@@ -2,6 +2,7 @@
 //
 // Input i of a target is a pure function of (seed, target, i) (FuzzRandom), so a failure is
 // reproduced alone with `--only I`, and written out as a file with `--write-input FILE`.
+import Basics
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -154,7 +155,7 @@ if let readPath {
     Guard.describe("photophore-fuzz --target \(target.name) --read \(readPath)")
     currentIndex.store(0, ordering: .relaxed)
     currentStartCPU.store(cpuNanos(), ordering: .releasing)
-    currentStart.store(monotonicNanos(), ordering: .releasing)
+    currentStart.store(Monotonic.nanoseconds(), ordering: .releasing)
     switch target.run(FuzzInput(bytes: Array(data), wal: wal)) {
     case .accepted: say("\(target.name): \(readPath) was read")
     case let .rejected(message): say("\(target.name): \(readPath) was refused: \(message)")
@@ -185,7 +186,7 @@ for name in targetNames {
             say("wrote input \(only) of \(name) (seed \(seed)) to \(writeInput)\(input.wal != nil ? " and \(writeInput)-wal" : ""); read it with: \(target.command(for: writeInput))")
         }
         let tally = Runner.run(target, seed: seed, indices: [only], progress: false, report: true)
-        say("\(name) input \(only): \(tally.accepted == 1 ? "accepted" : "refused: \(tally.reasons.keys.first ?? "")") in \(String(format: "%.3f", tally.slowest.seconds)) s")
+        say("\(name) input \(only): \(tally.accepted == 1 ? "accepted" : "refused: \(tally.reasons.keys.first ?? "")") in \(NumberText.fixed(tally.slowest.seconds, 3)) s")
         continue
     }
     let tally: Tally
@@ -199,7 +200,7 @@ for name in targetNames {
         tally = Runner.run(target, seed: seed, indices: Array(0..<inputs), progress: true, scratch: scratch)
     }
     total += tally.inputs
-    say("\(name): \(tally.inputs) inputs in \(String(format: "%.1f", tally.seconds)) s (\(String(format: "%.0f", Double(tally.inputs) / max(tally.seconds, 1e-9)))/s): no crash, no hang; \(tally.rejected) refused, \(tally.accepted) accepted; slowest input \(tally.slowest.index) took \(String(format: "%.1f", tally.slowest.seconds * 1000)) ms of CPU")
+    say("\(name): \(tally.inputs) inputs in \(NumberText.fixed(tally.seconds, 1)) s (\(NumberText.fixed(Double(tally.inputs) / max(tally.seconds, 1e-9), 0))/s): no crash, no hang; \(tally.rejected) refused, \(tally.accepted) accepted; slowest input \(tally.slowest.index) took \(NumberText.fixed(tally.slowest.seconds * 1000, 1)) ms of CPU")
     // The most frequent kinds of refusal, each with the first input that met it.
     for (reason, r) in tally.reasons.sorted(by: { $0.value.count != $1.value.count ? $0.value.count > $1.value.count : $0.key < $1.key }).prefix(10) {
         say("    \(String(r.count).padding(toLength: 8, withPad: " ", startingAt: 0)) (e.g. \(r.first))  \(reason)")

@@ -23,7 +23,7 @@ import Testing
             if case let .candlefish(fish) = mind { seen.insert(fish.mood) }
         }
         #expect(seen == Set(Mood.allCases), "missing \(Set(Mood.allCases).subtracting(seen))")
-        // The script is valid STIMULI.md: it reads back.
+        // The script is a valid stimulus script (docs/stimuli.md): it reads back.
         let text = BenchScripts.candlefish().json()
         #expect(try Script(json: text) == BenchScripts.candlefish())
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,32 +22,9 @@ struct BadArguments: Sendable, CustomTestStringConvertible {
 /// Runs `photophore` in `cwd` and kills it after `seconds`: a hang shows as a failure, not as
 /// a test run that never ends.
 func photophoreBounded(_ arguments: [String], cwd: String, seconds: Double = 60) throws -> (result: RunResult, timedOut: Bool) {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: photophorePath)
-    p.arguments = arguments
-    p.currentDirectoryURL = URL(fileURLWithPath: cwd)
-    var env = ProcessInfo.processInfo.environment
-    env["XDG_STATE_HOME"] = cwd + "/state"  // never the person's own memory
-    p.environment = env
-    p.standardInput = FileHandle.nullDevice
-    let out = Pipe(), err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    try p.run()
-    nonisolated(unsafe) var errData = Data(), outData = Data()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-    group.enter()
-    DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-    let timedOut = group.wait(timeout: .now() + seconds) == .timedOut
-    if timedOut {
-        kill(p.processIdentifier, SIGKILL)
-        group.wait()
-    }
-    p.waitUntilExit()
-    return (RunResult(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self)), timedOut)
+    // XDG_STATE_HOME: never the person's own memory.
+    let r = try run(photophorePath, arguments, environment: ["XDG_STATE_HOME": cwd + "/state"], cwd: cwd, timeout: seconds)
+    return (r, r.timedOut)
 }
 
 /// Bad input exits 2 with one line on stderr that names the option and says what to do

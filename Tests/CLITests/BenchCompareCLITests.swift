@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `photophore bench --compare`: the A/B mode end to end, with the binary against itself at a
 /// tiny size. Three runs each cannot give a Mann–Whitney p below 0.1, so the verdict can never

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// A JSON number as JSONSerialization hands it out (an integer or a fraction).
 func jsonNumber(_ value: Any?) -> Double? {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `photophore bench instructions` from outside: its refusals, and a real count where this
 /// build can run under callgrind (an x86-64-v3 or portable build with Valgrind installed).

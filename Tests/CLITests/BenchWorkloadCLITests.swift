@@ -1,6 +1,7 @@
 import Foundation
 import Sinks
 import Testing
+import TestSupport
 
 /// `photophore bench workload`: the contract in docs/cli.md, and its errors.
 @Suite struct BenchWorkloadCLITests {

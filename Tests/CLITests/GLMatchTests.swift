@@ -2,6 +2,7 @@ import Foundation
 import Raster
 import Sinks
 import Testing
+import TestSupport
 
 /// The workloads' frame 0 against Mesa llvmpipe's rendering of the same workload, drawn by
 /// the small OpenGL program in benchmarks/gl-reference (built here with make).
@@ -9,7 +10,7 @@ import Testing
 /// Tolerances: spheres must match within 2 steps everywhere (edges, fill rule and lighting
 /// agree). Glow may differ by a few steps where many sprites pile up: an 8-bit GL
 /// framebuffer rounds after every additive blend, while Photophore keeps HDR and rounds once
-/// (WORKLOADS.md asks for exactly that), so the difference grows with overdraw.
+/// (docs/workloads.md, "Rules for both", asks for exactly that), so the difference grows with overdraw.
 @Suite(.serialized) struct GLMatchTests {
     static let referenceDir = repositoryRoot + "/benchmarks/gl-reference"
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// tools/install.sh end to end: it installs the release binary the tests run into a temporary
 /// prefix, every file is checked with the tool that judges its kind (desktop-file-validate,

@@ -4,37 +4,7 @@ import Raster
 import Sinks
 import Stimuli
 import Testing
-
-/// A private X server for one test: Xvfb on a free display.
-final class VirtualDisplay {
-    let display: String
-    private let process = Process()
-
-    init() throws {
-        // Xvfb picks a free display itself and writes its number once it accepts clients
-        // (-displayfd): choosing one here raced with other suites starting servers at once.
-        let ready = Pipe()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/Xvfb")
-        process.arguments = ["-displayfd", "1", "-screen", "0", "1024x768x24", "-nolisten", "tcp"]
-        process.standardOutput = ready
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var text = ""
-        while !text.contains("\n") {
-            let chunk = ready.fileHandleForReading.availableData
-            if chunk.isEmpty { throw CocoaError(.fileNoSuchFile) }  // Xvfb exited first
-            text += String(decoding: chunk, as: UTF8.self)
-        }
-        guard let n = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) else { throw CocoaError(.fileNoSuchFile) }
-        display = ":\(n)"
-    }
-
-    deinit {
-        // Xvfb can ignore SIGTERM while a client is closing; it holds nothing worth saving.
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-    }
-}
+import TestSupport
 
 /// `photophore play` in a real window under Xvfb, driven by real X input (xdotool).
 ///
@@ -48,7 +18,7 @@ final class VirtualDisplay {
     /// and waits for it to exit. `["pause", s]` waits s seconds between inputs: the pace of a
     /// pointer path, not a synchronisation.
     static func play(_ args: [String], display: VirtualDisplay, actions: [[String]]) throws -> RunResult {
-        let env = ["DISPLAY": display.display]
+        let env = display.environment
         let driver = Thread {
             // Waits until the window is mapped; SDL centres it, so moves are relative to it.
             let found = try? run("/usr/bin/xdotool", ["search", "--sync", "--name", "Photophore"], environment: env)
@@ -86,7 +56,7 @@ final class VirtualDisplay {
     }
 
     @Test func windowTakesThePointerShowsTheHUDAndSavesTheSession() throws {
-        let display = try VirtualDisplay()
+        let display = try VirtualDisplay(screen: "1024x768x24")
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let moves = 40
@@ -126,7 +96,7 @@ final class VirtualDisplay {
     }
 
     @Test func aRecordedSessionReplaysHeadlessToTheSameFrames() throws {
-        let display = try VirtualDisplay()
+        let display = try VirtualDisplay(screen: "1024x768x24")
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let actions = Self.gentleCircle(30, width: 320, height: 240) + [["click", "1"], ["key", "Escape"]]

@@ -2,6 +2,7 @@ import Foundation
 import Raster
 import Sinks
 import Testing
+import TestSupport
 
 @Suite("photophore render")
 struct RenderCLITests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `render --codec`: AV1 through SVT-AV1 with film-grain synthesis, and the combinations that
 /// are refused.

@@ -5,13 +5,7 @@ import Raster
 import Sinks
 import Stimuli
 import Testing
-
-/// The repository root, from this file's path (Tests/ScenesTests/GoldenTests.swift).
-let repositoryRoot: String = {
-    var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-    parts.removeLast(3)
-    return parts.joined(separator: "/")
-}()
+import TestSupport
 
 /// Golden images: both scenes at fixed frames, seed 7, 320×180, standard richness, driven by
 /// the scripts in assets/golden/. `tools/regenerate-goldens.sh` rewrites them.

@@ -5,6 +5,7 @@ import Raster
 import Sinks
 import Stimuli
 import Testing
+import TestSupport
 
 /// The posters (assets/posters/posters.txt) are exact: this build, whatever its CPU level and
 /// thread count, draws each of them pixel for pixel as committed. A change that moves a single

@@ -2,12 +2,12 @@ import Foundation
 import Raster
 import Sinks
 import Testing
+import TestSupport
 
 /// tools/shard.sh: splitting a frame range, running shards, joining MP4 shards with FFmpeg's
 /// concat demuxer and merging PNG-sequence shards into one directory.
 @Suite struct ShardTests {
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("tools/shard.sh").path
+    static let script = repositoryRoot + "/tools/shard.sh"
 
     @Test func mp4ShardsJoinIntoOneValidStream() throws {
         let dir = tempDir("join")

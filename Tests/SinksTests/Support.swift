@@ -1,5 +1,6 @@
 import Foundation
 import Raster
+import TestSupport
 
 /// A deterministic, natural-looking animation: a smooth two-axis gradient that drifts, with
 /// soft-edged discs moving across it. Frame k is a pure function of k, so any frame range
@@ -44,42 +45,11 @@ func tempDir(_ tag: String = "sinks") -> String {
     return template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
 }
 
-struct Run {
-    var status: Int32
-    var stdout: Data
-    var stderr: String
-}
-
-/// Runs a program to completion, collecting its output.
-func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Run {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : "/usr/bin/env")
-    p.arguments = executable.hasPrefix("/") ? arguments : [executable] + arguments
-    if let environment { p.environment = environment }
-    let out = Pipe(), err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    p.standardInput = FileHandle.nullDevice
-    try p.run()
-    // Drain stderr on another thread so neither pipe fills up and blocks the child.
-    nonisolated(unsafe) var errData = Data()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async {
-        errData = err.fileHandleForReading.readDataToEndOfFile()
-        group.leave()
-    }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    p.waitUntilExit()
-    return Run(status: p.terminationStatus, stdout: outData, stderr: String(decoding: errData, as: UTF8.self))
-}
-
 /// ffprobe's JSON for the first video stream, with frames counted by decoding.
 func probe(_ path: String) throws -> [String: Any] {
     let r = try run("ffprobe", ["-v", "error", "-count_frames", "-select_streams", "v:0", "-show_streams", "-show_format", "-of", "json", path])
     guard r.status == 0 else { throw ProbeError(message: "ffprobe failed on \(path): \(r.stderr)") }
-    let json = try JSONSerialization.jsonObject(with: r.stdout) as? [String: Any] ?? [:]
+    let json = try JSONSerialization.jsonObject(with: r.stdoutBytes) as? [String: Any] ?? [:]
     var stream = (json["streams"] as? [[String: Any]])?.first ?? [:]
     stream["format"] = json["format"]
     return stream
@@ -96,7 +66,7 @@ func decodeRGB(_ path: String, width: Int, height: Int) throws -> [[UInt8]] {
     let r = try run("ffmpeg", ["-v", "error", "-i", path] + vf + ["-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
     guard r.status == 0 else { throw ProbeError(message: "ffmpeg failed on \(path): \(r.stderr)") }
     let frameBytes = width * height * 3
-    let bytes = [UInt8](r.stdout)
+    let bytes = [UInt8](r.stdoutBytes)
     return stride(from: 0, to: bytes.count - frameBytes + 1, by: frameBytes).map { Array(bytes[$0..<($0 + frameBytes)]) }
 }
 

@@ -4,6 +4,7 @@ import Sinks
 import Stimuli
 import Store
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,7 +14,7 @@ func number(_ v: JSONValue?) -> Double? {
     return nil
 }
 
-func json(_ r: ProcessResult) throws -> JSONValue {
+func json(_ r: ProcessOutput) throws -> JSONValue {
     try JSONValue.parse(r.stdout)
 }
 

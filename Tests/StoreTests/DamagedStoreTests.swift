@@ -4,6 +4,7 @@ import Mind
 import Stimuli
 import Store
 import Testing
+import TestSupport
 
 /// Damaged stores that tools/fuzz.sh found crashing, hanging or misreporting the reader.
 /// Each is made here from a real store, with SQL or with a byte patch of the record format.

@@ -2,6 +2,7 @@ import Foundation
 import Mind
 import Stimuli
 import Store
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -25,51 +26,18 @@ struct TempDir {
     }
 }
 
-/// The result of a child process.
-struct ProcessResult {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-}
-
-/// Runs a program to completion.
-@discardableResult
-func run(_ program: String, _ arguments: [String], environment: [String: String]? = nil) throws -> ProcessResult {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: program)
-    p.arguments = arguments
-    if let environment { p.environment = environment }
-    let out = Pipe(), err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    p.standardInput = FileHandle.nullDevice
-    try p.run()
-    let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return ProcessResult(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
-}
-
 /// The `photophore` executable built beside this test binary.
-let photophore: String = {
-    let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-    return exe.deletingLastPathComponent().appendingPathComponent("photophore").path
-}()
+let photophore = photophoreExecutable
 
 /// Runs `photophore` with a private state folder, so it never touches the person's memory;
 /// `via` is a command line that runs it (e.g. `setpriv` and its options).
-func photophoreRun(_ arguments: [String], state: String, via: [String] = []) throws -> ProcessResult {
-    var env = ProcessInfo.processInfo.environment
-    env["XDG_STATE_HOME"] = state
+func photophoreRun(_ arguments: [String], state: String, via: [String] = []) throws -> ProcessOutput {
     let line = via + [photophore] + arguments
-    return try run(line[0], Array(line.dropFirst()), environment: env)
+    return try run(line[0], Array(line.dropFirst()), environment: ["XDG_STATE_HOME": state])
 }
 
 /// The repository's assets/scripts folder.
-let scriptsFolder: String = {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("assets/scripts").path
-}()
+let scriptsFolder = repositoryRoot + "/assets/scripts"
 
 func bytes(_ path: String) -> Data? { FileManager.default.contents(atPath: path) }
 

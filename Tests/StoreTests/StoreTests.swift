@@ -4,6 +4,7 @@ import Mind
 import Stimuli
 import Store
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -280,7 +281,7 @@ struct StoreFailureTests {
     /// `setpriv` without those two capabilities (in its bounding and inheritable sets, which
     /// an exec by root draws its capabilities from): a mode-000 file is then unreadable to
     /// root as to anyone.
-    static func photophoreBoundByPermissions(_ arguments: [String], state: String) throws -> ProcessResult {
+    static func photophoreBoundByPermissions(_ arguments: [String], state: String) throws -> ProcessOutput {
         guard geteuid() == 0 else { return try photophoreRun(arguments, state: state) }
         let setpriv = "/usr/bin/setpriv"
         try #require(FileManager.default.isExecutableFile(atPath: setpriv), "setpriv (util-linux) is needed to drop root's file capabilities")

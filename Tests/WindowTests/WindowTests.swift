@@ -2,55 +2,8 @@ import CSDL2
 import Foundation
 import Raster
 import Testing
+import TestSupport
 import Window
-
-/// A private X server for the window tests: Xvfb on a free display number, with DISPLAY set
-/// to it for this process while the suite instance lives.
-final class VirtualDisplay {
-    let process = Process()
-    let display: String
-    let number: Int
-    let previous: String?
-
-    init() throws {
-        // Xvfb picks a free display itself and writes its number once it accepts clients
-        // (-displayfd): choosing one here raced with other suites starting servers at once.
-        let ready = Pipe()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/Xvfb")
-        process.arguments = ["-displayfd", "1", "-screen", "0", "1600x900x24", "-nolisten", "tcp", "-noreset"]
-        process.standardOutput = ready
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        guard let n = readDisplayNumber(ready) else { throw XvfbError() }
-        display = ":\(n)"
-        number = n
-        previous = getenv("DISPLAY").map { String(cString: $0) }
-        setenv("DISPLAY", display, 1)
-    }
-
-    deinit {
-        if let previous { setenv("DISPLAY", previous, 1) } else { unsetenv("DISPLAY") }
-        // Children of the test process inherit its blocked signals, SIGTERM among them: kill.
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        unlink("/tmp/.X\(number)-lock")
-        unlink("/tmp/.X11-unix/X\(number)")
-    }
-}
-
-struct XvfbError: Error {}
-
-/// The display number an Xvfb started with `-displayfd 1` writes to `pipe`, or nil if it
-/// exited first.
-func readDisplayNumber(_ pipe: Pipe) -> Int? {
-    var text = ""
-    while !text.contains("\n") {
-        let chunk = pipe.fileHandleForReading.availableData
-        if chunk.isEmpty { return nil }
-        text += String(decoding: chunk, as: UTF8.self)
-    }
-    return Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
-}
 
 /// A frame with four flat quadrants (exact after a 1:1 copy) and a gradient band.
 func testFrame(_ w: Int, _ h: Int, shift: Int = 0) -> Image8 {
@@ -115,9 +68,18 @@ func currentRSSKilobytes() -> Int {
 
 @Suite(.serialized) @MainActor final class WindowTests {
     let display: VirtualDisplay
+    let previousDisplay: String?
 
     init() throws {
         display = try VirtualDisplay()
+        // These windows open in this process, and SDL finds the X server only through this
+        // process's DISPLAY: set it while the (serialized) suite instance lives.
+        previousDisplay = getenv("DISPLAY").map { String(cString: $0) }
+        setenv("DISPLAY", display.display, 1)
+    }
+
+    deinit {
+        if let previousDisplay { setenv("DISPLAY", previousDisplay, 1) } else { unsetenv("DISPLAY") }
     }
 
     @Test func withoutADisplayTheErrorNamesTheHeadlessCommand() throws {
