@@ -7,6 +7,9 @@
 //   stimuli → Mind → Simulation → Scene (draw lists) → Raster (tiles) → Effects (HDR) → Sinks
 //
 // Raster knows nothing about scenes; Workloads are the synthetic rasterizer workloads.
+// A scene is one `Scene` type (Engine) registered in Engine's SceneRegistry: everything above
+// Engine (the window, the command line, the benchmark scripts) and the store (through the
+// memory types the registry lists) find scenes there.
 import Foundation
 import PackageDescription
 
@@ -46,6 +49,12 @@ let package = Package(
         .executable(name: "photophore", targets: ["photophore"]),
         .executable(name: "photophore-fuzz", targets: ["photophore-fuzz"]),
         .library(name: "Raster", targets: ["Raster"]),
+        .library(name: "Effects", targets: ["Effects"]),
+        .library(name: "Scenes", targets: ["Scenes"]),
+        .library(name: "Sinks", targets: ["Sinks"]),
+        // The engine: the Scene protocol, the registry and the renderer (with Mind and
+        // Simulation underneath), for programs with scenes of their own (Examples/).
+        .library(name: "Engine", targets: ["Engine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -93,8 +102,9 @@ let package = Package(
         .target(name: "Workloads", dependencies: ["Raster"], swiftSettings: simdSwift),
         // Charts (memory stats, benchmark plots) drawn with the rasterizer.
         .target(name: "Plot", dependencies: ["Raster", .product(name: "RealModule", package: "swift-numerics")], swiftSettings: simdSwift),
-        // Benchmark reports, the calibration loop and the regression gate (no engine code).
-        .target(name: "Benchmarking", dependencies: ["Stimuli"], swiftSettings: simdSwift),
+        // Benchmark reports, the calibration loop and the regression gate; each scene's script
+        // comes from its `Scene` through the registry.
+        .target(name: "Benchmarking", dependencies: ["Stimuli", "Engine"], swiftSettings: simdSwift),
         .target(name: "Effects", dependencies: ["Raster", "RasterKernels"], swiftSettings: hotLoopSwift),
         // The worlds: steering, the fish's spine, particles, the emergence reveal and camera.
         .target(
@@ -106,7 +116,8 @@ let package = Package(
             name: "Scenes",
             dependencies: ["Simulation", "Mind", "Raster", .product(name: "RealModule", package: "swift-numerics")],
             swiftSettings: hotLoopSwift),
-        // Mind → Simulation → Scenes → Raster → Effects, frame by frame.
+        // The Scene protocol, the scene registry (SceneCatalog/: one folder per scene) and
+        // SceneRenderer: Mind → Simulation → Scenes → Raster → Effects, frame by frame.
         .target(name: "Engine", dependencies: ["Mind", "Stimuli", "Simulation", "Scenes", "Raster", "Effects"], swiftSettings: simdSwift),
         .target(name: "Sinks", dependencies: ["Raster", "CPNG", "CFFmpeg", "FFmpegLoader", "SinksKernels"], swiftSettings: simdSwift),
         .target(name: "Window", dependencies: ["CSDL2", "Raster", "Plot"], swiftSettings: simdSwift),
@@ -124,7 +135,7 @@ let package = Package(
         // Mutated inputs for every file reader (scripts, the store, PNG): tools/fuzz.sh.
         .executableTarget(
             name: "photophore-fuzz",
-            dependencies: ["Stimuli", "Mind", "Store", "Sinks", "Raster", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Stimuli", "Mind", "Store", "Sinks", "Raster", "Engine", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: simdSwift),
 
         // MARK: Tests
@@ -132,7 +143,7 @@ let package = Package(
         .testTarget(name: "SinksTests", dependencies: ["Sinks", "Raster", "Workloads"], swiftSettings: simdSwift),
         .testTarget(name: "WindowTests", dependencies: ["Window", "Raster", "CSDL2"], swiftSettings: simdSwift),
         .testTarget(name: "CLITests", dependencies: ["photophore", "Sinks", "Raster", "Mind", "Stimuli"], swiftSettings: simdSwift),
-        .testTarget(name: "BenchmarkingTests", dependencies: ["Benchmarking", "Stimuli", "Mind"], swiftSettings: simdSwift),
+        .testTarget(name: "BenchmarkingTests", dependencies: ["Benchmarking", "Stimuli", "Mind", "Engine"], swiftSettings: simdSwift),
         .testTarget(name: "PlotTests", dependencies: ["Plot", "Raster"], swiftSettings: simdSwift),
         .testTarget(name: "EffectsTests", dependencies: ["Effects", "Raster"], swiftSettings: simdSwift),
         .testTarget(name: "MindTests", dependencies: ["Mind", "Stimuli"]),
@@ -147,7 +158,7 @@ let package = Package(
         // Depends on the executable so the crash and scripted-run tests can spawn it.
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store", "Mind", "Stimuli", "Sinks", "photophore", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["Store", "Mind", "Stimuli", "Sinks", "Engine", "photophore", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 import Plot
 import Raster
 import Sinks
@@ -20,11 +21,11 @@ struct MemoryCommand: ParsableCommand {
     /// Opens an existing store read-only; nil when there is none yet.
     static func openExisting(_ path: String) throws -> MemoryStore? {
         guard MemoryStore.exists(at: path) else { return nil }
-        do { return try MemoryStore(path: path, writable: false) } catch { throw error.failure }
+        do { return try MemoryStore(path: path, writable: false, scenes: SceneRegistry.memories) } catch { throw error.failure }
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the current memory of both scenes.")
+        static let configuration = CommandConfiguration(abstract: "Show the current memory of every scene.")
         @Flag(name: .long, help: "Print one JSON object.") var json = false
         @OptionGroup var memoryOptions: MemoryOptions
 
@@ -32,31 +33,19 @@ struct MemoryCommand: ParsableCommand {
             let path = memoryOptions.path
             let store = try MemoryCommand.openExisting(path)
             let m = store?.state ?? .fresh
-            let c = m.candlefish, e = m.emergence
             if json {
                 print(JSONValue.object([
                     ("path", .string(path)), ("exists", .bool(store != nil)),
                     ("user_id", store.map { .string($0.userID) } ?? .null),
                     ("events", .number(Double(store?.eventCount ?? 0))),
-                    ("candlefish", .object([
-                        ("trust", .number(SimulateCommand.round(c.trust))), ("mood", .string(c.mood.rawValue)),
-                        ("visits", .number(Double(c.visits))),
-                        ("feeding_spots", .array(c.feedingSpots.map { .array([.number($0.x), .number($0.y)]) })),
-                        ("usual_speed", c.usualSpeed.map { .number(SimulateCommand.round($0)) } ?? .null),
-                    ])),
-                    ("emergence", .object([
-                        ("trust", .number(SimulateCommand.round(e.trust))), ("escalation", .number(Double(e.escalation))),
-                        ("corruption", .number(Double(e.corruption))), ("stage", .number(Double(e.stage))),
-                        ("wrong_count", .number(Double(e.wrongCount))), ("sessions", .number(Double(e.sessions))),
-                    ])),
-                ]).rendered())
+                ] + SceneRegistry.names.map { ($0.rawValue, .object(MemoryPresentation.of($0).showJSON(m))) }).rendered())
                 return
             }
             print("memory \(path)" + (store == nil ? " (none yet: these are the starting values)" : ""))
             if let store { print("user id \(store.userID), \(store.eventCount) events") }
-            print("candlefish  trust \(fixed(c.trust))  mood \(c.mood.rawValue)  visits \(c.visits)  feeding spots \(c.feedingSpots.count)"
-                  + (c.usualSpeed.map { "  usual speed \(fixed($0, 2)) view-heights/s" } ?? ""))
-            print("emergence   trust \(fixed(e.trust))  escalation \(e.escalation)  corruption \(e.corruption)  stage \(e.stage)  wrong answers \(e.wrongCount)  sessions \(e.sessions)")
+            for scene in SceneRegistry.names {
+                print(scene.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0) + " " + MemoryPresentation.of(scene).showLine(m))
+            }
         }
     }
 
@@ -81,27 +70,7 @@ struct MemoryCommand: ParsableCommand {
         }
     }
 
-    static func describe(_ event: MemoryEvent) -> String {
-        switch event {
-        case let .candlefish(c):
-            switch c {
-            case let .visit(wall, offset, _):
-                return "visit" + (wall.map { " at " + WallClock(unixSeconds: $0, utcOffsetSeconds: offset).rfc3339 } ?? "")
-            case let .moved(t, _, seconds, speed, fast, _):
-                return "t=\(fixed(t, 3))  \(fast ? "fast" : "gentle") movement \(fixed(seconds, 3)) s at \(fixed(speed, 2)) view-heights/s"
-            case let .fed(t, _, x, y, _): return "t=\(fixed(t, 3))  fed at (\(fixed(x, 2)), \(fixed(y, 2)))"
-            case let .foodEaten(t, _, _): return "t=\(fixed(t, 3))  food eaten"
-            case let .mood(t, from, to, trigger): return "t=\(fixed(t, 3))  mood \(from.rawValue) → \(to.rawValue) (\(trigger))"
-            case let .sessionEnd(t): return "t=\(fixed(t, 3))  session end"
-            }
-        case let .emergence(m):
-            switch m {
-            case .session: return "session start"
-            case let .answer(t, correct, _): return "t=\(fixed(t, 3))  \(correct ? "correct" : "wrong") answer"
-            case let .sessionEnd(t): return "t=\(fixed(t, 3))  session end"
-            }
-        }
-    }
+    static func describe(_ event: MemoryEvent) -> String { MemoryPresentation.of(event.scene).describe(event) }
 
     struct Stats: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -134,15 +103,7 @@ struct MemoryCommand: ParsableCommand {
                             ("trust_start", .number(SimulateCommand.round(s.trustAtStart))),
                             ("trust_end", .number(SimulateCommand.round(s.trustAtEnd))),
                         ]
-                        if s.scene == .candlefish {
-                            members.append(("mood_seconds", .object(Mood.allCases.map {
-                                ($0.rawValue, JSONValue.number(SimulateCommand.round(s.moodSeconds[$0] ?? 0)))
-                            })))
-                        } else {
-                            members += [("answers", .number(Double(s.answers))), ("wrong", .number(Double(s.wrong))),
-                                        ("escalation", .number(Double(s.escalationAtEnd))),
-                                        ("corruption", .number(Double(s.corruptionAtEnd))), ("stage", .number(Double(s.stageAtEnd)))]
-                        }
+                        members += MemoryPresentation.of(s.scene).statsJSON(s)
                         return .object(members)
                     })),
                 ]).rendered())
@@ -150,25 +111,17 @@ struct MemoryCommand: ParsableCommand {
             }
             print("memory \(path): \(summaries.count) sessions")
             for s in summaries {
-                let head = "session \(s.session.map(String.init) ?? "-")  \(s.scene.rawValue)  \(fixed(s.duration)) s\(s.ended ? "" : " (cut short)")  trust \(fixed(s.trustAtStart)) → \(fixed(s.trustAtEnd))"
+                let keepsTrust = SceneRegistry.scene(named: s.scene)?.memoryType.trustRange != nil
+                let head = "session \(s.session.map(String.init) ?? "-")  \(s.scene.rawValue)  \(fixed(s.duration)) s\(s.ended ? "" : " (cut short)")"
+                    + (keepsTrust ? "  trust \(fixed(s.trustAtStart)) → \(fixed(s.trustAtEnd))" : "")
                 print(head)
-                if s.scene == .candlefish {
-                    let total = max(1e-9, s.moodSeconds.values.reduce(0, +))
-                    for mood in Mood.allCases {
-                        let secs = s.moodSeconds[mood] ?? 0
-                        guard secs > 0 else { continue }
-                        let bar = String(repeating: "█", count: Int((secs / total * 30).rounded()))
-                        print("    \(mood.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(fixed(secs).leftPadded(7)) s \(fixed(secs / total * 100, 0).leftPadded(3))% \(bar)")
-                    }
-                } else {
-                    print("    answers \(s.answers) (\(s.wrong) wrong)  escalation \(s.escalationAtEnd)  corruption \(s.corruptionAtEnd)  stage \(s.stageAtEnd)")
-                }
+                for line in MemoryPresentation.of(s.scene).statsLines(s) { print(line) }
             }
-            for scene in SceneName.allCases {
-                let these = summaries.filter { $0.scene == scene }
-                guard !these.isEmpty else { continue }
-                print("\(scene.rawValue) trust at the end of each session:")
-                let (lo, hi) = scene == .candlefish ? (0.0, 100.0) : (-100.0, 100.0)
+            for scene in SceneRegistry.scenes {
+                let these = summaries.filter { $0.scene == scene.name }
+                guard !these.isEmpty, let range = scene.memoryType.trustRange else { continue }
+                print("\(scene.name.rawValue) trust at the end of each session:")
+                let (lo, hi) = (range.lowerBound, range.upperBound)
                 for (i, s) in these.enumerated() {
                     let n = Int(((s.trustAtEnd - lo) / (hi - lo) * 40).rounded())
                     print("  \(String(i + 1).leftPadded(3)) \(fixed(s.trustAtEnd).leftPadded(6)) |\(String(repeating: "▇", count: max(0, n)))")
@@ -180,26 +133,24 @@ struct MemoryCommand: ParsableCommand {
     /// The stats chart: time in each mood per candlefish session (stacked, in the mood
     /// colours), and trust at the start and end of each session, per scene.
     static func writeChart(_ summaries: [SessionSummary], path: String, to file: String) throws {
-        func rgb(_ c: UInt32) -> SIMD3<Float> {
-            SIMD3(Float((c >> 16) & 0xFF), Float((c >> 8) & 0xFF), Float(c & 0xFF)) / 255
-        }
         var panels: [ChartPanel] = []
         let fish = summaries.filter { $0.scene == .candlefish }
         if !fish.isEmpty {
-            let longest = fish.map { $0.moodSeconds.values.reduce(0, +) }.max() ?? 1
+            let moodSeconds = fish.map { CandlefishMemory.moodSeconds(in: $0.events) }
+            let longest = moodSeconds.map { $0.values.reduce(0, +) }.max() ?? 1
             var moods = ChartPanel(title: "Candlefish: time in each mood", xLabel: "session", yLabel: "seconds",
                                    xRange: 0.4...(Double(fish.count) + 0.6), yRange: 0...max(1, longest * 1.1))
             moods.xTicks = fish.indices.map { (Double($0 + 1), String($0 + 1)) }
-            moods.bars = fish.enumerated().map { i, s in
-                ChartPanel.Bar(x: Double(i + 1), width: 0.7, segments: Mood.allCases.map { ((s.moodSeconds[$0] ?? 0), rgb($0.colour)) })
+            moods.bars = moodSeconds.enumerated().map { i, seconds in
+                ChartPanel.Bar(x: Double(i + 1), width: 0.7, segments: Mood.allCases.map { ((seconds[$0] ?? 0), rgb($0.colour)) })
             }
             moods.legend = Mood.allCases.map { ($0.rawValue, rgb($0.colour)) }
             panels.append(moods)
         }
-        for scene in SceneName.allCases {
+        for sceneType in SceneRegistry.scenes {
+            let scene = sceneType.name
             let these = summaries.filter { $0.scene == scene }
-            guard !these.isEmpty else { continue }
-            let range: ClosedRange<Double> = scene == .candlefish ? 0...100 : -100...100
+            guard !these.isEmpty, let range = sceneType.memoryType.trustRange else { continue }
             var trust = ChartPanel(title: "\(scene.rawValue.capitalized): trust across sessions", xLabel: "session", yLabel: "trust",
                                    xRange: 0.5...(Double(these.count) + 0.5), yRange: range)
             trust.xTicks = these.indices.map { (Double($0 + 1), String($0 + 1)) }
@@ -208,7 +159,7 @@ struct MemoryCommand: ParsableCommand {
                 points.append(SIMD2(Double(i + 1) - 0.3, s.trustAtStart))
                 points.append(SIMD2(Double(i + 1) + 0.3, s.trustAtEnd))
             }
-            let colour: SIMD3<Float> = scene == .candlefish ? rgb(Mood.trusting.colour) : SIMD3(0.4, 0.8, 1)
+            let colour = MemoryPresentation.of(scene).colour
             trust.lines = [ChartPanel.Line(color: colour, points: points, thickness: 3, markers: true)]
             trust.legend = [("start and end of each session", colour)]
             panels.append(trust)
@@ -240,6 +191,7 @@ struct MemoryCommand: ParsableCommand {
             } catch { throw error.failure }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
+            encoder.userInfo[SceneMemories.userInfoKey] = store.scenes
             func raw<T: Encodable>(_ v: T) -> String { String(decoding: (try? encoder.encode(v)) ?? Data("null".utf8), as: UTF8.self) }
             var out = "{\n  \"format\": \"photophore-memory-1\",\n"
             out += "  \"path\": \(JSONValue.string(path).rendered()),\n"
@@ -281,7 +233,7 @@ struct MemoryCommand: ParsableCommand {
                 }
             }
             do {
-                let store = try MemoryStore(path: path, writable: true)
+                let store = try MemoryStore(path: path, writable: true, scenes: SceneRegistry.memories)
                 try store.forget()
                 store.close()
             } catch { throw error.failure }
@@ -297,7 +249,7 @@ struct MemoryCommand: ParsableCommand {
         func run() throws {
             let path = memoryOptions.path
             let report: RepairReport
-            do { report = try MemoryStore.repair(path: path) } catch { throw error.failure }
+            do { report = try MemoryStore.repair(path: path, scenes: SceneRegistry.memories) } catch { throw error.failure }
             if report.wasHealthy {
                 print("memory \(path) is healthy; nothing was changed")
             } else {
@@ -315,7 +267,7 @@ struct MemoryCommand: ParsableCommand {
         func run() throws {
             let path = memoryOptions.path
             let backup: String?
-            do { backup = try MemoryStore.reset(path: path) } catch { throw error.failure }
+            do { backup = try MemoryStore.reset(path: path, scenes: SceneRegistry.memories) } catch { throw error.failure }
             print("reset \(path)" + (backup.map { "; the old store is kept at \($0)" } ?? " (there was no store)"))
         }
     }

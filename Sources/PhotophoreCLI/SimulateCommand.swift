@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 import Foundation
 import Mind
 import Stimuli
@@ -24,7 +25,8 @@ struct SimulateCommand: ParsableCommand {
             --food-delay seconds after each click.
             """)
 
-    @Argument(help: "candlefish or emergence")
+    @Argument(help: ArgumentHelp("The scene: \(SceneRegistry.nameList)."), completion: .list(SceneRegistry.names.map(\.rawValue)),
+              transform: Parse.scene)
     var scene: SceneName
 
     @Option(name: .long, help: ArgumentHelp("The stimulus script (format in docs/cli.md).", valueName: "FILE.json"))
@@ -59,6 +61,12 @@ struct SimulateCommand: ParsableCommand {
     /// Simulation steps per second.
     static let rate = 60.0
 
+    /// The scenes with a timeline of their own; any other gets `Timeline.general`.
+    static let detailedTimelines: [SceneName: @Sendable (inout Timeline) throws -> Void] = [
+        .candlefish: { try $0.candlefish() },
+        .emergence: { try $0.emergence() },
+    ]
+
     func run() throws {
         let text = try readTextFile(script, what: "script")
         var parsed: Script
@@ -67,6 +75,7 @@ struct SimulateCommand: ParsableCommand {
         } catch {
             throw Failure.usage("script \(script): \(error.description)")
         }
+        let sceneType = SceneRegistry.scene(named: scene)!  // Parse.scene took only registered names
         if let pinned = try clockOptions.resolve() { parsed.clock = pinned }
         if let timeZone, var clock = parsed.clock {
             clock.utcOffsetSeconds = try Self.offset(timeZone, at: clock.unixSeconds)
@@ -87,82 +96,15 @@ struct SimulateCommand: ParsableCommand {
         let lastClick = parsed.events.last { if case .click = $0.stimulus { true } else { false } }?.t
         let end = until ?? max(parsed.duration + 1, lastClick.map { $0 + foodDelay } ?? 0)
         let steps = Int((end * Self.rate).rounded(.up))
-        var queue = StimulusQueue(parsed.events)
-        var timeline: [JSONValue] = []
-        var lines: [String] = []
-        var startSummary: [(key: String, value: JSONValue)] = []
-        var endSummary: [(key: String, value: JSONValue)] = []
-
-        switch scene {
-        case .candlefish:
-            var mind = CandlefishMind(memory: memory.candlefish, profile: profile, clock: parsed.clock, foodEatenDelay: foodDelay)
-            func report(_ events: [MemoryEvent]) {
-                for case let .candlefish(.mood(mt, from, to, trigger)) in events {
-                    timeline.append(.object([("t", .number(mt)), ("kind", .string("mood")), ("from", .string(from.rawValue)),
-                                             ("to", .string(to.rawValue)), ("trigger", .string(trigger)),
-                                             ("trust", .number(Self.round(mind.trust)))]))
-                    lines.append("\(Self.time(mt))  \(from.rawValue) → \(to.rawValue)  (\(trigger))  trust \(fixed(mind.trust))")
-                }
-            }
-            let initial = mind.takeEvents()
-            try save(initial)
-            startSummary = Self.candlefishSummary(mind)
-            lines.append("start     trust \(fixed(mind.trust))  mood \(mind.mood.rawValue)  visits \(mind.memory.visits)")
-            report(initial)
-            var nextSample = 10.0
-            for n in 0...steps {
-                let t = Double(n) / Self.rate
-                let events = mind.step(to: t, events: queue.due(at: t))
-                try save(events)
-                report(events)
-                if t >= nextSample {
-                    timeline.append(.object([("t", .number(t)), ("kind", .string("trust")), ("trust", .number(Self.round(mind.trust))),
-                                             ("mood", .string(mind.mood.rawValue))]))
-                    lines.append("\(Self.time(t))  trust \(fixed(mind.trust))  mood \(mind.mood.rawValue)")
-                    nextSample += 10
-                }
-            }
-            try save(mind.finish())
-            endSummary = Self.candlefishSummary(mind)
-            lines.append("end       trust \(fixed(mind.trust))  mood \(mind.mood.rawValue)  visits \(mind.memory.visits)")
-        case .emergence:
-            var mind = EmergenceMind(memory: memory.emergence, profile: profile)
-            try save(mind.takeEvents())
-            startSummary = Self.emergenceSummary(mind.memory)
-            lines.append("start     trust \(fixed(mind.trust))  escalation \(mind.escalation)  corruption \(mind.corruption)  stage \(mind.stage)")
-            for n in 0...steps {
-                let t = Double(n) / Self.rate
-                let due = queue.due(at: t).map(\.stimulus)
-                let stageBefore = mind.stage
-                let memoryBefore = mind.memory
-                let events = mind.step(to: t, stimuli: due)
-                try save(events)
-                for s in due {
-                    if case let .pressure(remaining) = s {
-                        timeline.append(.object([("t", .number(t)), ("kind", .string("pressure")), ("remaining", .number(remaining))]))
-                        lines.append("\(Self.time(t))  pressure tick: \(fixed(remaining * 100, 0))% of the time left")
-                    }
-                }
-                // Fold this step's answers one by one, so each line shows the state after it.
-                var m = memoryBefore
-                for e in events {
-                    guard case let .emergence(me) = e else { continue }
-                    m.apply(me)
-                    guard case let .answer(at, correct, _) = me else { continue }
-                    timeline.append(.object([("t", .number(at)), ("kind", .string("answer")), ("correct", .bool(correct))]
-                                            + Self.emergenceSummary(m)))
-                    lines.append("\(Self.time(at))  \(correct ? "correct" : "wrong  ") answer  trust \(fixed(m.trust))  escalation \(m.escalation)  corruption \(m.corruption)  stage \(m.stage)")
-                }
-                if mind.stage != stageBefore {
-                    lines.append("\(Self.time(t))  stage \(stageBefore) → \(mind.stage)")
-                    timeline.append(.object([("t", .number(t)), ("kind", .string("stage")), ("from", .number(Double(stageBefore))),
-                                             ("to", .number(Double(mind.stage)))]))
-                }
-            }
-            try save(mind.finish())
-            endSummary = Self.emergenceSummary(mind.memory)
-            lines.append("end       trust \(fixed(mind.trust))  escalation \(mind.escalation)  corruption \(mind.corruption)  stage \(mind.stage)")
+        var run = Timeline(script: parsed, memory: memory, profile: profile, steps: steps, foodDelay: foodDelay, save: save)
+        // The built-in scenes have timelines of their own (mood changes, answers); any other
+        // registered scene gets the general one: its memory events and HUD lines.
+        if let detailed = Self.detailedTimelines[scene] {
+            try detailed(&run)
+        } else {
+            try run.general(sceneType)
         }
+        let (timeline, lines, startSummary, endSummary) = (run.timeline, run.lines, run.startSummary, run.endSummary)
 
         let memoryNote: String
         let memoryJSON: JSONValue
@@ -213,5 +155,146 @@ struct SimulateCommand: ParsableCommand {
             return tz.secondsFromGMT(for: Date(timeIntervalSince1970: unixSeconds))
         }
         throw Failure.usage("unknown time zone \(zone); use an offset such as +01:00 or a name such as Europe/Paris")
+    }
+}
+
+/// A `simulate` run of one scene: the mind stepped at 60 Hz over the script, and what it
+/// prints (the timeline, and the state at the start and the end).
+struct Timeline {
+    let script: Script
+    let memory: Memory
+    let profile: Profile
+    let steps: Int
+    let foodDelay: Double
+    let save: ([MemoryEvent]) throws -> Void
+    var timeline: [JSONValue] = []
+    var lines: [String] = []
+    var startSummary: [(key: String, value: JSONValue)] = []
+    var endSummary: [(key: String, value: JSONValue)] = []
+
+    init(script: Script, memory: Memory, profile: Profile, steps: Int, foodDelay: Double, save: @escaping ([MemoryEvent]) throws -> Void) {
+        self.script = script
+        self.memory = memory
+        self.profile = profile
+        self.steps = steps
+        self.foodDelay = foodDelay
+        self.save = save
+    }
+
+    /// Any scene, through its `Scene` (mind and world, as `render` steps them): each memory
+    /// event, and the HUD's lines every 10 s.
+    mutating func general(_ scene: any Scene.Type) throws {
+        try general(scene, start: SceneStart(memory: memory, profile: profile, clock: script.clock))
+    }
+
+    private mutating func general<S: Scene>(_ scene: S.Type, start: SceneStart) throws {
+        var state = S.start(start)
+        var queue = StimulusQueue(script.events)
+        func report(_ events: [MemoryEvent]) {
+            for e in events {
+                timeline.append(.object([("t", e.time.map { .number($0) } ?? .null), ("kind", .string(e.kind))]))
+                lines.append("\(e.time.map(SimulateCommand.time) ?? "          ")  \(e.kind)")
+            }
+        }
+        func hud() -> String {
+            let h = S.hud(state)
+            return ((h.trust.map { ["trust \(fixed($0))"] } ?? []) + h.lines).joined(separator: "  ")
+        }
+        startSummary = S.memory(of: state).summaryJSON
+        lines.append("start     " + hud())
+        var nextSample = 10.0
+        for n in 0...steps {
+            let t = Double(n) / SimulateCommand.rate
+            let events = S.step(&state, to: t, events: queue.due(at: t))
+            try save(events)
+            report(events)
+            if t >= nextSample {
+                lines.append("\(SimulateCommand.time(t))  " + hud())
+                nextSample += 10
+            }
+        }
+        let last = S.finish(&state)
+        try save(last)
+        report(last)
+        endSummary = S.memory(of: state).summaryJSON
+        lines.append("end       " + hud())
+    }
+
+    /// The candlefish: mood changes with the trust, and the trust every 10 s.
+    mutating func candlefish() throws {
+        let steps = self.steps
+        var queue = StimulusQueue(script.events)
+        var mind = CandlefishMind(memory: memory.candlefish, profile: profile, clock: script.clock, foodEatenDelay: foodDelay)
+        func report(_ events: [MemoryEvent]) {
+            for case let .mood(mt, from, to, trigger)? in events.map(\.candlefishEvent) {
+                timeline.append(.object([("t", .number(mt)), ("kind", .string("mood")), ("from", .string(from.rawValue)),
+                                         ("to", .string(to.rawValue)), ("trigger", .string(trigger)),
+                                         ("trust", .number(SimulateCommand.round(mind.trust)))]))
+                lines.append("\(SimulateCommand.time(mt))  \(from.rawValue) → \(to.rawValue)  (\(trigger))  trust \(fixed(mind.trust))")
+            }
+        }
+        let initial = mind.takeEvents()
+        try save(initial)
+        startSummary = SimulateCommand.candlefishSummary(mind)
+        lines.append("start     trust \(fixed(mind.trust))  mood \(mind.mood.rawValue)  visits \(mind.memory.visits)")
+        report(initial)
+        var nextSample = 10.0
+        for n in 0...steps {
+            let t = Double(n) / SimulateCommand.rate
+            let events = mind.step(to: t, events: queue.due(at: t))
+            try save(events)
+            report(events)
+            if t >= nextSample {
+                timeline.append(.object([("t", .number(t)), ("kind", .string("trust")), ("trust", .number(SimulateCommand.round(mind.trust))),
+                                         ("mood", .string(mind.mood.rawValue))]))
+                lines.append("\(SimulateCommand.time(t))  trust \(fixed(mind.trust))  mood \(mind.mood.rawValue)")
+                nextSample += 10
+            }
+        }
+        try save(mind.finish())
+        endSummary = SimulateCommand.candlefishSummary(mind)
+        lines.append("end       trust \(fixed(mind.trust))  mood \(mind.mood.rawValue)  visits \(mind.memory.visits)")
+    }
+
+    /// Emergence: pressure ticks, each answer with the state after it, and stage changes.
+    mutating func emergence() throws {
+        let steps = self.steps
+        var queue = StimulusQueue(script.events)
+        var mind = EmergenceMind(memory: memory.emergence, profile: profile)
+        try save(mind.takeEvents())
+        startSummary = SimulateCommand.emergenceSummary(mind.memory)
+        lines.append("start     trust \(fixed(mind.trust))  escalation \(mind.escalation)  corruption \(mind.corruption)  stage \(mind.stage)")
+        for n in 0...steps {
+            let t = Double(n) / SimulateCommand.rate
+            let due = queue.due(at: t).map(\.stimulus)
+            let stageBefore = mind.stage
+            let memoryBefore = mind.memory
+            let events = mind.step(to: t, stimuli: due)
+            try save(events)
+            for s in due {
+                if case let .pressure(remaining) = s {
+                    timeline.append(.object([("t", .number(t)), ("kind", .string("pressure")), ("remaining", .number(remaining))]))
+                    lines.append("\(SimulateCommand.time(t))  pressure tick: \(fixed(remaining * 100, 0))% of the time left")
+                }
+            }
+            // Fold this step's answers one by one, so each line shows the state after it.
+            var m = memoryBefore
+            for e in events {
+                guard let me = e.emergenceEvent else { continue }
+                m.apply(me)
+                guard case let .answer(at, correct, _) = me else { continue }
+                timeline.append(.object([("t", .number(at)), ("kind", .string("answer")), ("correct", .bool(correct))]
+                                        + SimulateCommand.emergenceSummary(m)))
+                lines.append("\(SimulateCommand.time(at))  \(correct ? "correct" : "wrong  ") answer  trust \(fixed(m.trust))  escalation \(m.escalation)  corruption \(m.corruption)  stage \(m.stage)")
+            }
+            if mind.stage != stageBefore {
+                lines.append("\(SimulateCommand.time(t))  stage \(stageBefore) → \(mind.stage)")
+                timeline.append(.object([("t", .number(t)), ("kind", .string("stage")), ("from", .number(Double(stageBefore))),
+                                         ("to", .number(Double(mind.stage)))]))
+            }
+        }
+        try save(mind.finish())
+        endSummary = SimulateCommand.emergenceSummary(mind.memory)
+        lines.append("end       trust \(fixed(mind.trust))  escalation \(mind.escalation)  corruption \(mind.corruption)  stage \(mind.stage)")
     }
 }

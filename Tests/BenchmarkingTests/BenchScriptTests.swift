@@ -5,22 +5,24 @@ import Testing
 
 /// The benchmark must see every mood and every stage.
 @Suite struct BenchScriptTests {
-    static func run(_ script: Script, observe: (SceneMind) -> Void) {
-        var mind = SceneMind(script.scene, memory: .fresh, clock: script.clock)
+    /// Steps `step` at 60 Hz over the script's events for `BenchScripts.duration` seconds.
+    static func run(_ script: Script, step: (Double, [Stimulus]) -> Void) {
         var queue = StimulusQueue(script.events)
         var n = 0
         while Double(n) / 60 <= BenchScripts.duration {
             let t = Double(n) / 60
-            _ = mind.step(to: t, stimuli: queue.due(at: t).map(\.stimulus))
-            observe(mind)
+            step(t, queue.due(at: t).map(\.stimulus))
             n += 1
         }
     }
 
     @Test func candlefishShowsEveryMood() throws {
         var seen = Set<Mood>()
-        Self.run(BenchScripts.candlefish()) { mind in
-            if case let .candlefish(fish) = mind { seen.insert(fish.mood) }
+        let script = BenchScripts.candlefish()
+        var fish = CandlefishMind(memory: CandlefishMemory(), clock: script.clock)
+        Self.run(script) { t, due in
+            _ = fish.step(to: t, stimuli: due)
+            seen.insert(fish.mood)
         }
         #expect(seen == Set(Mood.allCases), "missing \(Set(Mood.allCases).subtracting(seen))")
         // The script is valid STIMULI.md: it reads back.
@@ -31,8 +33,11 @@ import Testing
     @Test func emergenceShowsEveryStage() throws {
         var stages = Set<Int>()
         var corruption = 0
-        Self.run(BenchScripts.emergence()) { mind in
-            if case let .emergence(e) = mind { stages.insert(e.stage); corruption = max(corruption, e.corruption) }
+        var e = EmergenceMind(memory: EmergenceMemory())
+        Self.run(BenchScripts.emergence()) { t, due in
+            _ = e.step(to: t, stimuli: due)
+            stages.insert(e.stage)
+            corruption = max(corruption, e.corruption)
         }
         #expect(stages == Set(1...5), "stages seen: \(stages.sorted())")
         #expect(corruption >= 3)
