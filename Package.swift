@@ -89,8 +89,11 @@ let package = Package(
         // MARK: Mind and memory
         // Stimulus events and the script format (JSON) that carries them.
         .target(name: "Stimuli"),
+        // Richness and the Look: chosen by profiles and scenes, applied by Effects (both
+        // re-export it), so that each is defined once.
+        .target(name: "Appearance"),
         // The emotional state machines: pure, deterministic, no Foundation in the update path.
-        .target(name: "Mind", dependencies: ["Stimuli"]),
+        .target(name: "Mind", dependencies: ["Stimuli", "Appearance"]),
         // The persistent memory: an event log with snapshots in SQLite.
         .target(name: "Store", dependencies: ["Mind", .product(name: "GRDB", package: "GRDB.swift")]),
 
@@ -105,7 +108,7 @@ let package = Package(
         // Benchmark reports, the calibration loop and the regression gate; each scene's script
         // comes from its `Scene` through the registry.
         .target(name: "Benchmarking", dependencies: ["Stimuli", "Engine"], swiftSettings: simdSwift),
-        .target(name: "Effects", dependencies: ["Raster", "RasterKernels"], swiftSettings: hotLoopSwift),
+        .target(name: "Effects", dependencies: ["Raster", "RasterKernels", "Appearance"], swiftSettings: hotLoopSwift),
         // The worlds: steering, the fish's spine, particles, the emergence reveal and camera.
         .target(
             name: "Simulation",

@@ -260,13 +260,7 @@ public final class SceneRenderer {
         let t2 = monotonicNanoseconds()
         defer { timings = Timings(scene: t1 - t0, raster: t2 - t1, effects: monotonicNanoseconds() - t2) }
         var e = EffectSettings()
-        e.exposure = f.look.exposure
-        e.bloomStrength = f.look.bloomStrength
-        e.bloomThreshold = f.look.bloomThreshold
-        e.chromaticAberration = f.look.chromaticAberration
-        e.glitch = f.look.glitch
-        e.grain = f.look.grain
-        e.vignette = f.look.vignette
+        e.look = f.look
         e.dither = true
         e.seed = settings.seed
         e.frame = k

@@ -10,6 +10,7 @@ import Glibc
 /// The candlefish as a `Scene`: its mind (Mind's `CandlefishMind`), its world
 /// (Simulation's `CandlefishWorld`) and its painter (Scenes' `CandlefishScene`).
 public enum Candlefish: Scene {
+    /// Its memory codec.
     public typealias Remembers = CandlefishMemory
 
     /// The fish's mind and world. Food the world saw eaten in a step reaches the mind at

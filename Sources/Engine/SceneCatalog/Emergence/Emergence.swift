@@ -7,6 +7,7 @@ import Stimuli
 /// Emergence as a `Scene`: its mind (Mind's `EmergenceMind`), its world (Simulation's
 /// `EmergenceWorld`) and its painter (Scenes' `EmergenceScene`).
 public enum Emergence: Scene {
+    /// Its memory codec.
     public typealias Remembers = EmergenceMemory
 
     /// The character's mind and world.

@@ -10,6 +10,7 @@ import Stimuli
 ///
 /// The smallest complete scene: its mind, memory, world and painter are all in this folder.
 public enum Lanterns: Scene {
+    /// Its memory codec.
     public typealias Remembers = LanternsMemory
 
     /// The lake's mind and its sky.
