@@ -78,17 +78,8 @@ public final class SceneRenderer {
     /// The image `render(frame:)` returns; made on first use (a window renders straight into
     /// its texture and never needs it).
     lazy var image = Image8(width: settings.width, height: settings.height)
-    /// The scene's state and painter.
-    let session: any SceneSession
-
-    /// Every stimulus, scripted and live, sorted by time.
-    private var events: [StimulusEvent]
-    /// The last step taken (-1: none), and the first event not yet applied.
-    private var step = -1
-    private var cursor = 0
-    /// The highest step whose memory events were handed out.
-    private var reportedStep = -1
-    private var memoryEvents: [MemoryEvent] = []
+    /// The scene's session, stepped at 60 Hz: the same stepping `simulate` runs.
+    public let stepper: SceneStepper
 
     /// Work counters of the last rendered frame.
     public private(set) var stats = FrameStats()
@@ -114,41 +105,27 @@ public final class SceneRenderer {
         target = try RenderTarget(width: settings.width, height: settings.height, keepsAlpha: false, keepsDepth: false)
         renderer = Renderer(threads: settings.threads)
         post = PostProcessor(width: settings.width, height: settings.height, pool: renderer.pool)
-        events = settings.script?.events ?? []
-        session = makeSession(scene, settings: settings, pool: renderer.pool)
+        stepper = SceneStepper(scene, start: settings.start, events: settings.script?.events ?? [])
     }
 
     // MARK: Simulation
 
     /// The simulation time of the last step taken.
-    public var simulationTime: Double { FixedStep.time(max(0, step)) }
+    public var simulationTime: Double { stepper.simulationTime }
 
     /// Feeds a live stimulus (the window's pointer, keys and clicks). It applies at the next
     /// simulation step, and is kept, so re-simulating reproduces it exactly. Returns the time
     /// it was stamped with (for recording).
     @discardableResult
-    public func post(_ stimulus: Stimulus) -> Double {
-        post(stimulus, at: 0)
-    }
+    public func post(_ stimulus: Stimulus) -> Double { stepper.post(stimulus, at: 0) }
 
-    /// Feeds a live stimulus stamped with simulation time `time` (seconds): it applies at the
-    /// first step at or after `time` and keeps its stamp (pointer speed is measured on it).
-    /// A stamp at or before a step already taken moves to the next step's time. Returns the
-    /// time it was kept with, which a replay applies at the same step.
+    /// Feeds a live stimulus stamped with simulation time `time` (see `SceneStepper.post`).
     @discardableResult
-    public func post(_ stimulus: Stimulus, at time: Double) -> Double {
-        let stamp = time.isFinite ? time : 0
-        let t = stamp > FixedStep.time(step) ? stamp : FixedStep.time(step + 1)
-        let event = StimulusEvent(t: t, stimulus)
-        var i = events.count
-        while i > cursor, events[i - 1].t > t { i -= 1 }
-        events.insert(event, at: i)
-        return t
-    }
+    public func post(_ stimulus: Stimulus, at time: Double) -> Double { stepper.post(stimulus, at: time) }
 
     /// Every stimulus so far, scripted and live, in the order they apply: what a recording
     /// (`play --record`) writes so the session can be rendered headless, exactly.
-    public var stimuli: [StimulusEvent] { events }
+    public var stimuli: [StimulusEvent] { stepper.stimuli }
 
     /// A renderer of the same session at another size (the window was resized). It replays
     /// every stimulus so far. The candlefish's world spans the view's aspect ratio, so a new
@@ -157,23 +134,17 @@ public final class SceneRenderer {
         var s = settings
         s.width = width
         s.height = height
-        s.script = Script(scene: settings.scene, clock: settings.script?.clock, events: events)
+        s.script = Script(scene: settings.scene, clock: settings.script?.clock, events: stepper.stimuli)
         return try SceneRenderer(s, scene: scene)
     }
 
     /// Memory events (visits, trust changes) produced since the last call, each step once even
     /// when frames are re-simulated. The window hands these to the store.
-    public func takeMemoryEvents() -> [MemoryEvent] {
-        defer { memoryEvents.removeAll() }
-        return memoryEvents
-    }
+    public func takeMemoryEvents() -> [MemoryEvent] { stepper.takeMemoryEvents() }
 
     /// Ends the session: the memory events not yet taken, then the mind's closing events
     /// (the session end). Call once, after the last frame.
-    public func finish() -> [MemoryEvent] {
-        defer { memoryEvents.removeAll() }
-        return memoryEvents + session.finish()
-    }
+    public func finish() -> [MemoryEvent] { stepper.finish() }
 
     /// Runs the simulation as far as frame `k` needs, without drawing: what rendering it
     /// would leave behind (memory events, HUD facts).
@@ -184,37 +155,14 @@ public final class SceneRenderer {
     }
 
     /// Runs the simulation to step `n` (from scratch if `n` is behind).
-    public func simulate(toStep n: Int) {
-        if n < step {
-            session.restart()
-            step = -1
-            cursor = 0
-        }
-        while step < n { stepOnce() }
-    }
-
-    private func stepOnce() {
-        let n = step + 1
-        let t = FixedStep.time(n)
-        let start = cursor
-        while cursor < events.count, events[cursor].t <= t { cursor += 1 }
-        let produced = session.step(to: t, events: events[start..<cursor])
-        if n > reportedStep {
-            memoryEvents += produced
-            reportedStep = n
-        }
-        step = n
-    }
+    public func simulate(toStep n: Int) { stepper.simulate(toStep: n) }
 
     /// What a HUD shows now.
-    public var hud: HUDFacts {
-        let h = session.hud
-        return HUDFacts(scene: scene.name, time: simulationTime, trust: h.trust, lines: h.lines)
-    }
+    public var hud: HUDFacts { stepper.hud }
 
     /// The scene's state at the last step, when the scene is `type` (for tests and tools
     /// that look inside a scene: the fish's pose, a mind's mood).
-    public func state<S: Scene>(_ type: S.Type) -> S.State? { (session as? TypedSceneSession<S>)?.state }
+    public func state<S: Scene>(_ type: S.Type) -> S.State? { stepper.state(type) }
 
     // MARK: Rendering
 
@@ -225,7 +173,7 @@ public final class SceneRenderer {
         let alpha = FixedStep.position(frame: k, fps: settings.fps).alpha
         let weight = alpha > 0 ? alpha : 1
         let time = Double(k) / Double(settings.fps)
-        return session.frame(time: time, alpha: weight)
+        return stepper.session.frame(time: time, alpha: weight, pool: renderer.pool)
     }
 
     /// Where the last frame's time went, in nanoseconds.
@@ -275,38 +223,6 @@ public final class SceneRenderer {
         render(frame: k, into: &image)
         return image
     }
-}
-
-/// A scene's session and painter behind one face, so that the renderer holds any scene.
-protocol SceneSession: AnyObject {
-    /// Back to step -1, as the session started.
-    func restart()
-    func step(to time: Double, events: ArraySlice<StimulusEvent>) -> [MemoryEvent]
-    func finish() -> [MemoryEvent]
-    func frame(time: Double, alpha: Double) -> SceneFrame
-    var hud: SceneHUD { get }
-}
-
-final class TypedSceneSession<S: Scene>: SceneSession {
-    let start: SceneStart
-    var state: S.State
-    var painter: S.Painter
-
-    init(start: SceneStart, pool: WorkerPool) {
-        self.start = start
-        state = S.start(start)
-        painter = S.painter(width: start.width, height: start.height, richness: start.richness, pool: pool)
-    }
-
-    func restart() { state = S.start(start) }
-    func step(to time: Double, events: ArraySlice<StimulusEvent>) -> [MemoryEvent] { S.step(&state, to: time, events: events) }
-    func finish() -> [MemoryEvent] { S.finish(&state) }
-    func frame(time: Double, alpha: Double) -> SceneFrame { S.frame(state, painter: &painter, time: time, alpha: alpha) }
-    var hud: SceneHUD { S.hud(state) }
-}
-
-func makeSession<S: Scene>(_ scene: S.Type, settings: RenderSettings, pool: WorkerPool) -> any SceneSession {
-    TypedSceneSession<S>(start: settings.start, pool: pool)
 }
 
 /// Monotonic time in nanoseconds.

@@ -11,7 +11,7 @@ struct SimulateCommand: ParsableCommand {
         commandName: "simulate",
         abstract: "Run a scene's mind on a stimulus script, without rendering, and print the timeline.",
         discussion: """
-            Steps the mind at a fixed 60 Hz; each event applies at the first step whose time is \
+            Steps the scene at a fixed 60 Hz, as render does; each event applies at the first step whose time is \
             at or after its t. The run lasts until one second after the last event (and until the last food is eaten), or --until. \
             Calendar rules (the daily visit bonus, trust decay) use --clock, else the script's clock; without either they are skipped. \
             Give an offset that starts with a minus sign as --time-zone=-05:00.
@@ -58,8 +58,8 @@ struct SimulateCommand: ParsableCommand {
             transform: Parse.number(0...60, "seconds"))
     var foodDelay: Double = 1.5
 
-    /// Simulation steps per second.
-    static let rate = 60.0
+    /// Simulation steps per second: the engine's fixed step.
+    static let rate = Double(FixedStep.rate)
 
     /// The scenes with a timeline of their own; any other gets `Timeline.general`.
     static let detailedTimelines: [SceneName: @Sendable (inout Timeline) throws -> Void] = [
@@ -181,15 +181,14 @@ struct Timeline {
         self.save = save
     }
 
-    /// Any scene, through its `Scene` (mind and world, as `render` steps them): each memory
-    /// event, and the HUD's lines every 10 s.
-    mutating func general(_ scene: any Scene.Type) throws {
-        try general(scene, start: SceneStart(memory: memory, profile: profile, clock: script.clock))
+    /// A stepper of `scene` over the script: the stepping `render` runs (`SceneStepper`).
+    func stepper(_ scene: any Scene.Type) -> SceneStepper {
+        SceneStepper(scene, start: SceneStart(memory: memory, profile: profile, clock: script.clock), events: script.events)
     }
 
-    private mutating func general<S: Scene>(_ scene: S.Type, start: SceneStart) throws {
-        var state = S.start(start)
-        var queue = StimulusQueue(script.events)
+    /// Any scene, stepped as `render` steps it: each memory event, and the HUD's lines every 10 s.
+    mutating func general(_ scene: any Scene.Type) throws {
+        let run = stepper(scene)
         func report(_ events: [MemoryEvent]) {
             for e in events {
                 timeline.append(.object([("t", e.time.map { .number($0) } ?? .null), ("kind", .string(e.kind))]))
@@ -197,30 +196,33 @@ struct Timeline {
             }
         }
         func hud() -> String {
-            let h = S.hud(state)
+            let h = run.hud
             return ((h.trust.map { ["trust \(fixed($0))"] } ?? []) + h.lines).joined(separator: "  ")
         }
-        startSummary = S.memory(of: state).summaryJSON
+        startSummary = run.memory.summaryJSON
         lines.append("start     " + hud())
         var nextSample = 10.0
         for n in 0...steps {
-            let t = Double(n) / SimulateCommand.rate
-            let events = S.step(&state, to: t, events: queue.due(at: t))
+            run.simulate(toStep: n)
+            let events = run.takeMemoryEvents()
             try save(events)
             report(events)
+            let t = run.simulationTime
             if t >= nextSample {
                 lines.append("\(SimulateCommand.time(t))  " + hud())
                 nextSample += 10
             }
         }
-        let last = S.finish(&state)
+        let last = run.finish()
         try save(last)
         report(last)
-        endSummary = S.memory(of: state).summaryJSON
+        endSummary = run.memory.summaryJSON
         lines.append("end       " + hud())
     }
 
-    /// The candlefish: mood changes with the trust, and the trust every 10 s.
+    /// The candlefish: mood changes with the trust, and the trust every 10 s. Its mind alone:
+    /// without the fish's body, food counts as eaten `foodDelay` seconds after each click
+    /// (`--food-delay`), so it does not go through the stepper.
     mutating func candlefish() throws {
         let steps = self.steps
         var queue = StimulusQueue(script.events)
@@ -256,26 +258,23 @@ struct Timeline {
         lines.append("end       trust \(fixed(mind.trust))  mood \(mind.mood.rawValue)  visits \(mind.memory.visits)")
     }
 
-    /// Emergence: pressure ticks, each answer with the state after it, and stage changes.
+    /// Emergence, stepped as `render` steps it: pressure ticks, each answer with the state
+    /// after it, and stage changes.
     mutating func emergence() throws {
-        let steps = self.steps
-        var queue = StimulusQueue(script.events)
-        var mind = EmergenceMind(memory: memory.emergence, profile: profile)
-        try save(mind.takeEvents())
+        let run = stepper(Emergence.self)
+        var mind: EmergenceMind { run.state(Emergence.self)!.mind }
         startSummary = SimulateCommand.emergenceSummary(mind.memory)
         lines.append("start     trust \(fixed(mind.trust))  escalation \(mind.escalation)  corruption \(mind.corruption)  stage \(mind.stage)")
         for n in 0...steps {
-            let t = Double(n) / SimulateCommand.rate
-            let due = queue.due(at: t).map(\.stimulus)
             let stageBefore = mind.stage
             let memoryBefore = mind.memory
-            let events = mind.step(to: t, stimuli: due)
+            run.simulate(toStep: n)
+            let t = run.simulationTime
+            let events = run.takeMemoryEvents()
             try save(events)
-            for s in due {
-                if case let .pressure(remaining) = s {
-                    timeline.append(.object([("t", .number(t)), ("kind", .string("pressure")), ("remaining", .number(remaining))]))
-                    lines.append("\(SimulateCommand.time(t))  pressure tick: \(fixed(remaining * 100, 0))% of the time left")
-                }
+            for case let .pressure(remaining) in run.lastStimuli.map(\.stimulus) {
+                timeline.append(.object([("t", .number(t)), ("kind", .string("pressure")), ("remaining", .number(remaining))]))
+                lines.append("\(SimulateCommand.time(t))  pressure tick: \(fixed(remaining * 100, 0))% of the time left")
             }
             // Fold this step's answers one by one, so each line shows the state after it.
             var m = memoryBefore
@@ -293,7 +292,7 @@ struct Timeline {
                                          ("to", .number(Double(mind.stage)))]))
             }
         }
-        try save(mind.finish())
+        try save(run.finish())
         endSummary = SimulateCommand.emergenceSummary(mind.memory)
         lines.append("end       trust \(fixed(mind.trust))  escalation \(mind.escalation)  corruption \(mind.corruption)  stage \(mind.stage)")
     }
