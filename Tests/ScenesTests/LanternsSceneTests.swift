@@ -92,3 +92,31 @@ struct LanternsSceneTests {
         #expect(memory[LanternsMemory.self].released == 8 && memory[LanternsMemory.self].sessions == 1)
     }
 }
+
+@Suite("Scene stepping")
+struct SceneStepperTests {
+    @Test("a stepper and a renderer step a session alike: the same memory events and HUD")
+    func stepperMatchesRenderer() throws {
+        let script = [StimulusEvent(t: 0.5, .click(x: 0.3, y: 0.7)), StimulusEvent(t: 1.2, .answer(correct: true)),
+                      StimulusEvent(t: 2, .pointer(x: 0.4, y: 0.4))]
+        for scene in SceneRegistry.scenes {
+            let settings = small(scene.name, script: script)
+            let renderer = try SceneRenderer(settings)
+            _ = renderer.render(frame: 150)
+            let stepper = SceneStepper(scene, start: settings.start, events: script)
+            stepper.simulate(toStep: 150)
+            #expect(stepper.takeMemoryEvents() == renderer.takeMemoryEvents(), "\(scene.name)")
+            #expect(stepper.hud == renderer.hud, "\(scene.name)")
+            #expect(stepper.finish() == renderer.finish(), "\(scene.name)")
+        }
+    }
+
+    @Test("a countdown ticks every step of simulation time, from 1 down to 0, then stops")
+    func countdown() {
+        var c = PressureCountdown(start: 2, seconds: 1, every: 0.5)
+        #expect(c.due(upTo: 1.9).isEmpty)
+        #expect(c.due(upTo: 2.6) == [StimulusEvent(t: 2, .pressure(remaining: 1)), StimulusEvent(t: 2.5, .pressure(remaining: 0.5))])
+        #expect(c.due(upTo: 10) == [StimulusEvent(t: 3, .pressure(remaining: 0))])
+        #expect(c.isOver && c.due(upTo: 20).isEmpty)
+    }
+}
