@@ -22,7 +22,7 @@ public protocol Scene: Sendable {
 
     /// The name on the command line, in scripts and in the store.
     static var name: SceneName { get }
-    /// One line saying what the scene is (help texts, menus).
+    /// One line saying what the scene is and how to play it (help texts, menus).
     static var summary: String { get }
     /// Keys of the window, by SDL key name ("Y", "Keypad 1"), and what each does. Keys not
     /// listed reach the scene as `.key(name)` stimuli; the pointer and clicks always are

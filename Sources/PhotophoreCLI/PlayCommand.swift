@@ -25,9 +25,8 @@ struct PlayCommand: ParsableCommand {
         abstract: "Show a scene in a window; the pointer and keys are stimuli.",
         discussion: """
             Keys: F fullscreen · Space pause · H HUD (FPS, frame time, dropped frames, mood, \
-            trust, stage) · Esc quit. Candlefish: move the pointer, click to feed. Emergence: \
-            Y or 1 correct answer, N or 2 wrong answer, P starts or restarts a 30 s pressure \
-            countdown. Lanterns: click or L releases a lantern. Other keys are stimuli by name. \
+            trust, stage) · Esc quit. \(SceneRegistry.scenes.map { "\($0.name): \($0.summary)." }.joined(separator: " ")) \
+            Other keys are stimuli by name. \
             The world runs on the wall clock: a slow frame drops frames rather than \
             slowing it down, and after a stall of more than 0.25 s it moves on by 0.25 s only. \
             Without a display, use the headless command: photophore render <scene> -o out.mp4.

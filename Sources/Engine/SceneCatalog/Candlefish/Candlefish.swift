@@ -22,7 +22,7 @@ public enum Candlefish: Scene {
     }
 
     public static let name = SceneName.candlefish
-    public static let summary = "a deep-sea fish that reacts to the person watching it: move the pointer, click to feed"
+    public static let summary = "a deep-sea fish that reacts to the person watching it; move the pointer, click to feed"
 
     public static func start(_ s: SceneStart) -> State {
         State(mind: CandlefishMind(memory: s.memory.candlefish, profile: s.profile, clock: s.clock),

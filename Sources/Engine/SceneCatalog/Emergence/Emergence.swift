@@ -17,7 +17,7 @@ public enum Emergence: Scene {
     }
 
     public static let name = SceneName.emergence
-    public static let summary = "a character that emerges out of streams of data particles: answer with Y or N, P for time pressure"
+    public static let summary = "a character that emerges out of streams of data particles; Y or 1 correct answer, N or 2 wrong answer, P starts or restarts a 30 s pressure countdown"
 
     /// The length of the time-pressure countdown P starts, in seconds.
     public static let pressureSeconds = 30.0

@@ -20,7 +20,7 @@ public enum Lanterns: Scene {
     }
 
     public static let name = SceneName.lanterns
-    public static let summary = "paper lanterns rising over a dark lake: click or press L to release one"
+    public static let summary = "paper lanterns rising over a dark lake; click or L releases one"
     public static let keys: [String: KeyBinding] = ["L": .stimulus(.key("release"))]
 
     public static func start(_ s: SceneStart) -> State {
