@@ -1,4 +1,5 @@
 import Benchmarking
+import Engine
 import Mind
 import Stimuli
 import Testing
@@ -72,5 +73,19 @@ import Testing
     @Test func threeHundredSamplesAreHalfASecondApart() {
         #expect((0..<300).map { BenchScripts.sampledFrame($0, of: 300) } == (0..<300).map { $0 * 32 })
         #expect(abs(BenchScripts.sampledTime(299, of: 300) - 9568.0 / 60) < 1e-9)
+    }
+}
+
+/// Each registered scene's own script is the benchmark's, through the registry.
+@Suite struct RegisteredBenchScriptTests {
+    @Test func everySceneHasAScriptWithinTheTimeline() throws {
+        for scene in SceneRegistry.scenes {
+            let script = BenchScripts.script(for: scene.name)
+            #expect(script == scene.benchScript())
+            #expect(script.scene == scene.name && !script.events.isEmpty, "\(scene.name)")
+            #expect(script.events.filter { $0.t < BenchScripts.duration }.count > script.events.count / 2,
+                    "\(scene.name): most of its events fall within the timeline")
+            #expect(try Script(json: script.json(), expecting: scene.name) == script)
+        }
     }
 }
