@@ -164,7 +164,7 @@ struct PlayCommand: ParsableCommand {
                 rendered = due
                 try memory.save(renderer.takeMemoryEvents())
             }
-            window.hud.lines = Self.hudLines(renderer.hud, clock: realTime)
+            window.hud.lines = renderer.hud.text(clock: realTime, number: fixed)
             window.present()
             if let frames, due >= frames { quit = true }
         }
@@ -183,15 +183,6 @@ struct PlayCommand: ParsableCommand {
         if let frameHashes { try writeText(hashes.joined(separator: "\n") + "\n", to: frameHashes) }
     }
 
-    /// The HUD's text: scene, simulation time, trust, dropped frames, then the scene's lines
-    /// (mood, stage…).
-    static func hudLines(_ facts: HUDFacts, clock: RealTimeClock) -> [String] {
-        var lines = ["\(facts.scene.rawValue)  t \(fixed(facts.time, 1)) s" + (facts.trust.map { "  trust \(fixed($0, 1))" } ?? ""),
-                     "dropped \(clock.droppedFrames) frames"]
-        lines += facts.lines
-        if clock.isPaused { lines.append("paused (space)") }
-        return lines
-    }
 }
 
 /// A short, stable hash of a frame's pixels (FNV-1a over 64-bit words, row by row), to
