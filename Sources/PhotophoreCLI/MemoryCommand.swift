@@ -134,18 +134,10 @@ struct MemoryCommand: ParsableCommand {
     /// colours), and trust at the start and end of each session, per scene.
     static func writeChart(_ summaries: [SessionSummary], path: String, to file: String) throws {
         var panels: [ChartPanel] = []
-        let fish = summaries.filter { $0.scene == .candlefish }
-        if !fish.isEmpty {
-            let moodSeconds = fish.map { CandlefishMemory.moodSeconds(in: $0.events) }
-            let longest = moodSeconds.map { $0.values.reduce(0, +) }.max() ?? 1
-            var moods = ChartPanel(title: "Candlefish: time in each mood", xLabel: "session", yLabel: "seconds",
-                                   xRange: 0.4...(Double(fish.count) + 0.6), yRange: 0...max(1, longest * 1.1))
-            moods.xTicks = fish.indices.map { (Double($0 + 1), String($0 + 1)) }
-            moods.bars = moodSeconds.enumerated().map { i, seconds in
-                ChartPanel.Bar(x: Double(i + 1), width: 0.7, segments: Mood.allCases.map { ((seconds[$0] ?? 0), rgb($0.colour)) })
-            }
-            moods.legend = Mood.allCases.map { ($0.rawValue, rgb($0.colour)) }
-            panels.append(moods)
+        // The scenes' own panels first (the candlefish's time in each mood), then trust.
+        for scene in SceneRegistry.names {
+            let these = summaries.filter { $0.scene == scene }
+            if !these.isEmpty, let panel = MemoryPresentation.of(scene).panel(these) { panels.append(panel) }
         }
         for sceneType in SceneRegistry.scenes {
             let scene = sceneType.name

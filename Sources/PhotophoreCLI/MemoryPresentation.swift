@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Plot
 import Mind
 import Stimuli
 import Store
@@ -20,6 +21,8 @@ struct MemoryPresentation: Sendable {
     var statsLines: @Sendable (SessionSummary) -> [String] = { _ in [] }
     /// The colour of the scene's trust chart.
     var colour = SIMD3<Float>(0.9, 0.9, 0.9)
+    /// `memory stats --plot`: a panel of the scene's own over its sessions, if it has one.
+    var panel: @Sendable ([SessionSummary]) -> ChartPanel? = { _ in nil }
 
     static func of(_ scene: SceneName) -> MemoryPresentation { byScene[scene] ?? general(scene) }
 
@@ -76,7 +79,19 @@ struct MemoryPresentation: Sendable {
                 return "    \(mood.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(fixed(secs).leftPadded(7)) s \(fixed(secs / total * 100, 0).leftPadded(3))% \(bar)"
             }
         },
-        colour: rgb(Mood.trusting.colour))
+        colour: rgb(Mood.trusting.colour),
+        panel: { sessions in
+            let moodSeconds = sessions.map { CandlefishMemory.moodSeconds(in: $0.events) }
+            let longest = moodSeconds.map { $0.values.reduce(0, +) }.max() ?? 1
+            var moods = ChartPanel(title: "Candlefish: time in each mood", xLabel: "session", yLabel: "seconds",
+                                   xRange: 0.4...(Double(sessions.count) + 0.6), yRange: 0...max(1, longest * 1.1))
+            moods.xTicks = sessions.indices.map { (Double($0 + 1), String($0 + 1)) }
+            moods.bars = moodSeconds.enumerated().map { i, seconds in
+                ChartPanel.Bar(x: Double(i + 1), width: 0.7, segments: Mood.allCases.map { ((seconds[$0] ?? 0), rgb($0.colour)) })
+            }
+            moods.legend = Mood.allCases.map { ($0.rawValue, rgb($0.colour)) }
+            return moods
+        })
 
     static let emergence = MemoryPresentation(
         showJSON: { m in
