@@ -5,7 +5,9 @@
 set -eu
 root="$(cd "$(dirname "$0")/.." && pwd)"
 example="$root/Examples/CustomScene"
-swift build -c release --package-path "$example"
+# The build plan is made again each time: a file added to Photophore (a dependency by path)
+# would otherwise go unseen by a cached one.
+swift build -c release --package-path "$example" --disable-build-manifest-caching
 mkdir -p "$root/out/example"
 cd "$root/out/example"
 rm -f pulse.png pulse.mp4
