@@ -7,6 +7,9 @@
 //   stimuli → Mind → Simulation → Scene (draw lists) → Raster (tiles) → Effects (HDR) → Sinks
 //
 // Raster knows nothing about scenes; Workloads are the synthetic rasterizer workloads.
+// A scene is one `Scene` type (Engine) registered in Engine's SceneRegistry: everything above
+// Engine (the window, the command line, the benchmark scripts) and the store (through the
+// memory types the registry lists) find scenes there.
 import Foundation
 import PackageDescription
 
@@ -46,6 +49,12 @@ let package = Package(
         .executable(name: "photophore", targets: ["photophore"]),
         .executable(name: "photophore-fuzz", targets: ["photophore-fuzz"]),
         .library(name: "Raster", targets: ["Raster"]),
+        .library(name: "Effects", targets: ["Effects"]),
+        .library(name: "Scenes", targets: ["Scenes"]),
+        .library(name: "Sinks", targets: ["Sinks"]),
+        // The engine: the Scene protocol, the registry and the renderer (with Mind and
+        // Simulation underneath), for programs with scenes of their own (Examples/).
+        .library(name: "Engine", targets: ["Engine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -91,8 +100,11 @@ let package = Package(
         // MARK: Mind and memory
         // Stimulus events and the script format (JSON) that carries them.
         .target(name: "Stimuli", dependencies: ["Basics"]),
+        // Richness and the Look: chosen by profiles and scenes, applied by Effects (both
+        // re-export it), so that each is defined once.
+        .target(name: "Appearance"),
         // The emotional state machines: pure, deterministic, no Foundation in the update path.
-        .target(name: "Mind", dependencies: ["Stimuli"]),
+        .target(name: "Mind", dependencies: ["Stimuli", "Appearance"]),
         // The persistent memory: an event log with snapshots in SQLite.
         .target(name: "Store", dependencies: ["JSONWriter", "Mind", .product(name: "GRDB", package: "GRDB.swift")]),
 
@@ -104,9 +116,10 @@ let package = Package(
         .target(name: "Workloads", dependencies: ["Raster"], swiftSettings: simdSwift),
         // Charts (memory stats, benchmark plots) drawn with the rasterizer.
         .target(name: "Plot", dependencies: ["Basics", "Raster", .product(name: "RealModule", package: "swift-numerics")], swiftSettings: simdSwift),
-        // Benchmark reports, the calibration loop and the regression gate (no engine code).
-        .target(name: "Benchmarking", dependencies: ["Stimuli"], swiftSettings: simdSwift),
-        .target(name: "Effects", dependencies: ["Raster", "RasterKernels"], swiftSettings: hotLoopSwift),
+        // Benchmark reports, the calibration loop and the regression gate; each scene's script
+        // comes from its `Scene` through the registry.
+        .target(name: "Benchmarking", dependencies: ["Stimuli", "Engine"], swiftSettings: simdSwift),
+        .target(name: "Effects", dependencies: ["Raster", "RasterKernels", "Appearance"], swiftSettings: hotLoopSwift),
         // The worlds: steering, the fish's spine, particles, the emergence reveal and camera.
         .target(
             name: "Simulation",
@@ -117,7 +130,8 @@ let package = Package(
             name: "Scenes",
             dependencies: ["Simulation", "Mind", "Raster", .product(name: "RealModule", package: "swift-numerics")],
             swiftSettings: hotLoopSwift),
-        // Mind → Simulation → Scenes → Raster → Effects, frame by frame.
+        // The Scene protocol, the scene registry (SceneCatalog/: one folder per scene) and
+        // SceneRenderer: Mind → Simulation → Scenes → Raster → Effects, frame by frame.
         .target(name: "Engine", dependencies: ["Basics", "Mind", "Stimuli", "Simulation", "Scenes", "Raster", "Effects"], swiftSettings: simdSwift),
         .target(name: "Sinks", dependencies: ["Basics", "JSONWriter", "Raster", "CPNG", "CFFmpeg", "FFmpegLoader", "SinksKernels", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: simdSwift),
         .target(name: "Window", dependencies: ["Basics", "CSDL2", "Raster", "Plot"], swiftSettings: simdSwift),
@@ -135,7 +149,7 @@ let package = Package(
         // Mutated inputs for every file reader (scripts, the store, PNG): tools/fuzz.sh.
         .executableTarget(
             name: "photophore-fuzz",
-            dependencies: ["Basics", "Stimuli", "Mind", "Store", "Sinks", "Raster", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Basics", "Stimuli", "Mind", "Store", "Sinks", "Raster", "Engine", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: simdSwift),
 
         // MARK: Tests
@@ -147,7 +161,7 @@ let package = Package(
         .testTarget(name: "SinksTests", dependencies: ["TestSupport", "Sinks", "Raster", "Workloads"], swiftSettings: simdSwift),
         .testTarget(name: "WindowTests", dependencies: ["TestSupport", "Window", "Raster", "CSDL2"], swiftSettings: simdSwift),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "photophore", "Sinks", "Raster", "Mind", "Stimuli"], swiftSettings: simdSwift),
-        .testTarget(name: "BenchmarkingTests", dependencies: ["Benchmarking", "Stimuli", "Mind"], swiftSettings: simdSwift),
+        .testTarget(name: "BenchmarkingTests", dependencies: ["Benchmarking", "Stimuli", "Mind", "Engine"], swiftSettings: simdSwift),
         .testTarget(name: "PlotTests", dependencies: ["Plot", "Raster"], swiftSettings: simdSwift),
         .testTarget(name: "EffectsTests", dependencies: ["Effects", "Raster"], swiftSettings: simdSwift),
         .testTarget(name: "MindTests", dependencies: ["Mind", "Stimuli"]),
@@ -162,7 +176,7 @@ let package = Package(
         // Depends on the executable so the crash and scripted-run tests can spawn it.
         .testTarget(
             name: "StoreTests",
-            dependencies: ["TestSupport", "Store", "Mind", "Stimuli", "Sinks", "photophore", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["TestSupport", "Store", "Mind", "Stimuli", "Sinks", "Engine", "photophore", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )

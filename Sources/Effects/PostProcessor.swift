@@ -1,42 +1,20 @@
 import Raster
 
-/// How much of the post-processing chain runs: scenes pick one per quality profile.
-///
-/// - `minimal`: tone mapping and the dithered resolve only;
-/// - `standard`: adds bloom (3 levels) and the vignette;
-/// - `rich`: everything (bloom with 5 levels, chromatic aberration, glitch, grain).
-public enum EffectRichness: Sendable, CaseIterable {
-    case minimal, standard, rich
-}
+@_exported import Appearance
 
-/// What the post-processing chain does to one frame. Scenes fill this in per frame; the
-/// richness profile decides which effects are on at all (see `limited(to:)`).
+/// What the post-processing chain does to one frame: the `Look` a scene asked for, and the
+/// chain's own settings. The richness profile decides which effects are on at all (see
+/// `limited(to:)`).
 public struct EffectSettings: Sendable, Equatable {
-    /// Linear multiplier applied before tone mapping.
-    public var exposure: Float = 1
-    /// Bloom: how much of the blurred bright light is added back (0 turns bloom off). At 1 the
-    /// bloom carries as much light as the bright pass let through.
-    public var bloomStrength: Float = 0
-    /// Bloom: brightness (the largest of r, g, b, after exposure) above which light blooms.
-    public var bloomThreshold: Float = 1
+    /// Exposure, bloom strength and threshold, chromatic aberration, glitch, grain and
+    /// vignette, as the scene asked (each is also a property of its own below).
+    public var look = Look()
     /// Bloom: the soft knee, as a fraction of the threshold. Light starts to bloom at
     /// `threshold · (1 − knee)` and reaches full strength at `threshold · (1 + knee)`, so
     /// highlights do not pop in and out.
     public var bloomKnee: Float = 0.5
     /// Bloom: mip levels, 1 … 8 (quarter resolution down to 1/512). More levels, wider halo.
     public var bloomLevels: Int = 5
-    /// Chromatic aberration: red/blue channel offset in pixels at the image corners (0 = off).
-    /// The red image is scaled up about the centre and the blue one down, so red fringes
-    /// outward and blue inward; the offset grows linearly with the distance from the centre.
-    /// Up to 12 pixels it costs little; beyond, rows switch to gathers.
-    public var chromaticAberration: Float = 0
-    /// Glitch: 0 (none) … 1 (heavy): bands displaced sideways with red and blue split apart,
-    /// and, in some frames, a few blocks posterised with their channels rotated.
-    public var glitch: Float = 0
-    /// Film grain: relative amplitude in linear light (0.05 varies a pixel's light by up to ±5 %).
-    public var grain: Float = 0
-    /// Vignette: darkening toward the corners, 0 (none) … 1 (black corners).
-    public var vignette: Float = 0
     /// Dither the 8-bit resolve so that dark gradients do not band.
     public var dither: Bool = true
     /// Seed for grain, glitch and dither: the same (seed, frame) pair gives the same pixels.
@@ -47,9 +25,24 @@ public struct EffectSettings: Sendable, Equatable {
 
     public init() {}
 
+    /// `look.exposure`.
+    public var exposure: Float { get { look.exposure } set { look.exposure = newValue } }
+    /// `look.bloomStrength`.
+    public var bloomStrength: Float { get { look.bloomStrength } set { look.bloomStrength = newValue } }
+    /// `look.bloomThreshold`.
+    public var bloomThreshold: Float { get { look.bloomThreshold } set { look.bloomThreshold = newValue } }
+    /// `look.chromaticAberration`.
+    public var chromaticAberration: Float { get { look.chromaticAberration } set { look.chromaticAberration = newValue } }
+    /// `look.glitch`.
+    public var glitch: Float { get { look.glitch } set { look.glitch = newValue } }
+    /// `look.grain`.
+    public var grain: Float { get { look.grain } set { look.grain = newValue } }
+    /// `look.vignette`.
+    public var vignette: Float { get { look.vignette } set { look.vignette = newValue } }
+
     /// Typical settings for a richness profile; scenes then drive glitch and chromatic
     /// aberration per frame (they are 0 here).
-    public static func preset(_ richness: EffectRichness) -> EffectSettings {
+    public static func preset(_ richness: Richness) -> EffectSettings {
         var s = EffectSettings()
         switch richness {
         case .minimal:
@@ -69,7 +62,7 @@ public struct EffectSettings: Sendable, Equatable {
 
     /// These settings with the effects a richness profile does not run turned off: minimal
     /// keeps exposure and dither; standard adds bloom (at most 3 levels) and the vignette.
-    public func limited(to richness: EffectRichness) -> EffectSettings {
+    public func limited(to richness: Richness) -> EffectSettings {
         var s = self
         switch richness {
         case .minimal:

@@ -1,3 +1,16 @@
+extension HUDFacts {
+    /// The live HUD's text: scene, simulation time and trust, the frames `clock` dropped, the
+    /// scene's own lines (mood, stage…), and a line while paused. `number(v, decimals)` writes
+    /// a number with that many decimals.
+    public func text(clock: RealTimeClock, number: (Double, Int) -> String) -> [String] {
+        var text = ["\(scene.rawValue)  t \(number(time, 1)) s" + (trust.map { "  trust \(number($0, 1))" } ?? ""),
+                    "dropped \(clock.droppedFrames) frames"]
+        text += lines
+        if clock.isPaused { text.append("paused (space)") }
+        return text
+    }
+}
+
 /// Simulation time for a live session, driven by the wall clock ("fix your timestep").
 ///
 /// The world always steps at the fixed 60 Hz of `FixedStep`; this only decides how far it

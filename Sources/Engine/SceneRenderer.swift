@@ -12,6 +12,8 @@ import Glibc
 /// Everything that decides what a scene renderer draws. The same settings give the same
 /// bytes for every frame, whatever the thread count.
 public struct RenderSettings: Sendable {
+    /// The scene, by its registered name (`SceneRegistry`); a renderer made with a scene
+    /// type of its own (`SceneRenderer(_:scene:)`) sets it to that scene's name.
     public var scene: SceneName
     public var width: Int
     public var height: Int
@@ -41,6 +43,13 @@ public struct RenderSettings: Sendable {
         self.profile = profile
         self.fps = fps
     }
+
+    /// What the scene's session starts from.
+    public var start: SceneStart {
+        var p = profile
+        p.richness = richness
+        return SceneStart(memory: memory, profile: p, clock: script?.clock, seed: seed, width: width, height: height)
+    }
 }
 
 /// What a heads-up display shows about the scene now.
@@ -48,117 +57,76 @@ public struct HUDFacts: Sendable, Equatable {
     public var scene: SceneName
     /// Simulation time in seconds.
     public var time: Double
-    /// Candlefish: the mood; nil for emergence.
-    public var mood: Mood?
-    public var trust: Double
-    /// Emergence: the stage 1...5; nil for candlefish.
-    public var stage: Int?
+    /// The trust the scene keeps with the person; nil for a scene that keeps none.
+    public var trust: Double?
+    /// The scene's own lines ("mood curious", "stage 3").
+    public var lines: [String]
 }
 
-/// The one place that wires Mind → Simulation → Scene → Raster → Effects.
+/// The one place that wires Mind → Simulation → Scene → Raster → Effects, for any `Scene`.
 ///
 /// `render(frame:)` draws frame k at time k / fps. The simulation runs at a fixed 60 Hz from
 /// step 0; asking for an earlier frame than the last re-simulates from the start (cheap), so
 /// frame k is the same alone, inside a range, or in any order. Rendering between two steps
-/// interpolates the world. Renderer, target, post-processor and scene buffers are reused.
+/// interpolates the world. Renderer, target, post-processor and the scene's painter are reused.
 public final class SceneRenderer {
     public let settings: RenderSettings
+    /// The scene drawn.
+    public let scene: any Scene.Type
     let renderer: Renderer
     let target: RenderTarget
     let post: PostProcessor
     /// The image `render(frame:)` returns; made on first use (a window renders straight into
     /// its texture and never needs it).
     lazy var image = Image8(width: settings.width, height: settings.height)
-    let candlefishScene: CandlefishScene?
-    let emergenceScene: EmergenceScene?
-
-    /// Every stimulus, scripted and live, sorted by time.
-    private var events: [StimulusEvent]
-    private var session: Session
-    /// The highest step whose memory events were handed out.
-    private var reportedStep = -1
-    private var memoryEvents: [MemoryEvent] = []
+    /// The scene's session, stepped at 60 Hz: the same stepping `simulate` runs.
+    public let stepper: SceneStepper
 
     /// Work counters of the last rendered frame.
     public private(set) var stats = FrameStats()
 
-    /// One run of the mind and the world from step 0.
-    struct Session {
-        var mind: SceneMind
-        var world: World
-        var step = -1
-        var cursor = 0
-        var eatenPending = 0
+    /// A renderer of the registered scene `settings.scene` (which must be registered: the
+    /// command line checks names against `SceneRegistry` first).
+    public convenience init(_ settings: RenderSettings) throws(RasterError) {
+        guard let scene = SceneRegistry.scene(named: settings.scene) else {
+            preconditionFailure("\(settings.scene) is not a registered scene (\(SceneRegistry.nameList))")
+        }
+        try self.init(settings, scene: scene)
     }
 
-    enum World {
-        case candlefish(CandlefishWorld)
-        case emergence(EmergenceWorld)
-    }
-
-    public init(_ settings: RenderSettings) throws(RasterError) {
+    /// A renderer of `scene`, registered or not (a program's own scene); `settings.scene`
+    /// becomes its name.
+    public init(_ settings: RenderSettings, scene: any Scene.Type) throws(RasterError) {
         precondition(settings.fps > 0, "fps must be positive")
+        var settings = settings
+        settings.scene = scene.name
         self.settings = settings
+        self.scene = scene
         // Scenes are opaque and no effect reads alpha or depth.
         target = try RenderTarget(width: settings.width, height: settings.height, keepsAlpha: false, keepsDepth: false)
         renderer = Renderer(threads: settings.threads)
         post = PostProcessor(width: settings.width, height: settings.height, pool: renderer.pool)
-        events = settings.script?.events ?? []
-        switch settings.scene {
-        case .candlefish:
-            candlefishScene = CandlefishScene(width: settings.width, height: settings.height, richness: settings.richness)
-            emergenceScene = nil
-        case .emergence:
-            candlefishScene = nil
-            emergenceScene = EmergenceScene(width: settings.width, height: settings.height, richness: settings.richness, pool: renderer.pool)
-        }
-        session = Self.freshSession(settings)
-    }
-
-    static func freshSession(_ s: RenderSettings) -> Session {
-        var profile = s.profile
-        profile.richness = s.richness
-        let mind = SceneMind(s.scene, memory: s.memory, profile: profile, clock: s.script?.clock)
-        switch s.scene {
-        case .candlefish:
-            let world = CandlefishWorld(seed: s.seed, aspect: Double(s.width) / Double(s.height), richness: s.richness)
-            return Session(mind: mind, world: .candlefish(world))
-        case .emergence:
-            return Session(mind: mind, world: .emergence(EmergenceWorld(seed: s.seed, richness: s.richness)))
-        }
+        stepper = SceneStepper(scene, start: settings.start, events: settings.script?.events ?? [])
     }
 
     // MARK: Simulation
 
     /// The simulation time of the last step taken.
-    public var simulationTime: Double { FixedStep.time(max(0, session.step)) }
+    public var simulationTime: Double { stepper.simulationTime }
 
     /// Feeds a live stimulus (the window's pointer, keys and clicks). It applies at the next
     /// simulation step, and is kept, so re-simulating reproduces it exactly. Returns the time
     /// it was stamped with (for recording).
     @discardableResult
-    public func post(_ stimulus: Stimulus) -> Double {
-        post(stimulus, at: 0)
-    }
+    public func post(_ stimulus: Stimulus) -> Double { stepper.post(stimulus, at: 0) }
 
-    /// Feeds a live stimulus stamped with simulation time `time` (seconds): it applies at the
-    /// first step at or after `time` and keeps its stamp (pointer speed is measured on it).
-    /// A stamp at or before a step already taken moves to the next step's time. Returns the
-    /// time it was kept with, which a replay applies at the same step.
+    /// Feeds a live stimulus stamped with simulation time `time` (see `SceneStepper.post`).
     @discardableResult
-    public func post(_ stimulus: Stimulus, at time: Double) -> Double {
-        let stamp = time.isFinite ? time : 0
-        let t = stamp > FixedStep.time(session.step) ? stamp : FixedStep.time(session.step + 1)
-        let event = StimulusEvent(t: t, stimulus)
-        var i = events.count
-        while i > session.cursor, events[i - 1].t > t { i -= 1 }
-        events.insert(event, at: i)
-        return t
-    }
+    public func post(_ stimulus: Stimulus, at time: Double) -> Double { stepper.post(stimulus, at: time) }
 
     /// Every stimulus so far, scripted and live, in the order they apply: what a recording
     /// (`play --record`) writes so the session can be rendered headless, exactly.
-    public var stimuli: [StimulusEvent] { events }
+    public var stimuli: [StimulusEvent] { stepper.stimuli }
 
     /// A renderer of the same session at another size (the window was resized). It replays
     /// every stimulus so far. The candlefish's world spans the view's aspect ratio, so a new
@@ -167,23 +135,17 @@ public final class SceneRenderer {
         var s = settings
         s.width = width
         s.height = height
-        s.script = Script(scene: settings.scene, clock: settings.script?.clock, events: events)
-        return try SceneRenderer(s)
+        s.script = Script(scene: settings.scene, clock: settings.script?.clock, events: stepper.stimuli)
+        return try SceneRenderer(s, scene: scene)
     }
 
     /// Memory events (visits, trust changes) produced since the last call, each step once even
     /// when frames are re-simulated. The window hands these to the store.
-    public func takeMemoryEvents() -> [MemoryEvent] {
-        defer { memoryEvents.removeAll() }
-        return memoryEvents
-    }
+    public func takeMemoryEvents() -> [MemoryEvent] { stepper.takeMemoryEvents() }
 
     /// Ends the session: the memory events not yet taken, then the mind's closing events
     /// (the session end). Call once, after the last frame.
-    public func finish() -> [MemoryEvent] {
-        defer { memoryEvents.removeAll() }
-        return memoryEvents + session.mind.finish()
-    }
+    public func finish() -> [MemoryEvent] { stepper.finish() }
 
     /// Runs the simulation as far as frame `k` needs, without drawing: what rendering it
     /// would leave behind (memory events, HUD facts).
@@ -194,68 +156,14 @@ public final class SceneRenderer {
     }
 
     /// Runs the simulation to step `n` (from scratch if `n` is behind).
-    public func simulate(toStep n: Int) {
-        if n < session.step { session = Self.freshSession(settings) }
-        while session.step < n { stepOnce() }
-    }
-
-    private func stepOnce() {
-        let n = session.step + 1
-        let t = FixedStep.time(n)
-        let start = session.cursor
-        while session.cursor < events.count, events[session.cursor].t <= t { session.cursor += 1 }
-        let dueEvents = events[start..<session.cursor]
-        let due = dueEvents.lazy.map(\.stimulus)
-        let produced = session.mind.step(to: t, events: dueEvents, foodEaten: session.eatenPending)
-        if n > reportedStep {
-            memoryEvents += produced
-            reportedStep = n
-        }
-        switch (session.world, session.mind) {
-        case (.candlefish(var world), .candlefish(let mind)):
-            let input = CandlefishInput(mood: mind.mood, expression: mind.expression, pointer: mind.pointer,
-                                        pointerSpeed: mind.pointerSpeed, favouriteSpot: mind.favouriteSpot)
-            session.eatenPending = world.step(dt: FixedStep.dt, input: input, stimuli: due)
-            session.world = .candlefish(world)
-        case (.emergence(var world), .emergence(let mind)):
-            let input = EmergenceInput(stage: mind.stage, corruption: mind.corruption, pressure: mind.pressure,
-                                       glitch: mind.glitch, trust: mind.trust)
-            world.step(dt: FixedStep.dt, input: input, stimuli: due)
-            session.world = .emergence(world)
-        default:
-            preconditionFailure("mind and world are always the same scene")
-        }
-        session.step = n
-    }
+    public func simulate(toStep n: Int) { stepper.simulate(toStep: n) }
 
     /// What a HUD shows now.
-    public var hud: HUDFacts {
-        switch session.mind {
-        case let .candlefish(m):
-            return HUDFacts(scene: .candlefish, time: simulationTime, mood: m.mood, trust: m.trust, stage: nil)
-        case let .emergence(m):
-            return HUDFacts(scene: .emergence, time: simulationTime, mood: nil, trust: m.trust, stage: m.stage)
-        }
-    }
+    public var hud: HUDFacts { stepper.hud }
 
-    /// The candlefish's spine joints (head first, world units, without the wave) at the last
-    /// step; nil for emergence. For tests and tools that check the fish's pose.
-    public var fishSpine: [SIMD2<Double>]? {
-        if case let .candlefish(w) = session.world { return w.spine.joints }
-        return nil
-    }
-
-    /// The candlefish's expression at the last step; nil for emergence.
-    public var fishExpression: Expression? {
-        if case let .candlefish(m) = session.mind { return m.expression }
-        return nil
-    }
-
-    /// The emergence world's smoothed glitch amount at the last step; nil for candlefish.
-    public var emergenceGlitch: Double? {
-        if case let .emergence(w) = session.world { return w.glitchAmount }
-        return nil
-    }
+    /// The scene's state at the last step, when the scene is `type` (for tests and tools
+    /// that look inside a scene: the fish's pose, a mind's mood).
+    public func state<S: Scene>(_ type: S.Type) -> S.State? { stepper.state(type) }
 
     // MARK: Rendering
 
@@ -266,14 +174,7 @@ public final class SceneRenderer {
         let alpha = FixedStep.position(frame: k, fps: settings.fps).alpha
         let weight = alpha > 0 ? alpha : 1
         let time = Double(k) / Double(settings.fps)
-        switch (session.world, session.mind) {
-        case let (.candlefish(world), .candlefish(mind)):
-            return candlefishScene!.frame(world: world, mood: mind.mood, expression: mind.expression, time: time, alpha: weight)
-        case let (.emergence(world), _):
-            return emergenceScene!.frame(world: world, time: time)
-        default:
-            preconditionFailure("mind and world are always the same scene")
-        }
+        return stepper.session.frame(time: time, alpha: weight, pool: renderer.pool)
     }
 
     /// Where the last frame's time went, in nanoseconds.
@@ -321,13 +222,7 @@ public final class SceneRenderer {
             timings = Timings(scene: t1 - t0, raster: t2 - t1, effects: Monotonic.nanoseconds() - t2)
         }
         var e = EffectSettings()
-        e.exposure = f.look.exposure
-        e.bloomStrength = f.look.bloomStrength
-        e.bloomThreshold = f.look.bloomThreshold
-        e.chromaticAberration = f.look.chromaticAberration
-        e.glitch = f.look.glitch
-        e.grain = f.look.grain
-        e.vignette = f.look.vignette
+        e.look = f.look
         e.dither = true
         e.seed = settings.seed
         e.frame = k

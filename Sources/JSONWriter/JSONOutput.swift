@@ -14,15 +14,19 @@ import Foundation
 /// they must name the event and field of every problem, which this encoder's counterpart
 /// cannot.)
 public enum JSONOutput {
-    /// The value as JSON bytes.
-    public static func bytes<T: Encodable>(_ value: T, pretty: Bool = false) throws -> [UInt8] {
+    /// The value as JSON bytes. `userInfo` reaches the values' `encode(to:)` (the store
+    /// hands its scenes' memory codecs down this way).
+    public static func bytes<T: Encodable>(_ value: T, pretty: Bool = false,
+                                           userInfo: [CodingUserInfoKey: any Sendable] = [:]) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted] : [.sortedKeys, .withoutEscapingSlashes]
+        for (key, info) in userInfo { encoder.userInfo[key] = info }
         return [UInt8](try encoder.encode(value))
     }
 
     /// The value as JSON text.
-    public static func text<T: Encodable>(_ value: T, pretty: Bool = false) throws -> String {
-        String(decoding: try bytes(value, pretty: pretty), as: UTF8.self)
+    public static func text<T: Encodable>(_ value: T, pretty: Bool = false,
+                                          userInfo: [CodingUserInfoKey: any Sendable] = [:]) throws -> String {
+        String(decoding: try bytes(value, pretty: pretty, userInfo: userInfo), as: UTF8.self)
     }
 }

@@ -1,3 +1,5 @@
+import Stimuli
+
 /// A point in view coordinates (0...1 from the top-left corner).
 public struct ViewPoint: Equatable, Codable, Sendable {
     public var x: Double
@@ -152,5 +154,113 @@ public struct CandlefishMemory: Equatable, Codable, Sendable {
             if best == nil || n >= best!.count { best = (s, n) }
         }
         return best?.spot
+    }
+}
+
+extension SceneName {
+    /// The candlefish: a deep-sea fish that reacts to the person watching it.
+    public static let candlefish = SceneName("candlefish")
+}
+
+extension CandlefishMemory: SceneMemory {
+    public static var scene: SceneName { .candlefish }
+    public static var trustRange: ClosedRange<Double>? { CandlefishTrust.range }
+
+    public static func kind(of event: CandlefishMemoryEvent) -> String {
+        switch event {
+        case .visit: return "visit"
+        case .moved: return "moved"
+        case .fed: return "fed"
+        case .foodEaten: return "food-eaten"
+        case .mood: return "mood"
+        case .sessionEnd: return "session-end"
+        }
+    }
+
+    public static func time(of event: CandlefishMemoryEvent) -> Double? {
+        switch event {
+        case .visit: return nil
+        case let .moved(t, _, _, _, _, _), let .fed(t, _, _, _, _), let .foodEaten(t, _, _), let .mood(t, _, _, _), let .sessionEnd(t):
+            return t
+        }
+    }
+
+    public static func rangeProblem(of event: CandlefishMemoryEvent) -> String? {
+        let check = MemoryRanges.check as (String, Double, ClosedRange<Double>) -> String?
+        func wall(_ w: Double?) -> String? { w.flatMap { check("wall", $0, MemoryRanges.wall) } }
+        switch event {
+        case let .visit(w, offset, rate):
+            return wall(w) ?? check("rate", rate, MemoryRanges.rate)
+                ?? (MemoryRanges.utcOffset.contains(offset) ? nil : "utcOffset \(offset) is outside -86400..86400")
+        case let .moved(t, w, seconds, speed, _, rate):
+            return check("t", t, MemoryRanges.t) ?? wall(w) ?? check("seconds", seconds, MemoryRanges.t)
+                ?? check("speed", speed, 0...1e9) ?? check("rate", rate, MemoryRanges.rate)
+        case let .fed(t, w, x, y, rate):
+            return check("t", t, MemoryRanges.t) ?? wall(w) ?? check("x", x, 0...1) ?? check("y", y, 0...1)
+                ?? check("rate", rate, MemoryRanges.rate)
+        case let .foodEaten(t, w, rate):
+            return check("t", t, MemoryRanges.t) ?? wall(w) ?? check("rate", rate, MemoryRanges.rate)
+        case let .mood(t, _, _, _), let .sessionEnd(t):
+            return check("t", t, MemoryRanges.t)
+        }
+    }
+
+    public var rangeProblem: String? {
+        if feedingSpots.count > CandlefishTrust.feedingSpotCount { return "\(feedingSpots.count) feeding spots" }
+        let check = MemoryRanges.check as (String, Double, ClosedRange<Double>) -> String?
+        let count = MemoryRanges.check as (String, Int, ClosedRange<Int>) -> String?
+        var problems: [String?] = feedingSpots.map { check("feeding spot x", $0.x, 0...1) ?? check("feeding spot y", $0.y, 0...1) }
+        problems += [
+            check("candlefish trust", trust, CandlefishTrust.range), count("visits", visits, MemoryRanges.count),
+            lastInteraction.flatMap { check("lastInteraction", $0, -2e12...2e12) },
+            lastVisitDay.flatMap { count("lastVisitDay", $0, MemoryRanges.days) },
+            count("decayCharged", decayCharged, 0...1_000_000_000),
+            usualSpeed.flatMap { check("usualSpeed", $0, 0...1e9) }, check("movementSeconds", movementSeconds, 0...1e15),
+        ]
+        return problems.lazy.compactMap { $0 }.first
+    }
+}
+
+extension MemoryEvent {
+    /// A candlefish memory event.
+    public static func candlefish(_ event: CandlefishMemoryEvent) -> MemoryEvent { MemoryEvent(CandlefishMemory.self, event) }
+    /// The candlefish event, when this is one.
+    public var candlefishEvent: CandlefishMemoryEvent? { event(CandlefishMemory.self) }
+}
+
+extension Memory {
+    /// The candlefish's part of the memory.
+    public var candlefish: CandlefishMemory {
+        get { self[CandlefishMemory.self] }
+        set { self[CandlefishMemory.self] = newValue }
+    }
+}
+
+extension CandlefishMemory {
+    /// Seconds spent in each mood over one session's events: the session starts curious at
+    /// 0, each mood change closes the mood before it, and the session closes at its end (or,
+    /// cut short, at its last event's time).
+    public static func moodSeconds(in events: [MemoryEvent]) -> [Mood: Double] {
+        var seconds: [Mood: Double] = [:]
+        var mood = Mood.curious, since = 0.0, last = 0.0, ended = false
+        func close(at t: Double) {
+            seconds[mood, default: 0] += max(0, t - since)
+            since = max(since, t)
+        }
+        for e in events {
+            if let t = e.time { last = max(last, t) }
+            switch e.candlefishEvent {
+            case let .mood(t, _, to, _)?:
+                close(at: t)
+                mood = to
+            case let .sessionEnd(t)?:
+                close(at: t)
+                ended = true
+            default:
+                break
+            }
+        }
+        if !ended { close(at: last) }
+        return seconds
     }
 }

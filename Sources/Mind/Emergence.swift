@@ -158,3 +158,62 @@ public struct EmergenceMind: Sendable {
         return takeEvents()
     }
 }
+
+extension SceneName {
+    /// Emergence: a character assembled out of streams of data particles.
+    public static let emergence = SceneName("emergence")
+}
+
+extension EmergenceMemory: SceneMemory {
+    public static var scene: SceneName { .emergence }
+    public static var trustRange: ClosedRange<Double>? { EmergenceRules.trustRange }
+
+    public static func kind(of event: EmergenceMemoryEvent) -> String {
+        switch event {
+        case .session: return "visit"
+        case .answer: return "answer"
+        case .sessionEnd: return "session-end"
+        }
+    }
+
+    public static func time(of event: EmergenceMemoryEvent) -> Double? {
+        switch event {
+        case .session: return nil
+        case let .answer(t, _, _), let .sessionEnd(t): return t
+        }
+    }
+
+    public static func rangeProblem(of event: EmergenceMemoryEvent) -> String? {
+        switch event {
+        case .session: return nil
+        case let .answer(t, _, rate): return MemoryRanges.check("t", t, MemoryRanges.t) ?? MemoryRanges.check("rate", rate, MemoryRanges.rate)
+        case let .sessionEnd(t): return MemoryRanges.check("t", t, MemoryRanges.t)
+        }
+    }
+
+    public var rangeProblem: String? {
+        let check = MemoryRanges.check as (String, Int, ClosedRange<Int>) -> String?
+        let problems: [String?] = [
+            MemoryRanges.check("emergence trust", trust, EmergenceRules.trustRange), check("escalation", escalation, 1...5),
+            check("corruption", corruption, 0...4), check("stage", stage, 1...5),
+            check("wrongCount", wrongCount, MemoryRanges.count), check("consecutiveFailures", consecutiveFailures, MemoryRanges.count),
+            check("answers", answers, MemoryRanges.count), check("sessions", sessions, MemoryRanges.count),
+        ]
+        return problems.lazy.compactMap { $0 }.first
+    }
+}
+
+extension MemoryEvent {
+    /// An emergence memory event.
+    public static func emergence(_ event: EmergenceMemoryEvent) -> MemoryEvent { MemoryEvent(EmergenceMemory.self, event) }
+    /// The emergence event, when this is one.
+    public var emergenceEvent: EmergenceMemoryEvent? { event(EmergenceMemory.self) }
+}
+
+extension Memory {
+    /// Emergence's part of the memory.
+    public var emergence: EmergenceMemory {
+        get { self[EmergenceMemory.self] }
+        set { self[EmergenceMemory.self] = newValue }
+    }
+}

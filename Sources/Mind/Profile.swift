@@ -25,10 +25,9 @@ public enum TrustRate: String, CaseIterable, Codable, Sendable {
     }
 }
 
-/// Visual effects richness; Mind only carries it through for the renderer.
-public enum Richness: String, CaseIterable, Codable, Sendable {
-    case minimal, standard, rich
-}
+// `Richness` (Appearance) is part of a profile; Mind only carries it through for the
+// renderer, and whoever imports Mind has it.
+@_exported import Appearance
 
 /// A named profile: the original's A/B experiments as explicit choices.
 public struct Profile: Equatable, Codable, Sendable, CustomStringConvertible {

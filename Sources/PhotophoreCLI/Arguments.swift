@@ -1,6 +1,7 @@
 import Basics
 import ArgumentParser
 import Benchmarking
+import Engine
 import Raster
 import Stimuli
 
@@ -38,6 +39,12 @@ enum Limits {
 
 /// Option parsers that check the documented range (`Limits`, docs/cli.md).
 enum Parse {
+    /// A registered scene's name (`SceneRegistry`).
+    @Sendable static func scene(_ text: String) throws -> SceneName {
+        guard let scene = SceneRegistry.scene(named: text) else { throw ValueError("not a scene; use \(SceneRegistry.nameList)") }
+        return scene.name
+    }
+
     /// A whole number in `range`.
     static func int(_ range: ClosedRange<Int>) -> @Sendable (String) throws -> Int {
         { text in

@@ -78,8 +78,8 @@ struct BenchInstructionsCommand: ParsableCommand {
     var insideValgrind = false
 
     func run() throws {
-        let names = try (scenes.isEmpty ? SceneName.allCases.map(\.rawValue) : scenes).map { name in
-            guard let s = SceneName(rawValue: name) else { throw Failure.usage("unknown scene '\(name)': use candlefish or emergence") }
+        let names = try (scenes.isEmpty ? SceneRegistry.benchmarked.map(\.rawValue) : scenes).map { name in
+            guard let s = SceneRegistry.scene(named: name)?.name else { throw Failure.usage("unknown scene '\(name)': use \(SceneRegistry.nameList)") }
             return s
         }
         guard let richness = Richness(rawValue: richness) else { throw Failure.usage("--richness \(self.richness): use minimal, standard or rich") }

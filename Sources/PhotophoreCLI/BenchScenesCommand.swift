@@ -121,8 +121,8 @@ struct BenchScenesCommand: ParsableCommand {
     static let warmupFrames = 3
 
     func run() throws {
-        let sceneNames = try (scenes.isEmpty ? SceneName.allCases.map(\.rawValue) : scenes).map { name in
-            guard let s = SceneName(rawValue: name) else { throw Failure.usage("unknown scene '\(name)': use candlefish or emergence") }
+        let sceneNames = try (scenes.isEmpty ? SceneRegistry.benchmarked.map(\.rawValue) : scenes).map { name in
+            guard let s = SceneRegistry.scene(named: name)?.name else { throw Failure.usage("unknown scene '\(name)': use \(SceneRegistry.nameList)") }
             return s
         }
         guard let richness = Richness(rawValue: richness) else { throw Failure.usage("--richness \(self.richness): use minimal, standard or rich") }

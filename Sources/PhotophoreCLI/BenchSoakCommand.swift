@@ -46,7 +46,7 @@ struct BenchSoakCommand: ParsableCommand {
         let store: MemoryStore
         let session: Int64
         do {
-            store = try MemoryStore(path: dir + "/memory.sqlite", writable: true)
+            store = try MemoryStore(path: dir + "/memory.sqlite", writable: true, scenes: SceneRegistry.memories)
             session = try store.beginSession(scene: .candlefish, clock: script.clock, profile: .standard)
         } catch { throw Failure.runtime("soak: cannot open a scratch store in \(dir): \(error)") }
         defer { store.close() }

@@ -1,5 +1,5 @@
-import JSONWriter
 import ArgumentParser
+import Engine
 import Plot
 import Raster
 import Sinks
@@ -21,11 +21,11 @@ struct MemoryCommand: ParsableCommand {
     /// Opens an existing store read-only; nil when there is none yet.
     static func openExisting(_ path: String) throws -> MemoryStore? {
         guard MemoryStore.exists(at: path) else { return nil }
-        do { return try MemoryStore(path: path, writable: false) } catch { throw error.failure }
+        do { return try MemoryStore(path: path, writable: false, scenes: SceneRegistry.memories) } catch { throw error.failure }
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the current memory of both scenes.")
+        static let configuration = CommandConfiguration(abstract: "Show the current memory of every scene.")
         @Flag(name: .long, help: "Print one JSON object.") var json = false
         @OptionGroup var memoryOptions: MemoryOptions
 
@@ -33,21 +33,19 @@ struct MemoryCommand: ParsableCommand {
             let path = memoryOptions.path
             let store = try MemoryCommand.openExisting(path)
             let m = store?.state ?? .fresh
-            let c = m.candlefish, e = m.emergence
             if json {
-                try printJSON(MemoryShowReport(
-                    path: path, exists: store != nil, userID: store?.userID, events: store?.eventCount ?? 0,
-                    candlefish: .init(trust: SimulateCommand.round(c.trust), mood: c.mood, visits: c.visits,
-                                      feedingSpots: c.feedingSpots.map { [$0.x, $0.y] }, usualSpeed: c.usualSpeed.map(SimulateCommand.round)),
-                    emergence: .init(trust: SimulateCommand.round(e.trust), escalation: e.escalation, corruption: e.corruption,
-                                     stage: e.stage, wrongCount: e.wrongCount, sessions: e.sessions)))
+                print(JSONValue.object([
+                    ("path", .string(path)), ("exists", .bool(store != nil)),
+                    ("user_id", store.map { .string($0.userID) } ?? .null),
+                    ("events", .number(Double(store?.eventCount ?? 0))),
+                ] + SceneRegistry.names.map { ($0.rawValue, .object(MemoryPresentation.of($0).showJSON(m))) }).rendered())
                 return
             }
             print("memory \(path)" + (store == nil ? " (none yet: these are the starting values)" : ""))
             if let store { print("user id \(store.userID), \(store.eventCount) events") }
-            print("candlefish  trust \(fixed(c.trust))  mood \(c.mood.rawValue)  visits \(c.visits)  feeding spots \(c.feedingSpots.count)"
-                  + (c.usualSpeed.map { "  usual speed \(fixed($0, 2)) view-heights/s" } ?? ""))
-            print("emergence   trust \(fixed(e.trust))  escalation \(e.escalation)  corruption \(e.corruption)  stage \(e.stage)  wrong answers \(e.wrongCount)  sessions \(e.sessions)")
+            for scene in SceneRegistry.names {
+                print(scene.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0) + " " + MemoryPresentation.of(scene).showLine(m))
+            }
         }
     }
 
@@ -72,27 +70,7 @@ struct MemoryCommand: ParsableCommand {
         }
     }
 
-    static func describe(_ event: MemoryEvent) -> String {
-        switch event {
-        case let .candlefish(c):
-            switch c {
-            case let .visit(wall, offset, _):
-                return "visit" + (wall.map { " at " + WallClock(unixSeconds: $0, utcOffsetSeconds: offset).rfc3339 } ?? "")
-            case let .moved(t, _, seconds, speed, fast, _):
-                return "t=\(fixed(t, 3))  \(fast ? "fast" : "gentle") movement \(fixed(seconds, 3)) s at \(fixed(speed, 2)) view-heights/s"
-            case let .fed(t, _, x, y, _): return "t=\(fixed(t, 3))  fed at (\(fixed(x, 2)), \(fixed(y, 2)))"
-            case let .foodEaten(t, _, _): return "t=\(fixed(t, 3))  food eaten"
-            case let .mood(t, from, to, trigger): return "t=\(fixed(t, 3))  mood \(from.rawValue) → \(to.rawValue) (\(trigger))"
-            case let .sessionEnd(t): return "t=\(fixed(t, 3))  session end"
-            }
-        case let .emergence(m):
-            switch m {
-            case .session: return "session start"
-            case let .answer(t, correct, _): return "t=\(fixed(t, 3))  \(correct ? "correct" : "wrong") answer"
-            case let .sessionEnd(t): return "t=\(fixed(t, 3))  session end"
-            }
-        }
-    }
+    static func describe(_ event: MemoryEvent) -> String { MemoryPresentation.of(event.scene).describe(event) }
 
     struct Stats: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -116,30 +94,34 @@ struct MemoryCommand: ParsableCommand {
             }
             if let plot { try MemoryCommand.writeChart(summaries, path: path, to: plot) }
             if json {
-                try printJSON(MemoryStatsReport(path: path, sessions: summaries.map(MemoryStatsReport.Session.init)))
+                print(JSONValue.object([
+                    ("path", .string(path)),
+                    ("sessions", .array(summaries.map { s in
+                        var members: [(key: String, value: JSONValue)] = [
+                            ("session", s.session.map { .number(Double($0)) } ?? .null), ("scene", .string(s.scene.rawValue)),
+                            ("duration", .number(SimulateCommand.round(s.duration))), ("ended", .bool(s.ended)),
+                            ("trust_start", .number(SimulateCommand.round(s.trustAtStart))),
+                            ("trust_end", .number(SimulateCommand.round(s.trustAtEnd))),
+                        ]
+                        members += MemoryPresentation.of(s.scene).statsJSON(s)
+                        return .object(members)
+                    })),
+                ]).rendered())
                 return
             }
             print("memory \(path): \(summaries.count) sessions")
             for s in summaries {
-                let head = "session \(s.session.map(String.init) ?? "-")  \(s.scene.rawValue)  \(fixed(s.duration)) s\(s.ended ? "" : " (cut short)")  trust \(fixed(s.trustAtStart)) → \(fixed(s.trustAtEnd))"
+                let keepsTrust = SceneRegistry.scene(named: s.scene)?.memoryType.trustRange != nil
+                let head = "session \(s.session.map(String.init) ?? "-")  \(s.scene.rawValue)  \(fixed(s.duration)) s\(s.ended ? "" : " (cut short)")"
+                    + (keepsTrust ? "  trust \(fixed(s.trustAtStart)) → \(fixed(s.trustAtEnd))" : "")
                 print(head)
-                if s.scene == .candlefish {
-                    let total = max(1e-9, s.moodSeconds.values.reduce(0, +))
-                    for mood in Mood.allCases {
-                        let secs = s.moodSeconds[mood] ?? 0
-                        guard secs > 0 else { continue }
-                        let bar = String(repeating: "█", count: Int((secs / total * 30).rounded()))
-                        print("    \(mood.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(fixed(secs).leftPadded(7)) s \(fixed(secs / total * 100, 0).leftPadded(3))% \(bar)")
-                    }
-                } else {
-                    print("    answers \(s.answers) (\(s.wrong) wrong)  escalation \(s.escalationAtEnd)  corruption \(s.corruptionAtEnd)  stage \(s.stageAtEnd)")
-                }
+                for line in MemoryPresentation.of(s.scene).statsLines(s) { print(line) }
             }
-            for scene in SceneName.allCases {
-                let these = summaries.filter { $0.scene == scene }
-                guard !these.isEmpty else { continue }
-                print("\(scene.rawValue) trust at the end of each session:")
-                let (lo, hi) = scene == .candlefish ? (0.0, 100.0) : (-100.0, 100.0)
+            for scene in SceneRegistry.scenes {
+                let these = summaries.filter { $0.scene == scene.name }
+                guard !these.isEmpty, let range = scene.memoryType.trustRange else { continue }
+                print("\(scene.name.rawValue) trust at the end of each session:")
+                let (lo, hi) = (range.lowerBound, range.upperBound)
                 for (i, s) in these.enumerated() {
                     let n = Int(((s.trustAtEnd - lo) / (hi - lo) * 40).rounded())
                     print("  \(String(i + 1).leftPadded(3)) \(fixed(s.trustAtEnd).leftPadded(6)) |\(String(repeating: "▇", count: max(0, n)))")
@@ -151,26 +133,16 @@ struct MemoryCommand: ParsableCommand {
     /// The stats chart: time in each mood per candlefish session (stacked, in the mood
     /// colours), and trust at the start and end of each session, per scene.
     static func writeChart(_ summaries: [SessionSummary], path: String, to file: String) throws {
-        func rgb(_ c: UInt32) -> SIMD3<Float> {
-            SIMD3(Float((c >> 16) & 0xFF), Float((c >> 8) & 0xFF), Float(c & 0xFF)) / 255
-        }
         var panels: [ChartPanel] = []
-        let fish = summaries.filter { $0.scene == .candlefish }
-        if !fish.isEmpty {
-            let longest = fish.map { $0.moodSeconds.values.reduce(0, +) }.max() ?? 1
-            var moods = ChartPanel(title: "Candlefish: time in each mood", xLabel: "session", yLabel: "seconds",
-                                   xRange: 0.4...(Double(fish.count) + 0.6), yRange: 0...max(1, longest * 1.1))
-            moods.xTicks = fish.indices.map { (Double($0 + 1), String($0 + 1)) }
-            moods.bars = fish.enumerated().map { i, s in
-                ChartPanel.Bar(x: Double(i + 1), width: 0.7, segments: Mood.allCases.map { ((s.moodSeconds[$0] ?? 0), rgb($0.colour)) })
-            }
-            moods.legend = Mood.allCases.map { ($0.rawValue, rgb($0.colour)) }
-            panels.append(moods)
-        }
-        for scene in SceneName.allCases {
+        // The scenes' own panels first (the candlefish's time in each mood), then trust.
+        for scene in SceneRegistry.names {
             let these = summaries.filter { $0.scene == scene }
-            guard !these.isEmpty else { continue }
-            let range: ClosedRange<Double> = scene == .candlefish ? 0...100 : -100...100
+            if !these.isEmpty, let panel = MemoryPresentation.of(scene).panel(these) { panels.append(panel) }
+        }
+        for sceneType in SceneRegistry.scenes {
+            let scene = sceneType.name
+            let these = summaries.filter { $0.scene == scene }
+            guard !these.isEmpty, let range = sceneType.memoryType.trustRange else { continue }
             var trust = ChartPanel(title: "\(scene.rawValue.capitalized): trust across sessions", xLabel: "session", yLabel: "trust",
                                    xRange: 0.5...(Double(these.count) + 0.5), yRange: range)
             trust.xTicks = these.indices.map { (Double($0 + 1), String($0 + 1)) }
@@ -179,7 +151,7 @@ struct MemoryCommand: ParsableCommand {
                 points.append(SIMD2(Double(i + 1) - 0.3, s.trustAtStart))
                 points.append(SIMD2(Double(i + 1) + 0.3, s.trustAtEnd))
             }
-            let colour: SIMD3<Float> = scene == .candlefish ? rgb(Mood.trusting.colour) : SIMD3(0.4, 0.8, 1)
+            let colour = MemoryPresentation.of(scene).colour
             trust.lines = [ChartPanel.Line(color: colour, points: points, thickness: 3, markers: true)]
             trust.legend = [("start and end of each session", colour)]
             panels.append(trust)
@@ -209,13 +181,22 @@ struct MemoryCommand: ParsableCommand {
                 events = try store.events()
                 sessions = try store.sessions()
             } catch { throw error.failure }
-            let export = MemoryExport(
-                path: path, userID: store.userID, state: store.state,
-                sessions: sessions.map { .init(id: $0.id, scene: $0.scene, clock: $0.clock, profile: $0.profile) },
-                events: events.map(MemoryExport.Event.init))
-            let text: String
-            do { text = try JSONOutput.text(export, pretty: true) } catch { throw Failure.runtime("cannot write \(file): \(error)") }
-            try writeTextFile(text + "\n", to: file)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            encoder.userInfo[SceneMemories.userInfoKey] = store.scenes
+            func raw<T: Encodable>(_ v: T) -> String { String(decoding: (try? encoder.encode(v)) ?? Data("null".utf8), as: UTF8.self) }
+            var out = "{\n  \"format\": \"photophore-memory-1\",\n"
+            out += "  \"path\": \(JSONValue.string(path).rendered()),\n"
+            out += "  \"user_id\": \(JSONValue.string(store.userID).rendered()),\n"
+            out += "  \"state\": \(raw(store.state)),\n"
+            out += "  \"sessions\": [" + sessions.map {
+                JSONValue.object([("id", .number(Double($0.id))), ("scene", .string($0.scene)),
+                                  ("clock", $0.clock.map { .string($0) } ?? .null), ("profile", .string($0.profile))]).rendered()
+            }.joined(separator: ",\n    ") + "],\n"
+            out += "  \"events\": [\n" + events.map {
+                "    {\"id\": \($0.id), \"session\": \($0.session.map(String.init) ?? "null"), \"scene\": \"\($0.event.scene.rawValue)\", \"kind\": \"\($0.event.kind)\", \"event\": \(raw($0.event))}"
+            }.joined(separator: ",\n") + "\n  ]\n}\n"
+            try writeTextFile(out, to: file)
             print("exported \(events.count) events from \(path) to \(file)")
         }
     }
@@ -244,7 +225,7 @@ struct MemoryCommand: ParsableCommand {
                 }
             }
             do {
-                let store = try MemoryStore(path: path, writable: true)
+                let store = try MemoryStore(path: path, writable: true, scenes: SceneRegistry.memories)
                 try store.forget()
                 store.close()
             } catch { throw error.failure }
@@ -260,7 +241,7 @@ struct MemoryCommand: ParsableCommand {
         func run() throws {
             let path = memoryOptions.path
             let report: RepairReport
-            do { report = try MemoryStore.repair(path: path) } catch { throw error.failure }
+            do { report = try MemoryStore.repair(path: path, scenes: SceneRegistry.memories) } catch { throw error.failure }
             if report.wasHealthy {
                 print("memory \(path) is healthy; nothing was changed")
             } else {
@@ -278,7 +259,7 @@ struct MemoryCommand: ParsableCommand {
         func run() throws {
             let path = memoryOptions.path
             let backup: String?
-            do { backup = try MemoryStore.reset(path: path) } catch { throw error.failure }
+            do { backup = try MemoryStore.reset(path: path, scenes: SceneRegistry.memories) } catch { throw error.failure }
             print("reset \(path)" + (backup.map { "; the old store is kept at \($0)" } ?? " (there was no store)"))
         }
     }

@@ -1,11 +1,10 @@
 import Basics
 import ArgumentParser
+import Engine
 import Foundation
 import Mind
 import Stimuli
 import Store
-
-extension SceneName: ExpressibleByArgument {}
 
 /// `--memory PATH`: which memory store to use.
 struct MemoryOptions: ParsableArguments {
@@ -62,7 +61,7 @@ final class MemorySession {
             throw Failure.runtime("no memory store at \(path); pass --remember to create one, or leave out --memory to start fresh")
         }
         do {
-            let s = try MemoryStore(path: path, writable: remember)
+            let s = try MemoryStore(path: path, writable: remember, scenes: SceneRegistry.memories)
             store = s
             state = s.state
             userID = s.userID

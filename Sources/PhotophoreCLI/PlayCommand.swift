@@ -25,14 +25,15 @@ struct PlayCommand: ParsableCommand {
         abstract: "Show a scene in a window; the pointer and keys are stimuli.",
         discussion: """
             Keys: F fullscreen, Space pause, H HUD (FPS, frame time, dropped frames, mood, \
-            trust, stage), Esc quit. Candlefish: move the pointer, click to feed. Emergence: \
-            Y or 1 correct answer, N or 2 wrong answer, P starts or restarts a 30 s pressure \
-            countdown. The world runs on the wall clock: a slow frame drops frames rather than \
+            trust, stage), Esc quit. \(SceneRegistry.scenes.map { "\($0.name): \($0.summary)." }.joined(separator: " ")) \
+            Other keys are stimuli by name. \
+            The world runs on the wall clock: a slow frame drops frames rather than \
             slowing it down, and after a stall of more than 0.25 s it moves on by 0.25 s only. \
             Without a display, use the headless command: photophore render <scene> -o out.mp4.
             """)
 
-    @Argument(help: "candlefish or emergence")
+    @Argument(help: ArgumentHelp("The scene: \(SceneRegistry.nameList)."), completion: .list(SceneRegistry.names.map(\.rawValue)),
+              transform: Parse.scene)
     var scene: SceneName
 
     @Option(parsing: .unconditional, help: "A fixed render size, WIDTHxHEIGHT, each side 1 to 8192 (default: follow the window).",
@@ -73,10 +74,10 @@ struct PlayCommand: ParsableCommand {
     var frameHashes: String?
 
     static let fps = 60
-    static let pressureSeconds = 30.0
 
     func run() throws {
         let threadCount = threads ?? Limits.defaultThreads
+        let sceneType = SceneRegistry.scene(named: scene)!  // Parse.scene took only registered names
         let pinnedClock = try clockOptions.resolve()
         for path in [record, screenshot, frameHashes].compactMap({ $0 }) { try checkWritable(path) }
 
@@ -107,8 +108,7 @@ struct PlayCommand: ParsableCommand {
         var hashes: [String] = []
         var realTime = RealTimeClock(start: window.now, fps: Self.fps)
         var rendered = -1                  // the frame in the window's texture; -1: none yet
-        var pressureStart: Double?         // simulation time the countdown started at
-        var nextPressure = 0.0             // seconds into the countdown of its next tick
+        var countdown: PressureCountdown?  // a key's time-pressure countdown, while it runs
         var quit = false
 
         while !quit {
@@ -133,25 +133,21 @@ struct PlayCommand: ParsableCommand {
                 case let .pointerMove(x, y): inputs.append((timed.time, .pointer(x: x, y: y)))
                 case .pointerLeave: inputs.append((timed.time, .leave))
                 case let .click(x, y): inputs.append((timed.time, .click(x: x, y: y)))
-                case let .answer(correct) where scene == .emergence: inputs.append((timed.time, .answer(correct: correct)))
-                case .answer: break
-                case .pressure where scene == .emergence:
-                    pressureStart = realTime.simulationTime(ofWall: timed.time)
-                    nextPressure = 0
-                case .pressure: break
-                case let .key(name): inputs.append((timed.time, .key(name)))
+                case let .key(name):
+                    // The scene's key map; a key it does not list is a stimulus by name.
+                    switch sceneType.keys[name] {
+                    case let .stimulus(stimulus)?: inputs.append((timed.time, stimulus))
+                    case let .countdown(seconds, every)?:
+                        countdown = PressureCountdown(start: realTime.simulationTime(ofWall: timed.time), seconds: seconds, every: every)
+                    case nil: inputs.append((timed.time, .key(name)))
+                    }
                 }
             }
             if quit { break }
             realTime.advance(to: window.now)
             for input in inputs { renderer.post(input.stimulus, at: realTime.simulationTime(ofWall: input.wall)) }
-            // The pressure countdown: a pressure stimulus every half second of simulation
-            // time until it runs out, each at its exact time.
-            while let start = pressureStart, start + nextPressure <= realTime.simulationTime {
-                renderer.post(.pressure(remaining: max(0, 1 - nextPressure / Self.pressureSeconds)), at: start + nextPressure)
-                if nextPressure >= Self.pressureSeconds { pressureStart = nil }
-                nextPressure += 0.5
-            }
+            // A running countdown's ticks, each at its exact simulation time.
+            for tick in countdown?.due(upTo: realTime.simulationTime) ?? [] { renderer.post(tick.stimulus, at: tick.t) }
             let due = realTime.frame
             if due != rendered {
                 // Straight into the window's texture (no frame-sized buffer of our own), on
@@ -168,7 +164,7 @@ struct PlayCommand: ParsableCommand {
                 rendered = due
                 try memory.save(renderer.takeMemoryEvents())
             }
-            window.hud.lines = Self.hudLines(renderer.hud, clock: realTime)
+            window.hud.lines = renderer.hud.text(clock: realTime, number: fixed)
             window.present()
             if let frames, due >= frames { quit = true }
         }
@@ -187,15 +183,6 @@ struct PlayCommand: ParsableCommand {
         if let frameHashes { try writeTextFile(hashes.joined(separator: "\n") + "\n", to: frameHashes) }
     }
 
-    /// The HUD's text: scene, simulation time, trust, dropped frames, then mood or stage.
-    static func hudLines(_ facts: HUDFacts, clock: RealTimeClock) -> [String] {
-        var lines = ["\(facts.scene.rawValue)  t \(fixed(facts.time, 1)) s  trust \(fixed(facts.trust, 1))",
-                     "dropped \(clock.droppedFrames) frames"]
-        if let mood = facts.mood { lines.append("mood \(mood.rawValue)") }
-        if let stage = facts.stage { lines.append("stage \(stage)") }
-        if clock.isPaused { lines.append("paused (space)") }
-        return lines
-    }
 }
 
 /// A short, stable hash of a frame's pixels (FNV-1a over 64-bit words, row by row), to

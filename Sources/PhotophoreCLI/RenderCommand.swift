@@ -28,7 +28,8 @@ struct RenderCommand: ParsableCommand {
             is written beside the output.
             """)
 
-    @Argument(help: "candlefish or emergence")
+    @Argument(help: ArgumentHelp("The scene: \(SceneRegistry.nameList)."), completion: .list(SceneRegistry.names.map(\.rawValue)),
+              transform: Parse.scene)
     var scene: SceneName
 
     @Option(name: .shortAndLong, help: ArgumentHelp("The output (see above).", valueName: "PATH"))
@@ -199,10 +200,11 @@ extension SinkError {
 struct BenchScenesQuickCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scenes-quick",
-        abstract: "Time render + effects per frame for candlefish and emergence (no encoding).")
+        abstract: "Time render + effects per frame for each scene (no encoding).")
 
-    @Argument(help: "Scenes to time (default: both).")
-    var scenes: [SceneName] = [.candlefish, .emergence]
+    @Argument(help: ArgumentHelp("Scenes to time (default: every registered scene)."), completion: .list(SceneRegistry.names.map(\.rawValue)),
+              transform: Parse.scene)
+    var scenes: [SceneName] = SceneRegistry.names
 
     @Option(parsing: .unconditional, help: "Image size, WIDTHxHEIGHT, each side 1 to 8192 (default: 1920x1080).", transform: Parse.size)
     var size = Size(width: 1920, height: 1080)

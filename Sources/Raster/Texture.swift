@@ -1,5 +1,6 @@
 /// An RGBA texture of linear, premultiplied floats, sampled bilinearly.
 public final class Texture: @unchecked Sendable {
+    /// What a coordinate outside 0...1 samples: the edge texel, or the texture again.
     public enum Wrap: Sendable { case clamp, `repeat` }
 
     public let width: Int

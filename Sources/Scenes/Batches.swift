@@ -136,19 +136,6 @@ public final class ColorMesh {
     }
 }
 
-/// The post-processing a scene asks for this frame (mapped onto the effect chain's settings
-/// by the engine, so scenes do not depend on it).
-public struct Look: Sendable, Equatable {
-    public var exposure: Float = 1
-    public var bloomStrength: Float = 0
-    public var bloomThreshold: Float = 1
-    public var chromaticAberration: Float = 0
-    public var glitch: Float = 0
-    public var grain: Float = 0
-    public var vignette: Float = 0
-    public init() {}
-}
-
 /// Colour helpers.
 public enum Palette {
     /// 0xRRGGBB (sRGB) to linear RGB.

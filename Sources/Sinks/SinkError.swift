@@ -4,6 +4,7 @@ import Basics
 /// (`.usage`, exit code 2) or the writing itself failed (`.runtime`, exit code 1); `message` is
 /// one line that names the path, what went wrong and what to do.
 public struct SinkError: Error, CustomStringConvertible, Sendable {
+    /// Usage (the request cannot be met, exit 2) or runtime (the writing failed, exit 1).
     public enum Kind: Sendable { case usage, runtime }
     public var kind: Kind
     public var message: String

@@ -77,8 +77,10 @@ extension Script {
         guard case let .string(sceneText) = sceneValue else {
             throw ScriptError(field: "scene", "must be a string, found \(sceneValue.typeName)")
         }
+        // Which scenes exist is the registry's business: `expecting` (which every command
+        // passes) names the one wanted; here the name need only be well formed.
         guard let parsedScene = SceneName(rawValue: sceneText) else {
-            throw ScriptError(field: "scene", "unknown scene \(JSONValue.quoted(sceneText)) (expected candlefish or emergence)")
+            throw ScriptError(field: "scene", "\(JSONValue.quoted(sceneText)) is not a scene name (lowercase letters, digits and dashes)")
         }
         if let scene, scene != parsedScene {
             throw ScriptError(field: "scene", "the script is for \(parsedScene.rawValue), not \(scene.rawValue)")

@@ -1,7 +1,41 @@
-/// A scene that stimuli are meant for.
-public enum SceneName: String, CaseIterable, Codable, Sendable {
-    case candlefish
-    case emergence
+/// The name of a scene, as the command line, scripts and the store write it ("candlefish").
+///
+/// Any well-formed name is a `SceneName`; which scenes exist is the engine's scene registry's
+/// business (Engine's `SceneRegistry`). Each scene declares its own constant
+/// (`SceneName.candlefish` is declared beside the candlefish's mind).
+public struct SceneName: RawRepresentable, Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+
+    /// A name of 1 to 32 characters: lowercase ASCII letters, digits and dashes, starting
+    /// with a letter. Nil for anything else.
+    public init?(rawValue: String) {
+        let bytes = Array(rawValue.utf8)
+        guard (1...32).contains(bytes.count), (97...122).contains(bytes[0]),
+              bytes.allSatisfy({ (97...122).contains($0) || (48...57).contains($0) || $0 == 45 }) else { return nil }
+        self.rawValue = rawValue
+    }
+
+    /// A name known to be well formed (a scene's own constant); traps on a malformed one.
+    public init(_ name: StaticString) {
+        guard let n = SceneName(rawValue: name.description) else { preconditionFailure("bad scene name \(name)") }
+        self = n
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let name = SceneName(rawValue: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a scene name"))
+        }
+        self = name
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(rawValue)
+    }
+
+    public static func < (a: SceneName, b: SceneName) -> Bool { a.rawValue < b.rawValue }
+    public var description: String { rawValue }
 }
 
 /// One input the scenes react to. The window, a script and a recording all produce these.

@@ -40,26 +40,26 @@ extension MemoryStore {
     /// Starts over with an empty store, after moving the old one (if any) to a backup.
     /// Returns the backup path, or nil when there was no store.
     @discardableResult
-    public static func reset(path: String, options: StoreOptions = StoreOptions()) throws(StoreError) -> String? {
+    public static func reset(path: String, scenes: SceneMemories, options: StoreOptions = StoreOptions()) throws(StoreError) -> String? {
         var backup: String?
         if FileManager.default.fileExists(atPath: path) {
             let b = freeBackupPath(path, label: "backup")
             try moveAside(path, to: b)
             backup = b
         }
-        _ = try MemoryStore(path: path, writable: true, options: options)
+        _ = try MemoryStore(path: path, writable: true, scenes: scenes, options: options)
         return backup
     }
 
     /// Salvages a store that does not open: the original is moved to a backup, a fresh store
     /// is made, and every event that can still be read (and the user id) is copied into it.
     /// A healthy store is left alone. A locked or newer store is not touched.
-    public static func repair(path: String, options: StoreOptions = StoreOptions()) throws(StoreError) -> RepairReport {
+    public static func repair(path: String, scenes: SceneMemories, options: StoreOptions = StoreOptions()) throws(StoreError) -> RepairReport {
         guard FileManager.default.fileExists(atPath: path) else {
             throw StoreError(.unreadable, path: path, "no such file; there is nothing to repair")
         }
         do {
-            _ = try MemoryStore(path: path, writable: false, options: options)
+            _ = try MemoryStore(path: path, writable: false, scenes: scenes, options: options)
             return RepairReport(wasHealthy: true, backupPath: nil, salvagedEvents: 0, lostEvents: 0, keptUserID: true)
         } catch let e where [.locked, .newerSchema, .unreadable, .foreign].contains(e.kind) {
             throw e
@@ -68,8 +68,8 @@ extension MemoryStore {
         }
         let backup = freeBackupPath(path, label: "damaged")
         try moveAside(path, to: backup)
-        let salvage = salvageRows(from: backup)
-        let store = try MemoryStore(path: path, writable: true, options: options)
+        let salvage = salvageRows(from: backup, scenes: scenes)
+        let store = try MemoryStore(path: path, writable: true, scenes: scenes, options: options)
         if let id = salvage.userID {
             try store.write { db in
                 try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('user_id', ?)", arguments: [id])
@@ -102,17 +102,17 @@ extension MemoryStore {
     /// Reads what it can, row by row, from a damaged file (opened read-only). When nothing can
     /// be read with the file's write-ahead log (a damaged log can stop SQLite from opening the
     /// file at all), it reads a copy of the file alone: what was checkpointed into it.
-    static func salvageRows(from path: String) -> Salvage {
-        let salvage = salvageRows(opening: path)
+    static func salvageRows(from path: String, scenes: SceneMemories) -> Salvage {
+        let salvage = salvageRows(opening: path, scenes: scenes)
         let fm = FileManager.default
         guard salvage.events.isEmpty, salvage.userID == nil, fm.fileExists(atPath: path + "-wal") else { return salvage }
         let alone = path + ".without-log"
         defer { for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: alone + suffix) } }
         guard (try? fm.copyItem(atPath: path, toPath: alone)) != nil else { return salvage }
-        return salvageRows(opening: alone)
+        return salvageRows(opening: alone, scenes: scenes)
     }
 
-    static func salvageRows(opening path: String) -> Salvage {
+    static func salvageRows(opening path: String, scenes: SceneMemories) -> Salvage {
         var result = Salvage()
         var config = Configuration()
         config.readonly = true
@@ -138,7 +138,7 @@ extension MemoryStore {
                 do {
                     guard let row = try Row.fetchOne(db, sql: "SELECT session, payload FROM events WHERE id = ?", arguments: [id])
                     else { continue }
-                    let event = try decodeEvent(try column(row, "payload", of: "event \(id)"), id: id)
+                    let event = try decodeEvent(try column(row, "payload", of: "event \(id)"), id: id, scenes: scenes)
                     result.events.append(StoredEvent(id: id, session: try column(row, "session", of: "event \(id)"), event: event))
                 } catch {
                     result.lost += 1

@@ -45,6 +45,9 @@ public final class MemoryStore {
 
     public let path: String
     public let options: StoreOptions
+    /// The scenes' memory types: what snapshots and events are read and written with (the
+    /// engine's `SceneRegistry.memories` lists every registered scene).
+    public let scenes: SceneMemories
     public internal(set) var userID: String
     /// The current memory, kept equal to snapshot + replay as events are appended.
     public private(set) var state: Memory
@@ -67,10 +70,12 @@ public final class MemoryStore {
     public static func exists(at path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
 
     /// Opens the store. Read-only needs an existing file; writable creates the file (0600, in a
-    /// 0700 folder) on first use, with a new user id.
-    public init(path: String, writable: Bool, options: StoreOptions = StoreOptions()) throws(StoreError) {
+    /// 0700 folder) on first use, with a new user id. `scenes` are the memory types it reads
+    /// and writes; an event of a scene not among them reads as damage.
+    public init(path: String, writable: Bool, scenes: SceneMemories, options: StoreOptions = StoreOptions()) throws(StoreError) {
         self.path = path
         self.options = options
+        self.scenes = scenes
         self.writable = writable
         let fm = FileManager.default
         let exists = fm.fileExists(atPath: path)
@@ -103,7 +108,7 @@ public final class MemoryStore {
             let queue = try DatabaseQueue(path: path, configuration: config)
             if writable { try MemoryStore.migrator.migrate(queue) }
             self.queue = queue
-            let loaded = try queue.read { db in try MemoryStore.load(db) }
+            let loaded = try queue.read { db in try MemoryStore.load(db, scenes: scenes) }
             state = loaded.state
             eventCount = loaded.count
             if let id = loaded.userID {
@@ -227,7 +232,7 @@ public final class MemoryStore {
         var userID: String?
     }
 
-    static func load(_ db: Database) throws -> Loaded {
+    static func load(_ db: Database, scenes: SceneMemories) throws -> Loaded {
         // A file created but never initialised (a first run killed at once) reads as empty.
         guard try db.tableExists("events") else { return Loaded(state: .fresh, count: 0, userID: nil) }
         let userID = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'user_id'")
@@ -236,12 +241,12 @@ public final class MemoryStore {
         var after: Int64 = 0
         if let row = try Row.fetchOne(db, sql: "SELECT event_id, state FROM snapshots ORDER BY event_id DESC LIMIT 1") {
             after = try column(row, "event_id", of: "a snapshot")
-            state = try decodeState(try column(row, "state", of: "snapshot \(after)"), what: "snapshot \(after)")
+            state = try decodeState(try column(row, "state", of: "snapshot \(after)"), what: "snapshot \(after)", scenes: scenes)
         }
         let rows = try Row.fetchCursor(db, sql: "SELECT id, payload FROM events WHERE id > ? ORDER BY id", arguments: [after])
         while let row = try rows.next() {
             let id: Int64 = try column(row, "id", of: "an event")
-            state.apply(try decodeEvent(try column(row, "payload", of: "event \(id)"), id: id))
+            state.apply(try decodeEvent(try column(row, "payload", of: "event \(id)"), id: id, scenes: scenes))
         }
         return Loaded(state: state, count: count, userID: userID)
     }
@@ -257,10 +262,17 @@ public final class MemoryStore {
         }
     }
 
-    static func decodeEvent(_ text: String, id: Int64) throws -> MemoryEvent {
+    /// A decoder that knows the scenes' memory types.
+    static func decoder(_ scenes: SceneMemories) -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.userInfo[SceneMemories.userInfoKey] = scenes
+        return decoder
+    }
+
+    static func decodeEvent(_ text: String, id: Int64, scenes: SceneMemories) throws -> MemoryEvent {
         let event: MemoryEvent
         do {
-            event = try JSONDecoder().decode(MemoryEvent.self, from: Data(text.utf8))
+            event = try decoder(scenes).decode(MemoryEvent.self, from: Data(text.utf8))
         } catch {
             throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "event \(id) cannot be read")
         }
@@ -277,10 +289,10 @@ public final class MemoryStore {
                 profile: try column(row, "profile", of: "session \(id)"))
     }
 
-    static func decodeState(_ text: String, what: String) throws -> Memory {
+    static func decodeState(_ text: String, what: String, scenes: SceneMemories) throws -> Memory {
         let state: Memory
         do {
-            state = try JSONDecoder().decode(Memory.self, from: Data(text.utf8))
+            state = try decoder(scenes).decode(Memory.self, from: Data(text.utf8))
         } catch {
             throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "\(what) cannot be read")
         }
@@ -290,9 +302,10 @@ public final class MemoryStore {
         return state
     }
 
-    static func encode<T: Encodable>(_ value: T) -> String {
+    /// JSON with sorted keys (the one JSON writer); a snapshot has a member for every scene of `scenes`.
+    static func encode<T: Encodable>(_ value: T, scenes: SceneMemories) -> String {
         // Encoding our own plain values cannot fail: ranges are checked before anything is stored.
-        try! JSONOutput.text(value)
+        try! JSONOutput.text(value, userInfo: [SceneMemories.userInfoKey: scenes])
     }
 
     func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
@@ -325,8 +338,8 @@ public final class MemoryStore {
         var next = state
         next.apply(event)
         let snapshotDue = (eventCount + 1) % options.snapshotInterval == 0
-        let payload = MemoryStore.encode(event)
-        let snapshot = snapshotDue ? MemoryStore.encode(next) : nil
+        let payload = MemoryStore.encode(event, scenes: scenes)
+        let snapshot = snapshotDue ? MemoryStore.encode(next, scenes: scenes) : nil
         try write { db in
             try db.execute(sql: "INSERT INTO events(session, scene, kind, payload) VALUES (?, ?, ?, ?)",
                            arguments: [session, event.scene.rawValue, event.kind, payload])
@@ -360,14 +373,14 @@ public final class MemoryStore {
             return try Row.fetchAll(db, sql: "SELECT id, session, payload FROM events ORDER BY id").map { row in
                 let id: Int64 = try MemoryStore.column(row, "id", of: "an event")
                 return StoredEvent(id: id, session: try MemoryStore.column(row, "session", of: "event \(id)"),
-                                   event: try MemoryStore.decodeEvent(try MemoryStore.column(row, "payload", of: "event \(id)"), id: id))
+                                   event: try MemoryStore.decodeEvent(try MemoryStore.column(row, "payload", of: "event \(id)"), id: id, scenes: scenes))
             }
         }
     }
 
     /// The memory rebuilt from the last snapshot and the events after it, read afresh.
     public func loadFromSnapshot() throws(StoreError) -> Memory {
-        try read { db in try MemoryStore.load(db).state }
+        try read { db in try MemoryStore.load(db, scenes: scenes).state }
     }
 
     /// The memory rebuilt by replaying the whole log from the fresh memory, ignoring snapshots.

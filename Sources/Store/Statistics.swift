@@ -1,8 +1,9 @@
 import Mind
 import Stimuli
 
-/// One session as the log tells it: how long, the trust at its start and end, the time in
-/// each mood (candlefish) and the answers (emergence).
+/// One session as the log tells it: how long, the trust at its start and end, its events
+/// and the memory after its last one. What else a session means (time in each mood,
+/// answers) is the scene's to say, from `events` and `memoryAtEnd`.
 public struct SessionSummary: Equatable, Sendable {
     public var session: Int64?
     public var scene: SceneName
@@ -11,16 +12,12 @@ public struct SessionSummary: Equatable, Sendable {
     /// Trust when the session began (after the visit's decay and bonus) and when it ended.
     public var trustAtStart = 0.0
     public var trustAtEnd = 0.0
-    /// Candlefish: seconds spent in each mood.
-    public var moodSeconds: [Mood: Double] = [:]
-    /// Emergence: answers given, and how many were wrong.
-    public var answers = 0
-    public var wrong = 0
-    public var escalationAtEnd = 1
-    public var corruptionAtEnd = 0
-    public var stageAtEnd = 1
     /// Whether the log holds the session's end (a killed run has none).
     public var ended = false
+    /// The session's events, in order, its visit first.
+    public var events: [MemoryEvent] = []
+    /// The whole memory after the session's last event.
+    public var memoryAtEnd = Memory.fresh
 }
 
 extension SessionSummary {
@@ -28,69 +25,23 @@ extension SessionSummary {
     public static func summarise(_ events: [StoredEvent]) -> [SessionSummary] {
         var memory = Memory.fresh
         var summaries: [SessionSummary] = []
-        var moodSince = 0.0
-        var mood = Mood.curious
-        var lastT = 0.0
-
-        func closeMood(at t: Double) {
-            guard !summaries.isEmpty, summaries[summaries.count - 1].scene == .candlefish else { return }
-            summaries[summaries.count - 1].moodSeconds[mood, default: 0] += max(0, t - moodSince)
-            moodSince = max(moodSince, t)
-        }
-
         for stored in events {
             let e = stored.event
-            let previousTrust = e.scene == .candlefish ? memory.candlefish.trust : memory.emergence.trust
             memory.apply(e)
+            let trust = memory.part(e.scene)?.trust ?? 0
             if e.startsSession {
-                if let last = summaries.last, last.scene == .candlefish, !last.ended { closeMood(at: lastT) }
                 var s = SessionSummary(session: stored.session, scene: e.scene)
-                s.trustAtStart = e.scene == .candlefish ? memory.candlefish.trust : memory.emergence.trust
-                _ = previousTrust
+                s.trustAtStart = trust
                 summaries.append(s)
-                mood = .curious
-                moodSince = 0
-                lastT = 0
             }
             guard !summaries.isEmpty else { continue }
             let i = summaries.count - 1
-            switch e {
-            case let .candlefish(c):
-                switch c {
-                case let .moved(t, _, _, _, _, _), let .fed(t, _, _, _, _), let .foodEaten(t, _, _):
-                    lastT = max(lastT, t)
-                case let .mood(t, _, to, _):
-                    closeMood(at: t)
-                    mood = to
-                    lastT = max(lastT, t)
-                case let .sessionEnd(t):
-                    lastT = max(lastT, t)
-                    closeMood(at: t)
-                    summaries[i].ended = true
-                case .visit:
-                    break
-                }
-                summaries[i].trustAtEnd = memory.candlefish.trust
-            case let .emergence(m):
-                switch m {
-                case let .answer(t, correct, _):
-                    summaries[i].answers += 1
-                    if !correct { summaries[i].wrong += 1 }
-                    lastT = max(lastT, t)
-                case let .sessionEnd(t):
-                    lastT = max(lastT, t)
-                    summaries[i].ended = true
-                case .session:
-                    break
-                }
-                summaries[i].trustAtEnd = memory.emergence.trust
-                summaries[i].escalationAtEnd = memory.emergence.escalation
-                summaries[i].corruptionAtEnd = memory.emergence.corruption
-                summaries[i].stageAtEnd = memory.emergence.stage
-            }
-            summaries[i].duration = lastT
+            summaries[i].events.append(e)
+            if let t = e.time { summaries[i].duration = max(summaries[i].duration, t) }
+            if e.kind == "session-end" { summaries[i].ended = true }
+            summaries[i].trustAtEnd = trust
+            summaries[i].memoryAtEnd = memory
         }
-        if let last = summaries.last, last.scene == .candlefish, !last.ended { closeMood(at: lastT) }
         return summaries
     }
 }

@@ -3,6 +3,7 @@ import GRDB
 /// Why the memory store cannot be used. The store is never reset to get past one of these:
 /// the run stops, the file is left as it was, and the message says what to do.
 public struct StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// What is wrong with the store; each kind has its own advice in the message.
     public enum Kind: String, Sendable {
         /// Not a database, or a damaged one.
         case corrupt

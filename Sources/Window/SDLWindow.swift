@@ -15,8 +15,9 @@ public struct WindowError: Error, CustomStringConvertible, Sendable {
     static let headless = "render headless instead: photophore render <scene> -o out.mp4"
 }
 
-/// An input event from the window, already mapped from keys and the pointer. The caller
-/// turns these into stimuli (pointer, leave, click, answer, pressure) or controls.
+/// An input event from the window, already mapped from the pointer and the window's own
+/// keys (F, Space, H, Esc). The caller turns these into stimuli or controls; what any
+/// other key means is the scene's (its key map), so the window passes it on by name.
 public enum InputEvent: Equatable, Sendable {
     /// The pointer moved; x and y are view coordinates, 0…1 from the top-left of the picture.
     case pointerMove(x: Double, y: Double)
@@ -30,11 +31,7 @@ public enum InputEvent: Equatable, Sendable {
     case toggleHUD(visible: Bool)
     /// F: fullscreen was entered or left (the window already did it).
     case toggleFullscreen(fullscreen: Bool)
-    /// Y or 1: an answer judged correct; N or 2: judged wrong (emergence decisions).
-    case answer(correct: Bool)
-    /// P: start or advance the time-pressure countdown.
-    case pressure
-    /// Any other key, by SDL's key name ("A", "Left", "Return"…).
+    /// Any other key, by SDL's key name ("A", "Y", "Keypad 1", "Return"…).
     case key(String)
     /// The render size changed (the window was resized and no fixed size was given).
     case resized(width: Int, height: Int)
@@ -474,9 +471,6 @@ public final class SDLWindow {
         case Int32(SDLK_h.rawValue):
             hud.visible.toggle()
             return .toggleHUD(visible: hud.visible)
-        case Int32(SDLK_y.rawValue), Int32(SDLK_1.rawValue), Int32(SDLK_KP_1.rawValue): return .answer(correct: true)
-        case Int32(SDLK_n.rawValue), Int32(SDLK_2.rawValue), Int32(SDLK_KP_2.rawValue): return .answer(correct: false)
-        case Int32(SDLK_p.rawValue): return .pressure
         default:
             guard let name = SDL_GetKeyName(sym) else { return nil }
             let s = String(cString: name)

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import GRDB
 import Mind
@@ -45,7 +46,7 @@ struct StoreTarget: FuzzTarget {
     /// the log is checkpointed into the file, as after a killed run.
     static func makeStore(_ file: String, sessions: Int, seed: UInt64, keepLog: Bool) throws -> FuzzInput {
         var rng = FuzzRandom(seed: seed)
-        var store = try MemoryStore(path: file, writable: true, options: StoreOptions(snapshotInterval: 5))
+        var store = try MemoryStore(path: file, writable: true, scenes: SceneRegistry.memories, options: StoreOptions(snapshotInterval: 5))
         for s in 0..<sessions { try appendSession(to: store, number: s, count: 15, rng: &rng) }
         store.close()
         // The user id is a random UUID: make it a fixed one.
@@ -55,7 +56,7 @@ struct StoreTarget: FuzzTarget {
         }
         try queue.close()
         guard keepLog else { return FuzzInput(bytes: Array(FileManager.default.contents(atPath: file) ?? Data())) }
-        store = try MemoryStore(path: file, writable: true, options: StoreOptions(snapshotInterval: 5))
+        store = try MemoryStore(path: file, writable: true, scenes: SceneRegistry.memories, options: StoreOptions(snapshotInterval: 5))
         try appendSession(to: store, number: sessions, count: 8, rng: &rng)
         var input = FuzzInput(bytes: Array(FileManager.default.contents(atPath: file) ?? Data()))
         var wal = Array(FileManager.default.contents(atPath: file + "-wal") ?? Data())
@@ -105,7 +106,7 @@ struct StoreTarget: FuzzTarget {
         if let wal = input.wal { writeFile(path + "-wal", wal) }
         defer { for suffix in ["-shm", "-wal"] { unlink(path + suffix) } }
         do {
-            let store = try MemoryStore(path: path, writable: false)
+            let store = try MemoryStore(path: path, writable: false, scenes: SceneRegistry.memories)
             defer { store.close() }
             _ = store.state
             let events = try store.events()
@@ -116,7 +117,7 @@ struct StoreTarget: FuzzTarget {
         } catch {
             if input.alsoRepair, error.kind == .corrupt {
                 defer { clearFolder() }
-                do { _ = try MemoryStore.repair(path: path) } catch { return .rejected("repair: " + error.description) }
+                do { _ = try MemoryStore.repair(path: path, scenes: SceneRegistry.memories) } catch { return .rejected("repair: " + error.description) }
             }
             return .rejected(error.description)
         }

@@ -1,26 +1,29 @@
 import Benchmarking
+import Engine
 import Mind
 import Stimuli
 import Testing
 
 /// The benchmark must see every mood and every stage.
 @Suite struct BenchScriptTests {
-    static func run(_ script: Script, observe: (SceneMind) -> Void) {
-        var mind = SceneMind(script.scene, memory: .fresh, clock: script.clock)
+    /// Steps `step` at 60 Hz over the script's events for `BenchScripts.duration` seconds.
+    static func run(_ script: Script, step: (Double, [Stimulus]) -> Void) {
         var queue = StimulusQueue(script.events)
         var n = 0
         while Double(n) / 60 <= BenchScripts.duration {
             let t = Double(n) / 60
-            _ = mind.step(to: t, stimuli: queue.due(at: t).map(\.stimulus))
-            observe(mind)
+            step(t, queue.due(at: t).map(\.stimulus))
             n += 1
         }
     }
 
     @Test func candlefishShowsEveryMood() throws {
         var seen = Set<Mood>()
-        Self.run(BenchScripts.candlefish()) { mind in
-            if case let .candlefish(fish) = mind { seen.insert(fish.mood) }
+        let script = BenchScripts.candlefish()
+        var fish = CandlefishMind(memory: CandlefishMemory(), clock: script.clock)
+        Self.run(script) { t, due in
+            _ = fish.step(to: t, stimuli: due)
+            seen.insert(fish.mood)
         }
         #expect(seen == Set(Mood.allCases), "missing \(Set(Mood.allCases).subtracting(seen))")
         // The script is a valid stimulus script (docs/stimuli.md): it reads back.
@@ -31,8 +34,11 @@ import Testing
     @Test func emergenceShowsEveryStage() throws {
         var stages = Set<Int>()
         var corruption = 0
-        Self.run(BenchScripts.emergence()) { mind in
-            if case let .emergence(e) = mind { stages.insert(e.stage); corruption = max(corruption, e.corruption) }
+        var e = EmergenceMind(memory: EmergenceMemory())
+        Self.run(BenchScripts.emergence()) { t, due in
+            _ = e.step(to: t, stimuli: due)
+            stages.insert(e.stage)
+            corruption = max(corruption, e.corruption)
         }
         #expect(stages == Set(1...5), "stages seen: \(stages.sorted())")
         #expect(corruption >= 3)
@@ -67,5 +73,19 @@ import Testing
     @Test func threeHundredSamplesAreHalfASecondApart() {
         #expect((0..<300).map { BenchScripts.sampledFrame($0, of: 300) } == (0..<300).map { $0 * 32 })
         #expect(abs(BenchScripts.sampledTime(299, of: 300) - 9568.0 / 60) < 1e-9)
+    }
+}
+
+/// Each registered scene's own script is the benchmark's, through the registry.
+@Suite struct RegisteredBenchScriptTests {
+    @Test func everySceneHasAScriptWithinTheTimeline() throws {
+        for scene in SceneRegistry.scenes {
+            let script = BenchScripts.script(for: scene.name)
+            #expect(script == scene.benchScript())
+            #expect(script.scene == scene.name && !script.events.isEmpty, "\(scene.name)")
+            #expect(script.events.filter { $0.t < BenchScripts.duration }.count > script.events.count / 2,
+                    "\(scene.name): most of its events fall within the timeline")
+            #expect(try Script(json: script.json(), expecting: scene.name) == script)
+        }
     }
 }

@@ -89,7 +89,7 @@ func photophoreBounded(_ arguments: [String], cwd: String, seconds: Double = 60)
         BadArguments(["bench", "--attempts", "0"], "--attempts 0", "1 to 20"),
         BadArguments(["bench", "--attempts", "21"], "--attempts 21", "1 to 20"),
         BadArguments(["bench", "--size", "0x0"], "--size 0x0"),
-        BadArguments(["bench", "aquarium"], "aquarium", "candlefish or emergence"),
+        BadArguments(["bench", "aquarium"], "aquarium", "candlefish, emergence or lanterns"),
         // bench scenes-quick
         BadArguments(["bench", "scenes-quick", "--threads", "0"], "--threads 0", "1 to 256"),
         BadArguments(["bench", "scenes-quick", "--threads", "999"], "--threads 999", "1 to 256"),

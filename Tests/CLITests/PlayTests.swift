@@ -121,6 +121,33 @@ import TestSupport
         #expect(try String(contentsOfFile: dir + "/rec.json", encoding: .utf8).contains("\"click\""))
     }
 
+    /// The third scene, which only its own folder and a registry line know: a click and its
+    /// key (L, through the scene's key map) release lanterns, the store keeps them, and the
+    /// recording replays headless to the frames the window showed.
+    @Test func lanternsPlaysWithItsOwnKeysAndIsRemembered() throws {
+        let display = try VirtualDisplay()
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let actions = [["mousemove", "--window", "WINDOW", "100", "150"], ["pause", "0.2"], ["click", "1"], ["pause", "0.2"],
+                       ["key", "l"], ["pause", "0.3"], ["key", "Escape"]]
+        let r = try Self.play(["lanterns", "--size", "320x240", "--memory", dir + "/m.sqlite", "--clock", "2026-11-21T10:00:00Z",
+                               "--record", dir + "/rec.json", "--frame-hashes", dir + "/window.txt"], display: display, actions: actions)
+        #expect(r.status == 0, "\(r.stderr)")
+        let script = try Script(json: String(contentsOfFile: dir + "/rec.json", encoding: .utf8), expecting: SceneName("lanterns"))
+        #expect(script.events.contains { if case .click = $0.stimulus { true } else { false } })
+        #expect(script.events.contains { $0.stimulus == .key("release") }, "L did not go through the scene's key map")
+        let history = try photophore("memory", "history", "--memory", dir + "/m.sqlite")
+        #expect(history.stdout.split(separator: "\n").filter { $0.contains("lanterns") && $0.contains("released") }.count == 2,
+                "\(history.stdout)")
+        let window = try String(contentsOfFile: dir + "/window.txt", encoding: .utf8).split(separator: "\n").map(String.init)
+        let last = window.compactMap { Int($0.split(separator: " ").first ?? "") }.last ?? 0
+        let headless = try photophore("render", "lanterns", "--frames", "0..\(last)", "--size", "320x240",
+                                      "--script", dir + "/rec.json", "--frame-hashes", dir + "/headless.txt", "-o", dir + "/out/")
+        #expect(headless.status == 0, "\(headless.stderr)")
+        let replay = Set(try String(contentsOfFile: dir + "/headless.txt", encoding: .utf8).split(separator: "\n").map(String.init))
+        #expect(window.allSatisfy(replay.contains), "shown frames differ headless")
+    }
+
     /// Behaviour, deterministically: a person the fish already trusts (the warm-up script's
     /// memory), moving the pointer at a pace the rules call gentle on the same day, makes it
     /// trusting. The calendar is pinned, so the result does not depend on today's date.

@@ -121,14 +121,14 @@ struct CandlefishTransitionTests {
         var fish = CandlefishMind(memory: memory(trust: 50))
         _ = fish.takeEvents()
         let events = fish.step(to: 1, stimuli: [], foodEaten: 1)
-        #expect(events.contains { if case .candlefish(.foodEaten) = $0 { true } else { false } })
+        #expect(events.contains { if case .foodEaten? = $0.candlefishEvent { true } else { false } })
         #expect(abs(fish.trust - 52) < 1e-9)
     }
 
     @Test func foodEatenAfterAFixedDelayWithoutASimulation() {
         var d = FishDriver(memory: memory(trust: 50), foodEatenDelay: 1.5)
         d.run(until: 4, [StimulusEvent(t: 1, .click(x: 0.5, y: 0.5))])
-        let eaten = d.events.compactMap { e -> Double? in if case let .candlefish(.foodEaten(t, _, _)) = e { t } else { nil } }
+        let eaten = d.events.compactMap { e -> Double? in if case let .foodEaten(t, _, _)? = e.candlefishEvent { t } else { nil } }
         #expect(eaten == [2.5])
         #expect(abs(d.mind.trust - 55) < 1e-9)
     }
@@ -250,7 +250,7 @@ struct CandlefishTrustTests {
         earned += fish.step(to: .nan, stimuli: [.pointer(x: 0.1, y: 0.1)])
         earned += fish.step(to: -.infinity, stimuli: [.pointer(x: 0.9, y: 0.9)])
         #expect(fish.trust == trust)
-        #expect(!earned.contains { if case .candlefish(.moved) = $0 { true } else { false } })
+        #expect(!earned.contains { if case .moved? = $0.candlefishEvent { true } else { false } })
         #expect(fish.time == 5)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Mind
 import Stimuli
 import Testing
@@ -200,28 +201,58 @@ struct ProfileTests {
     }
 }
 
-@Suite("SceneMind")
-struct SceneMindTests {
-    @Test func wrapsEitherMindAndKeepsItsEvents() {
+@Suite("Memory")
+struct MemoryTests {
+    @Test func eachSceneFoldsItsOwnPart() {
         var start = Memory.fresh
         start.candlefish.visits = 1
         start.candlefish.trust = 60
-        var mind = SceneMind(.candlefish, memory: start)
-        var events = mind.step(to: 0, stimuli: [Stimulus.click(x: 0.5, y: 0.5)])
+        var fish = CandlefishMind(memory: start.candlefish)
+        var events = fish.takeEvents() + fish.step(to: 0, stimuli: [Stimulus.click(x: 0.5, y: 0.5)])
         #expect(events.first?.kind == "visit")
-        for n in 1...120 { events += mind.step(to: Double(n) / 60, stimuli: EmptyCollection()) }
-        events += mind.finish()
+        #expect(events.first?.scene == .candlefish)
+        for n in 1...120 { events += fish.step(to: Double(n) / 60, stimuli: EmptyCollection()) }
+        events += fish.finish()
         var replayed = start
         replayed.apply(events)
-        #expect(mind.merged(into: start) == replayed)
+        #expect(replayed.candlefish == fish.memory)
         #expect(replayed.candlefish.trust == 63)
-        guard case let .candlefish(fish) = mind else { Issue.record("wrong scene"); return }
+        #expect(replayed.emergence == EmergenceMemory())
         #expect(fish.log.first?.trigger == "greeting")
 
-        var e = SceneMind(.emergence, memory: start)
-        let answers = e.step(to: 1, stimuli: [Stimulus.answer(correct: true)])
+        var e = EmergenceMind(memory: start.emergence)
+        let answers = e.takeEvents() + e.step(to: 1, stimuli: [Stimulus.answer(correct: true)])
         #expect(answers.map(\.kind) == ["visit", "answer"])
-        #expect(e.merged(into: start).emergence.trust == 10)
+        replayed.apply(answers)
+        #expect(replayed.emergence.trust == 10 && replayed.candlefish.trust == 63)
+    }
+
+    @Test func aFreshPartEqualsAMissingOne() {
+        var m = Memory()
+        #expect(m == .fresh)
+        m.candlefish = CandlefishMemory()
+        #expect(m == .fresh)
+        m.candlefish.visits = 2
+        #expect(m != .fresh)
+    }
+
+    @Test func eventsAndSnapshotsKeepTheirJSON() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let event = MemoryEvent.emergence(.answer(t: 2, correct: true, rate: 1))
+        let text = String(decoding: try encoder.encode(event), as: UTF8.self)
+        #expect(text == #"{"emergence":{"_0":{"answer":{"correct":true,"rate":1,"t":2}}}}"#)
+        let decoder = JSONDecoder()
+        decoder.userInfo[SceneMemories.userInfoKey] = SceneMemories([CandlefishMemory.self, EmergenceMemory.self])
+        #expect(try decoder.decode(MemoryEvent.self, from: Data(text.utf8)) == event)
+        // Without the scene's memory type, an event does not read.
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(MemoryEvent.self, from: Data(text.utf8)) }
+        var m = Memory.fresh
+        m.apply(event)
+        encoder.userInfo[SceneMemories.userInfoKey] = decoder.userInfo[SceneMemories.userInfoKey]
+        let snapshot = try encoder.encode(m)
+        #expect(String(decoding: snapshot, as: UTF8.self).hasPrefix(#"{"candlefish":{"#))
+        #expect(try decoder.decode(Memory.self, from: snapshot) == m)
     }
 }
 

@@ -175,7 +175,7 @@ struct ScriptTests {
             try Script(json: #"{"scene": "candlefish", "events": [{"t": 0, "type": "a\nb"}]}"#)
         }
         let long = String(repeating: "y", count: 50)
-        #expect(throws: ScriptError(field: "scene", "unknown scene \"\(long.prefix(40))...\" (expected candlefish or emergence)")) {
+        #expect(throws: ScriptError(field: "scene", "\"\(long.prefix(40))...\" is not a scene name (lowercase letters, digits and dashes)")) {
             try Script(json: #"{"scene": "\#(long)", "events": []}"#)
         }
         // A character outside ASCII is named as itself, not as its first UTF-8 byte.

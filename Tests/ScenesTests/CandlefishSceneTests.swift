@@ -36,7 +36,7 @@ struct CandlefishSceneTests {
             let (settings, frame) = moodSetup(mood)
             let r = try SceneRenderer(settings)
             let img = r.render(frame: frame)
-            #expect(r.hud.mood == mood, "setup for \(mood) gave \(String(describing: r.hud.mood))")
+            #expect(r.fishMood == mood, "setup for \(mood) gave \(String(describing: r.fishMood))")
             images[mood] = img
             dump(img, "mood-\(mood.rawValue)")
             poses[mood] = r.fishSpine
@@ -80,6 +80,6 @@ struct CandlefishSceneTests {
         _ = r.render(frame: 5)
         #expect(r.hud.trust == CandlefishTrust.initial)
         _ = r.render(frame: 900)
-        #expect(abs(r.hud.trust - (CandlefishTrust.initial + 3 + 3 * 2)) < 1e-9, "trust \(r.hud.trust)")
+        #expect(abs(r.hud.trust! - (CandlefishTrust.initial + 3 + 3 * 2)) < 1e-9, "trust \(String(describing: r.hud.trust))")
     }
 }

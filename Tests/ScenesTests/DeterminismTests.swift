@@ -13,7 +13,7 @@ let emergenceScript: [StimulusEvent] = [
 
 @Suite("Determinism")
 struct DeterminismTests {
-    @Test("the same seed and script give the same bytes; another seed does not", arguments: SceneName.allCases)
+    @Test("the same seed and script give the same bytes; another seed does not", arguments: SceneRegistry.names)
     func sameSeedSameBytes(scene: SceneName) throws {
         let script = scene == .candlefish ? busyFishScript : emergenceScript
         let a = try renderFrame(small(scene, seed: 11, script: script), 200)
@@ -23,7 +23,7 @@ struct DeterminismTests {
         #expect(a != c)
     }
 
-    @Test("1 and 2 threads give identical bytes", arguments: SceneName.allCases)
+    @Test("1 and 2 threads give identical bytes", arguments: SceneRegistry.names)
     func threadCounts(scene: SceneName) throws {
         let script = scene == .candlefish ? busyFishScript : emergenceScript
         let one = try renderFrame(small(scene, script: script, threads: 1), 170)
@@ -34,7 +34,7 @@ struct DeterminismTests {
     }
 
     @Test("frame k alone equals frame k inside a range, forwards or backwards, at 60 and 24 fps",
-          arguments: SceneName.allCases)
+          arguments: SceneRegistry.names)
     func frameAloneEqualsRange(scene: SceneName) throws {
         let script = scene == .candlefish ? busyFishScript : emergenceScript
         for fps in [60, 24] {
@@ -61,7 +61,7 @@ struct DeterminismTests {
         let live = r.render(frame: 120)
         _ = r.render(frame: 10)
         #expect(r.render(frame: 120) == live)
-        #expect(r.hud.mood == .excited)
+        #expect(r.fishMood == .excited)
         // A recording of the session renders the same frames headless.
         let recorded = try SceneRenderer(small(.candlefish, script: r.stimuli))
         #expect(recorded.render(frame: 120) == live)
@@ -71,9 +71,9 @@ struct DeterminismTests {
         #expect(ahead.post(.click(x: 0.5, y: 0.5), at: 1.0) == 1.0)
         #expect(ahead.post(.leave, at: 0.01) == 11.0 / 60)
         _ = ahead.render(frame: 59)
-        #expect(ahead.hud.mood != .excited)
+        #expect(ahead.fishMood != .excited)
         _ = ahead.render(frame: 61)
-        #expect(ahead.hud.mood == .excited)
+        #expect(ahead.fishMood == .excited)
         // Resizing keeps the session.
         let bigger = try r.resized(width: 640, height: 360)
         _ = bigger.render(frame: 120)

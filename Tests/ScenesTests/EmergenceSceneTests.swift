@@ -32,7 +32,7 @@ struct EmergenceSceneTests {
         let r = try SceneRenderer(small(.emergence, script: right))
         let start = try SceneRenderer(small(.emergence))
         let a = r.render(frame: 600), b = start.render(frame: 600)
-        #expect(r.hud.stage! > start.hud.stage!)
+        #expect(r.emergenceStage! > start.emergenceStage!)
         #expect(meanAbsDiff(a, b) > 0.5)
     }
 

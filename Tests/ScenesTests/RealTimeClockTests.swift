@@ -78,3 +78,20 @@ import Testing
         #expect(replay.render(frame: 30).pixels == shown.pixels)
     }
 }
+
+@Suite("HUD text")
+struct HUDTextTests {
+    @Test("scene, time and trust, dropped frames, the scene's lines, and paused")
+    func text() throws {
+        let r = try SceneRenderer(small(.emergence))
+        r.simulate(toStep: 90)
+        var clock = RealTimeClock(start: 0)
+        clock.setPaused(true, at: 1)
+        let number = { (v: Double, d: Int) in d == 1 ? String(Double(Int(v * 10)) / 10) : String(v) }
+        #expect(r.hud.text(clock: clock, number: number)
+                == ["emergence  t 1.5 s  trust 0.0", "dropped 0 frames", "stage 2", "paused (space)"])
+        let lanterns = try SceneRenderer(small(.lanterns))
+        #expect(lanterns.hud.text(clock: RealTimeClock(start: 0), number: number).first == "lanterns  t 0.0 s",
+                "a scene without trust shows none")
+    }
+}

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Mind
 import Sinks
@@ -50,7 +51,7 @@ struct CommandTests {
         let readOnly = try json(try photophoreRun(["simulate", "candlefish", "--script", script, "--memory", store, "--json"], state: dir.path))
         #expect(number(readOnly["start"]?["visits"]) == 3)
         #expect(bytes(store) == before)
-        #expect(try MemoryStore(path: store, writable: false).state.candlefish.visits == 2)
+        #expect(try MemoryStore(path: store, writable: false, scenes: SceneRegistry.memories).state.candlefish.visits == 2)
     }
 
     @Test func fiveWrongAnswersDriveCorruptionTo4AndRaiseEscalation() throws {
@@ -253,7 +254,7 @@ struct CommandTests {
             usleep(useconds_t(rng.next() % 300_000))
             kill(p.processIdentifier, SIGKILL)
             p.waitUntilExit()
-            let s = try MemoryStore(path: store, writable: true)
+            let s = try MemoryStore(path: store, writable: true, scenes: SceneRegistry.memories)
             #expect(s.eventCount >= previous, "round \(round)")
             if s.eventCount > previous { grew += 1 }
             #expect(try s.loadFromSnapshot() == s.replayAll())
@@ -268,7 +269,7 @@ struct CommandTests {
     /// The events a store holds now, or 0 while it does not exist or cannot be read (another
     /// process is writing it).
     static func eventCount(_ path: String) -> Int {
-        guard MemoryStore.exists(at: path), let s = try? MemoryStore(path: path, writable: false) else { return 0 }
+        guard MemoryStore.exists(at: path), let s = try? MemoryStore(path: path, writable: false, scenes: SceneRegistry.memories) else { return 0 }
         defer { s.close() }
         return s.eventCount
     }

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import GRDB
 import Mind
@@ -12,7 +13,7 @@ import TestSupport
 struct DamagedStoreTests {
     /// A store of one candlefish session (no clock) and `count` events, no snapshot.
     func makeStore(_ path: String, count: Int = 12) throws {
-        let store = try MemoryStore(path: path, writable: true, options: StoreOptions(snapshotInterval: 10_000))
+        let store = try MemoryStore(path: path, writable: true, scenes: SceneRegistry.memories, options: StoreOptions(snapshotInterval: 10_000))
         let session = try store.beginSession(scene: .candlefish, clock: nil, profile: .standard)
         var events: [MemoryEvent] = []
         var seed: UInt64 = 3
@@ -66,10 +67,10 @@ struct DamagedStoreTests {
         #expect(patched == 1)
         try data.write(to: URL(fileURLWithPath: path))
 
-        expectDamaged(path, saying: "integrity check: NUMERIC value in sessions.scene") { _ = try MemoryStore(path: path, writable: false) }
-        let report = try MemoryStore.repair(path: path)
+        expectDamaged(path, saying: "integrity check: NUMERIC value in sessions.scene") { _ = try MemoryStore(path: path, writable: false, scenes: SceneRegistry.memories) }
+        let report = try MemoryStore.repair(path: path, scenes: SceneRegistry.memories)
         #expect(report.salvagedEvents == 12 && report.lostEvents == 0)
-        #expect(try MemoryStore(path: path, writable: false).sessions().isEmpty)
+        #expect(try MemoryStore(path: path, writable: false, scenes: SceneRegistry.memories).sessions().isEmpty)
     }
 
     /// Found by fuzzing: a digit changed inside an event made its wall clock 1e308 s, which
@@ -82,7 +83,7 @@ struct DamagedStoreTests {
         let path = dir.file("memory.sqlite")
         try makeStore(path)
         try sql(path, #"UPDATE events SET payload = '{"candlefish":{"_0":{"visit":{"rate":0.7,"utcOffset":3600,"wall":1e308}}}}' WHERE id = 1"#)
-        expectDamaged(path, saying: "event 1 cannot be read: its wall 1e+308 is outside") { _ = try MemoryStore(path: path, writable: false) }
+        expectDamaged(path, saying: "event 1 cannot be read: its wall 1e+308 is outside") { _ = try MemoryStore(path: path, writable: false, scenes: SceneRegistry.memories) }
 
         let other = dir.file("snapshot.sqlite")
         try makeStore(other)
@@ -91,9 +92,9 @@ struct DamagedStoreTests {
         let state = String(decoding: try JSONEncoder().encode(full), as: UTF8.self)
         try sql(other, "INSERT INTO snapshots(event_id, state) VALUES (1, '\(state)')")
         expectDamaged(other, saying: "snapshot 1 cannot be read: its visits 9223372036854775807 is outside") {
-            _ = try MemoryStore(path: other, writable: false)
+            _ = try MemoryStore(path: other, writable: false, scenes: SceneRegistry.memories)
         }
-        #expect(try MemoryStore.repair(path: other).salvagedEvents == 12)
+        #expect(try MemoryStore.repair(path: other, scenes: SceneRegistry.memories).salvagedEvents == 12)
     }
 
     /// Found by fuzzing: SQLite's integrity report spans lines (a header, then up to 100
@@ -110,8 +111,8 @@ struct DamagedStoreTests {
         let cells = Int(data[leaf * page + 3]) << 8 | Int(data[leaf * page + 4])
         for i in 0..<2 * cells { data[leaf * page + 8 + i] = 0 }
         try data.write(to: URL(fileURLWithPath: path))
-        expectDamaged(path, saying: "more problems") { _ = try MemoryStore(path: path, writable: false) }
-        do { _ = try MemoryStore(path: path, writable: false) } catch {
+        expectDamaged(path, saying: "more problems") { _ = try MemoryStore(path: path, writable: false, scenes: SceneRegistry.memories) }
+        do { _ = try MemoryStore(path: path, writable: false, scenes: SceneRegistry.memories) } catch {
             #expect(error.description.count < 600)
             #expect(error.description.contains("integrity check: "))
         }
@@ -126,7 +127,7 @@ struct DamagedStoreTests {
         try makeStore(path)
         try sql(path, "UPDATE events SET id = 4611686018427387904 WHERE id = 12; UPDATE events SET payload = 'x' WHERE id = 1")
         let start = ContinuousClock.now
-        let report = try MemoryStore.repair(path: path)
+        let report = try MemoryStore.repair(path: path, scenes: SceneRegistry.memories)
         #expect(report.salvagedEvents == 11 && report.lostEvents == 1)
         #expect(ContinuousClock.now - start < .seconds(30))
     }
@@ -140,12 +141,12 @@ struct DamagedStoreTests {
         let path = dir.file("memory.sqlite"), copy = dir.file("killed.sqlite")
         try makeStore(path)
         // Six more events in the log, and the file and its log copied as a killed run left them.
-        let store = try MemoryStore(path: path, writable: true)
+        let store = try MemoryStore(path: path, writable: true, scenes: SceneRegistry.memories)
         try store.append(randomSessionEvents(seed: 9, start: store.state).events.prefix(6), session: nil)
         try FileManager.default.copyItem(atPath: path, toPath: copy)
         try FileManager.default.copyItem(atPath: path + "-wal", toPath: copy + "-wal")
         store.close()
-        #expect(try MemoryStore(path: copy, writable: false).eventCount == 18)
+        #expect(try MemoryStore(path: copy, writable: false, scenes: SceneRegistry.memories).eventCount == 18)
 
         // The version field, with the header's checksum made right again (SQLite ignores a log
         // whose header checksum is wrong): 32-bit words in the byte order the magic names.
@@ -165,11 +166,11 @@ struct DamagedStoreTests {
         try log.write(to: URL(fileURLWithPath: copy + "-wal"))
         try? FileManager.default.removeItem(atPath: copy + "-shm")
         expectDamaged(copy, saying: "killed.sqlite-wal says it has version 512, not 3007000") {
-            _ = try MemoryStore(path: copy, writable: false)
+            _ = try MemoryStore(path: copy, writable: false, scenes: SceneRegistry.memories)
         }
-        let report = try MemoryStore.repair(path: copy)
+        let report = try MemoryStore.repair(path: copy, scenes: SceneRegistry.memories)
         #expect(report.salvagedEvents == 12 && report.keptUserID)
-        #expect(try MemoryStore(path: copy, writable: false).eventCount == 12)
+        #expect(try MemoryStore(path: copy, writable: false, scenes: SceneRegistry.memories).eventCount == 12)
     }
 
     /// Found by fuzzing: `memory history` and `memory stats` failed on a file never
@@ -180,13 +181,13 @@ struct DamagedStoreTests {
         defer { dir.cleanup() }
         let path = dir.file("memory.sqlite")
         #expect(FileManager.default.createFile(atPath: path, contents: Data()))
-        let store = try MemoryStore(path: path, writable: false)
+        let store = try MemoryStore(path: path, writable: false, scenes: SceneRegistry.memories)
         #expect(try store.events().isEmpty && store.sessions().isEmpty && store.snapshotCount() == 0)
         store.close()
 
         let other = dir.file("other.sqlite")
         try makeStore(other)
         try sql(other, "DROP TABLE meta")
-        expectDamaged(other, saying: "no such table: meta") { _ = try MemoryStore(path: other, writable: false) }
+        expectDamaged(other, saying: "no such table: meta") { _ = try MemoryStore(path: other, writable: false, scenes: SceneRegistry.memories) }
     }
 }

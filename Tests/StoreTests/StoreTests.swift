@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import GRDB
 import Mind
@@ -19,14 +20,14 @@ struct StoreLogTests {
         let dir = TempDir()
         defer { dir.cleanup() }
         let path = dir.file("state/photophore/memory.sqlite")
-        let store = try MemoryStore(path: path, writable: true)
+        let store = try MemoryStore(path: path, writable: true, scenes: SceneRegistry.memories)
         let id = store.userID
         store.close()
         #expect(UUID(uuidString: id) != nil)
         #expect(permissions(path) == 0o600)
         #expect(permissions(dir.file("state/photophore")) == 0o700)
         #expect(permissions(dir.file("state")) == 0o700)
-        #expect(try MemoryStore(path: path, writable: false).userID == id)
+        #expect(try MemoryStore(path: path, writable: false, scenes: SceneRegistry.memories).userID == id)
         #expect(MemoryStore.defaultPath(environment: ["XDG_STATE_HOME": "/x/state", "HOME": "/home/a"]) == "/x/state/photophore/memory.sqlite")
         #expect(MemoryStore.defaultPath(environment: ["HOME": "/home/a"]) == "/home/a/.local/state/photophore/memory.sqlite")
     }
@@ -40,7 +41,7 @@ struct StoreLogTests {
             let options = StoreOptions(snapshotInterval: 1 + Int(seed % 9))
             var live = Memory.fresh
             for session in 0..<3 {
-                let store = try MemoryStore(path: path, writable: true, options: options)
+                let store = try MemoryStore(path: path, writable: true, scenes: SceneRegistry.memories, options: options)
                 if store.state != live { mismatches.append(seed) }
                 let id = try store.beginSession(scene: .candlefish, clock: nil, profile: .standard)
                 let run = randomSessionEvents(seed: seed &* 31 &+ UInt64(session), start: store.state)
@@ -52,7 +53,7 @@ struct StoreLogTests {
                 }
                 store.close()
             }
-            #expect(try MemoryStore(path: path, writable: false, options: options).snapshotCount() > 0)
+            #expect(try MemoryStore(path: path, writable: false, scenes: SceneRegistry.memories, options: options).snapshotCount() > 0)
         }
         #expect(mismatches.isEmpty)
     }
@@ -61,7 +62,7 @@ struct StoreLogTests {
     func snapshotPlusReplayEqualsFullReplay(interval: Int) throws {
         let dir = TempDir()
         defer { dir.cleanup() }
-        let store = try MemoryStore(path: dir.file("m.sqlite"), writable: true, options: StoreOptions(snapshotInterval: interval))
+        let store = try MemoryStore(path: dir.file("m.sqlite"), writable: true, scenes: SceneRegistry.memories, options: StoreOptions(snapshotInterval: interval))
         var total = 0
         for seed in 100..<105 as Range<UInt64> {
             let run = randomSessionEvents(seed: seed, start: store.state)
@@ -77,7 +78,7 @@ struct StoreLogTests {
     @Test func sessionStatisticsAddUpMoodTimes() throws {
         let dir = TempDir()
         defer { dir.cleanup() }
-        let store = try MemoryStore(path: dir.file("m.sqlite"), writable: true)
+        let store = try MemoryStore(path: dir.file("m.sqlite"), writable: true, scenes: SceneRegistry.memories)
         let session = try store.beginSession(scene: .candlefish, clock: nil, profile: .standard)
         var fish = CandlefishMind(memory: store.state.candlefish)
         try store.append(fish.takeEvents(), session: session)
@@ -88,14 +89,15 @@ struct StoreLogTests {
         }
         try store.append(fish.finish(), session: session)
         let s = try #require(SessionSummary.summarise(try store.events()).first)
+        let moodSeconds = CandlefishMemory.moodSeconds(in: s.events)
         #expect(s.ended && abs(s.duration - 90) < 1e-9)
-        #expect(abs(s.moodSeconds.values.reduce(0, +) - 90) < 1e-9)
+        #expect(abs(moodSeconds.values.reduce(0, +) - 90) < 1e-9)
         // Curious 0–10 s; fed at 10 s: excited 10–12 s; then shy (the pointer is there and
         // trust is low) until 70 s; lonely from 70 s, 60 s after the click.
-        #expect(abs((s.moodSeconds[.curious] ?? 0) - 10) < 1e-9)
-        #expect(abs((s.moodSeconds[.excited] ?? 0) - 2) < 1e-9)
-        #expect(abs((s.moodSeconds[.shy] ?? 0) - 58) < 1e-9)
-        #expect(abs((s.moodSeconds[.lonely] ?? 0) - 20) < 1e-9)
+        #expect(abs((moodSeconds[.curious] ?? 0) - 10) < 1e-9)
+        #expect(abs((moodSeconds[.excited] ?? 0) - 2) < 1e-9)
+        #expect(abs((moodSeconds[.shy] ?? 0) - 58) < 1e-9)
+        #expect(abs((moodSeconds[.lonely] ?? 0) - 20) < 1e-9)
     }
 }
 
@@ -103,7 +105,7 @@ struct StoreLogTests {
 struct StoreFailureTests {
     func expectFailure(_ kind: StoreError.Kind, path: String, writable: Bool = true, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(sourceLocation: sourceLocation) {
-            _ = try MemoryStore(path: path, writable: writable)
+            _ = try MemoryStore(path: path, writable: writable, scenes: SceneRegistry.memories)
         } throws: { error in
             guard let e = error as? StoreError else { return false }
             return e.kind == kind && e.description.contains(path)
@@ -122,7 +124,7 @@ struct StoreFailureTests {
         #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["memory.sqlite"])
         do {
-            _ = try MemoryStore(path: path, writable: true)
+            _ = try MemoryStore(path: path, writable: true, scenes: SceneRegistry.memories)
         } catch {
             #expect(error.description.contains("photophore memory repair") && error.description.contains("photophore memory reset"))
         }
@@ -133,7 +135,7 @@ struct StoreFailureTests {
         let dir = TempDir()
         defer { dir.cleanup() }
         let path = dir.file("memory.sqlite")
-        let store = try MemoryStore(path: path, writable: true, options: StoreOptions(snapshotInterval: 1000))
+        let store = try MemoryStore(path: path, writable: true, scenes: SceneRegistry.memories, options: StoreOptions(snapshotInterval: 1000))
         let id = store.userID
         var events = 0
         for seed in 0..<8 as Range<UInt64> {
@@ -150,16 +152,16 @@ struct StoreFailureTests {
         expectFailure(.corrupt, path: path)
         #expect(bytes(path) == data)
 
-        let report = try MemoryStore.repair(path: path)
+        let report = try MemoryStore.repair(path: path, scenes: SceneRegistry.memories)
         #expect(!report.wasHealthy)
         #expect(report.salvagedEvents > 0 && report.salvagedEvents < events)
         #expect(report.keptUserID)
         #expect(bytes(try #require(report.backupPath)) == data)
-        let repaired = try MemoryStore(path: path, writable: false)
+        let repaired = try MemoryStore(path: path, writable: false, scenes: SceneRegistry.memories)
         #expect(repaired.eventCount == report.salvagedEvents)
         #expect(repaired.userID == id)
         #expect(try repaired.loadFromSnapshot() == repaired.replayAll())
-        #expect(try MemoryStore.repair(path: path).wasHealthy)
+        #expect(try MemoryStore.repair(path: path, scenes: SceneRegistry.memories).wasHealthy)
     }
 
     @Test func resetKeepsABackup() throws {
@@ -168,16 +170,16 @@ struct StoreFailureTests {
         let path = dir.file("memory.sqlite")
         let garbage = Data("not a database at all, just text".utf8)
         try garbage.write(to: URL(fileURLWithPath: path))
-        let backup = try #require(try MemoryStore.reset(path: path))
+        let backup = try #require(try MemoryStore.reset(path: path, scenes: SceneRegistry.memories))
         #expect(bytes(backup) == garbage)
-        #expect(try MemoryStore(path: path, writable: false).eventCount == 0)
+        #expect(try MemoryStore(path: path, writable: false, scenes: SceneRegistry.memories).eventCount == 0)
     }
 
     @Test func aNewerSchemaIsRefused() throws {
         let dir = TempDir()
         defer { dir.cleanup() }
         let path = dir.file("memory.sqlite")
-        try MemoryStore(path: path, writable: true).close()
+        try MemoryStore(path: path, writable: true, scenes: SceneRegistry.memories).close()
         let q = try DatabaseQueue(path: path)
         try q.write { db in try db.execute(sql: "INSERT INTO grdb_migrations(identifier) VALUES ('v99-from-the-future')") }
         try q.close()
@@ -206,7 +208,7 @@ struct StoreFailureTests {
         let dir = TempDir()
         defer { dir.cleanup() }
         let path = dir.file("memory.sqlite")
-        let store = try MemoryStore(path: path, writable: true)
+        let store = try MemoryStore(path: path, writable: true, scenes: SceneRegistry.memories)
         let run0 = randomSessionEvents(seed: 5, start: store.state)
         try store.append(run0.events, session: nil)
         store.close()
@@ -237,7 +239,7 @@ struct StoreFailureTests {
 
         let started = Date()
         #expect {
-            let s = try MemoryStore(path: path, writable: true)
+            let s = try MemoryStore(path: path, writable: true, scenes: SceneRegistry.memories)
             _ = try s.beginSession(scene: .candlefish, clock: nil, profile: .standard)
             try s.append(.emergence(.session), session: nil)
         } throws: { error in
@@ -247,7 +249,7 @@ struct StoreFailureTests {
 
         kill(holder.processIdentifier, SIGKILL)
         holder.waitUntilExit()
-        let after = try MemoryStore(path: path, writable: false)
+        let after = try MemoryStore(path: path, writable: false, scenes: SceneRegistry.memories)
         #expect(after.eventCount == run0.events.count)
         #expect(after.state == run0.end)
     }
@@ -257,7 +259,7 @@ struct StoreFailureTests {
         defer { dir.cleanup() }
         let folder = dir.file("ro")
         let path = folder + "/memory.sqlite"
-        let store = try MemoryStore(path: path, writable: true)
+        let store = try MemoryStore(path: path, writable: true, scenes: SceneRegistry.memories)
         let run0 = randomSessionEvents(seed: 9, start: store.state)
         try store.append(run0.events, session: nil)
         store.close()
@@ -265,7 +267,7 @@ struct StoreFailureTests {
 
         try #require(makeReadOnly(path), "cannot make a file read-only here")
         expectFailure(.readOnly, path: path)
-        #expect(try MemoryStore(path: path, writable: false).state == run0.end)
+        #expect(try MemoryStore(path: path, writable: false, scenes: SceneRegistry.memories).state == run0.end)
         makeWritable(path)
         #expect(bytes(path) == before)
 
@@ -273,7 +275,7 @@ struct StoreFailureTests {
         expectFailure(.readOnly, path: path)
         makeWritable(folder)
         #expect(bytes(path) == before)
-        #expect(try MemoryStore(path: path, writable: true).state == run0.end)
+        #expect(try MemoryStore(path: path, writable: true, scenes: SceneRegistry.memories).state == run0.end)
     }
 
     /// Runs `photophore` so that file permissions bind it. Root reads and writes any file
@@ -296,7 +298,7 @@ struct StoreFailureTests {
         let dir = TempDir()
         defer { dir.cleanup() }
         let path = dir.file("memory.sqlite")
-        let store = try MemoryStore(path: path, writable: true)
+        let store = try MemoryStore(path: path, writable: true, scenes: SceneRegistry.memories)
         let run0 = randomSessionEvents(seed: 11, start: store.state)
         try store.append(run0.events, session: nil)
         store.close()
@@ -327,7 +329,7 @@ struct StoreFailureTests {
         chmod(path, 0o600)
         #expect(bytes(path) == before, "the file is unchanged")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == listing, "no backup, journal or new store beside it")
-        let reopened = try MemoryStore(path: path, writable: false)
+        let reopened = try MemoryStore(path: path, writable: false, scenes: SceneRegistry.memories)
         #expect(reopened.eventCount == run0.events.count && reopened.state == run0.end)
     }
 
@@ -335,11 +337,11 @@ struct StoreFailureTests {
         let dir = TempDir()
         defer { dir.cleanup() }
         let path = dir.file("memory.sqlite")
-        try MemoryStore(path: path, writable: true).close()
+        try MemoryStore(path: path, writable: true, scenes: SceneRegistry.memories).close()
         // The test hook caps the file a few pages above its size: SQLite then reports
         // SQLITE_FULL exactly as on a full disk.
         let pages = try #require(try DatabaseQueue(path: path).read { db in try Int.fetchOne(db, sql: "PRAGMA page_count") })
-        let store = try MemoryStore(path: path, writable: true, options: StoreOptions(snapshotInterval: 10, maxPageCount: pages + 3))
+        let store = try MemoryStore(path: path, writable: true, scenes: SceneRegistry.memories, options: StoreOptions(snapshotInterval: 10, maxPageCount: pages + 3))
         var saved = Memory.fresh
         var count = 0
         var failure: StoreError?
@@ -358,7 +360,7 @@ struct StoreFailureTests {
         store.close()
         #expect(failure?.kind == .full)
         #expect(failure?.description.contains("disk is full") == true)
-        let reopened = try MemoryStore(path: path, writable: true)
+        let reopened = try MemoryStore(path: path, writable: true, scenes: SceneRegistry.memories)
         #expect(reopened.eventCount == count)
         #expect(reopened.state == saved)
     }
@@ -371,13 +373,13 @@ struct EmptyFileTests {
         defer { dir.cleanup() }
         let path = dir.file("memory.sqlite")
         #expect(FileManager.default.createFile(atPath: path, contents: Data()))
-        let reader = try MemoryStore(path: path, writable: false)
+        let reader = try MemoryStore(path: path, writable: false, scenes: SceneRegistry.memories)
         #expect(reader.state == .fresh && reader.eventCount == 0)
         reader.close()
-        let writer = try MemoryStore(path: path, writable: true)
+        let writer = try MemoryStore(path: path, writable: true, scenes: SceneRegistry.memories)
         try writer.append(.emergence(.session), session: nil)
         #expect(UUID(uuidString: writer.userID) != nil)
         writer.close()
-        #expect(try MemoryStore(path: path, writable: false).state.emergence.sessions == 1)
+        #expect(try MemoryStore(path: path, writable: false, scenes: SceneRegistry.memories).state.emergence.sessions == 1)
     }
 }

@@ -1,0 +1,87 @@
+import Mind
+import Raster
+import Scenes
+import Simulation
+import Stimuli
+
+/// Emergence as a `Scene`: its mind (Mind's `EmergenceMind`), its world (Simulation's
+/// `EmergenceWorld`) and its painter (Scenes' `EmergenceScene`).
+public enum Emergence: Scene {
+    /// Its memory codec.
+    public typealias Remembers = EmergenceMemory
+
+    /// The character's mind and world.
+    public struct State {
+        public var mind: EmergenceMind
+        public var world: EmergenceWorld
+    }
+
+    public static let name = SceneName.emergence
+    public static let summary = "a character that emerges out of streams of data particles; Y or 1 correct answer, N or 2 wrong answer, P starts or restarts a 30 s pressure countdown"
+
+    /// The length of the time-pressure countdown P starts, in seconds.
+    public static let pressureSeconds = 30.0
+
+    /// Y or 1: a correct answer; N or 2: a wrong one; P starts or restarts a 30 s
+    /// pressure countdown (a tick every half second).
+    public static let keys: [String: KeyBinding] = [
+        "Y": .stimulus(.answer(correct: true)), "1": .stimulus(.answer(correct: true)), "Keypad 1": .stimulus(.answer(correct: true)),
+        "N": .stimulus(.answer(correct: false)), "2": .stimulus(.answer(correct: false)), "Keypad 2": .stimulus(.answer(correct: false)),
+        "P": .countdown(seconds: pressureSeconds, every: 0.5),
+    ]
+
+    public static func start(_ s: SceneStart) -> State {
+        State(mind: EmergenceMind(memory: s.memory.emergence, profile: s.profile),
+              world: EmergenceWorld(seed: s.seed, richness: s.richness))
+    }
+
+    public static func step(_ state: inout State, to time: Double, events: ArraySlice<StimulusEvent>) -> [MemoryEvent] {
+        let due = events.lazy.map(\.stimulus)
+        let pending = state.mind.takeEvents()
+        let produced = pending + state.mind.step(to: time, stimuli: due)
+        let m = state.mind
+        let input = EmergenceInput(stage: m.stage, corruption: m.corruption, pressure: m.pressure, glitch: m.glitch, trust: m.trust)
+        state.world.step(dt: FixedStep.dt, input: input, stimuli: due)
+        return produced
+    }
+
+    public static func finish(_ state: inout State) -> [MemoryEvent] { state.mind.finish() }
+    public static func memory(of state: State) -> EmergenceMemory { state.mind.memory }
+
+    public static func painter(width: Int, height: Int, richness: Richness, pool: WorkerPool) -> EmergenceScene {
+        EmergenceScene(width: width, height: height, richness: richness, pool: pool)
+    }
+
+    public static func frame(_ state: State, painter: inout EmergenceScene, time: Double, alpha: Double) -> SceneFrame {
+        painter.frame(world: state.world, time: time)
+    }
+
+    public static func hud(_ state: State) -> SceneHUD {
+        SceneHUD(trust: state.mind.trust, lines: ["stage \(state.mind.stage)"])
+    }
+
+    /// Correct answers raise trust through stages 2 → 5; wrong answers under rising time
+    /// pressure bring escalation, corruption and glitch, down to stage 1.
+    public static func benchScript() -> Script {
+        var events: [StimulusEvent] = []
+        var t = 2.0
+        for _ in 0..<7 { events.append(StimulusEvent(t: t, .answer(correct: true))); t += 8 }
+        var remaining = 1.0
+        for _ in 0..<8 {
+            events.append(StimulusEvent(t: t, .pressure(remaining: remaining)))
+            events.append(StimulusEvent(t: t + 4, .answer(correct: false)))
+            remaining = max(0, remaining - 0.14)
+            t += 12
+        }
+        for k in 0..<6 { events.append(StimulusEvent(t: t + Double(k) * 2, .pointer(x: 0.3 + 0.08 * Double(k), y: 0.5))) }
+        return Script(scene: name, clock: WallClock(unixSeconds: 1_795_000_000), events: events)
+    }
+}
+
+extension SceneRenderer {
+    /// Emergence's stage at the last step; nil for another scene.
+    public var emergenceStage: Int? { state(Emergence.self)?.mind.stage }
+
+    /// The emergence world's smoothed glitch amount at the last step; nil for another scene.
+    public var emergenceGlitch: Double? { state(Emergence.self)?.world.glitchAmount }
+}
