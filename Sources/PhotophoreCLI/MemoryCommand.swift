@@ -1,4 +1,5 @@
 import ArgumentParser
+import JSONWriter
 import Engine
 import Plot
 import Raster
@@ -34,11 +35,11 @@ struct MemoryCommand: ParsableCommand {
             let store = try MemoryCommand.openExisting(path)
             let m = store?.state ?? .fresh
             if json {
-                print(JSONValue.object([
+                try printJSON(JSONTree(.object([
                     ("path", .string(path)), ("exists", .bool(store != nil)),
                     ("user_id", store.map { .string($0.userID) } ?? .null),
                     ("events", .number(Double(store?.eventCount ?? 0))),
-                ] + SceneRegistry.names.map { ($0.rawValue, .object(MemoryPresentation.of($0).showJSON(m))) }).rendered())
+                ] + SceneRegistry.names.map { ($0.rawValue, .object(MemoryPresentation.of($0).showJSON(m))) })))
                 return
             }
             print("memory \(path)" + (store == nil ? " (none yet: these are the starting values)" : ""))
@@ -94,7 +95,7 @@ struct MemoryCommand: ParsableCommand {
             }
             if let plot { try MemoryCommand.writeChart(summaries, path: path, to: plot) }
             if json {
-                print(JSONValue.object([
+                try printJSON(JSONTree(.object([
                     ("path", .string(path)),
                     ("sessions", .array(summaries.map { s in
                         var members: [(key: String, value: JSONValue)] = [
@@ -106,7 +107,7 @@ struct MemoryCommand: ParsableCommand {
                         members += MemoryPresentation.of(s.scene).statsJSON(s)
                         return .object(members)
                     })),
-                ]).rendered())
+                ])))
                 return
             }
             print("memory \(path): \(summaries.count) sessions")
@@ -181,22 +182,15 @@ struct MemoryCommand: ParsableCommand {
                 events = try store.events()
                 sessions = try store.sessions()
             } catch { throw error.failure }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            encoder.userInfo[SceneMemories.userInfoKey] = store.scenes
-            func raw<T: Encodable>(_ v: T) -> String { String(decoding: (try? encoder.encode(v)) ?? Data("null".utf8), as: UTF8.self) }
-            var out = "{\n  \"format\": \"photophore-memory-1\",\n"
-            out += "  \"path\": \(JSONValue.string(path).rendered()),\n"
-            out += "  \"user_id\": \(JSONValue.string(store.userID).rendered()),\n"
-            out += "  \"state\": \(raw(store.state)),\n"
-            out += "  \"sessions\": [" + sessions.map {
-                JSONValue.object([("id", .number(Double($0.id))), ("scene", .string($0.scene)),
-                                  ("clock", $0.clock.map { .string($0) } ?? .null), ("profile", .string($0.profile))]).rendered()
-            }.joined(separator: ",\n    ") + "],\n"
-            out += "  \"events\": [\n" + events.map {
-                "    {\"id\": \($0.id), \"session\": \($0.session.map(String.init) ?? "null"), \"scene\": \"\($0.event.scene.rawValue)\", \"kind\": \"\($0.event.kind)\", \"event\": \(raw($0.event))}"
-            }.joined(separator: ",\n") + "\n  ]\n}\n"
-            try writeTextFile(out, to: file)
+            let export = MemoryExport(
+                path: path, userID: store.userID, state: store.state,
+                sessions: sessions.map { .init(id: $0.id, scene: $0.scene, clock: $0.clock, profile: $0.profile) },
+                events: events.map { .init(id: $0.id, session: $0.session, scene: $0.event.scene.rawValue, kind: $0.event.kind, event: $0.event) })
+            let text: String
+            do { text = try JSONOutput.text(export, pretty: true, userInfo: [SceneMemories.userInfoKey: store.scenes]) } catch {
+                throw Failure.runtime("cannot write \(file): \(error)")
+            }
+            try writeTextFile(text + "\n", to: file)
             print("exported \(events.count) events from \(path) to \(file)")
         }
     }

@@ -14,8 +14,83 @@ func printJSON<T: Encodable>(_ value: T) throws {
     do { print(try JSONOutput.text(value)) } catch { throw Failure.runtime("cannot write the report as JSON: \(error)") }
 }
 
+/// A report whose members are built as `JSONValue`s (a scene's own fields come from its
+/// presentation, `MemoryPresentation`, or its timeline), encoded by the one JSON writer like
+/// every other report: sorted keys, whole numbers without a fraction.
+struct JSONTree: Encodable {
+    let value: JSONValue
+    init(_ value: JSONValue) { self.value = value }
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        switch value {
+        case .null:
+            var c = encoder.singleValueContainer()
+            try c.encodeNil()
+        case let .bool(b):
+            var c = encoder.singleValueContainer()
+            try c.encode(b)
+        case let .number(x):
+            var c = encoder.singleValueContainer()
+            if x == x.rounded(), abs(x) < 9e15 { try c.encode(Int64(x)) } else { try c.encode(x) }
+        case let .string(text):
+            var c = encoder.singleValueContainer()
+            try c.encode(text)
+        case let .array(items):
+            var c = encoder.unkeyedContainer()
+            for item in items { try c.encode(JSONTree(item)) }
+        case let .object(members):
+            var c = encoder.container(keyedBy: Key.self)
+            for (key, item) in members { try c.encode(JSONTree(item), forKey: Key(stringValue: key)) }
+        }
+    }
+}
+
 /// Milliseconds as the reports give them: to the microsecond.
 func roundedMs(_ v: Double) -> Double { (v * 1000).rounded() / 1000 }
+
+/// `memory export FILE`: everything in the store, indented. The state and the events are the
+/// store's own Codable values, encoded with its scenes' memory codecs.
+struct MemoryExport: Encodable {
+    struct Session: Encodable {
+        var id: Int64, scene: String, clock: String?, profile: String
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: JSONTree.Key.self)
+            try c.encode(id, forKey: .init(stringValue: "id"))
+            try c.encode(scene, forKey: .init(stringValue: "scene"))
+            try c.encode(clock, forKey: .init(stringValue: "clock"))
+            try c.encode(profile, forKey: .init(stringValue: "profile"))
+        }
+    }
+    struct Event: Encodable {
+        var id: Int64, session: Int64?, scene: String, kind: String, event: MemoryEvent
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: JSONTree.Key.self)
+            try c.encode(id, forKey: .init(stringValue: "id"))
+            try c.encode(session, forKey: .init(stringValue: "session"))
+            try c.encode(scene, forKey: .init(stringValue: "scene"))
+            try c.encode(kind, forKey: .init(stringValue: "kind"))
+            try c.encode(event, forKey: .init(stringValue: "event"))
+        }
+    }
+    var format = "photophore-memory-1"
+    var path: String
+    var userID: String
+    var state: Memory
+    var sessions: [Session]
+    var events: [Event]
+
+    enum CodingKeys: String, CodingKey {
+        case format, path, state, sessions, events
+        case userID = "user_id"
+    }
+}
 
 // MARK: simulate --json
 

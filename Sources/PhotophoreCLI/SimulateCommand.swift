@@ -117,12 +117,12 @@ struct SimulateCommand: ParsableCommand {
             memoryJSON = .object([("path", .null), ("saved", .bool(false))])
         }
         if json {
-            print(JSONValue.object([
+            try printJSON(JSONTree(.object([
                 ("scene", .string(scene.rawValue)), ("profile", .string(profile.description)),
                 ("rate_hz", .number(Self.rate)), ("duration", .number(Double(steps) / Self.rate)),
                 ("memory", memoryJSON), ("start", .object(startSummary)), ("timeline", .array(timeline)),
                 ("end", .object(endSummary)),
-            ]).rendered())
+            ])))
         } else {
             print("simulate \(scene.rawValue): \(parsed.events.count) events, \(fixed(Double(steps) / Self.rate)) s at 60 Hz, profile \(profile)")
             print(memoryNote)
