@@ -118,7 +118,7 @@ let package = Package(
         .target(name: "Plot", dependencies: ["Basics", "Raster", .product(name: "RealModule", package: "swift-numerics")], swiftSettings: simdSwift),
         // Benchmark reports, the calibration loop and the regression gate; each scene's script
         // comes from its `Scene` through the registry.
-        .target(name: "Benchmarking", dependencies: ["Stimuli", "Engine"], swiftSettings: simdSwift),
+        .target(name: "Benchmarking", dependencies: ["Basics", "JSONWriter", "Stimuli", "Engine", "Simulation", "Raster"], swiftSettings: simdSwift),
         .target(name: "Effects", dependencies: ["Raster", "RasterKernels", "Appearance"], swiftSettings: hotLoopSwift),
         // The worlds: steering, the fish's spine, particles, the emergence reveal and camera.
         .target(

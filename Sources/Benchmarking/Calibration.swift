@@ -1,3 +1,4 @@
+import Basics
 /// A fixed amount of CPU work whose time says how fast this machine is right now.
 ///
 /// Frame times are divided by it before they are compared with a baseline, so that a slower
@@ -30,7 +31,7 @@ public enum Calibration {
         var samples: [Double] = []
         var sink = SIMD8<Float>()
         for _ in 0..<rounds {
-            let start = monotonicNanoseconds()
+            let start = Monotonic.nanoseconds()
             for _ in 0..<4 {
                 var acc = SIMD8<Float>()
                 for i in 0..<(count / 8) {
@@ -41,7 +42,7 @@ public enum Calibration {
                 }
                 sink += acc
             }
-            samples.append(Double(monotonicNanoseconds() - start) / 1e6)
+            samples.append(Double(Monotonic.nanoseconds() - start) / 1e6)
         }
         // Keep the result alive so the loop is not optimised away.
         if sink.sum().isNaN { samples.append(0) }
@@ -58,13 +59,6 @@ import Dispatch
 private struct ResultSlots: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<Double>
     init(_ p: UnsafeMutablePointer<Double>) { pointer = p }
-}
-
-/// Monotonic time in nanoseconds.
-public func monotonicNanoseconds() -> UInt64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
 }
 
 /// The process's memory, from /proc/self/status.

@@ -1,3 +1,4 @@
+import Basics
 /// The regression gate: compares a run with a committed baseline.
 ///
 /// CI machines are shared and noisy, so only what can be trusted is compared strictly:
@@ -148,7 +149,5 @@ extension BenchReport {
     }
 }
 
-func format(_ v: Double) -> String {
-    let r = (v * 1000).rounded() / 1000
-    return r == r.rounded() && abs(r) < 1e12 ? String(Int(r)) : String(r)
-}
+/// A figure of a regression message, to a thousandth.
+func format(_ v: Double) -> String { NumberText.short((v * 1000).rounded() / 1000) }

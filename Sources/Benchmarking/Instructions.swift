@@ -1,4 +1,5 @@
 import Foundation
+import JSONWriter
 
 /// Instruction counts of each stage of a frame, counted by Valgrind's callgrind
 /// (`photophore bench instructions`): the gate's leg that noise cannot move.
@@ -26,33 +27,20 @@ public struct InstructionReport: Codable, Equatable, Sendable {
         self.scenes = scenes
     }
 
-    /// The report as the JSON that `--json` writes and `--baseline` reads.
+    /// The report as the JSON that `--json` writes and `--baseline` reads (the one JSON writer).
     public func jsonText() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        // Encoding plain structs of strings and integers cannot fail.
-        let data = (try? encoder.encode(self)) ?? Data()
-        return String(decoding: data, as: UTF8.self) + "\n"
+        // Plain strings and integers: encoding cannot fail.
+        ((try? JSONOutput.text(self, pretty: true)) ?? "{}") + "\n"
     }
 
     /// Reads a report; the error says which field is wrong.
     public init(jsonText: String) throws(ReportError) {
         do {
             self = try JSONDecoder().decode(InstructionReport.self, from: Data(jsonText.utf8))
-        } catch let DecodingError.keyNotFound(key, context) {
-            throw ReportError(message: "\(Self.path(context.codingPath + [key])) is missing")
-        } catch let DecodingError.typeMismatch(_, context) {
-            throw ReportError(message: "\(Self.path(context.codingPath)) has the wrong type")
-        } catch let DecodingError.valueNotFound(_, context) {
-            throw ReportError(message: "\(Self.path(context.codingPath)) is null")
         } catch {
-            throw ReportError(message: "not JSON")
+            throw ReportError(decoding: error)
         }
         guard size.count == 2 else { throw ReportError(message: "size must be [width, height]") }
-    }
-
-    private static func path(_ keys: [any CodingKey]) -> String {
-        keys.map { $0.intValue.map { "[\($0)]" } ?? "." + $0.stringValue }.joined().drop { $0 == "." }.description
     }
 }
 

@@ -1,3 +1,5 @@
+import Foundation
+import JSONWriter
 import Stimuli
 #if canImport(Glibc)
 import Glibc
@@ -160,93 +162,161 @@ public struct BenchReport: Equatable, Sendable {
         self.scenes = scenes
     }
 
-    public var json: JSONValue {
-        func n(_ v: Double, _ digits: Double = 1000) -> JSONValue { .number((v * digits).rounded() / digits) }
-        func percentiles(_ p: Percentiles) -> JSONValue {
-            .object([("p50", n(p.p50)), ("p95", n(p.p95)), ("p99", n(p.p99)), ("max", n(p.max))])
-        }
-        var fields: [(key: String, value: JSONValue)] = [
-            ("size", .array([.number(Double(width)), .number(Double(height))])),
-            ("threads", .number(Double(threads))),
-            ("richness", .string(richness)),
-            ("budget_ms", n(budgetMs)),
-        ]
-        if let machine {
-            fields.append(("machine", .object([("cpu_model", .string(machine.cpuModel)), ("cpu_level", .string(machine.cpuLevel)),
-                                               ("cores", .number(Double(machine.cores)))])))
-        }
-        fields.append(("scenes", .array(scenes.map { s in
-            var scene: [(key: String, value: JSONValue)] = [
-                ("scene", .string(s.scene)),
-                ("frames", .number(Double(s.frames))),
-                ("attempt", .number(Double(s.attempt))),
-                ("attempts", .number(Double(s.attempts))),
-                ("frame_ms", percentiles(s.frameMs)),
-                ("fps", n(s.fps, 10)),
-                ("over_budget_pct", n(s.overBudgetPercent, 100)),
-                ("peak_rss_mb", n(s.peakRSSMB, 10)),
-                ("work", .object([("triangles", n(s.trianglesPerFrame, 10)), ("fragments", n(s.fragmentsPerFrame, 10))])),
-                ("calibration_ms", n(s.calibrationMs, 10000)),
-            ]
-            if !s.stages.isEmpty { scene.append(("stage_ms", .object(s.stages.map { ($0.stage, percentiles($0.ms)) }))) }
-            return .object(scene)
-        })))
-        return .object(fields)
+    /// The report as the JSON that `--json` writes and `--baseline` reads (the one JSON writer).
+    public func jsonText() -> String {
+        // A report holds finite numbers only (percentiles of measured times), so it encodes.
+        ((try? JSONOutput.text(self, pretty: true)) ?? "{}") + "\n"
     }
 
-    /// Reads a report (a baseline). The message of the error names what is missing.
-    public init(json: JSONValue) throws(ReportError) {
-        func number(_ v: JSONValue?, _ what: String) throws(ReportError) -> Double {
-            guard case let .number(x)? = v else { throw ReportError(message: "\(what) is missing or not a number") }
-            return x
+    /// Reads a report (a baseline); the error names the field that is wrong.
+    public init(jsonText: String) throws(ReportError) {
+        do {
+            self = try JSONDecoder().decode(BenchReport.self, from: Data(jsonText.utf8))
+        } catch {
+            throw ReportError(decoding: error)
         }
-        guard case let .array(size)? = json["size"], size.count == 2 else { throw ReportError(message: "size is missing") }
-        width = Int(try number(size[0], "size[0]"))
-        height = Int(try number(size[1], "size[1]"))
-        threads = Int(try number(json["threads"], "threads"))
-        guard case let .string(r)? = json["richness"] else { throw ReportError(message: "richness is missing") }
-        richness = r
-        budgetMs = try number(json["budget_ms"], "budget_ms")
-        if let m = json["machine"] {
-            guard case let .string(model)? = m["cpu_model"], case let .string(level)? = m["cpu_level"] else {
-                throw ReportError(message: "machine.cpu_model or machine.cpu_level is missing")
-            }
-            machine = Machine(cpuModel: model, cpuLevel: level, cores: Int(try number(m["cores"], "machine.cores")))
-        } else {
-            machine = nil
-        }
-        guard case let .array(list)? = json["scenes"] else { throw ReportError(message: "scenes is missing") }
-        var scenes: [SceneResult] = []
-        for (i, item) in list.enumerated() {
-            guard case let .string(name)? = item["scene"] else { throw ReportError(message: "scenes[\(i)].scene is missing") }
-            let ms = item["frame_ms"]
-            scenes.append(SceneResult(
-                scene: name, frames: Int(try number(item["frames"], "scenes[\(i)].frames")),
-                frameMs: Percentiles(p50: try number(ms?["p50"], "scenes[\(i)].frame_ms.p50"), p95: try number(ms?["p95"], "scenes[\(i)].frame_ms.p95"),
-                                     p99: try number(ms?["p99"], "scenes[\(i)].frame_ms.p99"), max: try number(ms?["max"], "scenes[\(i)].frame_ms.max")),
-                overBudgetPercent: try number(item["over_budget_pct"], "scenes[\(i)].over_budget_pct"),
-                peakRSSMB: try number(item["peak_rss_mb"], "scenes[\(i)].peak_rss_mb"),
-                trianglesPerFrame: try number(item["work"]?["triangles"], "scenes[\(i)].work.triangles"),
-                fragmentsPerFrame: try number(item["work"]?["fragments"], "scenes[\(i)].work.fragments"),
-                calibrationMs: try number(item["calibration_ms"], "scenes[\(i)].calibration_ms")))
-            if case let .number(a)? = item["attempt"], case let .number(of)? = item["attempts"] {
-                scenes[i].attempt = Int(a)
-                scenes[i].attempts = Int(of)
-            }
-            if case let .object(stages)? = item["stage_ms"] {
-                for (name, p) in stages {
-                    scenes[i].stages.append(StageTimes(stage: name, ms: Percentiles(
-                        p50: try number(p["p50"], "stage_ms.\(name).p50"), p95: try number(p["p95"], "stage_ms.\(name).p95"),
-                        p99: try number(p["p99"], "stage_ms.\(name).p99"), max: try number(p["max"], "stage_ms.\(name).max"))))
-                }
-            }
-        }
-        self.scenes = scenes
     }
 }
+
+// The JSON shape of a report (docs/cli.md, bench): figures rounded as written, the size as
+// [width, height], a scene's work counters and stage percentiles as objects.
+extension BenchReport: Codable {
+    enum CodingKeys: String, CodingKey {
+        case size, threads, richness, machine, scenes
+        case budgetMs = "budget_ms"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let size = try c.decode([Int].self, forKey: .size)
+        guard size.count == 2 else {
+            throw DecodingError.dataCorruptedError(forKey: .size, in: c, debugDescription: "size must be [width, height]")
+        }
+        self.init(width: size[0], height: size[1], threads: try c.decode(Int.self, forKey: .threads),
+                  richness: try c.decode(String.self, forKey: .richness), budgetMs: try c.decode(Double.self, forKey: .budgetMs),
+                  machine: try c.decodeIfPresent(Machine.self, forKey: .machine), scenes: try c.decode([SceneResult].self, forKey: .scenes))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode([width, height], forKey: .size)
+        try c.encode(threads, forKey: .threads)
+        try c.encode(richness, forKey: .richness)
+        try c.encode(rounded(budgetMs, 1000), forKey: .budgetMs)
+        try c.encodeIfPresent(machine, forKey: .machine)
+        try c.encode(scenes, forKey: .scenes)
+    }
+}
+
+extension Machine: Codable {
+    enum CodingKeys: String, CodingKey {
+        case cores
+        case cpuModel = "cpu_model"
+        case cpuLevel = "cpu_level"
+    }
+}
+
+extension Percentiles: Codable {
+    enum CodingKeys: String, CodingKey { case p50, p95, p99, max }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(p50: try c.decode(Double.self, forKey: .p50), p95: try c.decode(Double.self, forKey: .p95),
+                  p99: try c.decode(Double.self, forKey: .p99), max: try c.decode(Double.self, forKey: .max))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(rounded(p50, 1000), forKey: .p50)
+        try c.encode(rounded(p95, 1000), forKey: .p95)
+        try c.encode(rounded(p99, 1000), forKey: .p99)
+        try c.encode(rounded(max, 1000), forKey: .max)
+    }
+}
+
+extension SceneResult: Codable {
+    enum CodingKeys: String, CodingKey {
+        case scene, frames, attempt, attempts, fps, work
+        case frameMs = "frame_ms"
+        case overBudgetPercent = "over_budget_pct"
+        case peakRSSMB = "peak_rss_mb"
+        case calibrationMs = "calibration_ms"
+        case stageMs = "stage_ms"
+    }
+
+    struct Work: Codable {
+        var triangles: Double, fragments: Double
+    }
+
+    struct StageKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let work = try c.decode(Work.self, forKey: .work)
+        self.init(scene: try c.decode(String.self, forKey: .scene), frames: try c.decode(Int.self, forKey: .frames),
+                  frameMs: try c.decode(Percentiles.self, forKey: .frameMs),
+                  overBudgetPercent: try c.decode(Double.self, forKey: .overBudgetPercent),
+                  peakRSSMB: try c.decode(Double.self, forKey: .peakRSSMB), trianglesPerFrame: work.triangles,
+                  fragmentsPerFrame: work.fragments, calibrationMs: try c.decode(Double.self, forKey: .calibrationMs))
+        if let a = try c.decodeIfPresent(Int.self, forKey: .attempt), let of = try c.decodeIfPresent(Int.self, forKey: .attempts) {
+            attempt = a
+            attempts = of
+        }
+        if c.contains(.stageMs) {
+            let stages = try c.nestedContainer(keyedBy: StageKey.self, forKey: .stageMs)
+            // In the order of a frame's stages, whatever the order of the keys in the file.
+            let order = ["scene", "raster", "effects"]
+            let keys = stages.allKeys.sorted { (order.firstIndex(of: $0.stringValue) ?? 99, $0.stringValue) < (order.firstIndex(of: $1.stringValue) ?? 99, $1.stringValue) }
+            self.stages = try keys.map { StageTimes(stage: $0.stringValue, ms: try stages.decode(Percentiles.self, forKey: $0)) }
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(scene, forKey: .scene)
+        try c.encode(frames, forKey: .frames)
+        try c.encode(attempt, forKey: .attempt)
+        try c.encode(attempts, forKey: .attempts)
+        try c.encode(frameMs, forKey: .frameMs)
+        try c.encode(rounded(fps, 10), forKey: .fps)
+        try c.encode(rounded(overBudgetPercent, 100), forKey: .overBudgetPercent)
+        try c.encode(rounded(peakRSSMB, 10), forKey: .peakRSSMB)
+        try c.encode(Work(triangles: rounded(trianglesPerFrame, 10), fragments: rounded(fragmentsPerFrame, 10)), forKey: .work)
+        try c.encode(rounded(calibrationMs, 10000), forKey: .calibrationMs)
+        if !stages.isEmpty {
+            var nested = c.nestedContainer(keyedBy: StageKey.self, forKey: .stageMs)
+            for st in stages { try nested.encode(st.ms, forKey: StageKey(stringValue: st.stage)) }
+        }
+    }
+}
+
+/// `v` rounded to 1 / `per` (a report's figures are written to a stated precision).
+func rounded(_ v: Double, _ per: Double) -> Double { (v * per).rounded() / per }
 
 /// A report or baseline file that cannot be read.
 public struct ReportError: Error, Equatable, CustomStringConvertible {
     public var message: String
     public var description: String { message }
+
+    init(message: String) { self.message = message }
+
+    /// What a decoding error says, as the path of the field it is about ("scenes[0].frames is missing").
+    init(decoding error: any Error) {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.map { $0.intValue.map { "[\($0)]" } ?? "." + $0.stringValue }.joined().drop { $0 == "." }.description
+        }
+        switch error {
+        case let DecodingError.keyNotFound(key, context): message = "\(path(context.codingPath + [key])) is missing"
+        case let DecodingError.typeMismatch(_, context): message = "\(path(context.codingPath)) has the wrong type"
+        case let DecodingError.valueNotFound(_, context): message = "\(path(context.codingPath)) is null"
+        case let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty:
+            message = "\(path(context.codingPath)): \(context.debugDescription)"
+        default: message = "not JSON"
+        }
+    }
 }

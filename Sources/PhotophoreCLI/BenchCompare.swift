@@ -83,7 +83,7 @@ struct BenchComparison {
         printTable(results, this: this)
         let regressions = results.filter { $0.0.metric == "frame" && $0.1.isRegression(minEffect: minEffect) }
         if let json {
-            try writeText(report(results, this: this).rendered() + "\n", to: json)
+            try writeTextFile(report(results, this: this).rendered() + "\n", to: json)
         }
         if regressions.isEmpty {
             print("compare: no regression (a regression is DIFFERENT with the whole 95% interval of this / other above \(JSONValue.format(1 + minEffect)))")
@@ -109,7 +109,7 @@ struct BenchComparison {
         }
         guard let text = readSmallFile(json, limit: nil) else { throw Failure.runtime("bench --compare: \(binary) wrote no report") }
         do {
-            return try BenchReport(json: try JSONValue.parse(text))
+            return try BenchReport(jsonText: text)
         } catch {
             throw Failure.runtime("bench --compare: the report of \(binary) cannot be read: \(error)")
         }

@@ -173,7 +173,7 @@ struct BenchInstructionsCommand: ParsableCommand {
                                        build: build, scenes: results)
         printTable(report, baseline: base)
         if let json {
-            do { try writeText(report.jsonText(), to: json) } catch { throw Failure.runtime("cannot write \(json): \(error)") }
+            try writeTextFile(report.jsonText(), to: json)
         }
         if let base {
             let regressions = gate.regressions(report, baseline: base)

@@ -152,7 +152,7 @@ struct BenchScenesCommand: ParsableCommand {
                                    frames: sceneNames.map { ($0.rawValue, frames) }, machine: machine)
             if let why = Gate().incompatibility(setup, base, checkMachine: !workOnly) { throw Failure.usage("--baseline \(baseline!): \(why)") }
         }
-        let plant = try plantRegression.map(Plant.init(parsing:))
+        let plant = try plantRegression.map(SceneBench.Plant.init(parsing:))
 
         var reports: [BenchReport] = []
         var seriesByAttempt: [[(SceneName, [Double])]] = []
@@ -176,7 +176,7 @@ struct BenchScenesCommand: ParsableCommand {
         if stages { Self.printStages(report) }
 
         if let json {
-            do { try writeText(report.json.rendered() + "\n", to: json) } catch { throw Failure.runtime("cannot write \(json): \(error)") }
+            try writeTextFile(report.jsonText(), to: json)
         }
         // The plot shows the same attempt of each scene as the table.
         let plotted = report.scenes.indices.map { seriesByAttempt[report.scenes[$0].attempt - 1][$0] }
@@ -194,32 +194,10 @@ struct BenchScenesCommand: ParsableCommand {
         }
     }
 
-    /// A regression planted to prove the gate (tools/gate-selftest.sh, tools/gate-power.sh):
-    /// `work` renders every frame twice and counts both; `time` spins for an extra half of
-    /// each frame's time; STAGE:PERCENT spins, inside that stage, for PERCENT percent of the
-    /// stage's own time in each frame.
-    enum Plant: Equatable {
-        case work, time
-        case stage(FrameStage, Double)
-
-        init(parsing text: String) throws {
-            switch text {
-            case "work": self = .work
-            case "time": self = .time
-            default:
-                let parts = text.split(separator: ":")
-                guard parts.count == 2, let stage = FrameStage(rawValue: String(parts[0])), let pct = Double(parts[1]), (0...1000).contains(pct) else {
-                    throw Failure.usage("--plant-regression \(text): use work, time or STAGE:PERCENT (STAGE scene, raster or effects; PERCENT 0 to 1000)")
-                }
-                self = .stage(stage, pct)
-            }
-        }
-    }
-
     /// Renders one scene for `frames` frames and measures it.
 
     static func measure(_ scene: SceneName, size: Size, frames: Int, richness: Richness, threads: Int,
-                        budgetMs: Double, plant: Plant? = nil, measureStages: Bool = false) throws -> (SceneResult, [Double]) {
+                        budgetMs: Double, plant: SceneBench.Plant? = nil, measureStages: Bool = false) throws -> (SceneResult, [Double]) {
         let before = Calibration.measure(threads: threads)
         MemoryProbe.resetPeak()
         let fps = BenchScripts.fps
@@ -227,50 +205,12 @@ struct BenchScenesCommand: ParsableCommand {
                                       script: BenchScripts.script(for: scene), richness: richness, threads: threads, fps: fps)
         let renderer: SceneRenderer
         do { renderer = try SceneRenderer(settings) } catch { throw Failure.usage("\(error)") }
-        var image = Image8(width: size.width, height: size.height)
-        var times: [Double] = []
-        times.reserveCapacity(frames)
-        var triangles = 0, fragments = 0
-        var stageTimes: (scene: [Double], raster: [Double], effects: [Double]) = ([], [], [])
-        if case let .stage(planted, pct)? = plant {
-            var began: UInt64 = 0
-            renderer.stageHook = StageHook(
-                begin: { stage in if stage == planted { began = monotonicNanoseconds() } },
-                end: { stage in
-                    guard stage == planted else { return }
-                    let spent = monotonicNanoseconds() - began
-                    let until = began + spent + UInt64(Double(spent) * pct / 100)
-                    while monotonicNanoseconds() < until {}
-                })
-        }
-        for k in 0..<frames {
-            // Sample k is frame k · 9600 / N of the 60 fps timeline (BenchScripts.sampledFrame).
-            // Catch the simulation up outside the timer: sampled frames lie many steps apart,
-            // while a 60 fps player steps once a frame.
-            let frame = BenchScripts.sampledFrame(k, of: frames)
-            let (n, alpha) = FixedStep.position(frame: frame, fps: fps)
-            renderer.simulate(toStep: alpha > 0 ? n + 1 : n)
-            let start = monotonicNanoseconds()
-            renderer.render(frame: frame, into: &image)
-            triangles += renderer.stats.triangles
-            fragments += renderer.stats.fragments
-            if k >= warmupFrames {
-                stageTimes.scene.append(Double(renderer.timings.scene) / 1e6)
-                stageTimes.raster.append(Double(renderer.timings.raster) / 1e6)
-                stageTimes.effects.append(Double(renderer.timings.effects) / 1e6)
-            }
-            switch plant {
-            case .work?:
-                renderer.render(frame: frame, into: &image)
-                triangles += renderer.stats.triangles
-                fragments += renderer.stats.fragments
-            case .time?:
-                let spent = monotonicNanoseconds() - start
-                while monotonicNanoseconds() - start < spent + spent / 2 {}
-            case .stage?, nil: break
-            }
-            times.append(Double(monotonicNanoseconds() - start) / 1e6)
-        }
+        // Sample k is frame k · 9600 / N of the 60 fps timeline (BenchScripts.sampledFrame).
+        let costs = SceneBench.run(renderer, frames: frames, fps: fps, frameAt: { BenchScripts.sampledFrame($0, of: frames) }, plant: plant)
+        let times = costs.map(\.ms)
+        let triangles = costs.reduce(0) { $0 + $1.triangles }, fragments = costs.reduce(0) { $0 + $1.fragments }
+        let kept = costs.dropFirst(warmupFrames)
+        let stageTimes = (scene: kept.map(\.scene), raster: kept.map(\.raster), effects: kept.map(\.effects))
         // Calibrate on both sides of the run, so slow drifts of the machine are averaged in.
         let calibration = (before + Calibration.measure(threads: threads)) / 2
         let measured = Array(times.dropFirst(warmupFrames))
@@ -301,7 +241,7 @@ struct BenchScenesCommand: ParsableCommand {
     static func readBaseline(_ path: String) throws -> BenchReport {
         let text = try readTextFile(path, what: "baseline")
         do {
-            return try BenchReport(json: try JSONValue.parse(text))
+            return try BenchReport(jsonText: text)
         } catch {
             throw Failure.usage("--baseline \(path) is not a benchmark report: \(error); record one with tools/update-baseline.sh")
         }
@@ -342,17 +282,18 @@ struct BenchScenesCommand: ParsableCommand {
     }
 }
 
-/// Writes a text file through a temporary name and a rename, so it is never half-written.
-func writeText(_ text: String, to path: String) throws {
-    let tmp = path + ".partial-\(getpid())"
-    guard let f = fopen(tmp, "wb") else { throw Failure.runtime("cannot write \(path): \(String(cString: strerror(errno)))") }
-    let bytes = Array(text.utf8)
-    let written = fwrite(bytes, 1, bytes.count, f)
-    let flushed = fflush(f) == 0
-    fclose(f)
-    guard written == bytes.count, flushed, rename(tmp, path) == 0 else {
-        let e = String(cString: strerror(errno))
-        unlink(tmp)
-        throw Failure.runtime("cannot write \(path): \(e)")
+extension SceneBench.Plant {
+    /// `--plant-regression`: work, time or STAGE:PERCENT.
+    init(parsing text: String) throws {
+        switch text {
+        case "work": self = .work
+        case "time": self = .time
+        default:
+            let parts = text.split(separator: ":")
+            guard parts.count == 2, let stage = FrameStage(rawValue: String(parts[0])), let pct = Double(parts[1]), (0...1000).contains(pct) else {
+                throw Failure.usage("--plant-regression \(text): use work, time or STAGE:PERCENT (STAGE scene, raster or effects; PERCENT 0 to 1000)")
+            }
+            self = .stage(stage, pct)
+        }
     }
 }

@@ -232,22 +232,12 @@ struct BenchScenesQuickCommand: ParsableCommand {
             let renderer = try SceneRenderer(RenderSettings(
                 scene: scene, width: size.width, height: size.height, seed: 1, script: parsed,
                 richness: richness, threads: threadCount, fps: 60))
-            var image = Image8(width: size.width, height: size.height)
-            var samples: [Double] = [], withoutEffects: [Double] = []
-            var triangles = 0, fragments = 0
-            var parts = (scene: 0.0, raster: 0.0, effects: 0.0)
-            for k in 0..<frames {
-                let t0 = Monotonic.nanoseconds()
-                renderer.render(frame: k, into: &image)
-                let t1 = Monotonic.nanoseconds()
-                samples.append(Double(t1 - t0) / 1e6)
-                withoutEffects.append(Double(renderer.timings.scene + renderer.timings.raster) / 1e6)
-                triangles += renderer.stats.triangles
-                fragments += renderer.stats.fragments
-                parts.scene += Double(renderer.timings.scene) / 1e6
-                parts.raster += Double(renderer.timings.raster) / 1e6
-                parts.effects += Double(renderer.timings.effects) / 1e6
-            }
+            // Consecutive frames from 0, each stepping the world once inside its timer, as in play.
+            let costs = SceneBench.run(renderer, frames: frames, fps: 60, frameAt: { $0 }, catchUp: false)
+            let samples = costs.map(\.ms), withoutEffects = costs.map { $0.scene + $0.raster }
+            let triangles = costs.reduce(0) { $0 + $1.triangles }, fragments = costs.reduce(0) { $0 + $1.fragments }
+            let parts = (scene: costs.reduce(0) { $0 + $1.scene }, raster: costs.reduce(0) { $0 + $1.raster },
+                         effects: costs.reduce(0) { $0 + $1.effects })
             let t = Percentiles(samples)
             let over = samples.filter { $0 > 16.67 }.count
             let w = Percentiles(withoutEffects)
