@@ -17,7 +17,7 @@ extension Richness: ExpressibleByArgument {}
 struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",
-        abstract: "Render frames of a scene to PNG, a PNG sequence, MP4 (H.264) or WebM (VP9).",
+        abstract: "Render frames of a scene to PNG, a PNG sequence, MP4 (H.264 or AV1) or WebM (VP9 or AV1).",
         discussion: """
             PATH: out.png (one frame), dir/ or frames/%05d.png (PNG sequence), out.mp4 or out.webm. \
             Frame N is at time N / fps. The simulation runs at a fixed 60 Hz from frame 0 with \
