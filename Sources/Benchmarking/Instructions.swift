@@ -50,17 +50,24 @@ public struct InstructionBuild: Codable, Equatable, Sendable, CustomStringConver
     public var cpuLevel: String
     /// The Swift compiler the build came from, e.g. "Swift 6.3".
     public var compiler: String
+    /// The CPU the counts were taken on (/proc/cpuinfo's model name). The C library picks its
+    /// string functions and their thresholds by CPU, so counts repeat exactly on one machine
+    /// kind, not across kinds.
+    public var cpuModel: String
 
-    public init(cpuLevel: String, compiler: String = InstructionBuild.thisCompiler) {
+    public init(cpuLevel: String, compiler: String = InstructionBuild.thisCompiler,
+                cpuModel: String = Machine.cpuModel(cpuinfo: readSmallFile("/proc/cpuinfo") ?? "")) {
         self.cpuLevel = cpuLevel
         self.compiler = compiler
+        self.cpuModel = cpuModel
     }
 
     enum CodingKeys: String, CodingKey {
         case cpuLevel = "cpu_level", compiler
+        case cpuModel = "cpu_model"
     }
 
-    public var description: String { "a \(cpuLevel) build of \(compiler)" }
+    public var description: String { "a \(cpuLevel) build of \(compiler) on \(cpuModel)" }
 
     /// The compiler of this build, to the minor version.
     public static var thisCompiler: String {
@@ -125,7 +132,7 @@ public struct InstructionGate: Sendable {
             return "the baseline has no counts of \(s); \(advice)"
         }
         if baseline.build != build {
-            return "the baseline was counted with \(baseline.build), this is \(build): counts differ between builds; \(advice)"
+            return "the baseline was counted with \(baseline.build), this is \(build): counts differ between builds and machine kinds; \(advice)"
         }
         return nil
     }

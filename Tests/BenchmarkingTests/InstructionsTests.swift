@@ -6,7 +6,7 @@ import Testing
 /// run an AVX-512 build; CI runs it end to end with tools/gate-instructions.sh and
 /// tools/gate-power.sh --quick.)
 @Suite struct InstructionsTests {
-    static let build = InstructionBuild(cpuLevel: "x86-64-v3", compiler: "Swift 6.3")
+    static let build = InstructionBuild(cpuLevel: "x86-64-v3", compiler: "Swift 6.3", cpuModel: "Test CPU")
 
     static func report(raster: UInt64 = 100_000_000, frames: Int = 3, build: InstructionBuild = InstructionsTests.build) -> InstructionReport {
         InstructionReport(width: 640, height: 360, richness: "rich", frames: frames, build: build, scenes: [
@@ -77,12 +77,12 @@ import Testing
         })
         #expect(Self.failure("scenes[0].stages[0].instructions has the wrong type") {
             _ = try InstructionReport(jsonText: #"""
-                {"size": [1, 2], "richness": "rich", "frames": 3, "build": {"cpu_level": "x86-64-v3", "compiler": "Swift 6.3"},
+                {"size": [1, 2], "richness": "rich", "frames": 3, "build": {"cpu_level": "x86-64-v3", "compiler": "Swift 6.3", "cpu_model": "Test CPU"},
                  "scenes": [{"scene": "candlefish", "stages": [{"stage": "raster", "instructions": "many"}]}]}
                 """#)
         })
         #expect(Self.failure("size must be [width, height]") {
-            _ = try InstructionReport(jsonText: #"{"size": [1], "richness": "rich", "frames": 3, "build": {"cpu_level": "v3", "compiler": "c"}, "scenes": []}"#)
+            _ = try InstructionReport(jsonText: #"{"size": [1], "richness": "rich", "frames": 3, "build": {"cpu_level": "v3", "compiler": "c", "cpu_model": "m"}, "scenes": []}"#)
         })
     }
 
@@ -110,7 +110,8 @@ import Testing
         #expect(why(richness: "minimal")?.contains("--richness rich") == true)
         #expect(why(width: 1280)?.contains("--size 640x360") == true)
         #expect(why(scenes: ["candlefish", "emergence"])?.contains("no counts of emergence") == true)
-        let other = why(build: InstructionBuild(cpuLevel: "x86-64-v3", compiler: "Swift 6.4"))
+        #expect(why(build: InstructionBuild(cpuLevel: "x86-64-v3", compiler: "Swift 6.3", cpuModel: "Other CPU"))?.contains("Other CPU") == true)
+        let other = why(build: InstructionBuild(cpuLevel: "x86-64-v3", compiler: "Swift 6.4", cpuModel: "Test CPU"))
         #expect(other?.contains("Swift 6.4") == true && other?.contains("tools/gate-instructions.sh --record") == true)
     }
 }
