@@ -149,6 +149,7 @@ public enum Compare {
         return x
     }
 
+    /// What the runs say: the two builds differ, they are the same, or more runs are needed.
     public enum Verdict: String, Sendable { case same = "SAME", different = "DIFFERENT", unknown = "UNKNOWN" }
 
     /// The result of comparing one measure (a scene's p50, or a stage's) of two binaries.

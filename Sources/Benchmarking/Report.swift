@@ -248,13 +248,6 @@ extension SceneResult: Codable {
         var triangles: Double, fragments: Double
     }
 
-    struct StageKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let work = try c.decode(Work.self, forKey: .work)
@@ -268,7 +261,7 @@ extension SceneResult: Codable {
             attempts = of
         }
         if c.contains(.stageMs) {
-            let stages = try c.nestedContainer(keyedBy: StageKey.self, forKey: .stageMs)
+            let stages = try c.nestedContainer(keyedBy: JSONKey.self, forKey: .stageMs)
             // In the order of a frame's stages, whatever the order of the keys in the file.
             let order = ["scene", "raster", "effects"]
             let keys = stages.allKeys.sorted { (order.firstIndex(of: $0.stringValue) ?? 99, $0.stringValue) < (order.firstIndex(of: $1.stringValue) ?? 99, $1.stringValue) }
@@ -289,8 +282,8 @@ extension SceneResult: Codable {
         try c.encode(Work(triangles: rounded(trianglesPerFrame, 10), fragments: rounded(fragmentsPerFrame, 10)), forKey: .work)
         try c.encode(rounded(calibrationMs, 10000), forKey: .calibrationMs)
         if !stages.isEmpty {
-            var nested = c.nestedContainer(keyedBy: StageKey.self, forKey: .stageMs)
-            for st in stages { try nested.encode(st.ms, forKey: StageKey(stringValue: st.stage)) }
+            var nested = c.nestedContainer(keyedBy: JSONKey.self, forKey: .stageMs)
+            for st in stages { try nested.encode(st.ms, forKey: JSONKey(st.stage)) }
         }
     }
 }

@@ -30,3 +30,13 @@ public enum JSONOutput {
         String(decoding: try bytes(value, pretty: pretty, userInfo: userInfo), as: UTF8.self)
     }
 }
+
+/// A key known only at run time (a scene's name, a stage's name), for Codable values whose
+/// members are not fixed fields.
+public struct JSONKey: CodingKey, Sendable {
+    public var stringValue: String
+    public var intValue: Int? { nil }
+    public init(_ name: String) { stringValue = name }
+    public init(stringValue: String) { self.stringValue = stringValue }
+    public init?(intValue: Int) { nil }
+}

@@ -21,13 +21,6 @@ struct JSONTree: Encodable {
     let value: JSONValue
     init(_ value: JSONValue) { self.value = value }
 
-    struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
     func encode(to encoder: any Encoder) throws {
         switch value {
         case .null:
@@ -46,8 +39,8 @@ struct JSONTree: Encodable {
             var c = encoder.unkeyedContainer()
             for item in items { try c.encode(JSONTree(item)) }
         case let .object(members):
-            var c = encoder.container(keyedBy: Key.self)
-            for (key, item) in members { try c.encode(JSONTree(item), forKey: Key(stringValue: key)) }
+            var c = encoder.container(keyedBy: JSONKey.self)
+            for (key, item) in members { try c.encode(JSONTree(item), forKey: JSONKey(key)) }
         }
     }
 }
@@ -61,22 +54,22 @@ struct MemoryExport: Encodable {
     struct Session: Encodable {
         var id: Int64, scene: String, clock: String?, profile: String
         func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: JSONTree.Key.self)
-            try c.encode(id, forKey: .init(stringValue: "id"))
-            try c.encode(scene, forKey: .init(stringValue: "scene"))
-            try c.encode(clock, forKey: .init(stringValue: "clock"))
-            try c.encode(profile, forKey: .init(stringValue: "profile"))
+            var c = encoder.container(keyedBy: JSONKey.self)
+            try c.encode(id, forKey: JSONKey("id"))
+            try c.encode(scene, forKey: JSONKey("scene"))
+            try c.encode(clock, forKey: JSONKey("clock"))
+            try c.encode(profile, forKey: JSONKey("profile"))
         }
     }
     struct Event: Encodable {
         var id: Int64, session: Int64?, scene: String, kind: String, event: MemoryEvent
         func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: JSONTree.Key.self)
-            try c.encode(id, forKey: .init(stringValue: "id"))
-            try c.encode(session, forKey: .init(stringValue: "session"))
-            try c.encode(scene, forKey: .init(stringValue: "scene"))
-            try c.encode(kind, forKey: .init(stringValue: "kind"))
-            try c.encode(event, forKey: .init(stringValue: "event"))
+            var c = encoder.container(keyedBy: JSONKey.self)
+            try c.encode(id, forKey: JSONKey("id"))
+            try c.encode(session, forKey: JSONKey("session"))
+            try c.encode(scene, forKey: JSONKey("scene"))
+            try c.encode(kind, forKey: JSONKey("kind"))
+            try c.encode(event, forKey: JSONKey("event"))
         }
     }
     var format = "photophore-memory-1"
