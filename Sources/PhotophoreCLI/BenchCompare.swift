@@ -40,9 +40,7 @@ struct BenchComparison {
             throw Failure.usage("--compare \(other): not an executable file; give the path of another photophore binary")
         }
         let this = Self.ownPath()
-        var dir = Array((getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp").utf8CString.dropLast()) + Array("/photophore-compare-XXXXXX".utf8CString)
-        guard mkdtemp(&dir) != nil else { throw Failure.runtime("cannot make a temporary directory: \(String(cString: strerror(errno)))") }
-        let tmp = String(cString: dir)
+        let tmp = try makeTemporaryDirectory("photophore-compare")
         defer {
             for name in ["a.json", "b.json", "a.log", "b.log"] { unlink(tmp + "/" + name) }
             rmdir(tmp)
@@ -182,4 +180,12 @@ struct BenchComparison {
             })),
         ])
     }
+}
+
+/// A new private directory `$TMPDIR/PREFIX-XXXXXX` (mkdtemp), for a command's scratch files.
+func makeTemporaryDirectory(_ prefix: String) throws -> String {
+    var template = Array((getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp").utf8CString.dropLast())
+        + Array("/\(prefix)-XXXXXX".utf8CString)
+    guard mkdtemp(&template) != nil else { throw Failure.runtime("cannot make a temporary directory: \(String(cString: strerror(errno)))") }
+    return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }

@@ -129,7 +129,7 @@ struct BenchInstructionsCommand: ParsableCommand {
 
         // Valgrind 3.19 cannot read the compiler's DWARF 5 debug information: callgrind runs a
         // copy of this program without it (the same code, so the same instructions).
-        let dir = try Self.temporaryDirectory()
+        let dir = try makeTemporaryDirectory("photophore-callgrind")
         let counted = dir + "/photophore"
         defer {
             unlink(counted)
@@ -209,13 +209,6 @@ struct BenchInstructionsCommand: ParsableCommand {
         if x == 1 { printError("") }
     }
 
-    static func temporaryDirectory() throws -> String {
-        var template = Array((getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp").utf8CString.dropLast())
-            + Array("/photophore-callgrind-XXXXXX".utf8CString)
-        guard mkdtemp(&template) != nil else { throw Failure.runtime("cannot make a temporary directory: \(String(cString: strerror(errno)))") }
-        return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-
     /// `objcopy --strip-debug FROM TO`.
     static func copyWithoutDebugInfo(_ from: String, to: String) throws {
         guard let objcopy = onPath("objcopy") else {
@@ -247,7 +240,7 @@ struct BenchInstructionsCommand: ParsableCommand {
         /// Runs `bench instructions --inside-valgrind ARGS` and sums its dumps per stage;
         /// `dumps` is how many stage dumps it must have written.
         func count(_ inner: [String], what: String, dumps expected: Int = 1) throws -> [FrameStage: UInt64] {
-            let dir = try BenchInstructionsCommand.temporaryDirectory()
+            let dir = try makeTemporaryDirectory("photophore-callgrind")
             // callgrind writes callgrind.out.1 … one per dump, and callgrind.out at the end.
             defer {
                 for name in ["log.txt", "callgrind.out"] + (1...expected + 1).map({ "callgrind.out.\($0)" }) { unlink(dir + "/" + name) }
