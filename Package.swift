@@ -132,7 +132,7 @@ let package = Package(
             swiftSettings: hotLoopSwift),
         // The Scene protocol, the scene registry (SceneCatalog/: one folder per scene) and
         // SceneRenderer: Mind → Simulation → Scenes → Raster → Effects, frame by frame.
-        .target(name: "Engine", dependencies: ["Basics", "Mind", "Stimuli", "Simulation", "Scenes", "Raster", "Effects"], swiftSettings: simdSwift),
+        .target(name: "Engine", dependencies: ["Basics", "Mind", "Stimuli", "Simulation", "Scenes", "Raster", "Effects", "Plot"], swiftSettings: simdSwift),
         .target(name: "Sinks", dependencies: ["Basics", "JSONWriter", "Raster", "CPNG", "CFFmpeg", "FFmpegLoader", "SinksKernels", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: simdSwift),
         .target(name: "Window", dependencies: ["Basics", "CSDL2", "Raster", "Plot"], swiftSettings: simdSwift),
         .target(

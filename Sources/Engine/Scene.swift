@@ -4,8 +4,8 @@ import Scenes
 import Stimuli
 
 /// Everything that makes a scene, in one type: its mind and world (`State`), how it draws
-/// them (`Painter`, the draw list and look), its HUD lines, its keys, its memory codec and
-/// its benchmark script. The engine, the window, the store and the command line know a
+/// them (`Painter`, the draw list and look), its HUD lines, its keys, its memory codec, its
+/// benchmark script and its wording in reports (`SceneReport`). The engine, the window, the store and the command line know a
 /// scene only through this protocol and `SceneRegistry`.
 ///
 /// A conformer is a namespace (usually a case-less enum); everything is static. A session
@@ -49,10 +49,13 @@ public protocol Scene: Sendable {
     static func frame(_ state: State, painter: inout Painter, time: Double, alpha: Double) -> SceneFrame
     /// What a HUD shows about the state.
     static func hud(_ state: State) -> SceneHUD
+    /// Its wording in `simulate` and `memory` (default: `SceneReport.general`).
+    static var report: SceneReport<Self> { get }
 }
 
 extension Scene {
     public static var keys: [String: KeyBinding] { [:] }
+    public static var report: SceneReport<Self> { .general }
 }
 
 /// What a scene's session starts from. The same values (and stimuli) give the same session.

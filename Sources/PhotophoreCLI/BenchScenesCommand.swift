@@ -266,11 +266,10 @@ struct BenchScenesCommand: ParsableCommand {
 
     static func drawPlot(_ series: [(SceneName, [Double])], budgetMs: Double, size: Size, richness: Richness, to path: String) throws {
         let top = max(budgetMs * 1.5, series.flatMap(\.1).max() ?? budgetMs)
-        let colours: [SceneName: SIMD3<Float>] = [.candlefish: SIMD3(1, 0.70, 0.28), .emergence: SIMD3(0.4, 0.85, 1)]
         let panels = series.map { scene, times -> ChartPanel in
             var p = ChartPanel(title: "\(scene.rawValue): frame time, \(size) \(richness.rawValue)", xLabel: "frame",
                                yLabel: "ms", xRange: 0...Double(max(1, times.count - 1)), yRange: 0...top)
-            p.lines = [ChartPanel.Line(color: colours[scene] ?? SIMD3(1, 1, 1),
+            p.lines = [ChartPanel.Line(color: SceneRegistry.memoryWording(of: scene).colour,
                                        points: times.enumerated().map { SIMD2(Double($0.offset), min($0.element, top)) }, thickness: 2)]
             p.rules = [ChartPanel.Rule(y: budgetMs, color: SIMD3(1, 0.3, 0.3), label: "budget \(JSONValue.format(budgetMs)) ms")]
             return p

@@ -39,13 +39,13 @@ struct MemoryCommand: ParsableCommand {
                     ("path", .string(path)), ("exists", .bool(store != nil)),
                     ("user_id", store.map { .string($0.userID) } ?? .null),
                     ("events", .number(Double(store?.eventCount ?? 0))),
-                ] + SceneRegistry.names.map { ($0.rawValue, .object(MemoryPresentation.of($0).showJSON(m))) })))
+                ] + SceneRegistry.names.map { ($0.rawValue, .object(SceneRegistry.memoryWording(of: $0).members(m))) })))
                 return
             }
             print("memory \(path)" + (store == nil ? " (none yet: these are the starting values)" : ""))
             if let store { print("user id \(store.userID), \(store.eventCount) events") }
             for scene in SceneRegistry.names {
-                print(scene.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0) + " " + MemoryPresentation.of(scene).showLine(m))
+                print(scene.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0) + " " + SceneRegistry.memoryWording(of: scene).line(m))
             }
         }
     }
@@ -71,7 +71,7 @@ struct MemoryCommand: ParsableCommand {
         }
     }
 
-    static func describe(_ event: MemoryEvent) -> String { MemoryPresentation.of(event.scene).describe(event) }
+    static func describe(_ event: MemoryEvent) -> String { SceneRegistry.memoryWording(of: event.scene).describe(event) }
 
     struct Stats: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -100,11 +100,11 @@ struct MemoryCommand: ParsableCommand {
                     ("sessions", .array(summaries.map { s in
                         var members: [(key: String, value: JSONValue)] = [
                             ("session", s.session.map { .number(Double($0)) } ?? .null), ("scene", .string(s.scene.rawValue)),
-                            ("duration", .number(SimulateCommand.round(s.duration))), ("ended", .bool(s.ended)),
-                            ("trust_start", .number(SimulateCommand.round(s.trustAtStart))),
-                            ("trust_end", .number(SimulateCommand.round(s.trustAtEnd))),
+                            ("duration", .number(TimelineEntry.rounded(s.duration))), ("ended", .bool(s.ended)),
+                            ("trust_start", .number(TimelineEntry.rounded(s.trustAtStart))),
+                            ("trust_end", .number(TimelineEntry.rounded(s.trustAtEnd))),
                         ]
-                        members += MemoryPresentation.of(s.scene).statsJSON(s)
+                        members += SceneRegistry.memoryWording(of: s.scene).sessionMembers((s.events, s.memoryAtEnd))
                         return .object(members)
                     })),
                 ])))
@@ -116,7 +116,7 @@ struct MemoryCommand: ParsableCommand {
                 let head = "session \(s.session.map(String.init) ?? "-")  \(s.scene.rawValue)  \(fixed(s.duration)) s\(s.ended ? "" : " (cut short)")"
                     + (keepsTrust ? "  trust \(fixed(s.trustAtStart)) → \(fixed(s.trustAtEnd))" : "")
                 print(head)
-                for line in MemoryPresentation.of(s.scene).statsLines(s) { print(line) }
+                for line in SceneRegistry.memoryWording(of: s.scene).sessionLines((s.events, s.memoryAtEnd)) { print(line) }
             }
             for scene in SceneRegistry.scenes {
                 let these = summaries.filter { $0.scene == scene.name }
@@ -138,7 +138,7 @@ struct MemoryCommand: ParsableCommand {
         // The scenes' own panels first (the candlefish's time in each mood), then trust.
         for scene in SceneRegistry.names {
             let these = summaries.filter { $0.scene == scene }
-            if !these.isEmpty, let panel = MemoryPresentation.of(scene).panel(these) { panels.append(panel) }
+            if !these.isEmpty, let panel = SceneRegistry.memoryWording(of: scene).panel(these.map { ($0.events, $0.memoryAtEnd) }) { panels.append(panel) }
         }
         for sceneType in SceneRegistry.scenes {
             let scene = sceneType.name
@@ -152,7 +152,7 @@ struct MemoryCommand: ParsableCommand {
                 points.append(SIMD2(Double(i + 1) - 0.3, s.trustAtStart))
                 points.append(SIMD2(Double(i + 1) + 0.3, s.trustAtEnd))
             }
-            let colour = MemoryPresentation.of(scene).colour
+            let colour = SceneRegistry.memoryWording(of: scene).colour
             trust.lines = [ChartPanel.Line(color: colour, points: points, thickness: 3, markers: true)]
             trust.legend = [("start and end of each session", colour)]
             panels.append(trust)

@@ -15,7 +15,7 @@ func printJSON<T: Encodable>(_ value: T) throws {
 }
 
 /// A report whose members are built as `JSONValue`s (a scene's own fields come from its
-/// presentation, `MemoryPresentation`, or its timeline), encoded by the one JSON writer like
+/// wording, `SceneReport`, or its timeline), encoded by the one JSON writer like
 /// every other report: sorted keys, whole numbers without a fraction.
 struct JSONTree: Encodable {
     let value: JSONValue

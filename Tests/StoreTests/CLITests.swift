@@ -68,6 +68,38 @@ struct CommandTests {
         #expect(number(show["emergence"]?["trust"]) == -75)
     }
 
+    /// `simulate` steps the fish's body as `render` does: food counts as eaten at the step
+    /// after the world's fish swallowed it, not after a fixed delay.
+    @Test func simulatedFoodIsEatenWhenTheFishEatsIt() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let script = dir.file("feed.json")
+        try #"{"scene": "candlefish", "events": [{"t": 1, "type": "pointer", "x": 0.5, "y": 0.5}, {"t": 3, "type": "click", "x": 0.55, "y": 0.45}, {"t": 12, "type": "click", "x": 0.2, "y": 0.8}]}"#
+            .write(toFile: script, atomically: true, encoding: .utf8)
+        let store = dir.file("memory.sqlite")
+        let r = try photophoreRun(["simulate", "candlefish", "--script", script, "--remember", "--memory", store], state: dir.path)
+        #expect(r.status == 0, "\(r.stderr)")
+        let opened = try MemoryStore(path: store, writable: false, scenes: SceneRegistry.memories)
+        defer { opened.close() }
+        let simulated = try opened.events().compactMap { e -> Double? in
+            if case let .foodEaten(t, _, _)? = e.event.candlefishEvent { return t }
+            return nil
+        }
+        // The steps at which the world's fish swallowed a piece, stepped here on their own.
+        let parsed = try Script(json: String(contentsOfFile: script, encoding: .utf8), expecting: .candlefish)
+        let stepper = SceneStepper(Candlefish.self, start: SceneStart(), events: parsed.events)
+        var swallowed: [Double] = []
+        var eaten = 0
+        for n in 0...(30 * FixedStep.rate) {
+            stepper.simulate(toStep: n)
+            let total = stepper.state(Candlefish.self)!.world.eatenTotal
+            swallowed += Array(repeating: FixedStep.time(n + 1), count: total - eaten)
+            eaten = total
+        }
+        #expect(swallowed.count >= 2, "the fish should eat pieces of both feeds: \(swallowed)")
+        #expect(simulated == swallowed)
+    }
+
     @Test func badScriptsExitWith2NamingTheEventAndField() throws {
         let dir = TempDir()
         defer { dir.cleanup() }
@@ -294,7 +326,8 @@ struct TimeZoneCommandTests {
 
     @Test func theDailyBonusFollowsTheTimeZone() throws {
         let utc = try secondVisitTrust(zone: nil)
-        #expect(utc.first == 20 + 5 + 3 + 2)
+        // The visit bonus, the feed, and 2 for each piece the fish ate.
+        #expect(utc.first >= 20 + 5 + 3 + 2)
         #expect(utc.second == utc.first + 5, "a new day in UTC, and less than a whole day of decay")
         let west = try secondVisitTrust(zone: "-02:00")
         #expect(west.second == west.first, "21:30 and 22:30 on the same day")
