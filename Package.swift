@@ -6,6 +6,9 @@
 //
 //   stimuli → Mind → Simulation → Scene (draw lists) → Raster (tiles) → Effects (HDR) → Sinks
 //
+// GLTF (glTF 2.0 models: meshes, materials, skins, animations) stands beside that flow: it
+// reads files into plain arrays, with Raster's Matrix4 and Image8 and Sinks' PNG reader,
+// for the scenes that draw them.
 // Raster knows nothing about scenes; Workloads are the synthetic rasterizer workloads.
 // A scene is one `Scene` type (Engine) registered in Engine's SceneRegistry: everything above
 // Engine (the window, the command line, the benchmark scripts) and the store (through the
@@ -52,6 +55,7 @@ let package = Package(
         .library(name: "Effects", targets: ["Effects"]),
         .library(name: "Scenes", targets: ["Scenes"]),
         .library(name: "Sinks", targets: ["Sinks"]),
+        .library(name: "GLTF", targets: ["GLTF"]),
         // The engine: the Scene protocol, the registry and the renderer (with Mind and
         // Simulation underneath), for programs with scenes of their own (Examples/).
         .library(name: "Engine", targets: ["Engine"]),
@@ -66,6 +70,8 @@ let package = Package(
         // MARK: System libraries (pkg-config, with Debian providers)
         .systemLibrary(name: "CSDL2", pkgConfig: "sdl2", providers: [.apt(["libsdl2-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        // JPEG textures of glTF models (libjpeg-turbo's libjpeg API).
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
         // FFmpeg's headers (libavcodec-dev, libavformat-dev, libavutil-dev): the libraries are
         // not linked but loaded on first use by FFmpegLoader.
         .systemLibrary(name: "CFFmpeg"),
@@ -80,6 +86,8 @@ let package = Package(
         // RGBA → YUV 4:2:0 for the video sinks: plain C loops that clang vectorizes;
         // and PNG encoding: libdeflate for the fast setting, libpng for the small one.
         .target(name: "SinksKernels", cSettings: simdC, linkerSettings: [.linkedLibrary("deflate")]),
+        // JPEG decoding for GLTF: libjpeg's longjmp error path kept inside C.
+        .target(name: "GLTFKernels", dependencies: ["CJPEG"]),
         // Callgrind's client requests and the gate's planted work (bench instructions, tools/gate-power.sh).
         // Plain C, without the SIMD flags: the planted work must cost the same on every build.
         .target(name: "CProbe"),
@@ -134,6 +142,8 @@ let package = Package(
         // SceneRenderer: Mind → Simulation → Scenes → Raster → Effects, frame by frame.
         .target(name: "Engine", dependencies: ["Basics", "Mind", "Stimuli", "Simulation", "Scenes", "Raster", "Effects", "Plot"], swiftSettings: simdSwift),
         .target(name: "Sinks", dependencies: ["Basics", "JSONWriter", "Raster", "CPNG", "CFFmpeg", "FFmpegLoader", "SinksKernels", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: simdSwift),
+        // glTF 2.0 models (.glb, .gltf): docs/gltf.md.
+        .target(name: "GLTF", dependencies: ["Raster", "Sinks", "GLTFKernels"], swiftSettings: hotLoopSwift),
         .target(name: "Window", dependencies: ["Basics", "CSDL2", "Raster", "Plot"], swiftSettings: simdSwift),
         .target(
             name: "PhotophoreCLI",
@@ -146,10 +156,10 @@ let package = Package(
         .executableTarget(name: "photophore", dependencies: ["PhotophoreCLI", "CPUCheck"], swiftSettings: simdSwift,
                           linkerSettings: staticLink),
 
-        // Mutated inputs for every file reader (scripts, the store, PNG): tools/fuzz.sh.
+        // Mutated inputs for every file reader (scripts, the store, PNG, glTF): tools/fuzz.sh.
         .executableTarget(
             name: "photophore-fuzz",
-            dependencies: ["Basics", "Stimuli", "Mind", "Store", "Sinks", "Raster", "Engine", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Basics", "Stimuli", "Mind", "Store", "Sinks", "Raster", "Engine", "GLTF", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: simdSwift),
 
         // MARK: Tests
@@ -159,6 +169,7 @@ let package = Package(
         .testTarget(name: "BasicsTests", dependencies: ["Basics", "JSONWriter"]),
         .testTarget(name: "RasterTests", dependencies: ["Raster", "Workloads"], swiftSettings: simdSwift),
         .testTarget(name: "SinksTests", dependencies: ["TestSupport", "Sinks", "Raster", "Workloads"], swiftSettings: simdSwift),
+        .testTarget(name: "GLTFTests", dependencies: ["TestSupport", "GLTF", "Raster", "Sinks"], swiftSettings: simdSwift),
         .testTarget(name: "WindowTests", dependencies: ["TestSupport", "Window", "Raster", "CSDL2"], swiftSettings: simdSwift),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "photophore", "Sinks", "Raster", "Mind", "Stimuli"], swiftSettings: simdSwift),
         .testTarget(name: "BenchmarkingTests", dependencies: ["Benchmarking", "Stimuli", "Mind", "Engine"], swiftSettings: simdSwift),

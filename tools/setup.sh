@@ -6,6 +6,7 @@ set -euo pipefail
 PACKAGES=(
   pkg-config
   libpng-dev                                              # PNG reading and small PNGs (libpng)
+  libjpeg62-turbo-dev                                      # JPEG textures of glTF models (libjpeg-turbo)
   libdeflate-dev                                          # fast PNGs (render --png-compression fast)
   libsdl2-dev                                             # the window
   libavcodec-dev libavformat-dev libavutil-dev  # MP4 / WebM output (headers; the libraries load at run time)

@@ -67,8 +67,15 @@ public enum PNG {
 
     /// Reads a PNG as 8-bit RGBA (alpha 255 where the file has none).
     public static func read(_ path: String) throws(PNGError) -> Image8 {
-        let file = try contents(of: path)
-        if let damage = chunkDamage(file) { throw PNGError(description: "cannot read \(path): \(damage)") }
+        try decode(try contents(of: path), name: path)
+    }
+
+    /// Decodes a PNG file's bytes held in memory (a glTF model's embedded texture) as 8-bit
+    /// RGBA, with the checks of `read`: the chunk lengths against the bytes, and the size
+    /// against what photophore renders and what the bytes can hold. Errors say
+    /// "cannot read `name`: why".
+    public static func decode(_ file: [UInt8], name: String) throws(PNGError) -> Image8 {
+        if let damage = chunkDamage(file) { throw PNGError(description: "cannot read \(name): \(damage)") }
         // libpng reads from the bytes until png_image_finish_read returns.
         let result: Result<Image8, PNGError> = file.withUnsafeBytes { raw in
             var png = png_image()
@@ -76,13 +83,13 @@ public enum PNG {
             if png_image_begin_read_from_memory(&png, raw.baseAddress, raw.count) == 0 {
                 let message = messageOf(png)
                 png_image_free(&png)
-                return .failure(PNGError(description: "cannot read \(path): \(message)"))
+                return .failure(PNGError(description: "cannot read \(name): \(message)"))
             }
             png.format = UInt32(PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA)
             let w = Int(png.width), h = Int(png.height)
             if let refusal = sizeRefusal(width: w, height: h, fileSize: raw.count) {
                 png_image_free(&png)
-                return .failure(PNGError(description: "cannot read \(path): \(refusal)"))
+                return .failure(PNGError(description: "cannot read \(name): \(refusal)"))
             }
             var pixels = [UInt8](repeating: 0, count: w * h * 4)
             let ok = pixels.withUnsafeMutableBytes { out in
@@ -91,7 +98,7 @@ public enum PNG {
             if ok == 0 {
                 let message = messageOf(png)
                 png_image_free(&png)
-                return .failure(PNGError(description: "cannot read \(path): \(message)"))
+                return .failure(PNGError(description: "cannot read \(name): \(message)"))
             }
             return .success(Image8(width: w, height: h, pixels: pixels))
         }
