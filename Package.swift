@@ -140,7 +140,7 @@ let package = Package(
             swiftSettings: hotLoopSwift),
         // The Scene protocol, the scene registry (SceneCatalog/: one folder per scene) and
         // SceneRenderer: Mind → Simulation → Scenes → Raster → Effects, frame by frame.
-        .target(name: "Engine", dependencies: ["Basics", "Mind", "Stimuli", "Simulation", "Scenes", "Raster", "Effects", "Plot"], swiftSettings: simdSwift),
+        .target(name: "Engine", dependencies: ["Basics", "Mind", "Stimuli", "Simulation", "Scenes", "Raster", "Effects", "Plot", "GLTF"], swiftSettings: simdSwift),
         .target(name: "Sinks", dependencies: ["Basics", "JSONWriter", "Raster", "CPNG", "CFFmpeg", "FFmpegLoader", "SinksKernels", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: simdSwift),
         // glTF 2.0 models (.glb, .gltf): docs/gltf.md.
         .target(name: "GLTF", dependencies: ["Raster", "Sinks", "GLTFKernels"], swiftSettings: hotLoopSwift),
@@ -148,7 +148,7 @@ let package = Package(
         .target(
             name: "PhotophoreCLI",
             dependencies: [
-                "Basics", "JSONWriter", "Raster", "Workloads", "Sinks", "Window", "Stimuli", "Mind", "Store", "Plot", "Benchmarking", "Engine", "Simulation",
+                "Basics", "JSONWriter", "Raster", "Workloads", "Sinks", "Window", "Stimuli", "Mind", "Store", "Plot", "Benchmarking", "Engine", "Simulation", "GLTF",
                 "CPUCheck", "CProbe", "BuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

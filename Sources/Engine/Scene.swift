@@ -49,6 +49,9 @@ public protocol Scene: Sendable {
     static func frame(_ state: State, painter: inout Painter, time: Double, alpha: Double) -> SceneFrame
     /// What a HUD shows about the state.
     static func hud(_ state: State) -> SceneHUD
+    /// Whether the scene shows a glTF model given to it (`SceneStart.model`): `.none` (the
+    /// command line refuses one), `.optional` or `.required`. Default `.none`.
+    static var modelUse: ModelUse { get }
     /// Its wording in `simulate` and `memory` (default: `SceneReport.general`).
     static var report: SceneReport<Self> { get }
 }
@@ -56,6 +59,17 @@ public protocol Scene: Sendable {
 extension Scene {
     public static var keys: [String: KeyBinding] { [:] }
     public static var report: SceneReport<Self> { .general }
+    public static var modelUse: ModelUse { .none }
+}
+
+/// How a scene uses a glTF model (`Scene.modelUse`).
+public enum ModelUse: Sendable, Equatable {
+    /// It shows none.
+    case none
+    /// It shows one when given (emergence's character), else its own.
+    case optional
+    /// It needs one (the `model` scene); without it, it shows a stand-in.
+    case required
 }
 
 /// What a scene's session starts from. The same values (and stimuli) give the same session.
@@ -70,15 +84,18 @@ public struct SceneStart: Sendable {
     /// The view's size in pixels (worlds that span the view use its aspect ratio).
     public var width: Int
     public var height: Int
+    /// A glTF model to show (`--model`, `--character`); nil for the scene's own.
+    public var model: SceneModel?
 
     public init(memory: Memory = .fresh, profile: Profile = .standard, clock: WallClock? = nil, seed: UInt64 = 1,
-                width: Int = 1920, height: Int = 1080) {
+                width: Int = 1920, height: Int = 1080, model: SceneModel? = nil) {
         self.memory = memory
         self.profile = profile
         self.clock = clock
         self.seed = seed
         self.width = width
         self.height = height
+        self.model = model
     }
 
     public var richness: Richness { profile.richness }

@@ -28,10 +28,12 @@ public struct RenderSettings: Sendable {
     public var profile: Profile
     /// Frames per second of the output; frame k is at time k / fps.
     public var fps: Int
+    /// A glTF model for the scene to show (`SceneStart.model`).
+    public var model: SceneModel?
 
     public init(scene: SceneName, width: Int = 1920, height: Int = 1080, seed: UInt64 = 1, script: Script? = nil,
                 richness: Richness = .standard, threads: Int = 2, memory: Memory = .fresh, profile: Profile = .standard,
-                fps: Int = 60) {
+                fps: Int = 60, model: SceneModel? = nil) {
         self.scene = scene
         self.width = width
         self.height = height
@@ -42,13 +44,14 @@ public struct RenderSettings: Sendable {
         self.memory = memory
         self.profile = profile
         self.fps = fps
+        self.model = model
     }
 
     /// What the scene's session starts from.
     public var start: SceneStart {
         var p = profile
         p.richness = richness
-        return SceneStart(memory: memory, profile: p, clock: script?.clock, seed: seed, width: width, height: height)
+        return SceneStart(memory: memory, profile: p, clock: script?.clock, seed: seed, width: width, height: height, model: model)
     }
 }
 

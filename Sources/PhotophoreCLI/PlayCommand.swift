@@ -52,6 +52,8 @@ struct PlayCommand: ParsableCommand {
 
     @OptionGroup var clockOptions: ClockOptions
 
+    @OptionGroup var modelOptions: ModelOptions
+
     @Option(help: ArgumentHelp("Write the session's stimuli, with their stamps, as a script (format in docs/stimuli.md).", valueName: "FILE.json"))
     var record: String?
 
@@ -80,6 +82,7 @@ struct PlayCommand: ParsableCommand {
         let sceneType = SceneRegistry.scene(named: scene)!  // Parse.scene took only registered names
         let pinnedClock = try clockOptions.resolve()
         for path in [record, screenshot, frameHashes].compactMap({ $0 }) { try checkWritable(path) }
+        let shown = try modelOptions.resolve(for: sceneType)
 
         // The window first: without a display, nothing else is touched.
         let window: SDLWindow
@@ -103,7 +106,8 @@ struct PlayCommand: ParsableCommand {
         do {
             renderer = try SceneRenderer(RenderSettings(
                 scene: scene, width: width, height: height, seed: seed, script: Script(scene: scene, clock: clock),
-                richness: profile.richness, threads: threadCount, memory: memory.state, profile: profile, fps: Self.fps))
+                richness: profile.richness, threads: threadCount, memory: memory.state, profile: profile, fps: Self.fps,
+                model: shown))
         } catch { throw Failure.runtime("cannot render at \(width)x\(height): \(error)") }
         var hashes: [String] = []
         var realTime = RealTimeClock(start: window.now, fps: Self.fps)

@@ -90,6 +90,8 @@ struct RenderCommand: ParsableCommand {
 
     @OptionGroup var clockOptions: ClockOptions
 
+    @OptionGroup var modelOptions: ModelOptions
+
     @Flag(help: "Start from the memory store and save what this session changes (default store unless --memory).")
     var remember = false
 
@@ -130,6 +132,7 @@ struct RenderCommand: ParsableCommand {
             throw Failure.usage("cannot write \(output): video and PNG sequences need a frame range, --frames A..B")
         default: break
         }
+        let shown = try modelOptions.resolve(for: SceneRegistry.scene(named: scene)!)  // Parse.scene took only registered names
         var parsed: Script?
         if let script {
             let text = try readTextFile(script, what: "script")
@@ -147,7 +150,7 @@ struct RenderCommand: ParsableCommand {
         let settings = RenderSettings(
             scene: scene, width: size.width, height: size.height, seed: seed, script: parsed,
             richness: richness, threads: threadCount, memory: session.state,
-            profile: Profile(richness: richness), fps: fps)
+            profile: Profile(richness: richness), fps: fps, model: shown)
         let renderer: SceneRenderer
         do { renderer = try SceneRenderer(settings) } catch { throw Failure.usage("--size \(size): \(error)") }
 

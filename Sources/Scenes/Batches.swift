@@ -150,7 +150,7 @@ public enum Palette {
 
 /// A vertical gradient over the whole view, drawn first at the far plane: horizontal bands
 /// with per-vertex colours (each band is an axis-aligned rectangle).
-func addGradient(_ mesh: ColorMesh, stops: [(y: Float, colour: SIMD3<Float>)]) {
+public func addGradient(_ mesh: ColorMesh, stops: [(y: Float, colour: SIMD3<Float>)]) {
     // y is in NDC, from +1 (top) down to −1.
     var previous: (UInt32, UInt32)?
     for s in stops {

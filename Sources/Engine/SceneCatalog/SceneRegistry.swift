@@ -12,6 +12,7 @@ public enum SceneRegistry {
         Candlefish.self,
         Emergence.self,
         Lanterns.self,
+        Model.self,
     ]
 
     /// The scenes `bench` runs when none is named: the ones `benchmarks/baseline.json` was

@@ -1,0 +1,202 @@
+import GLTF
+import Raster
+import Scenes
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A glTF model posed, skinned and lit on the CPU each frame, and drawn as coloured
+/// triangles: what the `model` scene shows, and emergence's character (`--character`).
+///
+/// Lighting is the engine's own, per vertex, in linear HDR light (then the look's bloom and
+/// tone mapping): a key light, a rim light and an ambient term over the material's base
+/// colour (its factor × COLOR_0 × its base colour texture sampled at the vertex), plus its
+/// emissive colour. Opaque and mask materials are drawn depth-tested; blend materials after
+/// them, premultiplied and without depth writes. Faces are not culled: the depth test hides
+/// back faces, and mirrored joints cannot flip the winding.
+public final class ModelRig {
+    public let model: GLTFModel
+    /// One mesh primitive of a node of the default scene.
+    struct Part {
+        let node: Int
+        let primitive: GLTFPrimitive
+        let skinned: Bool
+        /// Linear RGBA per vertex before lighting (premultiplied later for blend parts).
+        let base: [SIMD4<Float>]
+        let emissive: SIMD3<Float>
+        let blend: Bool
+    }
+    let parts: [Part]
+
+    // Scratch kept between frames: no allocation once warm.
+    var worlds: [Matrix4] = []
+    var joints: [Matrix4] = []
+    var positions: [SIMD3<Float>] = [], normals: [SIMD3<Float>] = []
+    /// The posed vertices of the last `pose` call, in world space, by part.
+    public private(set) var posed: [[SIMD3<Float>]] = []
+    var posedNormals: [[SIMD3<Float>]] = []
+    let opaque = ColorMesh(), blended = ColorMesh()
+
+    public init(model: GLTFModel) {
+        self.model = model
+        var parts: [Part] = []
+        for n in model.defaultSceneNodes {
+            guard let m = model.nodes[n].mesh else { continue }
+            for p in model.meshes[m].primitives where !p.indices.isEmpty {
+                let material = p.material.map { model.materials[$0] } ?? .default
+                parts.append(Part(node: n, primitive: p, skinned: model.nodes[n].skin != nil && !p.joints.isEmpty,
+                                  base: Self.baseColours(p, material, model.images), emissive: material.emissiveFactor,
+                                  blend: material.alphaMode == .blend))
+            }
+        }
+        self.parts = parts
+        posed = parts.map { _ in [] }
+        posedNormals = parts.map { _ in [] }
+    }
+
+    /// Triangles drawn per frame.
+    public var triangleCount: Int { parts.reduce(0) { $0 + $1.primitive.indices.count / 3 } }
+
+    /// Poses the model (`pose`, from `GLTFModel.restPose` or a sampled clip), placed in the
+    /// world by `placement`: fills `posed` and the normals lighting reads.
+    public func pose(_ pose: GLTFPose, placement: Matrix4) {
+        model.worldMatrices(pose, into: &worlds)
+        var skinOf = -1
+        let (c0, c1, c2, c3) = placement.columns
+        let a = SIMD3(c0.x, c0.y, c0.z), b = SIMD3(c1.x, c1.y, c1.z), c = SIMD3(c2.x, c2.y, c2.z)
+        for (k, part) in parts.enumerated() {
+            let node = part.node
+            if part.skinned {
+                let skin = model.nodes[node].skin!
+                if skin != skinOf { model.jointMatrices(skin: skin, worlds: worlds, into: &joints); skinOf = skin }
+                GLTFSkinning.skin(part.primitive, joints: joints, morphWeights: pose.weights[node], positions: &positions, normals: &normals)
+            } else {
+                GLTFSkinning.transform(part.primitive, by: worlds[node], morphWeights: pose.weights[node], positions: &positions, normals: &normals)
+            }
+            if normals.count != positions.count { Self.smoothNormals(positions, part.primitive.indices, into: &normals) }
+            posed[k].removeAll(keepingCapacity: true)
+            posedNormals[k].removeAll(keepingCapacity: true)
+            for i in positions.indices {
+                let v = positions[i]
+                let r = c0 * v.x + c1 * v.y + c2 * v.z + c3
+                posed[k].append(SIMD3(r.x, r.y, r.z))
+                let n = a * normals[i].x + b * normals[i].y + c * normals[i].z
+                let l = length(n)
+                posedNormals[k].append(l > 1e-20 ? n / l : SIMD3(0, 1, 0))
+            }
+        }
+    }
+
+    /// The draws of the last pose, seen from `eye` through `viewProjection`, lit by `light`.
+    public func draws(viewProjection: Matrix4, eye: SIMD3<Float>, light: RigLight) -> [DrawCall] {
+        opaque.reset()
+        blended.reset()
+        for (k, part) in parts.enumerated() {
+            let mesh = part.blend ? blended : opaque
+            let first = UInt32(mesh.positions.count)
+            let ps = posed[k], ns = posedNormals[k]
+            for i in ps.indices {
+                let n = ns[i], base = part.base[i]
+                let toEye = normalize(eye - ps[i])
+                let facing = max(dot(n, toEye), 0)
+                let rimAmount = (1 - facing) * (1 - facing) * (1 - facing)
+                var rgb = SIMD3(base.x, base.y, base.z) * (light.ambient + light.key * max(dot(n, light.keyDirection), 0)
+                    + light.fill * max(dot(n, light.fillDirection), 0))
+                rgb += light.rim * rimAmount + part.emissive
+                let alpha = part.blend ? base.w : 1
+                mesh.vertex(ps[i], SIMD4(rgb * alpha, alpha))
+            }
+            let idx = part.primitive.indices
+            var t = 0
+            while t + 2 < idx.count {
+                mesh.triangle(first + idx[t], first + idx[t + 1], first + idx[t + 2])
+                t += 3
+            }
+        }
+        var out: [DrawCall] = []
+        if let d = opaque.draw(transform: viewProjection, state: RenderState(depthTest: .less, depthWrite: true, blend: .opaque)) { out.append(d) }
+        if let d = blended.draw(transform: viewProjection, state: RenderState(depthTest: .less, depthWrite: false, blend: .premultipliedAlpha)) {
+            out.append(d)
+        }
+        return out
+    }
+
+    /// Per-vertex base colour: the material's factor × COLOR_0 × its texture at the vertex.
+    static func baseColours(_ p: GLTFPrimitive, _ m: GLTFMaterial, _ images: [Image8]) -> [SIMD4<Float>] {
+        (0..<p.vertexCount).map { i in
+            var c = m.baseColorFactor
+            if i < p.colors.count { c *= p.colors[i] }
+            if let t = m.baseColorTexture, t.image < images.count, i < p.texcoords.count {
+                c *= sampleLinear(images[t.image], p.texcoords[i], wrapS: t.wrapS, wrapT: t.wrapT)
+            }
+            return c
+        }
+    }
+
+    /// An sRGB texture's colour at `uv`, bilinear, in linear light.
+    static func sampleLinear(_ image: Image8, _ uv: SIMD2<Float>, wrapS: GLTFWrap, wrapT: GLTFWrap) -> SIMD4<Float> {
+        guard image.width > 0, image.height > 0 else { return .one }
+        func wrap(_ v: Float, _ mode: GLTFWrap) -> Float {
+            guard v.isFinite else { return 0 }
+            switch mode {
+            case .clampToEdge: return min(max(v, 0), 1)
+            case .repeat: return v - v.rounded(.down)
+            case .mirroredRepeat:
+                let f = v - 2 * (v / 2).rounded(.down)
+                return f > 1 ? 2 - f : f
+            }
+        }
+        let x = wrap(uv.x, wrapS) * Float(image.width) - 0.5, y = wrap(uv.y, wrapT) * Float(image.height) - 0.5
+        let x0 = Int(x.rounded(.down)), y0 = Int(y.rounded(.down))
+        let fx = x - Float(x0), fy = y - Float(y0)
+        func texel(_ xi: Int, _ yi: Int) -> SIMD4<Float> {
+            let cx = min(max(xi, 0), image.width - 1), cy = min(max(yi, 0), image.height - 1)
+            let o = (cy * image.width + cx) * 4
+            let px = image.pixels
+            return SIMD4(srgbToLinear(px[o]), srgbToLinear(px[o + 1]), srgbToLinear(px[o + 2]), Float(px[o + 3]) / 255)
+        }
+        let top = texel(x0, y0) * (1 - fx) + texel(x0 + 1, y0) * fx
+        let bottom = texel(x0, y0 + 1) * (1 - fx) + texel(x0 + 1, y0 + 1) * fx
+        return top * (1 - fy) + bottom * fy
+    }
+
+    /// Normals for a primitive without them: each vertex the normalised sum of its
+    /// triangles' area-weighted normals.
+    static func smoothNormals(_ positions: [SIMD3<Float>], _ indices: [UInt32], into normals: inout [SIMD3<Float>]) {
+        normals = [SIMD3<Float>](repeating: .zero, count: positions.count)
+        var t = 0
+        while t + 2 < indices.count {
+            let i = Int(indices[t]), j = Int(indices[t + 1]), k = Int(indices[t + 2])
+            let n = cross(positions[j] - positions[i], positions[k] - positions[i])
+            normals[i] += n; normals[j] += n; normals[k] += n
+            t += 3
+        }
+    }
+}
+
+/// The engine's lights for a model: directions toward the light, colours in linear light.
+public struct RigLight: Sendable {
+    public var keyDirection: SIMD3<Float>
+    public var key: SIMD3<Float>
+    public var fillDirection: SIMD3<Float>
+    public var fill: SIMD3<Float>
+    /// Added where the surface turns away from the eye: the rim.
+    public var rim: SIMD3<Float>
+    public var ambient: SIMD3<Float>
+
+    public init(keyDirection: SIMD3<Float>, key: SIMD3<Float>, fillDirection: SIMD3<Float>, fill: SIMD3<Float>,
+                rim: SIMD3<Float>, ambient: SIMD3<Float>) {
+        self.keyDirection = normalize(keyDirection)
+        self.key = key
+        self.fillDirection = normalize(fillDirection)
+        self.fill = fill
+        self.rim = rim
+        self.ambient = ambient
+    }
+}
+
+/// An 8-bit sRGB value in linear light.
+@inline(__always) func srgbToLinear(_ v: UInt8) -> Float {
+    let c = Float(v) / 255
+    return c <= 0.04045 ? c / 12.92 : powf((c + 0.055) / 1.055, 2.4)
+}

@@ -1,0 +1,1 @@
+// Until the loader's tests land on this branch.
