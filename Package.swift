@@ -182,7 +182,7 @@ let package = Package(
             swiftSettings: simdSwift),
         .testTarget(
             name: "ScenesTests",
-            dependencies: ["TestSupport", "Engine", "Scenes", "Simulation", "Mind", "Stimuli", "Raster", "Sinks", "Effects"],
+            dependencies: ["TestSupport", "Engine", "Scenes", "Simulation", "Mind", "Stimuli", "Raster", "Sinks", "Effects", "GLTF"],
             swiftSettings: simdSwift),
         // Depends on the executable so the crash and scripted-run tests can spawn it.
         .testTarget(

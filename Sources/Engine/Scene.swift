@@ -66,7 +66,7 @@ extension Scene {
 public enum ModelUse: Sendable, Equatable {
     /// It shows none.
     case none
-    /// It shows one when given (emergence's character), else its own.
+    /// It shows one when given, else its own.
     case optional
     /// It needs one (the `model` scene); without it, it shows a stand-in.
     case required
@@ -84,7 +84,7 @@ public struct SceneStart: Sendable {
     /// The view's size in pixels (worlds that span the view use its aspect ratio).
     public var width: Int
     public var height: Int
-    /// A glTF model to show (`--model`, `--character`); nil for the scene's own.
+    /// A glTF model to show (`--model`); nil for the scene's own.
     public var model: SceneModel?
 
     public init(memory: Memory = .fresh, profile: Profile = .standard, clock: WallClock? = nil, seed: UInt64 = 1,

@@ -68,6 +68,14 @@ func photophoreBounded(_ arguments: [String], cwd: String, seconds: Double = 60)
         BadArguments(simulate + ["--food-delay", "1.5"], "--food-delay was removed", "leave the option out"),
         BadArguments(simulate + ["--size", "0x10"], "--size 0x10"),
         BadArguments(simulate + ["--seed", "-1"], "--seed -1", "18446744073709551615"),
+        // models: refused before anything is drawn
+        BadArguments(["render", "model", "-o", "x.png"], "the model scene needs a model", "--model FILE.glb"),
+        BadArguments(["render", "candlefish", "-o", "x.png", "--model", "x.glb"], "candlefish shows no model", "--model is for the model scene"),
+        BadArguments(["render", "model", "-o", "x.png", "--model", "/nonexistent/robot.glb"], "/nonexistent/robot.glb"),
+        BadArguments(["render", "model", "-o", "x.png", "--model", repositoryRoot + "/assets/models/RobotExpressive.glb", "--clip", "Moonwalk"],
+                     "no clip named Moonwalk", "Dance"),
+        BadArguments(["render", "model", "-o", "x.png", "--orbit", "-1"], "--orbit -1", "0 to 3600"),
+        BadArguments(["render", "emergence", "-o", "x.png", "--clip", "Idle"], "--clip and --orbit are for the model scene"),
         // play: refused while parsing, before any window is opened
         BadArguments(["play", "candlefish", "--frames", "0"], "--frames 0", "1 to 5184000"),
         BadArguments(["play", "candlefish", "--frames", "-3"], "--frames -3", "1 to 5184000"),
@@ -89,7 +97,7 @@ func photophoreBounded(_ arguments: [String], cwd: String, seconds: Double = 60)
         BadArguments(["bench", "--attempts", "0"], "--attempts 0", "1 to 20"),
         BadArguments(["bench", "--attempts", "21"], "--attempts 21", "1 to 20"),
         BadArguments(["bench", "--size", "0x0"], "--size 0x0"),
-        BadArguments(["bench", "aquarium"], "aquarium", "candlefish, emergence or lanterns"),
+        BadArguments(["bench", "aquarium"], "aquarium", "candlefish, emergence, lanterns or model"),
         // bench scenes-quick
         BadArguments(["bench", "scenes-quick", "--threads", "0"], "--threads 0", "1 to 256"),
         BadArguments(["bench", "scenes-quick", "--threads", "999"], "--threads 999", "1 to 256"),

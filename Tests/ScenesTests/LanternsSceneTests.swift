@@ -34,7 +34,7 @@ struct LanternsSceneTests {
 
     @Test("it is registered and renders through the same renderer as the others")
     func registered() throws {
-        #expect(SceneRegistry.names == [.candlefish, .emergence, .lanterns])
+        #expect(SceneRegistry.names == [.candlefish, .emergence, .lanterns, .model])
         #expect(SceneRegistry.scene(named: "lanterns")?.name == .lanterns)
         #expect(SceneRegistry.scene(named: "aquarium") == nil)
         let r = try SceneRenderer(small(.lanterns))

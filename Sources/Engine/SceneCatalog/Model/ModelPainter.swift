@@ -16,6 +16,9 @@ public final class ModelPainter {
     /// The rig and framing of the model last drawn, made on first use.
     var rig: ModelRig?
     var framing = Framing(centre: .zero, halfHeight: 1, radius: 1, floor: -1)
+    /// World space to clip space in the last frame (for tests and tools that project the
+    /// model themselves).
+    public private(set) var viewProjection = Matrix4.identity
 
     struct Framing {
         var centre: SIMD3<Float>
@@ -58,7 +61,7 @@ public final class ModelPainter {
         let reach = framing.radius + framing.halfHeight
         let projection = Matrix4.perspective(fovY: Self.fovY, aspect: aspect, near: max(distance - reach * 2, distance * 0.01),
                                              far: distance + reach * 2)
-        let viewProjection = projection * view
+        viewProjection = projection * view
 
         // The floor's shadow: a dark disc under the model, soft at its edge.
         let c = framing.centre

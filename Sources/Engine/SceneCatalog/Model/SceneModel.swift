@@ -1,7 +1,7 @@
 import GLTF
 
 /// A glTF model a scene shows, loaded (and checked) before the session starts: the `model`
-/// scene's subject (`--model`), emergence's character (`--character`).
+/// scene's subject (`--model`).
 public struct SceneModel: Sendable {
     /// The loaded model.
     public var model: GLTFModel
@@ -11,30 +11,26 @@ public struct SceneModel: Sendable {
     public var clip: String?
     /// Seconds per turn of the `model` scene's turntable; 0 holds it still.
     public var orbitSeconds: Double
-    /// Which clips and morph targets emergence's mind plays (`CharacterClips`).
-    public var clips: CharacterClips
 
     /// The longest turn `orbitSeconds` may take, in seconds.
     public static let orbitRange: ClosedRange<Double> = 0...3600
 
-    public init(model: GLTFModel, name: String, clip: String? = nil, orbitSeconds: Double = 12, clips: CharacterClips = .standard) {
+    public init(model: GLTFModel, name: String, clip: String? = nil, orbitSeconds: Double = 12) {
         self.model = model
         self.name = name
         self.clip = clip
         self.orbitSeconds = orbitSeconds
-        self.clips = clips
     }
 
     /// Loads `path` and checks the clip names against it: one line naming the file and what
     /// to do when it cannot be used.
-    public static func load(_ path: String, clip: String? = nil, orbitSeconds: Double = 12,
-                            clips: CharacterClips = .standard) throws(GLTFError) -> SceneModel {
+    public static func load(_ path: String, clip: String? = nil, orbitSeconds: Double = 12) throws(GLTFError) -> SceneModel {
         let model = try GLTFModel.load(contentsOf: path)
         guard model.triangleCount > 0 else { throw GLTFError(file: path, at: "meshes", "no triangles to draw; give a model with a triangle mesh") }
         if let clip, model.animation(named: clip) == nil {
             throw GLTFError(file: path, at: "animations", "no clip named \(clip); it has \(clipList(model))")
         }
-        return SceneModel(model: model, name: path, clip: clip, orbitSeconds: orbitSeconds, clips: clips)
+        return SceneModel(model: model, name: path, clip: clip, orbitSeconds: orbitSeconds)
     }
 
     /// "Idle, Walking and Wave", or "no clips".
@@ -43,31 +39,4 @@ public struct SceneModel: Sendable {
         if names.isEmpty { return "no clips" }
         return names.count < 2 ? names[0] : names.dropLast().joined(separator: ", ") + " and " + names.last!
     }
-}
-
-/// Which of a character's clips and morph targets emergence's mind plays in each of its
-/// states. A name the model does not have is skipped (the rest pose, or no morph).
-/// Docs: docs/gltf.md, "Emergence with your character".
-public struct CharacterClips: Sendable, Equatable, Codable {
-    /// Looping, while nothing else plays.
-    public var idle: String
-    /// Once, after a correct answer.
-    public var correct: String
-    /// Once, after a wrong answer.
-    public var wrong: String
-    /// Once, when the stage rises.
-    public var stageUp: String
-    /// Looping, while corruption is high.
-    public var corrupted: String
-    /// Looping, at the final stage.
-    public var final: String
-    /// Morph targets (by name) and when they show: after a wrong answer, a rising stage, corruption.
-    public var wrongFace: String
-    public var stageUpFace: String
-    public var corruptedFace: String
-
-    /// RobotExpressive's names (three.js's example robot).
-    public static let standard = CharacterClips(
-        idle: "Idle", correct: "Yes", wrong: "No", stageUp: "Jump", corrupted: "Death", final: "Dance",
-        wrongFace: "Sad", stageUpFace: "Surprised", corruptedFace: "Angry")
 }
