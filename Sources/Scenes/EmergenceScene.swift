@@ -55,7 +55,9 @@ public final class EmergenceScene {
         for b in [glitched, split, floor, orb, halo] { b.reset() }
     }
 
-    public func frame(world: EmergenceWorld, time: Double) -> SceneFrame {
+    /// The frame at `time`; with `surface`, the particles rest on it instead of the figure
+    /// (a character's skinned surface, `EmergenceWorld.particles`).
+    public func frame(world: EmergenceWorld, time: Double, surface: ParticleSurface? = nil) -> SceneFrame {
         recycle()
         let t = Float(time)
         let cam = camera(at: time)
@@ -134,7 +136,7 @@ public final class EmergenceScene {
             pool.forEach(chunks) { c in
                 let range = (c * Self.chunk)..<min(count, (c + 1) * Self.chunk)
                 world.particles(at: time, eye: eye, range: range, positions: wp.baseAddress!, brightness: wb.baseAddress!,
-                                glitched: wg.baseAddress!)
+                                glitched: wg.baseAddress!, surface: surface)
                 let (red, cyan) = lists[c]
                 red.reset()
                 cyan.reset()

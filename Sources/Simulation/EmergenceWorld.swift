@@ -55,7 +55,7 @@ public struct EmergenceWorld: Sendable {
     /// A burst of corruption after a wrong answer, and a flash after a right one (decay to 0).
     public private(set) var burst = 0.0
     public private(set) var flash = 0.0
-    let seed: UInt64
+    public let seed: UInt64
 
     // Per particle (structure of arrays).
     public private(set) var target: [SIMD3<Float>] = []
@@ -187,8 +187,12 @@ public struct EmergenceWorld: Sendable {
     /// band displaced it) at the same indices, at time `t` (which may lie between steps), for a
     /// camera at `eye` (the hologram rim brightens surfaces seen edge-on). Each particle is
     /// independent, so callers may split the range across threads and get the same bytes.
+    ///
+    /// `surface`, when given, replaces the figure's targets and normals (one of each per
+    /// particle, in particle order): a character's skinned surface at time `t`.
     public func particles(at t: Double, eye: SIMD3<Float>, range: Range<Int>, positions: UnsafeMutablePointer<SIMD3<Float>>,
-                          brightness: UnsafeMutablePointer<Float>, glitched: UnsafeMutablePointer<UInt8>) {
+                          brightness: UnsafeMutablePointer<Float>, glitched: UnsafeMutablePointer<UInt8>,
+                          surface: ParticleSurface? = nil) {
         let u = Float(reveal(at: t))
         let orbR = Float(orbRadius(at: t))
         let scale = Float(characterScale(at: t))
@@ -206,8 +210,10 @@ public struct EmergenceWorld: Sendable {
         let ringRadius = Self.ringRadius, ringHeight = Self.ringHeight
         let towardEye = eye - pivot
         let view = towardEye / max((towardEye * towardEye).sum().squareRoot(), 1e-6)
-        target.withUnsafeBufferPointer { tg in
-        normal.withUnsafeBufferPointer { nm in
+        let targets = surface?.targets ?? target, normals = surface?.normals ?? normal
+        precondition(targets.count == count && normals.count == count, "one surface point per particle")
+        targets.withUnsafeBufferPointer { tg in
+        normals.withUnsafeBufferPointer { nm in
         direction.withUnsafeBufferPointer { dr in
         params.withUnsafeBufferPointer { pr in
             // Eight particles at a time, then the rest one by one (the same arithmetic).
@@ -287,5 +293,18 @@ public struct EmergenceWorld: Sendable {
                 glitched[i] = hit
             }
         }}}}
+    }
+}
+
+/// Where particles rest instead of the figure's surface (`EmergenceWorld.particles`): a
+/// point and a unit normal per particle, in the figure's space (feet at y = 0, about 1.8 tall,
+/// facing +z).
+public struct ParticleSurface: Sendable {
+    public var targets: [SIMD3<Float>]
+    public var normals: [SIMD3<Float>]
+
+    public init(targets: [SIMD3<Float>], normals: [SIMD3<Float>]) {
+        self.targets = targets
+        self.normals = normals
     }
 }

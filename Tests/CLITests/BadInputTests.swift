@@ -70,7 +70,9 @@ func photophoreBounded(_ arguments: [String], cwd: String, seconds: Double = 60)
         BadArguments(simulate + ["--seed", "-1"], "--seed -1", "18446744073709551615"),
         // models: refused before anything is drawn
         BadArguments(["render", "model", "-o", "x.png"], "the model scene needs a model", "--model FILE.glb"),
-        BadArguments(["render", "candlefish", "-o", "x.png", "--model", "x.glb"], "candlefish shows no model", "--model is for the model scene"),
+        BadArguments(["render", "candlefish", "-o", "x.png", "--model", "x.glb"], "candlefish shows no model", "--character for emergence"),
+        BadArguments(["render", "emergence", "-o", "x.png", "--clips", "idle"], "--clips idle", "ROLE=NAME"),
+        BadArguments(["render", "candlefish", "-o", "x.png", "--clips", "idle=Idle"], "--clips is for a scene with a character"),
         BadArguments(["render", "model", "-o", "x.png", "--model", "/nonexistent/robot.glb"], "/nonexistent/robot.glb"),
         BadArguments(["render", "model", "-o", "x.png", "--model", repositoryRoot + "/assets/models/RobotExpressive.glb", "--clip", "Moonwalk"],
                      "no clip named Moonwalk", "Dance"),

@@ -10,10 +10,13 @@ public enum Emergence: Scene {
     /// Its memory codec.
     public typealias Remembers = EmergenceMemory
 
-    /// The character's mind and world.
+    /// The character's mind and world, and, with `--character`, the model the particles
+    /// assemble on and its animation.
     public struct State {
         public var mind: EmergenceMind
         public var world: EmergenceWorld
+        public var character: SceneModel?
+        public var animator: CharacterAnimator?
     }
 
     public static let name = SceneName.emergence
@@ -30,9 +33,12 @@ public enum Emergence: Scene {
         "P": .countdown(seconds: pressureSeconds, every: 0.5),
     ]
 
+    public static let modelUse = ModelUse.optional
+
     public static func start(_ s: SceneStart) -> State {
-        State(mind: EmergenceMind(memory: s.memory.emergence, profile: s.profile),
-              world: EmergenceWorld(seed: s.seed, richness: s.richness))
+        let mind = EmergenceMind(memory: s.memory.emergence, profile: s.profile)
+        return State(mind: mind, world: EmergenceWorld(seed: s.seed, richness: s.richness), character: s.model,
+                     animator: s.model.map { CharacterAnimator(model: $0.model, clips: $0.clips, stage: mind.stage) })
     }
 
     public static func step(_ state: inout State, to time: Double, events: ArraySlice<StimulusEvent>) -> [MemoryEvent] {
@@ -42,18 +48,25 @@ public enum Emergence: Scene {
         let m = state.mind
         let input = EmergenceInput(stage: m.stage, corruption: m.corruption, pressure: m.pressure, glitch: m.glitch, trust: m.trust)
         state.world.step(dt: FixedStep.dt, input: input, stimuli: due)
+        state.animator?.step(to: time, dt: FixedStep.dt, mind: state.mind, stimuli: due)
         return produced
     }
 
     public static func finish(_ state: inout State) -> [MemoryEvent] { state.mind.finish() }
     public static func memory(of state: State) -> EmergenceMemory { state.mind.memory }
 
-    public static func painter(width: Int, height: Int, richness: Richness, pool: WorkerPool) -> EmergenceScene {
-        EmergenceScene(width: width, height: height, richness: richness, pool: pool)
+    public static func painter(width: Int, height: Int, richness: Richness, pool: WorkerPool) -> EmergencePainter {
+        EmergencePainter(scene: EmergenceScene(width: width, height: height, richness: richness, pool: pool))
     }
 
-    public static func frame(_ state: State, painter: inout EmergenceScene, time: Double, alpha: Double) -> SceneFrame {
-        painter.frame(world: state.world, time: time)
+    public static func frame(_ state: State, painter: inout EmergencePainter, time: Double, alpha: Double) -> SceneFrame {
+        guard let shown = state.character, let animator = state.animator else { return painter.scene.frame(world: state.world, time: time) }
+        if painter.character == nil {
+            painter.character = CharacterSurface(shown, clips: shown.clips, count: state.world.count, seed: state.world.seed)
+        }
+        let character = painter.character!
+        let surface = character.update(animator.pose(shown.model, faceTargets: character.faceTargets, at: time))
+        return painter.scene.frame(world: state.world, time: time, surface: surface)
     }
 
     public static func hud(_ state: State) -> SceneHUD {
@@ -76,6 +89,14 @@ public enum Emergence: Scene {
         for k in 0..<6 { events.append(StimulusEvent(t: t + Double(k) * 2, .pointer(x: 0.3 + 0.08 * Double(k), y: 0.5))) }
         return Script(scene: name, clock: WallClock(unixSeconds: 1_795_000_000), events: events)
     }
+}
+
+/// Emergence's painter: the particle scene, and the character's surface when there is one.
+public final class EmergencePainter {
+    public let scene: EmergenceScene
+    var character: CharacterSurface?
+
+    init(scene: EmergenceScene) { self.scene = scene }
 }
 
 extension SceneRenderer {

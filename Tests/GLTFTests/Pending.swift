@@ -1,1 +1,0 @@
-// Until the loader's tests land on this branch.
