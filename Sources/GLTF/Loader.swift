@@ -80,10 +80,10 @@ struct Loader {
         var model = GLTFModel(name: site.file, scenes: scenes, defaultScene: defaultScene, nodes: nodes, meshes: meshes,
                               materials: materials, images: images, skins: skins, animations: animations, nodeOrder: order, notes: notes)
         var instanced = 0
-        for n in model.defaultSceneNodes {
-            if let m = nodes[n].mesh { instanced += meshes[m].primitives.reduce(0) { $0 + $1.vertexCount } }
-            if instanced > GLTFLimits.maxInstancedVertices {
-                throw error("nodes[\(n)].mesh", "the default scene's mesh instances hold more than \(GLTFLimits.maxInstancedVertices) vertices in all")
+        for (n, node) in nodes.enumerated() {
+            if let m = node.mesh { instanced += meshes[m].primitives.reduce(0) { $0 + $1.vertexCount + $1.indices.count } }
+            if instanced > GLTFLimits.maxInstancedElements {
+                throw error("nodes[\(n)].mesh", "the mesh instances hold more than \(GLTFLimits.maxInstancedElements) vertices and indices in all")
             }
         }
         model.notes = notes
@@ -114,7 +114,7 @@ struct Loader {
                 throw error(at, "missing; the spec requires it")
             case let .dataCorrupted(ctx):
                 if ctx.codingPath.isEmpty {
-                    let why = (ctx.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String ?? ctx.debugDescription
+                    let why = Self.syntaxReason(c.json) ?? ctx.debugDescription
                     throw error("the JSON at byte \(c.jsonOffset)", "not valid JSON: \(why)")
                 }
                 throw error(Self.jsonPath(ctx.codingPath), "a number out of range or a bad value: \(ctx.debugDescription)")
@@ -123,6 +123,17 @@ struct Loader {
             }
         } catch {
             throw self.error("the JSON at byte \(c.jsonOffset)", "not valid JSON")
+        }
+    }
+
+    /// Where the JSON's syntax fails ("Invalid value around character 7."): JSONDecoder
+    /// says only that it is not JSON, JSONSerialization says where. Asked only after a failure.
+    static func syntaxReason(_ json: [UInt8]) -> String? {
+        do {
+            _ = try JSONSerialization.jsonObject(with: Data(json), options: [.fragmentsAllowed])
+            return nil
+        } catch {
+            return (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
         }
     }
 
@@ -277,7 +288,7 @@ struct Loader {
                 material.alphaMode = a
             }
             if let cut = m.alphaCutoff {
-                guard cut.isFinite, cut >= 0 else { throw error(at + ".alphaCutoff", "\(cut); it must be a finite number of at least 0") }
+                guard cut.isFinite, cut >= 0, cut <= 1e7 else { throw error(at + ".alphaCutoff", "\(cut); it must be a finite number of at least 0") }
                 material.alphaCutoff = Float(cut)
             }
             material.doubleSided = m.doubleSided ?? false
@@ -361,7 +372,7 @@ struct Loader {
             if let w = record.weights {
                 guard w.count == targetCount else { throw error(mat + ".weights", "\(w.count) weights for \(targetCount) morph targets") }
                 for (k, v) in w.enumerated() {
-                    guard v.isFinite else { throw error("\(mat).weights[\(k)]", "not a finite number") }
+                    guard v.isFinite, abs(v) <= Double(GLTFLimits.maxCoordinate) else { throw error("\(mat).weights[\(k)]", "not a finite number of at most ±\(Int(GLTFLimits.maxCoordinate))") }
                     weights[k] = Float(v)
                 }
             }
@@ -450,6 +461,7 @@ struct Loader {
         case 5: // strip: every other triangle flipped to keep the winding
             var list: [UInt32] = []
             if indices.count >= 3 {
+                try decoder.spend(3 * (indices.count - 2), at + ".mode")
                 list.reserveCapacity(3 * (indices.count - 2))
                 for k in 0..<(indices.count - 2) {
                     if k % 2 == 0 { list += [indices[k], indices[k + 1], indices[k + 2]] } else { list += [indices[k + 1], indices[k], indices[k + 2]] }
@@ -459,6 +471,7 @@ struct Loader {
         default: // fan
             var list: [UInt32] = []
             if indices.count >= 3 {
+                try decoder.spend(3 * (indices.count - 2), at + ".mode")
                 list.reserveCapacity(3 * (indices.count - 2))
                 for k in 1..<(indices.count - 1) { list += [indices[0], indices[k], indices[k + 1]] }
             }
@@ -524,7 +537,7 @@ struct Loader {
                 let targets = n.mesh.map { meshes[$0].weights.count } ?? 0
                 guard w.count == targets else { throw error(at + ".weights", "\(w.count) weights, but the node's mesh has \(targets) morph targets") }
                 weights = try w.enumerated().map { (k, v) throws(GLTFError) in
-                    guard v.isFinite else { throw error("\(at).weights[\(k)]", "not a finite number") }
+                    guard v.isFinite, abs(v) <= Double(GLTFLimits.maxCoordinate) else { throw error("\(at).weights[\(k)]", "not a finite number of at most ±\(Int(GLTFLimits.maxCoordinate))") }
                     return Float(v)
                 }
             }
