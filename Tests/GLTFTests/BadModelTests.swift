@@ -117,12 +117,13 @@ import Testing
         let prims = (0..<40).map { "{\"attributes\":{\"POSITION\":\($0)}}" }.joined(separator: ",")
         let m = c.failure("\"meshes\":[{\"primitives\":[\(prims)]}]," + oneNodeScene)
         expectOneLine(m, naming: ".count: decoding it would pass the loader's limit on decoded data")
-        // One mesh of 2^20 vertices (zeros) on 40 nodes: the 33rd instance passes 2^26.
+        // One mesh of 786,432 vertices (zeros, no indices) on 50 nodes: the 43rd instance
+        // passes 2^26 vertices and indices.
         var e = ModelBuilder()
-        e.accessor(view: nil, componentType: 5126, count: 1 << 20, type: "VEC3")
-        let nodes = Array(repeating: "{\"mesh\":0}", count: 40).joined(separator: ",")
+        e.accessor(view: nil, componentType: 5126, count: 3 << 18, type: "VEC3")
+        let nodes = Array(repeating: "{\"mesh\":0}", count: 50).joined(separator: ",")
         #expect(e.failure("\"meshes\":[{\"primitives\":[{\"attributes\":{\"POSITION\":0}}]}],\"nodes\":[\(nodes)]")
-            == "cannot load test.glb: nodes[32].mesh: the mesh instances hold more than 67108864 vertices and indices in all")
+            == "cannot load test.glb: nodes[42].mesh: the mesh instances hold more than 67108864 vertices and indices in all")
         // A sparse count past the accessor's.
         var d = ModelBuilder()
         let iv = d.view([0, 1, 2, 3]), vv = d.view(d.bytes([1, 1, 1]))
