@@ -87,7 +87,8 @@ reset()
 bpy.ops.mesh.primitive_cylinder_add(vertices=16, depth=4, location=(0, 0, 2))
 body = bpy.context.object
 bpy.ops.object.mode_set(mode="EDIT")
-bpy.ops.mesh.loopcut_slide(MESH_OT_loopcut={"number_cuts": 8, "edge_index": 1})
+bpy.ops.mesh.select_all(action="SELECT")
+bpy.ops.mesh.subdivide(number_cuts=6)
 bpy.ops.object.mode_set(mode="OBJECT")
 bpy.ops.object.armature_add(location=(0, 0, 0))
 rig = bpy.context.object

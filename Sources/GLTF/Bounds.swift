@@ -5,12 +5,15 @@ public struct GLTFBounds: Sendable, Equatable {
     public var min: SIMD3<Float>
     public var max: SIMD3<Float>
 
+    /// The box from `min` to `max` (corner by corner).
     public init(min: SIMD3<Float>, max: SIMD3<Float>) {
         self.min = min
         self.max = max
     }
 
+    /// The middle of the box.
     public var center: SIMD3<Float> { (min + max) / 2 }
+    /// The box's extent along each axis.
     public var size: SIMD3<Float> { max - min }
 
     /// The box grown to hold `p`.

@@ -77,7 +77,7 @@ struct Loader {
                 notes.append("meshes[\(m)].primitives[\(p)]: mode \(prim.mode!) (points or lines) skipped; only triangles are drawn")
             }
         }
-        var model = GLTFModel(name: site.file, scenes: scenes, defaultScene: defaultScene, nodes: nodes, meshes: meshes,
+        let model = GLTFModel(name: site.file, scenes: scenes, defaultScene: defaultScene, nodes: nodes, meshes: meshes,
                               materials: materials, images: images, skins: skins, animations: animations, nodeOrder: order, notes: notes)
         var instanced = 0
         for (n, node) in nodes.enumerated() {
@@ -86,7 +86,6 @@ struct Loader {
                 throw error("nodes[\(n)].mesh", "the mesh instances hold more than \(GLTFLimits.maxInstancedElements) vertices and indices in all")
             }
         }
-        model.notes = notes
         return model
     }
 

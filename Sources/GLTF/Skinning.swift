@@ -10,10 +10,6 @@ extension GLTFModel {
         for (k, j) in s.joints.enumerated() { out[k] = worlds[j] * s.inverseBindMatrices[k] }
     }
 
-    /// The morph weights node `node` uses under `pose` (empty without targets).
-    public func morphWeights(node: Int, pose: GLTFPose) -> [Float] {
-        pose.weights[node]
-    }
 }
 
 /// Vertex deformation on the CPU, for a renderer each frame: morph targets, then a skin or
