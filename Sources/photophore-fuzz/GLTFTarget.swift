@@ -46,7 +46,13 @@ struct GLTFTarget: FuzzTarget {
         }
         var j = json, b = bin
         if b == nil || rng.below(3) != 0 {
-            JSONMutator.mutate(&j, rng: &rng, seeds: [], maxLength: maxLength / 2)
+            if rng.oneIn(2) {
+                // Numbers rewritten in place keep the JSON valid, so the input reaches the
+                // checks of counts, offsets, strides and indices.
+                for _ in 0..<(1 + rng.below(3)) { ByteMutator.rewriteDigitRun(&j, rng: &rng) }
+            } else {
+                JSONMutator.mutate(&j, rng: &rng, seeds: [], maxLength: maxLength / 2)
+            }
         } else {
             ByteMutator.mutate(&b!, rng: &rng, seeds: [], maxLength: maxLength / 2)
         }
