@@ -113,8 +113,11 @@ struct Loader {
                 throw error(at, "missing; the spec requires it")
             case let .dataCorrupted(ctx):
                 if ctx.codingPath.isEmpty {
-                    let why = Self.syntaxReason(c.json) ?? ctx.debugDescription
-                    throw error("the JSON at byte \(c.jsonOffset)", "not valid JSON: \(why)")
+                    if let why = Self.syntaxReason(c.json) { throw error("the JSON at byte \(c.jsonOffset)", "not valid JSON: \(why)") }
+                    // Valid JSON that JSONDecoder still calls invalid: a number that does
+                    // not fit its integer member. Find it, to name its path.
+                    if let (path, value) = Self.nonInteger(c.json) { throw error(path, "\(value) where the spec has an integer") }
+                    throw error("the JSON at byte \(c.jsonOffset)", "not valid JSON: \(ctx.debugDescription)")
                 }
                 throw error(Self.jsonPath(ctx.codingPath), "a number out of range or a bad value: \(ctx.debugDescription)")
             @unknown default:
@@ -134,6 +137,34 @@ struct Loader {
         } catch {
             return (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
         }
+    }
+
+    /// The members whose values (or elements) are integers in the glTF schema.
+    static let integerMembers: Set<String> = [
+        "scene", "nodes", "children", "mesh", "skin", "joints", "skeleton", "inverseBindMatrices", "buffer", "byteOffset",
+        "byteLength", "byteStride", "bufferView", "componentType", "count", "indices", "material", "mode", "index", "texCoord",
+        "sampler", "source", "magFilter", "minFilter", "wrapS", "wrapT", "input", "output", "node", "attributes", "targets",
+    ]
+
+    /// The path and text of the first number at an integer member that is not an integer
+    /// Swift's Int holds (a fraction, or past ±2^63), or nil. Extras and extensions are
+    /// free-form and skipped.
+    static func nonInteger(_ json: [UInt8]) -> (String, String)? {
+        guard let root = try? JSONSerialization.jsonObject(with: Data(json), options: [.fragmentsAllowed]) else { return nil }
+        var stack: [(value: Any, path: String, integral: Bool)] = [(root, "", false)]
+        while let (value, path, integral) = stack.popLast() {
+            if let object = value as? [String: Any] {
+                for key in object.keys.sorted().reversed() where key != "extras" && key != "extensions" {
+                    stack.append((object[key]!, path.isEmpty ? key : path + "." + key, integral || integerMembers.contains(key)))
+                }
+            } else if let array = value as? [Any] {
+                for (i, element) in array.enumerated().reversed() { stack.append((element, path + "[\(i)]", integral)) }
+            } else if integral, let number = value as? NSNumber, !(value is Bool) {
+                let d = number.doubleValue
+                if d.rounded() != d || abs(d) >= 9.2e18 { return (path, number.stringValue) }
+            }
+        }
+        return nil
     }
 
     static func typeName(_ t: Any.Type) -> String {

@@ -186,6 +186,9 @@ import Testing
         let syntax = ModelBuilder().failure(Array("{\"asset\":{\"version\":\"2.0\"} \"x\"}".utf8))
         expectOneLine(syntax, naming: "the JSON at byte 0: not valid JSON")
         #expect(ModelBuilder().failure(Array("{\"asset\":{\"version\":\"1.0\"}}".utf8)) == "cannot load test.glb: asset.version: \"1.0\"; only glTF 2.x is read")
+        // A fraction where an integer belongs: JSONDecoder calls the text invalid; the path is found.
+        let fraction = b.json(Self.mesh).replacingOccurrences(of: "\"byteOffset\":0,", with: "\"byteOffset\":0.5,")
+        #expect(b.failure(GLB.pack(json: fraction, binary: b.bin)) == "cannot load test.glb: bufferViews[0].byteOffset: 0.5 where the spec has an integer")
     }
 
     @Test func animationFaults() {
