@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Fuzzing of every file reader (README, "Fuzzing"): the stimulus script reader, the memory
-# store opener on damaged files and the PNG reader, each on mutated inputs, with no crash
+# store opener on damaged files, the PNG reader and the glTF loader, each on mutated inputs, with no crash
 # and no hang. Builds in release and runs photophore-fuzz; 1000000 inputs per target by
 # default, on as many processes as there are CPUs.
 #
-#   tools/fuzz.sh [--inputs N] [--target script|store|png|all] [--seed S] [--jobs J] [--no-build]
+#   tools/fuzz.sh [--inputs N] [--target script|store|png|gltf|all] [--seed S] [--jobs J] [--no-build]
 #
 # --no-build runs the photophore-fuzz that `swift build -c release` (tools/test.sh) just
 # built: `swift test` compiles the modules with other flags, so building after it would

@@ -126,8 +126,9 @@ struct AccessorDecoder {
         }
     }
 
-    /// Calls `body(element, componentOffsets-base)` for the stored elements: checks the
-    /// layout and returns the slice, stride and offsets.
+    /// Where an accessor's stored elements are: its view's bytes, the first element's
+    /// index in them and the stride, after checking that every element fits; nil for an
+    /// accessor without a buffer view (all zeros, before any sparse values).
     func layout(_ index: Int, _ a: AccessorRecord, _ c: ComponentType, _ shape: ElementShape)
         throws(GLTFError) -> (bytes: ArraySlice<UInt8>, start: Int, stride: Int)?
     {

@@ -17,12 +17,12 @@ public enum GLTFLimits {
     /// infinities are refused everywhere.
     public static let maxCoordinate: Float = 1e7
     /// The decoded floats of all accessors together may be at most 4 per byte of input
-    /// plus this many (16 Mi): accessors that overlap or have no bufferView cannot make a
-    /// small file cost gigabytes.
-    public static let decodeAllowance = 16 << 20
-    /// Vertices over all mesh instances (nodes with a mesh) of the default scene (2^26):
-    /// skinning or bounds of one pose never costs more.
-    public static let maxInstancedVertices = 1 << 26
+    /// plus this many (4 Mi), strips and fans turned into lists included: accessors that
+    /// overlap or have no bufferView cannot make a small file cost gigabytes.
+    public static let decodeAllowance = 4 << 20
+    /// Vertices and indices over all mesh instances (every node with a mesh counts its
+    /// mesh again), 2^26: skinning, drawing or bounds of one pose never cost more.
+    public static let maxInstancedElements = 1 << 26
     /// The largest image side, as for PNG (RenderTarget.maxDimension).
     public static let maxImageDimension = 8192
 }

@@ -77,16 +77,15 @@ struct Loader {
                 notes.append("meshes[\(m)].primitives[\(p)]: mode \(prim.mode!) (points or lines) skipped; only triangles are drawn")
             }
         }
-        var model = GLTFModel(name: site.file, scenes: scenes, defaultScene: defaultScene, nodes: nodes, meshes: meshes,
+        let model = GLTFModel(name: site.file, scenes: scenes, defaultScene: defaultScene, nodes: nodes, meshes: meshes,
                               materials: materials, images: images, skins: skins, animations: animations, nodeOrder: order, notes: notes)
         var instanced = 0
-        for n in model.defaultSceneNodes {
-            if let m = nodes[n].mesh { instanced += meshes[m].primitives.reduce(0) { $0 + $1.vertexCount } }
-            if instanced > GLTFLimits.maxInstancedVertices {
-                throw error("nodes[\(n)].mesh", "the default scene's mesh instances hold more than \(GLTFLimits.maxInstancedVertices) vertices in all")
+        for (n, node) in nodes.enumerated() {
+            if let m = node.mesh { instanced += meshes[m].primitives.reduce(0) { $0 + $1.vertexCount + $1.indices.count } }
+            if instanced > GLTFLimits.maxInstancedElements {
+                throw error("nodes[\(n)].mesh", "the mesh instances hold more than \(GLTFLimits.maxInstancedElements) vertices and indices in all")
             }
         }
-        model.notes = notes
         return model
     }
 
@@ -114,8 +113,11 @@ struct Loader {
                 throw error(at, "missing; the spec requires it")
             case let .dataCorrupted(ctx):
                 if ctx.codingPath.isEmpty {
-                    let why = (ctx.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String ?? ctx.debugDescription
-                    throw error("the JSON at byte \(c.jsonOffset)", "not valid JSON: \(why)")
+                    if let why = Self.syntaxReason(c.json) { throw error("the JSON at byte \(c.jsonOffset)", "not valid JSON: \(why)") }
+                    // Valid JSON that JSONDecoder still calls invalid: a number that does
+                    // not fit its integer member. Find it, to name its path.
+                    if let (path, value) = Self.nonInteger(c.json) { throw error(path, "\(value) where the spec has an integer") }
+                    throw error("the JSON at byte \(c.jsonOffset)", "not valid JSON: \(ctx.debugDescription)")
                 }
                 throw error(Self.jsonPath(ctx.codingPath), "a number out of range or a bad value: \(ctx.debugDescription)")
             @unknown default:
@@ -124,6 +126,45 @@ struct Loader {
         } catch {
             throw self.error("the JSON at byte \(c.jsonOffset)", "not valid JSON")
         }
+    }
+
+    /// Where the JSON's syntax fails ("Invalid value around character 7."): JSONDecoder
+    /// says only that it is not JSON, JSONSerialization says where. Asked only after a failure.
+    static func syntaxReason(_ json: [UInt8]) -> String? {
+        do {
+            _ = try JSONSerialization.jsonObject(with: Data(json), options: [.fragmentsAllowed])
+            return nil
+        } catch {
+            return (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
+        }
+    }
+
+    /// The members whose values (or elements) are integers in the glTF schema.
+    static let integerMembers: Set<String> = [
+        "scene", "nodes", "children", "mesh", "skin", "joints", "skeleton", "inverseBindMatrices", "buffer", "byteOffset",
+        "byteLength", "byteStride", "bufferView", "componentType", "count", "indices", "material", "mode", "index", "texCoord",
+        "sampler", "source", "magFilter", "minFilter", "wrapS", "wrapT", "input", "output", "node", "attributes", "targets",
+    ]
+
+    /// The path and text of the first number at an integer member that is not an integer
+    /// Swift's Int holds (a fraction, or past ±2^63), or nil. Extras and extensions are
+    /// free-form and skipped.
+    static func nonInteger(_ json: [UInt8]) -> (String, String)? {
+        guard let root = try? JSONSerialization.jsonObject(with: Data(json), options: [.fragmentsAllowed]) else { return nil }
+        var stack: [(value: Any, path: String, integral: Bool)] = [(root, "", false)]
+        while let (value, path, integral) = stack.popLast() {
+            if let object = value as? [String: Any] {
+                for key in object.keys.sorted().reversed() where key != "extras" && key != "extensions" {
+                    stack.append((object[key]!, path.isEmpty ? key : path + "." + key, integral || integerMembers.contains(key)))
+                }
+            } else if let array = value as? [Any] {
+                for (i, element) in array.enumerated().reversed() { stack.append((element, path + "[\(i)]", integral)) }
+            } else if integral, let number = value as? NSNumber, !(value is Bool) {
+                let d = number.doubleValue
+                if d.rounded() != d || abs(d) >= 9.2e18 { return (path, number.stringValue) }
+            }
+        }
+        return nil
     }
 
     static func typeName(_ t: Any.Type) -> String {
@@ -277,7 +318,7 @@ struct Loader {
                 material.alphaMode = a
             }
             if let cut = m.alphaCutoff {
-                guard cut.isFinite, cut >= 0 else { throw error(at + ".alphaCutoff", "\(cut); it must be a finite number of at least 0") }
+                guard cut.isFinite, cut >= 0, cut <= 1e7 else { throw error(at + ".alphaCutoff", "\(cut); it must be a finite number of at least 0") }
                 material.alphaCutoff = Float(cut)
             }
             material.doubleSided = m.doubleSided ?? false
@@ -361,7 +402,7 @@ struct Loader {
             if let w = record.weights {
                 guard w.count == targetCount else { throw error(mat + ".weights", "\(w.count) weights for \(targetCount) morph targets") }
                 for (k, v) in w.enumerated() {
-                    guard v.isFinite else { throw error("\(mat).weights[\(k)]", "not a finite number") }
+                    guard v.isFinite, abs(v) <= Double(GLTFLimits.maxCoordinate) else { throw error("\(mat).weights[\(k)]", "not a finite number of at most ±\(Int(GLTFLimits.maxCoordinate))") }
                     weights[k] = Float(v)
                 }
             }
@@ -450,6 +491,7 @@ struct Loader {
         case 5: // strip: every other triangle flipped to keep the winding
             var list: [UInt32] = []
             if indices.count >= 3 {
+                try decoder.spend(3 * (indices.count - 2), at + ".mode")
                 list.reserveCapacity(3 * (indices.count - 2))
                 for k in 0..<(indices.count - 2) {
                     if k % 2 == 0 { list += [indices[k], indices[k + 1], indices[k + 2]] } else { list += [indices[k + 1], indices[k], indices[k + 2]] }
@@ -459,6 +501,7 @@ struct Loader {
         default: // fan
             var list: [UInt32] = []
             if indices.count >= 3 {
+                try decoder.spend(3 * (indices.count - 2), at + ".mode")
                 list.reserveCapacity(3 * (indices.count - 2))
                 for k in 1..<(indices.count - 1) { list += [indices[0], indices[k], indices[k + 1]] }
             }
@@ -524,7 +567,7 @@ struct Loader {
                 let targets = n.mesh.map { meshes[$0].weights.count } ?? 0
                 guard w.count == targets else { throw error(at + ".weights", "\(w.count) weights, but the node's mesh has \(targets) morph targets") }
                 weights = try w.enumerated().map { (k, v) throws(GLTFError) in
-                    guard v.isFinite else { throw error("\(at).weights[\(k)]", "not a finite number") }
+                    guard v.isFinite, abs(v) <= Double(GLTFLimits.maxCoordinate) else { throw error("\(at).weights[\(k)]", "not a finite number of at most ±\(Int(GLTFLimits.maxCoordinate))") }
                     return Float(v)
                 }
             }

@@ -76,6 +76,7 @@ public struct GLTFTransform: Sendable, Equatable {
     public var rotation: SIMD4<Float>
     public var scale: SIMD3<Float>
 
+    /// A transform; the defaults are the identity's parts.
     public init(translation: SIMD3<Float> = .zero, rotation: SIMD4<Float> = SIMD4(0, 0, 0, 1), scale: SIMD3<Float> = .one) {
         self.translation = translation
         self.rotation = rotation
@@ -129,6 +130,7 @@ public struct GLTFPrimitive: Sendable {
     /// The largest joint index in `joints` (-1 without joints): a skin needs more joints.
     public var maxJoint: Int
 
+    /// The number of vertices (every per-vertex array that is not empty has this length).
     public var vertexCount: Int { positions.count }
 }
 

@@ -11,6 +11,7 @@ public struct GLTFPose: Sendable, Equatable {
     /// One array per node: the morph weights of its mesh (empty for nodes without targets).
     public var weights: [[Float]]
 
+    /// A pose from its parts (one transform and one weight array per node).
     public init(transforms: [GLTFTransform], weights: [[Float]]) {
         self.transforms = transforms
         self.weights = weights

@@ -10,10 +10,6 @@ extension GLTFModel {
         for (k, j) in s.joints.enumerated() { out[k] = worlds[j] * s.inverseBindMatrices[k] }
     }
 
-    /// The morph weights node `node` uses under `pose` (empty without targets).
-    public func morphWeights(node: Int, pose: GLTFPose) -> [Float] {
-        pose.weights[node]
-    }
 }
 
 /// Vertex deformation on the CPU, for a renderer each frame: morph targets, then a skin or
@@ -98,6 +94,20 @@ public enum GLTFSkinning {
                 }
             }
         }
+    }
+
+    /// The inverse of an affine matrix (last row 0 0 0 1), or nil when it is singular:
+    /// inverse bind matrices back to joint placements, for instance.
+    public static func affineInverse(_ m: Matrix4) -> Matrix4? {
+        let (c0, c1, c2, c3) = m.columns
+        let a = SIMD3(c0.x, c0.y, c0.z), b = SIMD3(c1.x, c1.y, c1.z), c = SIMD3(c2.x, c2.y, c2.z), t = SIMD3(c3.x, c3.y, c3.z)
+        let bc = cross(b, c), ca = cross(c, a), ab = cross(a, b)
+        let det = dot(a, bc)
+        guard abs(det) > 1e-30, det.isFinite else { return nil }
+        // The rows of the inverse 3×3 are the cofactor columns over the determinant.
+        let r0 = bc / det, r1 = ca / det, r2 = ab / det
+        let it = -SIMD3(dot(r0, t), dot(r1, t), dot(r2, t))
+        return Matrix4(SIMD4(r0.x, r1.x, r2.x, 0), SIMD4(r0.y, r1.y, r2.y, 0), SIMD4(r0.z, r1.z, r2.z, 0), SIMD4(it, 1))
     }
 
     /// A normal under the 3×3 matrix with columns a, b, c: through the cofactor matrix

@@ -15,7 +15,7 @@ func say(_ line: String) {
 }
 
 let usage = """
-    usage: photophore-fuzz [--target script|store|png|all] [--inputs N] [--seed S] [--jobs J] [--hang-seconds S]
+    usage: photophore-fuzz [--target script|store|png|gltf|all] [--inputs N] [--seed S] [--jobs J] [--hang-seconds S]
                            [--only I [--write-input FILE]] [--read FILE] [--root DIR]
       --inputs N        inputs per target (default 1000000); the first ones are the seeds as they are
       --seed S          which mutations (default 1); input I of a target depends only on S and I
@@ -32,7 +32,7 @@ func fail(_ message: String) -> Never {
     exit(2)
 }
 
-var targetNames = ["script", "store", "png"]
+var targetNames = ["script", "store", "png", "gltf"]
 var inputs = 1_000_000
 var seed: UInt64 = 1
 var jobs = 1
@@ -51,7 +51,7 @@ while !arguments.isEmpty {
     arguments.removeFirst()
     switch option {
     case "--target":
-        guard value == "all" || targetNames.contains(value) else { fail("--target \(value): use script, store, png or all") }
+        guard value == "all" || targetNames.contains(value) else { fail("--target \(value): use script, store, png, gltf or all") }
         if value != "all" { targetNames = [value] }
     case "--inputs": guard let n = Int(value), n >= 0 else { fail("--inputs \(value): give a count such as 1000000") }; inputs = n
     case "--seed": guard let s = UInt64(value) else { fail("--seed \(value): give a non-negative integer") }; seed = s
@@ -95,6 +95,7 @@ func makeTarget(_ name: String, root: String, scratch: String) -> FuzzTarget {
         switch name {
         case "script": return ScriptTarget(root: root)
         case "store": return try StoreTarget(scratch: scratch)
+        case "gltf": return try GLTFTarget(root: root, scratch: scratch)
         default: return try PNGTarget(root: root, scratch: scratch)
         }
     } catch {
