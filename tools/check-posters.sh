@@ -11,9 +11,9 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 status=0
 grep -v '^#' assets/posters/posters.txt | {
-    while read -r name scene frame; do
+    while read -r name scene frame model clip; do
         "$bin" render "$scene" --frame "$frame" --size 1920x1080 --seed 3 --richness rich \
-            --png-compression small --script "assets/posters/$name.json" -o "$out/$name.png" > /dev/null 2> "$out/log" \
+            --png-compression small --script "assets/posters/$name.json" ${model:+--model "$model"} ${clip:+--clip "$clip" --orbit 0} -o "$out/$name.png" > /dev/null 2> "$out/log" \
             || { cat "$out/log" >&2; status=1; continue; }
         if cmp -s "$out/$name.png" "assets/posters/$name.png"; then
             echo "check-posters: $name: the same bytes"

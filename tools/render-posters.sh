@@ -6,8 +6,8 @@ set -eu
 cd "$(dirname "$0")/.."
 swift build -c release --product photophore
 bin=.build/release/photophore
-grep -v '^#' assets/posters/posters.txt | while read -r name scene frame; do
+grep -v '^#' assets/posters/posters.txt | while read -r name scene frame model clip; do
     "$bin" render "$scene" --frame "$frame" --size 1920x1080 --seed 3 --richness rich \
-        --png-compression small --script "assets/posters/$name.json" -o "assets/posters/$name.png"
+        --png-compression small --script "assets/posters/$name.json" ${model:+--model "$model"} ${clip:+--clip "$clip" --orbit 0} -o "assets/posters/$name.png"
     echo "assets/posters/$name.png"
 done

@@ -32,14 +32,15 @@ struct ModelOptions: ParsableArguments {
         if scene.modelUse != .optional, clips != nil {
             throw Failure.usage("--clips is for a scene with a character (emergence); \(name) does not take it")
         }
+        let roles = try clips.map(ClipRoles.parse) ?? .standard
         guard let model else {
+            if clips != nil { throw Failure.usage("--clips names a character's clips: give --character FILE.glb too") }
             if scene.modelUse == .required { throw Failure.usage("the \(name) scene needs a model: give --model FILE.glb (a glTF 2.0 file)") }
             return nil
         }
         if scene.modelUse == .none {
             throw Failure.usage("--model \(model): \(name) shows no model; --model is for the model scene and --character for emergence")
         }
-        let roles = try clips.map(ClipRoles.parse) ?? .standard
         do { return try SceneModel.load(model, clip: clip, orbitSeconds: orbit, clips: roles) } catch { throw Failure.usage(error.description) }
     }
 }

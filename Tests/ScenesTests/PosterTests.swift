@@ -16,6 +16,8 @@ import TestSupport
 struct PosterTests {
     struct Poster: CustomStringConvertible, Sendable {
         var name: String, scene: SceneName, frame: Int
+        /// The glTF model it shows (relative to the repository) and the clip the model scene plays.
+        var model: String?, clip: String?
         var description: String { name }
     }
 
@@ -23,22 +25,24 @@ struct PosterTests {
         let text = (try? String(contentsOfFile: repositoryRoot + "/assets/posters/posters.txt", encoding: .utf8)) ?? ""
         return text.split(separator: "\n").filter { !$0.hasPrefix("#") }.compactMap { line in
             let f = line.split(separator: " ")
-            guard f.count == 3, let scene = SceneName(rawValue: String(f[1])), let frame = Int(f[2]) else { return nil }
-            return Poster(name: String(f[0]), scene: scene, frame: frame)
+            guard (3...5).contains(f.count), let scene = SceneName(rawValue: String(f[1])), let frame = Int(f[2]) else { return nil }
+            return Poster(name: String(f[0]), scene: scene, frame: frame, model: f.count > 3 ? String(f[3]) : nil,
+                          clip: f.count > 4 ? String(f[4]) : nil)
         }
     }()
 
     @Test("the list names every poster") func listIsComplete() {
-        #expect(Self.posters.count == 4)
-        #expect(Set(Self.posters.map(\.scene.rawValue)) == ["candlefish", "emergence"])
+        #expect(Self.posters.count == 6)
+        #expect(Set(Self.posters.map(\.scene.rawValue)) == ["candlefish", "emergence", "model"])
     }
 
     @Test("each poster is drawn exactly as committed", arguments: PosterTests.posters)
     func drawnExactly(poster: Poster) throws {
         let dir = repositoryRoot + "/assets/posters/"
         let script = try Script(json: String(contentsOfFile: dir + poster.name + ".json", encoding: .utf8), expecting: poster.scene)
+        let model = try poster.model.map { try SceneModel.load(repositoryRoot + "/" + $0, clip: poster.clip, orbitSeconds: poster.clip == nil ? 12 : 0) }
         let settings = RenderSettings(scene: poster.scene, width: 1920, height: 1080, seed: 3, script: script,
-                                      richness: .rich, threads: 2, memory: .fresh, fps: 60)
+                                      richness: .rich, threads: 2, memory: .fresh, fps: 60, model: model)
         let image = try SceneRenderer(settings).render(frame: poster.frame)
         var committed = try PNG.read(dir + poster.name + ".png")
         #expect(committed.width == 1920 && committed.height == 1080)

@@ -157,7 +157,7 @@ final class CharacterSurface {
     let faceTargets: [(node: Int, wrong: Int?, stageUp: Int?, corrupted: Int?)]
 
     /// The figure's height, and the most a character may span across, in world units.
-    static let height: Float = 1.8, maxWidth: Float = 1.1
+    static let height: Float = 1.8, maxWidth: Float = 2.2
 
     init(_ shown: SceneModel, clips: CharacterClips, count: Int, seed: UInt64) {
         let model = shown.model
