@@ -266,7 +266,8 @@ extension PostProcessor {
 /// glow adds its light to the page (as a screen blend does). Under alpha 0 the colour is the
 /// straight colour of the faintest light there (black where there is none): a smooth field,
 /// which costs a video encoder far less than speckles would.
-@inline(__always)
+// Not inlined: the opaque row loop stays the code it was, with one test per row.
+@inline(never)
 func resolveTransparentRow(light: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>),
                            alpha: UnsafeMutablePointer<Float>, width w: Int, rowKey: UInt32, dither: Bool,
                            into dst: UnsafeMutablePointer<UInt32>) {

@@ -111,7 +111,9 @@ struct RenderCommand: ParsableCommand {
     static let presets = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow", "placebo"]
 
     func run() throws {
-        guard !output.isEmpty else { throw Failure.usage("give an output with -o PATH (out.png, out/, out.mp4, out.webm or out.webp)") }
+        guard !output.isEmpty else {
+            throw Failure.usage("missing an output: give --output PATH (-o out.png, out/, out.mp4, out.webm or out.webp); see photophore render --help")
+        }
         if frame != nil && frames != nil { throw Failure.usage("give --frame N or --frames A..B, not both") }
         let transparent = background == Background.transparent.rawValue
         // A loop of N frames: its frames are 0 ..< N, and the fade draws frames up to N + fade − 1.
@@ -211,7 +213,7 @@ struct RenderCommand: ParsableCommand {
                 sinks.append(try Output.open(
                     path, width: size.width, height: size.height, frames: range,
                     video: VideoOptions(fps: fps, crf: crf, preset: preset, codec: chosen, av1Preset: av1Preset,
-                                        filmGrain: filmGrain, alpha: transparent),
+                                        filmGrain: filmGrain, alpha: transparent, poster: true),
                     pngWorkers: max(1, threadCount),
                     pngCompression: PNGCompression(rawValue: pngCompression) ?? .fast))
             }

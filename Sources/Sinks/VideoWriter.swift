@@ -34,11 +34,12 @@ public struct VideoOptions: Sendable, Equatable {
     /// as a second VP9 stream, which WebM carries beside each frame) and WebP. H.264 and AV1
     /// have none and are refused.
     public var alpha: Bool = false
-    /// Write a poster still beside a video (`Poster`): its first frame, as WebP.
-    public var poster: Bool = true
+    /// Write a poster still beside a video (`Poster`): its first frame, as WebP. `render`
+    /// always does.
+    public var poster: Bool = false
 
     public init(fps: Int = 60, crf: Int? = nil, preset: String = "veryfast", vp9Speed: Int = 8, threads: Int = 4,
-                codec: VideoCodec? = nil, av1Preset: Int = 10, filmGrain: Int = 8, alpha: Bool = false, poster: Bool = true) {
+                codec: VideoCodec? = nil, av1Preset: Int = 10, filmGrain: Int = 8, alpha: Bool = false, poster: Bool = false) {
         self.fps = fps
         self.crf = crf
         self.preset = preset

@@ -163,6 +163,12 @@ struct WebAssetCLITests {
         #expect(chunks.filter { $0 == "ANMF" }.count == 6, "\(chunks)")
         #expect(chunks.filter { $0 == "ALPH" }.count == 6, "\(chunks)")
 
+        // The same bytes on one thread as on two.
+        let one = try photophore("render", "candlefish", "--size", "160x90", "--frame", "3", "--background", "transparent",
+                                 "--threads", "1", "-o", "\(dir)/one.png")
+        #expect(one.status == 0, "\(one.stderr)")
+        #expect(try PNG.read("\(dir)/one.png") == rendered[3])
+
         // Codecs without alpha are refused in one line that says what to use.
         for name in ["x.mp4", "y.mp4"] {
             let codec = name == "y.mp4" ? ["--codec", "av1"] : []
