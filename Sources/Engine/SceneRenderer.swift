@@ -133,7 +133,7 @@ public final class SceneRenderer {
         }
     }
 
-    /// For a loop: a renderer of the same session that draws the frames after the loop's end,
+    /// For a loop: a renderer of the same scene, seed and script that draws the frames after the loop's end,
     /// which the loop's first frames fade from.
     var continuation: SceneRenderer?
 
