@@ -163,11 +163,17 @@ struct WebAssetCLITests {
         #expect(chunks.filter { $0 == "ANMF" }.count == 6, "\(chunks)")
         #expect(chunks.filter { $0 == "ALPH" }.count == 6, "\(chunks)")
 
-        // The same bytes on one thread as on two.
+        // The same bytes on one thread as on two: frames, videos and the poster.
         let one = try photophore("render", "candlefish", "--size", "160x90", "--frame", "3", "--background", "transparent",
                                  "--threads", "1", "-o", "\(dir)/one.png")
         #expect(one.status == 0, "\(one.stderr)")
         #expect(try PNG.read("\(dir)/one.png") == rendered[3])
+        let again = try photophore("render", "candlefish", "--size", "160x90", "--frames", "0..5", "--background", "transparent",
+                                   "--threads", "1", "-o", "\(dir)/b.webm", "-o", "\(dir)/b.webp")
+        #expect(again.status == 0, "\(again.stderr)")
+        for (x, y) in [("a.webm", "b.webm"), ("a.webp", "b.webp"), ("a.poster.webp", "b.poster.webp")] {
+            #expect(FileManager.default.contentsEqual(atPath: "\(dir)/\(x)", andPath: "\(dir)/\(y)"), "\(x) and \(y) differ")
+        }
 
         // Codecs without alpha are refused in one line that says what to use.
         for name in ["x.mp4", "y.mp4"] {
