@@ -11,6 +11,7 @@ PACKAGES=(
   libsdl2-dev                                             # the window
   libavcodec-dev libavformat-dev libavutil-dev  # MP4 / WebM output (headers; the libraries load at run time)
   ffmpeg                                                  # ffprobe, for the video tests
+  chromium                                                # headless browser for the web-asset check (tools/check-browser.sh)
   xvfb xauth xdotool                                      # window tests without a desktop, with injected input
   libosmesa6-dev                                          # the llvmpipe reference in benchmarks/
   libsqlite3-dev                                          # the memory store (GRDB links the system SQLite)

@@ -120,8 +120,24 @@ if [[ $kind == video ]]; then
   bytes=$(stat -c %s "$output")
   sha=$(sha256sum "$output" | cut -d' ' -f1)
   format=${output##*.}
+  # The poster is the first shard's (frame $first, the video's first); the others go.
+  s0=$(shard_output 0)
+  poster="${output%.*}.poster.webp"
+  [[ -s "${s0%.*}.poster.webp" ]] || fail "shard 0 has no poster ${s0%.*}.poster.webp; render it (--only 0) and join again"
+  mv -f "${s0%.*}.poster.webp" "$poster"
+  poster_bytes=$(stat -c %s "$poster")
+  poster_sha=$(sha256sum "$poster" | cut -d' ' -f1)
+  codec=$(sed -n 's/.*"codec" *: *"\([^"]*\)".*/\1/p' "$m0" | head -1)
+  codecs=$(sed -n 's/.*"codecs" *: *"\([^"]*\)".*/\1/p' "$m0" | head -1)
+  mime=video/webm
+  [[ "${format,,}" == mp4 ]] && mime=video/mp4
+  # The <video> element of render's manifests (docs/cli.md), as a JSON string.
+  html="<video width=\\\"${width:-0}\\\" height=\\\"${height:-0}\\\" poster=\\\"$(basename "$poster")\\\" autoplay muted playsinline loop>\\n"
+  html+="  <source src=\\\"$(basename "$output")\\\" type='$mime; codecs=\\\"$codecs\\\"'>\\n</video>"
   cat >"$output.manifest.json.tmp" <<JSON
 {
+  "codec" : "$codec",
+  "codecs" : "$codecs",
   "files" : [
     {
       "bytes" : $bytes,
@@ -133,12 +149,18 @@ if [[ $kind == video ]]; then
   "format" : "${format,,}",
   "fps" : ${fps:-60},
   "height" : ${height:-0},
+  "html" : "$html",
   "last_frame" : $last,
+  "poster" : {
+    "bytes" : $poster_bytes,
+    "path" : "$(basename "$poster")",
+    "sha256" : "$poster_sha"
+  },
   "width" : ${width:-0}
 }
 JSON
   mv -f "$output.manifest.json.tmp" "$output.manifest.json"
-  for ((i = 0; i < shards; i++)); do s=$(shard_output "$i"); rm -f "$s" "$s.manifest.json"; done
+  for ((i = 0; i < shards; i++)); do s=$(shard_output "$i"); rm -f "$s" "$s.manifest.json" "${s%.*}.poster.webp"; done
   echo "shard: joined $shards shards (frames $first..$last) into $output"
 else
   dir=$(sequence_dir)

@@ -28,6 +28,7 @@ extension PostProcessor {
         let grain = clean(settings.grain, 0, 1)
         let vignette = clean(settings.vignette, 0, 1)
         let dither = settings.dither
+        let transparent = settings.transparent
 
         // Chromatic aberration as a scale about the centre: red is read from c + (p − c)(1 − k),
         // blue from c + (p − c)(1 + k), so the offset is `aberration` pixels at the corners.
@@ -218,6 +219,11 @@ extension PostProcessor {
                 // from the first so each loop is short enough for several iterations to overlap:
                 // the chain from the loads to the packed bytes is long, and one loop over both
                 // was bound by it.
+                if transparent {
+                    resolveTransparentRow(light: (lightR, lightG, lightB), alpha: rowBase + 3 * planeStride, width: w,
+                                          rowKey: rowKey, dither: dither, into: dst)
+                    continue
+                }
                 x = 0
                 while x < w {
                     var er = toneMap255(load16(lightR + x)), eg = toneMap255(load16(lightG + x))
@@ -244,6 +250,55 @@ extension PostProcessor {
                 }
             }
         }
+    }
+}
+
+/// The second loop of a transparent frame (`EffectSettings.transparent`), a path of its own
+/// so that the opaque one keeps its loop as it is. The light is the premultiplied colour
+/// (coverage × colour, plus glow and bloom, which add light and no coverage), tone mapped and
+/// encoded as the opaque path does: the picture over black, e (0 to 255 per channel). The
+/// alpha is the larger of the coverage (the target's alpha plane, read straight from the tile:
+/// sixteen pixels never straddle two tiles) and the brightest of e, so that the straight
+/// colour e · 255 / alpha is at most 255. Straight colour and alpha are then dithered and
+/// rounded each on its own (alpha only below 255, so covered pixels stay opaque). Composited
+/// in the usual way, `straight · a + page · (1 − a)`, the frame over a black page is the opaque
+/// frame without its backdrop (to rounding and dither), a covered pixel hides the page, and
+/// glow adds its light to the page (as a screen blend does). Under alpha 0 the colour is the
+/// straight colour of the faintest light there (black where there is none): a smooth field,
+/// which costs a video encoder far less than speckles would.
+// Not inlined: the opaque row loop stays the code it was, with one test per row.
+@inline(never)
+func resolveTransparentRow(light: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>),
+                           alpha: UnsafeMutablePointer<Float>, width w: Int, rowKey: UInt32, dither: Bool,
+                           into dst: UnsafeMutablePointer<UInt32>) {
+    let shift = RenderTarget.tileShift, size = RenderTarget.tileSize, tileStride = RenderTarget.tileStride
+    let zero = SIMD16<Float>(repeating: 0), full = SIMD16<Float>(repeating: 255)
+    @inline(__always) func quantize(_ v: SIMD16<Float>) -> SIMD16<UInt32> {
+        SIMD16<UInt32>(truncatingIfNeeded: pp_toInt16(pp_clamp16(v + 0.5, 0, 255)))
+    }
+    var x = 0
+    while x < w {
+        let er = toneMap255(load16(light.0 + x)), eg = toneMap255(load16(light.1 + x)), eb = toneMap255(load16(light.2 + x))
+        let coverage = pp_clamp16(load16(alpha + (x >> shift) * tileStride + (x & (size - 1))), 0, 1) * 255
+        var a = pp_max16(coverage, pp_max16(er, pp_max16(eg, eb)))
+        let k = 255 / pp_max16(a, SIMD16(repeating: 1e-6))
+        var sr = er * k, sg = eg * k, sb = eb * k
+        if dither {
+            let xi = SIMD16<UInt32>(truncatingIfNeeded: pp_toInt16(laneIndex16 + Float(x)))
+            let d = triangular(mix32(xi ^ rowKey))
+            sr += pp_select16(pp_lt16(zero, sr), d, zero)
+            sg += pp_select16(pp_lt16(zero, sg), d, zero)
+            sb += pp_select16(pp_lt16(zero, sb), d, zero)
+            let da = triangular(mix32(xi ^ rowKey ^ 0x5BD1_E995))
+            a += pp_select16(pp_lt16(zero, a), pp_select16(pp_lt16(a, full), da, zero), zero)
+        }
+        let packed = quantize(sr) | (quantize(sg) &<< 8) | (quantize(sb) &<< 16) | (quantize(a) &<< 24)
+        if x + 16 <= w {
+            UnsafeMutableRawPointer(dst + x).storeBytes(of: packed, as: SIMD16<UInt32>.self)
+        } else {
+            for l in 0..<(w - x) { dst[x + l] = packed[l] }
+        }
+        x += 16
     }
 }
 

@@ -22,6 +22,11 @@ public struct EffectSettings: Sendable, Equatable {
     /// Frame number for grain, glitch and dither; noise is keyed by (seed, frame, pixel), never
     /// by thread or row order.
     public var frame: Int = 0
+    /// Write alpha: the target's alpha plane is the coverage, and the 8-bit pixels are straight
+    /// (not premultiplied) colour with an alpha that is the larger of the coverage and the
+    /// pixel's light (see `resolveTransparentRow`). Off, the default: alpha 255, and the opaque
+    /// path's bytes.
+    public var transparent: Bool = false
 
     public init() {}
 
@@ -127,7 +132,7 @@ public final class PostProcessor: @unchecked Sendable {
     }
 
     /// Runs the chain on `target` (which it does not modify) and writes the 8-bit sRGB result
-    /// (alpha 255).
+    /// (alpha 255, or see `EffectSettings.transparent`).
     public func process(_ target: RenderTarget, settings: EffectSettings, into image: inout Image8) {
         precondition(image.width == width && image.height == height, "image and post-processor sizes must match")
         image.pixels.withUnsafeMutableBytes { raw in

@@ -30,6 +30,12 @@ public struct RenderSettings: Sendable {
     public var fps: Int
     /// A glTF model for the scene to show (`SceneStart.model`).
     public var model: SceneModel?
+    /// What is behind the scene: its own backdrop (the default), or nothing, with alpha
+    /// (`render --background transparent`).
+    public var background: Background = .scene
+    /// A seamless loop of this many frames (`render --loop`): nil for none. See
+    /// `SceneRenderer.loopFade`.
+    public var loopFrames: Int? = nil
 
     public init(scene: SceneName, width: Int = 1920, height: Int = 1080, seed: UInt64 = 1, script: Script? = nil,
                 richness: Richness = .standard, threads: Int = 2, memory: Memory = .fresh, profile: Profile = .standard,
@@ -53,6 +59,16 @@ public struct RenderSettings: Sendable {
         p.richness = richness
         return SceneStart(memory: memory, profile: p, clock: script?.clock, seed: seed, width: width, height: height, model: model)
     }
+}
+
+/// What a frame is drawn over (`RenderSettings.background`).
+public enum Background: String, CaseIterable, Sendable {
+    /// The scene's own backdrop: opaque frames, alpha 255.
+    case scene
+    /// No backdrop: the scene's first `SceneFrame.backdropDraws` draws are left out, the
+    /// target is cleared to transparent black and keeps its alpha, and the frames are
+    /// straight-alpha RGBA (see `EffectSettings.transparent`).
+    case transparent
 }
 
 /// What a heads-up display shows about the scene now.
@@ -105,11 +121,39 @@ public final class SceneRenderer {
         settings.scene = scene.name
         self.settings = settings
         self.scene = scene
-        // Scenes are opaque and no effect reads alpha or depth.
-        target = try RenderTarget(width: settings.width, height: settings.height, keepsAlpha: false, keepsDepth: false)
+        // Scenes are opaque and no effect reads depth; alpha is kept only for a transparent
+        // background, where it is the coverage the frames' alpha starts from.
+        target = try RenderTarget(width: settings.width, height: settings.height,
+                                  keepsAlpha: settings.background == .transparent, keepsDepth: false)
         renderer = Renderer(threads: settings.threads)
         post = PostProcessor(width: settings.width, height: settings.height, pool: renderer.pool)
         stepper = SceneStepper(scene, start: settings.start, events: settings.script?.events ?? [])
+        if let n = settings.loopFrames {
+            precondition(n >= 2, "a loop needs at least 2 frames")
+            var other = settings
+            other.loopFrames = nil
+            continuation = try SceneRenderer(other, scene: scene)
+        }
+    }
+
+    /// For a loop: a renderer of the same scene, seed and script that draws the frames after the loop's end,
+    /// which the loop's first frames fade from.
+    var continuation: SceneRenderer?
+
+    /// How many frames of a loop of `frames` frames at `fps` cross-fade: a quarter of the loop,
+    /// at most one second, at least one frame.
+    public static func loopFade(frames: Int, fps: Int) -> Int { max(1, min(frames / 4, fps)) }
+
+    /// The weight of the scene's own frame k in a loop's frame k (1: the frame as it is). A
+    /// loop of N frames with a fade of K shows, as its frame k < K, the frames k and N + k of
+    /// the scene mixed in linear light: N + k with weight 1 − w and k with w = (k + 1) / (K + 1).
+    /// Frame N − 1 is then followed by a frame that is almost N, and the fade reaches frame K
+    /// with the scene's own frames, so the clip joins end to start with steps of about one
+    /// frame everywhere.
+    public func loopWeight(frame k: Int) -> Float {
+        guard let n = settings.loopFrames else { return 1 }
+        let fade = Self.loopFade(frames: n, fps: settings.fps)
+        return k < fade ? Float(k + 1) / Float(fade + 1) : 1
     }
 
     // MARK: Simulation
@@ -216,7 +260,18 @@ public final class SceneRenderer {
         stageHook?.end(.scene)
         let t1 = Monotonic.nanoseconds()
         stageHook?.begin(.raster)
-        stats = renderer.render(f.draws, into: target, clearColor: f.clearColor)
+        var look = f.look
+        if settings.background == .scene {
+            stats = renderer.render(f.draws, into: target, clearColor: f.clearColor)
+        } else {
+            rasterizeTransparent(f)
+        }
+        let weight = loopWeight(frame: k)
+        if weight < 1, let continuation, let n = settings.loopFrames {
+            let g = continuation.rasterize(frame: k + n)
+            blend(continuation.target, weight: weight)
+            look = mix(g.look, look, weight)
+        }
         stageHook?.end(.raster)
         let t2 = Monotonic.nanoseconds()
         stageHook?.begin(.effects)
@@ -225,12 +280,49 @@ public final class SceneRenderer {
             timings = Timings(scene: t1 - t0, raster: t2 - t1, effects: Monotonic.nanoseconds() - t2)
         }
         var e = EffectSettings()
-        e.look = f.look
+        e.look = look
+        e.transparent = settings.background == .transparent
         e.dither = true
         e.seed = settings.seed
         e.frame = k
         effects = e
         post.process(target, settings: e, into: pixels, rowBytes: rowBytes)
+    }
+
+    /// Draws frame `k` of the scene into the target (no effects), without a loop's fade;
+    /// returns what the scene asked for.
+    func rasterize(frame k: Int) -> SceneFrame {
+        let f = sceneFrame(k)
+        if settings.background == .scene {
+            stats = renderer.render(f.draws, into: target, clearColor: f.clearColor)
+        } else {
+            rasterizeTransparent(f)
+        }
+        return f
+    }
+
+    /// The frame's draws without its backdrop, over transparent black.
+    private func rasterizeTransparent(_ f: SceneFrame) {
+        let draws = Array(f.draws.dropFirst(min(max(f.backdropDraws, 0), f.draws.count)))
+        stats = renderer.render(draws, into: target, clearColor: .zero)
+    }
+
+    /// target = other + (target − other) · weight, colour planes (and alpha when kept), in
+    /// linear light. Each value on its own: the same whatever the thread count.
+    private func blend(_ other: RenderTarget, weight: Float) {
+        let a = target.unsafeStorage, b = other.unsafeStorage
+        let planes = target.keepsAlpha ? 4 : 3
+        let n = RenderTarget.planeStride * planes
+        renderer.pool.forEach(target.tileCount) { tile in
+            let p = a + tile * RenderTarget.tileStride, q = b + tile * RenderTarget.tileStride
+            var i = 0
+            while i < n {
+                let x = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<Float>.self)
+                let y = UnsafeRawPointer(q + i).loadUnaligned(as: SIMD16<Float>.self)
+                UnsafeMutableRawPointer(p + i).storeBytes(of: y + (x - y) * weight, as: SIMD16<Float>.self)
+                i += 16
+            }
+        }
     }
 
     /// Renders frame `k` and returns the image. The returned image shares storage with the
@@ -261,4 +353,18 @@ public struct StageHook {
         self.begin = begin
         self.end = end
     }
+}
+
+/// `b + (a − b) · w` for every value of a look: a loop's fade mixes the two frames' effects.
+func mix(_ b: Look, _ a: Look, _ w: Float) -> Look {
+    func m(_ x: Float, _ y: Float) -> Float { x + (y - x) * w }
+    var l = Look()
+    l.exposure = m(b.exposure, a.exposure)
+    l.bloomStrength = m(b.bloomStrength, a.bloomStrength)
+    l.bloomThreshold = m(b.bloomThreshold, a.bloomThreshold)
+    l.chromaticAberration = m(b.chromaticAberration, a.chromaticAberration)
+    l.glitch = m(b.glitch, a.glitch)
+    l.grain = m(b.grain, a.grain)
+    l.vignette = m(b.vignette, a.vignette)
+    return l
 }

@@ -1,5 +1,6 @@
 import Basics
 import ArgumentParser
+import Foundation
 import Benchmarking
 import Engine
 import Mind
@@ -17,9 +18,11 @@ extension Richness: ExpressibleByArgument {}
 struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",
-        abstract: "Render frames of a scene to PNG, a PNG sequence, MP4 (H.264 or AV1) or WebM (VP9 or AV1).",
+        abstract: "Render frames of a scene to PNG, a PNG sequence, MP4 (H.264 or AV1), WebM (VP9 or AV1) or animated WebP.",
         discussion: """
-            PATH: out.png (one frame), dir/ or frames/%05d.png (PNG sequence), out.mp4 or out.webm. \
+            PATH: out.png (one frame), dir/ or frames/%05d.png (PNG sequence), out.mp4, out.webm or out.webp \
+            (animated); -o may be given several times to encode the same frames several ways. A video \
+            gets a poster (its first frame, clip.poster.webp) and a <video> element in its manifest. \
             Frame N is at time N / fps. The simulation runs at a fixed 60 Hz from frame 0 with \
             the stimuli of --script, so the same seed and script give the same bytes whatever \
             --threads is, and frames A..B of a render equal the same frames of a longer one: a \
@@ -32,8 +35,8 @@ struct RenderCommand: ParsableCommand {
               transform: Parse.scene)
     var scene: SceneName
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("The output (see above).", valueName: "PATH"))
-    var output: String
+    @Option(name: .shortAndLong, help: ArgumentHelp("The output (see above); repeat for several outputs of the same frames.", valueName: "PATH"))
+    var output: [String] = []
 
     @Option(parsing: .unconditional, help: "One frame to render, 0 to 10000000 (time = frame / fps, at most 86400 s).",
             transform: Parse.int(Limits.frameNumbers))
@@ -69,9 +72,17 @@ struct RenderCommand: ParsableCommand {
             transform: Parse.choice(RenderCommand.presets))
     var preset = "veryfast"
 
-    @Option(help: "Video codec: h264 (.mp4), vp9 (.webm) or av1 (.mp4 or .webm) (default: h264 for .mp4, vp9 for .webm).",
+    @Option(help: "Video codec: h264 (.mp4), vp9 (.webm), av1 (.mp4 or .webm) or webp (.webp) (default: h264 for .mp4, vp9 for .webm); with several video outputs, one for all or one per video output, in order.",
             transform: Parse.choice(VideoCodec.allCases.map(\.rawValue)))
-    var codec: String?
+    var codec: [String] = []
+
+    @Option(help: "What is behind the scene: scene (its own backdrop, the default) or transparent (no backdrop, with alpha: .webm VP9, .webp or PNG).",
+            transform: Parse.choice(Background.allCases.map(\.rawValue)))
+    var background = Background.scene.rawValue
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("A seamless loop of SECONDS, 0.1 to 3600: round(SECONDS x fps) frames whose last leads into the first (default frames: the whole loop).", valueName: "SECONDS"),
+            transform: Parse.number(0.1...3600, "seconds"))
+    var loop: Double?
 
     @Option(name: .customLong("av1-preset"), parsing: .unconditional, help: "SVT-AV1 preset, 0 (slowest) to 13 (fastest) (default: 10).",
             transform: Parse.int(0...13))
@@ -102,35 +113,78 @@ struct RenderCommand: ParsableCommand {
     static let presets = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow", "placebo"]
 
     func run() throws {
+        guard !output.isEmpty else {
+            throw Failure.usage("missing an output: give --output PATH (-o out.png, out/, out.mp4, out.webm or out.webp); see photophore render --help")
+        }
         if frame != nil && frames != nil { throw Failure.usage("give --frame N or --frames A..B, not both") }
-        let range: ClosedRange<Int> = frames?.range ?? (frame ?? 0)...(frame ?? 0)
+        let transparent = background == Background.transparent.rawValue
+        // A loop of N frames: its frames are 0 ..< N, and the fade draws frames up to N + fade − 1.
+        var loopFrames: Int?
+        if let loop {
+            let n = Int((loop * Double(fps)).rounded())
+            guard n >= 2 else { throw Failure.usage("--loop \(NumberText.short(loop)): at --fps \(fps) that is \(n) frame(s); a loop needs at least 2, give a longer loop") }
+            loopFrames = n
+        }
+        let range: ClosedRange<Int> = frames?.range ?? (frame ?? 0)...(frame ?? (loopFrames.map { $0 - 1 } ?? 0))
+        if let n = loopFrames, range.upperBound >= n {
+            let option = frames == nil ? "--frame \(range.upperBound)" : "--frames \(range.lowerBound)..\(range.upperBound)"
+            throw Failure.usage("\(option): a --loop of \(n) frames has frames 0 to \(n - 1); give a range within them, or leave it out for the whole loop")
+        }
         // Frame k is at k / fps seconds, which the simulation reaches in 60 Hz steps.
         let lastFrame = Int(Limits.seconds.upperBound) * fps
-        guard range.upperBound <= lastFrame else {
+        let drawnLast = loopFrames.map { $0 - 1 + SceneRenderer.loopFade(frames: $0, fps: fps) } ?? range.upperBound
+        guard drawnLast <= lastFrame else {
+            if loopFrames != nil {
+                throw Failure.usage("--loop: its last frame, \(drawnLast) with the fade, at --fps \(fps) is past the simulation's limit of 86400 s (one day); use a shorter loop")
+            }
             let option = frames == nil ? "--frame \(range.upperBound)" : "--frames \(range.lowerBound)..\(range.upperBound)"
             throw Failure.usage("\(option): frame \(range.upperBound) at --fps \(fps) is past the simulation's limit of 86400 s (one day); use frames up to \(lastFrame)")
         }
         let size = self.size
         let threadCount = threads ?? Limits.defaultThreads
-        let kind: OutputKind
-        do { kind = try OutputKind.of(output) } catch { throw error.failure }
-        let videoCodec = codec.flatMap(VideoCodec.init(rawValue:))
-        if case let .video(format) = kind {
-            let chosen = videoCodec ?? .default(for: format)
+        var kinds: [OutputKind] = []
+        for path in output {
+            do { kinds.append(try OutputKind.of(path)) } catch { throw error.failure }
+        }
+        if Set(output).count < output.count { throw Failure.usage("-o: an output is named twice; give each output once") }
+        let videoCount = kinds.filter { if case .video = $0 { true } else { false } }.count
+        let codecs = codec.compactMap(VideoCodec.init(rawValue:))
+        if !codecs.isEmpty && videoCount == 0 {
+            throw Failure.usage("--codec \(codec[0]): a codec is for video; write to out.mp4, out.webm or out.webp")
+        }
+        if codecs.count > 1 && codecs.count != videoCount {
+            throw Failure.usage("--codec: \(codecs.count) codecs for \(videoCount) video output(s); give one for all, or one per video output in order")
+        }
+        var chosenCodecs: [VideoCodec?] = []
+        var videoIndex = 0
+        for (path, kind) in zip(output, kinds) {
+            guard case let .video(format) = kind else {
+                if case .png = kind, range.count > 1 {
+                    throw Failure.usage("cannot write \(path): one PNG holds one frame; use a directory out/ or frames/%05d.png for \(range.count) frames")
+                }
+                chosenCodecs.append(nil)
+                continue
+            }
+            let given = codecs.isEmpty ? nil : codecs[codecs.count == 1 ? 0 : videoIndex]
+            videoIndex += 1
+            let chosen = given ?? .default(for: format)
             if let refusal = chosen.refusal(in: format) { throw Failure.usage("--codec \(chosen.rawValue): \(refusal)") }
-            if let crf, !chosen.crfRange.contains(crf) {
+            if let crf, chosen != .webp, !chosen.crfRange.contains(crf) {
                 throw Failure.usage("--crf \(crf): \(chosen.name) takes \(chosen.crfRange.lowerBound) to \(chosen.crfRange.upperBound)")
             }
-        } else if codec != nil {
-            throw Failure.usage("--codec \(codec!): a codec is for video; write to out.mp4 or out.webm")
+            if transparent && !chosen.hasAlpha {
+                throw Failure.usage("cannot write \(path) with --background transparent: \(VideoWriter.alphaRefusal(chosen))")
+            }
+            chosenCodecs.append(given)
         }
-        if case .png = kind, range.count > 1 {
-            throw Failure.usage("cannot write \(output): one PNG holds one frame; use a directory out/ or frames/%05d.png for \(range.count) frames")
+        let needsRange = kinds.contains { kind in
+            switch kind {
+            case .video, .pngSequence: true
+            case .png: false
+            }
         }
-        switch kind {
-        case .video where frames == nil, .pngSequence where frames == nil:
-            throw Failure.usage("cannot write \(output): video and PNG sequences need a frame range, --frames A..B")
-        default: break
+        if needsRange && frames == nil && loopFrames == nil {
+            throw Failure.usage("cannot write \(output.joined(separator: ", ")): video and PNG sequences need a frame range, --frames A..B (or --loop SECONDS)")
         }
         let shown = try modelOptions.resolve(for: SceneRegistry.scene(named: scene)!)  // Parse.scene took only registered names
         var parsed: Script?
@@ -142,31 +196,40 @@ struct RenderCommand: ParsableCommand {
             if parsed == nil { parsed = Script(scene: scene) }
             parsed?.clock = pinned
         }
-        if case .png = kind { try checkWritable(output) }
+        for (path, kind) in zip(output, kinds) { if case .png = kind { try checkWritable(path) } }
 
         // Memory: fresh unless asked; read-only unless --remember.
         let session = try MemorySession(options: memoryOptions, remember: remember)
         try session.begin(scene: scene, clock: parsed?.clock, profile: Profile(richness: richness))
-        let settings = RenderSettings(
+        var settings = RenderSettings(
             scene: scene, width: size.width, height: size.height, seed: seed, script: parsed,
             richness: richness, threads: threadCount, memory: session.state,
             profile: Profile(richness: richness), fps: fps, model: shown)
+        settings.background = transparent ? .transparent : .scene
+        settings.loopFrames = loopFrames
         let renderer: SceneRenderer
         do { renderer = try SceneRenderer(settings) } catch { throw Failure.usage("--size \(size): \(error)") }
 
-        let sink: any FrameSink
+        var sinks: [any FrameSink] = []
         do {
-            sink = try Output.open(output, width: size.width, height: size.height, frames: range,
-                                   video: VideoOptions(fps: fps, crf: crf, preset: preset, codec: videoCodec, av1Preset: av1Preset,
-                                                       filmGrain: filmGrain),
-                                   pngWorkers: max(1, threadCount),
-                                   pngCompression: PNGCompression(rawValue: pngCompression) ?? .fast)
-        } catch { throw error.failure }
+            for (path, chosen) in zip(output, chosenCodecs) {
+                sinks.append(try Output.open(
+                    path, width: size.width, height: size.height, frames: range,
+                    video: VideoOptions(fps: fps, crf: crf, preset: preset, codec: chosen, av1Preset: av1Preset,
+                                        filmGrain: filmGrain, alpha: transparent, poster: true),
+                    pngWorkers: max(1, threadCount),
+                    pngCompression: PNGCompression(rawValue: pngCompression) ?? .fast))
+            }
+        } catch {
+            for sink in sinks { sink.cancel() }
+            throw error.failure
+        }
         if let frameHashes { try checkWritable(frameHashes) }
         let progress = ProgressReporter(total: range.count, label: "render \(scene.rawValue)")
-        // Frames rotate through more images than the sink holds, so rendering never writes
+        // Frames rotate through more images than the sinks hold, so rendering never writes
         // into pixels an encoder still reads (which would copy them first).
-        var images = (0..<min(range.count, sink.framesHeld + 1)).map { _ in Image8(width: size.width, height: size.height) }
+        let held = sinks.map(\.framesHeld).max() ?? 0
+        var images = (0..<min(range.count, held + 1)).map { _ in Image8(width: size.width, height: size.height) }
         var hashes: [String] = []
         do {
             for (n, k) in range.enumerated() {
@@ -174,23 +237,68 @@ struct RenderCommand: ParsableCommand {
                 renderer.render(frame: k, into: &images[slot])
                 let image = images[slot]
                 if frameHashes != nil { hashes.append("\(k) \(frameHash(image))") }
-                try sink.append(image)
+                for sink in sinks { try sink.append(image) }
                 try session.save(renderer.takeMemoryEvents())
                 progress.advance()
             }
-            let manifest = try sink.finish()
+            var manifests: [Manifest] = []
+            for sink in sinks { manifests.append(try sink.finish()) }
+            try addSnippets(to: &manifests, loopFrames: loopFrames)
             try session.save(renderer.finish())
             if let frameHashes { try writeTextFile(hashes.joined(separator: "\n") + "\n", to: frameHashes) }
-            let bytes = manifest.files.reduce(0) { $0 + $1.bytes }
-            _ = progress.finish(bytes: bytes, output: output)
+            let bytes = manifests.reduce(0) { $0 + $1.files.reduce(0) { $0 + $1.bytes } + ($1.poster?.bytes ?? 0) }
+            _ = progress.finish(bytes: bytes, output: output.joined(separator: ", "))
         } catch let error as SinkError {
-            sink.cancel()
+            for sink in sinks { sink.cancel() }
             throw error.failure
         } catch {
-            sink.cancel()
+            for sink in sinks { sink.cancel() }
             throw error
         }
     }
+
+    /// Each video's manifest gets the `<video>` element of every video this render wrote (AV1,
+    /// VP9, H.264, paths relative to that manifest), the first one's poster, and the loop's
+    /// length; rewritten when it changed.
+    func addSnippets(to manifests: inout [Manifest], loopFrames: Int?) throws(SinkError) {
+        let videos = zip(output, manifests.indices).filter { manifests[$0.1].html != nil }
+        for (path, i) in zip(output, manifests.indices) {
+            var m = manifests[i]
+            m.loopFrames = loopFrames
+            if m.html != nil, videos.count > 1 {
+                let here = directoryOf(path)
+                let sources = videos.compactMap { (otherPath, j) -> VideoSnippet.Source? in
+                    let o = manifests[j]
+                    guard let codec = o.codec.flatMap(VideoCodec.init(rawValue:)), let format = try? VideoFormat.of(otherPath) else { return nil }
+                    return .init(path: relativePath(otherPath, from: here), format: format, codec: codec, parameter: o.codecs ?? "")
+                }
+                let posterOwner = videos[0]
+                let poster = manifests[posterOwner.1].poster.map { _ in relativePath(Poster.path(for: posterOwner.0), from: here) }
+                m.html = VideoSnippet.html(sources: sources, poster: poster ?? m.poster?.path, width: m.width, height: m.height)
+            }
+            if m != manifests[i] {
+                manifests[i] = m
+                try m.write(to: try Output.manifestPath(for: path))
+            }
+        }
+    }
+}
+
+/// The absolute directory of `path`'s file.
+func directoryOf(_ path: String) -> String {
+    let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    return (URL(fileURLWithPath: absolute).standardizedFileURL.path as NSString).deletingLastPathComponent
+}
+
+/// `path` relative to the directory `base` (both made absolute first).
+func relativePath(_ path: String, from base: String) -> String {
+    let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    let target = URL(fileURLWithPath: absolute).standardizedFileURL.pathComponents
+    let from = URL(fileURLWithPath: base).standardizedFileURL.pathComponents
+    var common = 0
+    while common < min(target.count - 1, from.count), target[common] == from[common] { common += 1 }
+    let up = Array(repeating: "..", count: from.count - common)
+    return (up + target[common...]).joined(separator: "/")
 }
 
 extension SinkError {

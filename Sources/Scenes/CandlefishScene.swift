@@ -8,6 +8,9 @@ public struct SceneFrame {
     public var draws: [DrawCall] = []
     public var clearColor = SIMD4<Float>(0, 0, 0, 1)
     public var look = Look()
+    /// How many of the first draws are the backdrop (the water, the sky: what a transparent
+    /// render, `render --background transparent`, leaves out). 0: none.
+    public var backdropDraws = 0
     public init() {}
 }
 
@@ -97,6 +100,8 @@ public final class CandlefishScene {
             bubbleBatch.draw(tint: SIMD3(0.45, 0.75, 0.9), state: additiveDepth),
             ripples.draw(transform: vp, state: .additive),
         ]
+        // The backdrop: the water's gradient, the light shafts and the caustics.
+        frame.backdropDraws = 1 + order.prefix(2).count { $0 != nil }
         for d in order { if let d { frame.draws.append(d) } }
 
         frame.clearColor = SIMD4(0, 0, 0, 1)

@@ -72,6 +72,7 @@ public final class EmergenceScene {
             (-0.4, SIMD3(0.003, 0.006, 0.014) + colour * 0.006), (-1, SIMD3(0.001, 0.002, 0.005)),
         ])
         frame.draws.append(background.draw(transform: .identity, state: RenderState(depthTest: .always, depthWrite: false, blend: .opaque))!)
+        frame.backdropDraws = 1
 
         // The hologram floor: a dotted grid and two rings under the figure.
         let gridN = richness == .minimal ? 13 : 25

@@ -23,9 +23,9 @@ public struct Manifest: Codable, Sendable, Equatable {
         }
     }
 
-    /// "mp4", "webm", "png" or "png-sequence".
+    /// "mp4", "webm", "webp", "png" or "png-sequence".
     public var format: String
-    /// A video's codec: "h264", "vp9" or "av1"; nil for PNGs.
+    /// A video's codec: "h264", "vp9", "av1" or "webp"; nil for PNGs.
     public var codec: String?
     public var width: Int
     public var height: Int
@@ -34,6 +34,16 @@ public struct Manifest: Codable, Sendable, Equatable {
     public var firstFrame: Int
     public var lastFrame: Int
     public var files: [File]
+    /// A video's codecs parameter for HTML (`avc1.640028`, `vp9`, `av01.0.08M.08`); nil for images.
+    public var codecs: String?
+    /// A video's poster still (`Poster`); nil for images.
+    public var poster: File?
+    /// A video's ready `<video>` element (`VideoSnippet`), paths relative to the manifest.
+    public var html: String?
+    /// Whether the frames carry alpha (`render --background transparent`); nil when they do not.
+    public var alpha: Bool?
+    /// A seamless loop's length in frames (`render --loop`); nil for none.
+    public var loopFrames: Int?
 
     public var frameCount: Int { lastFrame - firstFrame + 1 }
     public var totalBytes: Int { files.reduce(0) { $0 + $1.bytes } }
@@ -53,6 +63,8 @@ public struct Manifest: Codable, Sendable, Equatable {
         case format, codec, width, height, fps, files
         case firstFrame = "first_frame"
         case lastFrame = "last_frame"
+        case codecs, poster, html, alpha
+        case loopFrames = "loop_frames"
     }
 
     /// Deterministic JSON (`JSONOutput`, indented): sorted keys, files in frame order.

@@ -21,7 +21,7 @@ public protocol FrameSink: AnyObject, Sendable {
     var framesHeld: Int { get }
 }
 
-/// What an output path means, from its form: `out.mp4`, `out.webm`, `out.png`, a directory
+/// What an output path means, from its form: `out.mp4`, `out.webm`, `out.webp`, `out.png`, a directory
 /// (`out/`, or an existing directory) or a pattern with `%0Nd` (`frames/%05d.png`).
 public enum OutputKind: Sendable, Equatable {
     case video(VideoFormat)
@@ -51,7 +51,8 @@ public enum OutputKind: Sendable, Equatable {
         if lower.hasSuffix(".png") { return .png }
         if lower.hasSuffix(".mp4") { return .video(.mp4) }
         if lower.hasSuffix(".webm") { return .video(.webm) }
-        throw .usage("cannot write \(path): unknown output type; use out.png, out.mp4, out.webm, a directory out/ or a pattern frames/%05d.png")
+        if lower.hasSuffix(".webp") { return .video(.webp) }
+        throw .usage("cannot write \(path): unknown output type; use out.png, out.mp4, out.webm, out.webp (animated), a directory out/ or a pattern frames/%05d.png")
     }
 }
 
@@ -59,7 +60,7 @@ public enum OutputKind: Sendable, Equatable {
 public enum Output {
     /// Opens the sink for `path` (see `OutputKind`). `frames` are the absolute frame indices
     /// that will be appended; they name the PNGs of a sequence and go into the manifest.
-    /// A single PNG takes exactly one frame.
+    /// A single PNG takes exactly one frame. `video.alpha` keeps the frames' alpha, in PNGs too.
     public static func open(
         _ path: String, width: Int, height: Int, frames: ClosedRange<Int>, video: VideoOptions = VideoOptions(),
         pngWorkers: Int = 2, pngCompression: PNGCompression = .fast
@@ -75,11 +76,11 @@ public enum Output {
                 throw .usage("cannot write \(path): one PNG holds one frame, and \(frames.count) were asked; use a directory out/ or frames/%05d.png for a sequence, or --frame N")
             }
             return PNGSequenceWriter(single: path, width: width, height: height, fps: video.fps, frame: frames.lowerBound,
-                                     compression: pngCompression)
+                                     compression: pngCompression, alpha: video.alpha)
         case let .pngSequence(directory, pattern):
             return try PNGSequenceWriter(
                 directory: directory, pattern: pattern, width: width, height: height, fps: video.fps,
-                firstFrame: frames.lowerBound, workers: pngWorkers, compression: pngCompression)
+                firstFrame: frames.lowerBound, workers: pngWorkers, compression: pngCompression, alpha: video.alpha)
         }
     }
 
@@ -125,10 +126,20 @@ final class QueuedVideoSink: FrameSink, @unchecked Sendable {
         }
         try writer.finish()
         let (sha, bytes) = try SHA256Hasher.file(writer.path)
-        let manifest = Manifest(
-            format: writer.format == .mp4 ? "mp4" : "webm", codec: writer.codec.rawValue, width: writer.width, height: writer.height,
+        var manifest = Manifest(
+            format: writer.format.name, codec: writer.codec.rawValue, width: writer.width, height: writer.height,
             fps: writer.options.fps, firstFrame: firstFrame, lastFrame: firstFrame + count - 1,
             files: [.init(path: splitPath(writer.path).1, bytes: bytes, sha256: sha)])
+        manifest.alpha = writer.options.alpha ? true : nil
+        if writer.format != .webp {
+            manifest.codecs = writer.codecParameter
+            if let poster = writer.posterFile {
+                manifest.poster = .init(path: splitPath(writer.posterPath).1, bytes: poster.bytes, sha256: poster.sha256)
+            }
+            manifest.html = VideoSnippet.html(
+                sources: [.init(path: manifest.files[0].path, format: writer.format, codec: writer.codec, parameter: writer.codecParameter)],
+                poster: manifest.poster?.path, width: writer.width, height: writer.height)
+        }
         try manifest.write(to: writer.path + ".manifest.json")
         return manifest
     }
@@ -190,6 +201,7 @@ final class PNGSequenceWriter: FrameSink, @unchecked Sendable {
     private let firstFrame: Int
     private let single: Bool
     private let compression: PNGCompression
+    private let alpha: Bool
     /// What the workers wrote, under a lock. A separate object, so that the workers do not
     /// hold the writer: a writer dropped without `finish()` is cancelled by its deinit.
     private final class Written: @unchecked Sendable {
@@ -206,7 +218,7 @@ final class PNGSequenceWriter: FrameSink, @unchecked Sendable {
 
     /// A sequence in `directory` (created if missing) named by `pattern`.
     init(directory: String, pattern: String, width: Int, height: Int, fps: Int, firstFrame: Int, workers: Int,
-         compression: PNGCompression = .fast) throws(SinkError) {
+         compression: PNGCompression = .fast, alpha: Bool = false) throws(SinkError) {
         guard let framePattern = FramePattern(pattern) else {
             throw .usage("cannot write \(directory)/\(pattern): the pattern needs one %0Nd, like %05d.png")
         }
@@ -225,11 +237,12 @@ final class PNGSequenceWriter: FrameSink, @unchecked Sendable {
         self.firstFrame = firstFrame
         self.single = false
         self.compression = compression
+        self.alpha = alpha
         startQueue(workers: workers)
     }
 
     /// One PNG at `path` holding `frame`.
-    init(single path: String, width: Int, height: Int, fps: Int, frame: Int, compression: PNGCompression = .fast) {
+    init(single path: String, width: Int, height: Int, fps: Int, frame: Int, compression: PNGCompression = .fast, alpha: Bool = false) {
         let (dir, name) = splitPath(path)
         self.directory = dir
         self.names = { _ in name }
@@ -238,6 +251,7 @@ final class PNGSequenceWriter: FrameSink, @unchecked Sendable {
         self.firstFrame = frame
         self.single = true
         self.compression = compression
+        self.alpha = alpha
         startQueue(workers: 1)
     }
 
@@ -245,10 +259,11 @@ final class PNGSequenceWriter: FrameSink, @unchecked Sendable {
     private(set) var framesHeld = 0
 
     private func startQueue(workers: Int) {
-        let (directory, names, single, written, compression) = (directory, names, single, written, compression)
+        let (directory, names, single, written, compression, alpha) = (directory, names, single, written, compression, alpha)
         framesHeld = max(2, workers * 2) + workers
         queue = WorkQueue(workers: workers, capacity: max(2, workers * 2), name: "png-encoder") { (job: Job) throws(SinkError) in
-            try Self.write(job, directory: directory, name: names(job.frame), single: single, compression: compression, into: written)
+            try Self.write(job, directory: directory, name: names(job.frame), single: single, compression: compression, alpha: alpha,
+                           into: written)
         }
     }
 
@@ -262,11 +277,11 @@ final class PNGSequenceWriter: FrameSink, @unchecked Sendable {
     }
 
     private static func write(_ job: Job, directory: String, name: String, single: Bool, compression: PNGCompression,
-                              into written: Written) throws(SinkError) {
+                              alpha: Bool, into written: Written) throws(SinkError) {
         let path = directory + "/" + name
         let bytes: [UInt8]
         do throws(PNGError) {
-            bytes = try PNG.encode(job.image, compression: compression)
+            bytes = try PNG.encode(job.image, alpha: alpha, compression: compression)
         } catch {
             throw .runtime("cannot write \(path): \(error.description)")
         }
@@ -292,9 +307,10 @@ final class PNGSequenceWriter: FrameSink, @unchecked Sendable {
         try queue.close()
         guard count > 0 else { throw .usage("cannot write \(directory): no frames were rendered; check --frames") }
         let sorted = written.all.sorted { ($0.frame ?? 0) < ($1.frame ?? 0) }
-        let manifest = Manifest(
+        var manifest = Manifest(
             format: single ? "png" : "png-sequence", width: width, height: height, fps: fps,
             firstFrame: firstFrame, lastFrame: firstFrame + count - 1, files: sorted)
+        manifest.alpha = alpha ? true : nil
         try manifest.write(to: manifestPath)
         return manifest
     }

@@ -30,9 +30,16 @@ public struct VideoOptions: Sendable, Equatable {
     /// before coding them and sends a model of it, which the decoder adds back. Grain that
     /// changes every frame then costs no bits.
     public var filmGrain: Int = 8
+    /// Keep the frames' alpha (straight, not premultiplied): VP9 as yuva420p (the alpha coded
+    /// as a second VP9 stream, which WebM carries beside each frame) and WebP. H.264 and AV1
+    /// have none and are refused.
+    public var alpha: Bool = false
+    /// Write a poster still beside a video (`Poster`): its first frame, as WebP. `render`
+    /// always does.
+    public var poster: Bool = false
 
     public init(fps: Int = 60, crf: Int? = nil, preset: String = "veryfast", vp9Speed: Int = 8, threads: Int = 4,
-                codec: VideoCodec? = nil, av1Preset: Int = 10, filmGrain: Int = 8) {
+                codec: VideoCodec? = nil, av1Preset: Int = 10, filmGrain: Int = 8, alpha: Bool = false, poster: Bool = false) {
         self.fps = fps
         self.crf = crf
         self.preset = preset
@@ -41,6 +48,8 @@ public struct VideoOptions: Sendable, Equatable {
         self.codec = codec
         self.av1Preset = av1Preset
         self.filmGrain = filmGrain
+        self.alpha = alpha
+        self.poster = poster
     }
 }
 
@@ -52,12 +61,15 @@ public enum VideoCodec: String, CaseIterable, Sendable, Equatable {
     case vp9
     /// SVT-AV1 (libsvtav1); MP4 or WebM.
     case av1
+    /// Animated WebP (libwebp_anim, lossy, quality 80); `.webp` only.
+    case webp
 
     var encoder: String {
         switch self {
         case .h264: "libx264"
         case .vp9: "libvpx-vp9"
         case .av1: "libsvtav1"
+        case .webp: "libwebp_anim"
         }
     }
 
@@ -67,8 +79,12 @@ public enum VideoCodec: String, CaseIterable, Sendable, Equatable {
         case .h264: "H.264"
         case .vp9: "VP9"
         case .av1: "AV1"
+        case .webp: "WebP"
         }
     }
+
+    /// Whether the codec keeps alpha (`VideoOptions.alpha`).
+    public var hasAlpha: Bool { self == .vp9 || self == .webp }
 
     /// The highest --crf the codec takes, and the one it uses when none is given.
     public var crfRange: ClosedRange<Int> { self == .h264 ? 0...51 : 0...63 }
@@ -77,17 +93,26 @@ public enum VideoCodec: String, CaseIterable, Sendable, Equatable {
         case .h264: 20
         case .vp9: 32
         case .av1: 35
+        case .webp: 0
         }
     }
 
     /// The codec of a container when none is asked for.
-    public static func `default`(for format: VideoFormat) -> VideoCodec { format == .mp4 ? .h264 : .vp9 }
+    public static func `default`(for format: VideoFormat) -> VideoCodec {
+        switch format {
+        case .mp4: .h264
+        case .webm: .vp9
+        case .webp: .webp
+        }
+    }
 
     /// Why this codec cannot go into `format`, or nil.
     public func refusal(in format: VideoFormat) -> String? {
         switch (self, format) {
         case (.h264, .webm): "H.264 goes into .mp4; for .webm use --codec vp9 or av1"
         case (.vp9, .mp4): "VP9 goes into .webm; for .mp4 use --codec h264 or av1"
+        case (.webp, .mp4), (.webp, .webm): "WebP is an image format; write out.webp, or use --codec h264, vp9 or av1 for video"
+        case (_, .webp) where self != .webp: "an animated .webp is WebP only; leave out --codec, or write out.mp4 or out.webm"
         default: nil
         }
     }
@@ -97,18 +122,30 @@ public enum VideoCodec: String, CaseIterable, Sendable, Equatable {
 public enum VideoFormat: Sendable, Equatable {
     /// `.mp4`: H.264 (libx264), yuv420p, `moov` before `mdat` (faststart).
     case mp4
-    /// `.webm`: VP9 (libvpx-vp9), yuv420p.
+    /// `.webm`: VP9 (libvpx-vp9), yuv420p (yuva420p with alpha).
     case webm
+    /// `.webp`: an animated WebP that loops forever (libwebp_anim).
+    case webp
 
     /// The format for `path`'s extension, or a usage error naming the extensions that work.
     public static func of(_ path: String) throws(SinkError) -> VideoFormat {
         let lower = path.lowercased()
         if lower.hasSuffix(".mp4") { return .mp4 }
         if lower.hasSuffix(".webm") { return .webm }
-        throw .usage("cannot write video \(path): unknown extension; use .mp4 (H.264) or .webm (VP9)")
+        if lower.hasSuffix(".webp") { return .webp }
+        throw .usage("cannot write video \(path): unknown extension; use .mp4 (H.264), .webm (VP9) or .webp (animated WebP)")
     }
 
-    var muxer: String { self == .mp4 ? "mp4" : "webm" }
+    var muxer: String {
+        switch self {
+        case .mp4: "mp4"
+        case .webm: "webm"
+        case .webp: "webp"
+        }
+    }
+
+    /// The manifest's `format`.
+    public var name: String { muxer }
 }
 
 /// Encodes 8-bit RGBA frames into an MP4 (H.264 or AV1) or WebM (VP9 or AV1) file through FFmpeg.
@@ -145,6 +182,14 @@ public final class VideoWriter: @unchecked Sendable {
     private var packet: UnsafeMutablePointer<AVPacket>?
     private var fileOpen = false
     private var done = false
+    /// The poster's bytes, made from the first frame, written by `finish()`.
+    private var posterBytes: [UInt8]?
+    /// Where the poster goes and what was written there (after `finish()`).
+    public var posterPath: String { Poster.path(for: path) }
+    public private(set) var posterFile: (bytes: Int, sha256: String)?
+    /// The stream's codec parameter for an HTML `<source type>`, e.g. `avc1.640028`; read
+    /// from the encoder's headers where they say it (H.264), else from the size and rate.
+    public private(set) var codecParameter = ""
 
     /// Opens the encoder and the temporary output file. Throws a usage error for an unknown
     /// extension or an odd/zero size, a runtime error for a missing encoder or an unwritable path.
@@ -160,6 +205,7 @@ public final class VideoWriter: @unchecked Sendable {
             throw .usage("cannot write video \(path): the size \(width)x\(height) must be even and non-zero (4:2:0 chroma); choose an even --size")
         }
         if let refusal = codec.refusal(in: format) { throw .usage("cannot write video \(path): \(refusal)") }
+        if options.alpha && !codec.hasAlpha { throw .usage("cannot write video \(path): \(Self.alphaRefusal(codec))") }
         if let crf = options.crf, !codec.crfRange.contains(crf) {
             throw .usage("cannot write video \(path): --crf \(crf): \(codec.name) takes \(codec.crfRange.lowerBound) to \(codec.crfRange.upperBound)")
         }
@@ -176,6 +222,17 @@ public final class VideoWriter: @unchecked Sendable {
 
     deinit {
         if !done { release() }
+    }
+
+    /// Why `codec` cannot keep alpha, and what to write instead.
+    public static func alphaRefusal(_ codec: VideoCodec) -> String {
+        "\(codec.name) has no alpha channel; for --background transparent write out.webm (VP9 with alpha), out.webp (animated WebP) or PNGs"
+    }
+
+    /// The pixel format the encoder is given.
+    private var pixelFormat: AVPixelFormat {
+        if codec == .webp { return AV_PIX_FMT_BGRA }
+        return options.alpha ? AV_PIX_FMT_YUVA420P : AV_PIX_FMT_YUV420P
     }
 
     private func fail(_ what: String, _ code: Int32, hint: String = "") -> SinkError {
@@ -207,7 +264,7 @@ public final class VideoWriter: @unchecked Sendable {
         encoder.pointee.height = Int32(height)
         encoder.pointee.time_base = AVRational(num: 1, den: fps)
         encoder.pointee.framerate = AVRational(num: fps, den: 1)
-        encoder.pointee.pix_fmt = AV_PIX_FMT_YUV420P
+        encoder.pointee.pix_fmt = pixelFormat
         encoder.pointee.color_range = AVCOL_RANGE_MPEG
         encoder.pointee.colorspace = AVCOL_SPC_BT709
         encoder.pointee.color_primaries = AVCOL_PRI_BT709
@@ -228,6 +285,9 @@ public final class VideoWriter: @unchecked Sendable {
             encoder.pointee.gop_size = Int32(options.fps * 5)
             codecOptions = [("preset", String(options.av1Preset)), ("crf", crf),
                             ("svtav1-params", "film-grain=\(options.filmGrain):lp=\(max(1, options.threads))")]
+        case .webp:
+            // Lossy at quality 80 (libwebp's scale, 0 to 100), alpha kept when there is any.
+            codecOptions = [("quality", "80"), ("lossless", "0")]
         case .vp9:
             encoder.pointee.bit_rate = 0
             codecOptions = [
@@ -252,6 +312,9 @@ public final class VideoWriter: @unchecked Sendable {
         stream.pointee.r_frame_rate = encoder.pointee.framerate
         ret = avcodec_parameters_from_context(stream.pointee.codecpar, encoder)
         guard ret >= 0 else { throw fail("cannot set the stream parameters", ret) }
+        // WebM says a stream has alpha in its track header (AlphaMode), from this tag.
+        if options.alpha && format == .webm { av_dict_set(&stream.pointee.metadata, "alpha_mode", "1", 0) }
+        codecParameter = Self.codecParameter(codec, encoder: encoder, fps: options.fps)
 
         ret = avio_open(&muxer.pointee.pb, temporaryPath, AVIO_FLAG_WRITE)
         guard ret >= 0 else {
@@ -260,6 +323,8 @@ public final class VideoWriter: @unchecked Sendable {
         fileOpen = true
         var muxOptions: OpaquePointer?
         if format == .mp4 { av_dict_set(&muxOptions, "movflags", "+faststart", 0) }
+        // An animation loops forever (the WebP muxer's default plays it once).
+        if format == .webp { av_dict_set(&muxOptions, "loop", "0", 0) }
         ret = avformat_write_header(muxer, &muxOptions)
         av_dict_free(&muxOptions)
         guard ret >= 0 else { throw fail("cannot write the header", ret, hint: "check free space") }
@@ -267,7 +332,7 @@ public final class VideoWriter: @unchecked Sendable {
         guard let frame = av_frame_alloc(), let packet = av_packet_alloc() else { throw fail("out of memory", AVERROR_ENOMEM) }
         self.frame = frame
         self.packet = packet
-        frame.pointee.format = AV_PIX_FMT_YUV420P.rawValue
+        frame.pointee.format = pixelFormat.rawValue
         frame.pointee.width = Int32(width)
         frame.pointee.height = Int32(height)
         frame.pointee.color_range = AVCOL_RANGE_MPEG
@@ -292,13 +357,29 @@ public final class VideoWriter: @unchecked Sendable {
             let t0 = Monotonic.seconds()
             var ret = av_frame_make_writable(frame)
             guard ret >= 0 else { throw fail("out of memory", ret) }
-            guard let yp = frame.pointee.data.0, let up = frame.pointee.data.1, let vp = frame.pointee.data.2 else {
-                throw fail("no frame buffer", AVERROR_BUG)
+            if options.poster && frameCount == 0 && format != .webp {
+                posterBytes = try Poster.webp(image, alpha: options.alpha, path: posterPath)
             }
             let lines = frame.pointee.linesize
-            image.pixels.withUnsafeBufferPointer { src in
-                YUV420.convert(rgba: src.baseAddress!, width: width, height: height,
-                               y: .init(yp, stride: Int(lines.0)), u: .init(up, stride: Int(lines.1)), v: .init(vp, stride: Int(lines.2)))
+            if codec == .webp {
+                guard let p = frame.pointee.data.0 else { throw fail("no frame buffer", AVERROR_BUG) }
+                image.pixels.withUnsafeBufferPointer { src in
+                    copyBGRA(src.baseAddress!, width: width, height: height, alpha: options.alpha, into: p, stride: Int(lines.0))
+                }
+            } else {
+                guard let yp = frame.pointee.data.0, let up = frame.pointee.data.1, let vp = frame.pointee.data.2 else {
+                    throw fail("no frame buffer", AVERROR_BUG)
+                }
+                image.pixels.withUnsafeBufferPointer { src in
+                    YUV420.convert(rgba: src.baseAddress!, width: width, height: height,
+                                   y: .init(yp, stride: Int(lines.0)), u: .init(up, stride: Int(lines.1)), v: .init(vp, stride: Int(lines.2)))
+                }
+                if options.alpha {
+                    guard let ap = frame.pointee.data.3 else { throw fail("no alpha plane", AVERROR_BUG) }
+                    image.pixels.withUnsafeBufferPointer { src in
+                        copyAlpha(src.baseAddress!, width: width, height: height, into: ap, stride: Int(lines.3))
+                    }
+                }
             }
             frame.pointee.pts = Int64(frameCount)
             let t1 = Monotonic.seconds()
@@ -328,6 +409,10 @@ public final class VideoWriter: @unchecked Sendable {
             if rename(temporaryPath, path) != 0 {
                 let e = errno
                 throw SinkError.runtime("cannot write \(path): cannot rename the finished file: \(String(cString: strerror(e)))")
+            }
+            if let posterBytes {
+                do throws(WriteError) { try writeAtomically(posterBytes, to: posterPath) } catch { throw SinkError(error) }
+                posterFile = (posterBytes.count, SHA256Hasher.hex(posterBytes))
             }
         } catch {
             abandon()
@@ -394,4 +479,59 @@ func ffmpegErrorText(_ code: Int32) -> String {
     var buffer = [CChar](repeating: 0, count: 256)
     if av_strerror(code, &buffer, buffer.count) < 0 { return "error \(code)" }
     return String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
+
+/// RGBA → BGRA rows (libwebp's input), with alpha 255 unless `alpha`.
+func copyBGRA(_ src: UnsafePointer<UInt8>, width: Int, height: Int, alpha: Bool, into dst: UnsafeMutablePointer<UInt8>, stride: Int) {
+    for y in 0..<height {
+        let s = src + y * width * 4, d = dst + y * stride
+        for x in 0..<width {
+            d[4 * x] = s[4 * x + 2]; d[4 * x + 1] = s[4 * x + 1]; d[4 * x + 2] = s[4 * x]
+            d[4 * x + 3] = alpha ? s[4 * x + 3] : 255
+        }
+    }
+}
+
+/// The alpha bytes of RGBA rows into a plane (yuva420p's fourth, full resolution).
+func copyAlpha(_ src: UnsafePointer<UInt8>, width: Int, height: Int, into dst: UnsafeMutablePointer<UInt8>, stride: Int) {
+    for y in 0..<height {
+        let s = src + y * width * 4, d = dst + y * stride
+        for x in 0..<width { d[x] = s[4 * x + 3] }
+    }
+}
+
+extension VideoWriter {
+    /// The `codecs` parameter of a `<source type>` (RFC 6381): H.264's profile, constraints and
+    /// level from the encoder's avcC header; AV1's main profile, 8 bits, main tier and the
+    /// level its size and rate need; VP9 as plain `vp9`, which browsers accept.
+    static func codecParameter(_ codec: VideoCodec, encoder: UnsafeMutablePointer<AVCodecContext>, fps: Int) -> String {
+        switch codec {
+        case .h264:
+            if let extra = encoder.pointee.extradata, encoder.pointee.extradata_size >= 4, extra[0] == 1 {
+                return "avc1." + [extra[1], extra[2], extra[3]].map { hex2($0) }.joined()
+            }
+            return "avc1.640028"
+        case .vp9:
+            return "vp9"
+        case .av1:
+            let picture = Int(encoder.pointee.width) * Int(encoder.pointee.height)
+            let rate = picture * fps
+            // (seq_level_idx, MaxPicSize, MaxDisplayRate) of the AV1 specification, annex A.
+            let levels: [(Int, Int, Int)] = [
+                (0, 147_456, 4_423_680), (1, 278_784, 8_363_520), (4, 665_856, 19_975_680), (5, 1_065_024, 31_950_720),
+                (8, 2_359_296, 70_778_880), (9, 2_359_296, 141_557_760), (12, 8_912_896, 267_386_880),
+                (13, 8_912_896, 534_773_760), (14, 8_912_896, 1_069_547_520), (16, 35_651_584, 1_069_547_520),
+                (17, 35_651_584, 2_139_095_040), (18, 35_651_584, 4_278_190_080),
+            ]
+            let level = levels.first { picture <= $0.1 && rate <= $0.2 }?.0 ?? 31
+            return "av01.0." + (level < 10 ? "0" : "") + String(level) + "M.08"
+        case .webp:
+            return "webp"
+        }
+    }
+}
+
+func hex2(_ b: UInt8) -> String {
+    let digits = Array("0123456789abcdef")
+    return String([digits[Int(b >> 4)], digits[Int(b & 15)]])
 }

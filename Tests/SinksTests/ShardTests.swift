@@ -14,13 +14,14 @@ import TestSupport
         let (w, h) = (256, 144)
         // Three shards of one animation, written by the video writer as render would.
         for (i, range) in [0...29, 30...59, 60...89].enumerated() {
-            let sink = try Output.open(dir + "/out.shard-00\(i).mp4", width: w, height: h, frames: range)
+            let sink = try Output.open(dir + "/out.shard-00\(i).mp4", width: w, height: h, frames: range, video: VideoOptions(poster: true))
             for k in range { try sink.append(syntheticFrame(k, width: w, height: h)) }
             _ = try sink.finish()
         }
         let r = try run("/bin/bash", [Self.script, "--shards", "3", "--frames", "0..89", "-o", dir + "/out.mp4", "--join-only"])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(leftovers(dir) == ["out.mp4", "out.mp4.manifest.json"])
+        // The first shard's poster is the video's (its first frame); the others are gone.
+        #expect(leftovers(dir) == ["out.mp4", "out.mp4.manifest.json", "out.poster.webp"])
 
         let path = dir + "/out.mp4"
         let s = try probe(path)
@@ -45,6 +46,11 @@ import TestSupport
         #expect(manifest.files.count == 1)
         let (sha, bytes) = try SHA256Hasher.file(path)
         #expect(manifest.files[0].sha256 == sha && manifest.files[0].bytes == bytes && manifest.files[0].path == "out.mp4")
+        let (posterSHA, posterBytes) = try SHA256Hasher.file(dir + "/out.poster.webp")
+        #expect(manifest.poster == Manifest.File(path: "out.poster.webp", bytes: posterBytes, sha256: posterSHA))
+        #expect(manifest.codec == "h264" && manifest.codecs?.hasPrefix("avc1.") == true)
+        #expect(manifest.html == VideoSnippet.html(sources: [.init(path: "out.mp4", format: .mp4, codec: .h264, parameter: manifest.codecs ?? "")],
+                                                   poster: "out.poster.webp", width: w, height: h), "\(manifest.html ?? "")")
     }
 
     /// A stand-in for `photophore render`: writes PNGs (copies of one file) and a manifest for

@@ -42,6 +42,7 @@ public final class LanternsPainter {
             previous = (l, r)
         }
         frame.draws.append(background.draw(transform: .identity, state: RenderState(depthTest: .always, depthWrite: false, blend: .opaque))!)
+        frame.backdropDraws = 1
 
         // Stars: a fixed field above the water, twinkling.
         let starCount = richness == .minimal ? 40 : 120

@@ -50,6 +50,8 @@ public final class ModelPainter {
         shadow.reset()
         addGradient(backdrop, stops: [(1, SIMD3(0.035, 0.04, 0.06)), (0.1, SIMD3(0.018, 0.02, 0.03)), (-1, SIMD3(0.006, 0.006, 0.01))])
         frame.draws.append(backdrop.draw(transform: .identity, state: RenderState(depthTest: .always, depthWrite: false, blend: .opaque))!)
+        // The backdrop is the gradient alone: a transparent render keeps the floor's shadow.
+        frame.backdropDraws = 1
 
         // The camera: in front, a little above, far enough for the turntable's cylinder to
         // fit both fields of view with a margin.
