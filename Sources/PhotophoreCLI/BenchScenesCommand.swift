@@ -51,7 +51,7 @@ struct BenchScenesCommand: ParsableCommand {
             past its end; with N above 9600 some frames repeat.
             """)
 
-    @Argument(help: "Scenes to run (default: both).")
+    @Argument(help: "Scenes to run (default: candlefish and emergence, the ones the baseline holds).")
     var scenes: [String] = []
 
     @Option(parsing: .unconditional, help: "Render size, WIDTHxHEIGHT, each side 1 to 8192 (default: 1920x1080).", transform: Parse.size)
@@ -120,7 +120,19 @@ struct BenchScenesCommand: ParsableCommand {
 
     static let warmupFrames = 3
 
+    @Option(name: [.customLong("model"), .customLong("character")], help: ArgumentHelp(
+        "A glTF 2.0 model for the scenes that show one: emergence's character, the model scene's subject (not with --baseline or --compare).",
+        valueName: "FILE.glb"))
+    var model: String?
+
     func run() throws {
+        if model != nil, baseline != nil || compare != nil {
+            throw Failure.usage("--model: the baseline and --compare measure the scenes as they are; leave --model out, or drop --baseline and --compare")
+        }
+        var shown: SceneModel?
+        if let model {
+            do { shown = try SceneModel.load(model) } catch { throw Failure.usage(error.description) }
+        }
         let sceneNames = try (scenes.isEmpty ? SceneRegistry.benchmarked.map(\.rawValue) : scenes).map { name in
             guard let s = SceneRegistry.scene(named: name)?.name else { throw Failure.usage("unknown scene '\(name)': use \(SceneRegistry.nameList)") }
             return s
@@ -163,7 +175,8 @@ struct BenchScenesCommand: ParsableCommand {
                 if runs > 1 { printError("bench: \(scene.rawValue), attempt \(attempt + 1) of \(runs)") }
                 let (result, times) = try Self.measure(scene, size: size, frames: frames, richness: richness,
                                                         threads: threadCount, budgetMs: budgetMs, plant: plant,
-                                                        measureStages: stages)
+                                                        measureStages: stages,
+                                                        model: SceneRegistry.scene(named: scene)?.modelUse == ModelUse.none ? nil : shown)
                 results.append(result)
                 series.append((scene, times))
             }
@@ -197,12 +210,14 @@ struct BenchScenesCommand: ParsableCommand {
     /// Renders one scene for `frames` frames and measures it.
 
     static func measure(_ scene: SceneName, size: Size, frames: Int, richness: Richness, threads: Int,
-                        budgetMs: Double, plant: SceneBench.Plant? = nil, measureStages: Bool = false) throws -> (SceneResult, [Double]) {
+                        budgetMs: Double, plant: SceneBench.Plant? = nil, measureStages: Bool = false,
+                        model: SceneModel? = nil) throws -> (SceneResult, [Double]) {
         let before = Calibration.measure(threads: threads)
         MemoryProbe.resetPeak()
         let fps = BenchScripts.fps
         let settings = RenderSettings(scene: scene, width: size.width, height: size.height, seed: 1,
-                                      script: BenchScripts.script(for: scene), richness: richness, threads: threads, fps: fps)
+                                      script: BenchScripts.script(for: scene), richness: richness, threads: threads, fps: fps,
+                                      model: model)
         let renderer: SceneRenderer
         do { renderer = try SceneRenderer(settings) } catch { throw Failure.usage("\(error)") }
         // Sample k is frame k · 9600 / N of the 60 fps timeline (BenchScripts.sampledFrame).

@@ -56,7 +56,7 @@ public enum Emergence: Scene {
     public static func memory(of state: State) -> EmergenceMemory { state.mind.memory }
 
     public static func painter(width: Int, height: Int, richness: Richness, pool: WorkerPool) -> EmergencePainter {
-        EmergencePainter(scene: EmergenceScene(width: width, height: height, richness: richness, pool: pool))
+        EmergencePainter(scene: EmergenceScene(width: width, height: height, richness: richness, pool: pool), pool: pool)
     }
 
     public static func frame(_ state: State, painter: inout EmergencePainter, time: Double, alpha: Double) -> SceneFrame {
@@ -65,7 +65,7 @@ public enum Emergence: Scene {
             painter.character = CharacterSurface(shown, clips: shown.clips, count: state.world.count, seed: state.world.seed)
         }
         let character = painter.character!
-        let surface = character.update(animator.pose(shown.model, faceTargets: character.faceTargets, at: time))
+        let surface = character.update(animator.pose(shown.model, faceTargets: character.faceTargets, at: time), pool: painter.pool)
         return painter.scene.frame(world: state.world, time: time, surface: surface)
     }
 
@@ -94,9 +94,13 @@ public enum Emergence: Scene {
 /// Emergence's painter: the particle scene, and the character's surface when there is one.
 public final class EmergencePainter {
     public let scene: EmergenceScene
+    let pool: WorkerPool
     var character: CharacterSurface?
 
-    init(scene: EmergenceScene) { self.scene = scene }
+    init(scene: EmergenceScene, pool: WorkerPool) {
+        self.scene = scene
+        self.pool = pool
+    }
 }
 
 extension SceneRenderer {

@@ -151,9 +151,13 @@ public struct CharacterAnimator: Sendable {
 final class CharacterSurface {
     let rig: ModelRig
     let placement: Matrix4
-    /// Per particle: the part, the triangle's three vertices and two barycentric weights.
-    let part: [Int32], corners: [SIMD3<UInt32>], weights: [SIMD2<Float>]
+    /// Per particle: its triangle's three vertices (indices into every part's posed vertices
+    /// one after another) and two barycentric weights.
+    let corners: [SIMD3<UInt32>], weights: [SIMD2<Float>]
+    /// Where each part's vertices start in that sequence.
+    let partStart: [Int]
     var targets: [SIMD3<Float>], normals: [SIMD3<Float>]
+    var flatPositions: [SIMD3<Float>] = [], flatNormals: [SIMD3<Float>] = []
     let faceTargets: [(node: Int, wrong: Int?, stageUp: Int?, corrupted: Int?)]
 
     /// The figure's height, and the most a character may span across, in world units.
@@ -175,22 +179,27 @@ final class CharacterSurface {
         rig.pose(model.restPose, placement: placement)
 
         // Triangles by area over every part, then a seeded draw per particle.
-        var cumulative: [Double] = [], triangles: [(Int32, SIMD3<UInt32>)] = []
+        var cumulative: [Double] = [], triangles: [SIMD3<UInt32>] = []
         var total = 0.0
+        var starts: [Int] = [], start = 0
         for (k, part) in rig.parts.enumerated() {
+            starts.append(start)
             let ps = rig.posed[k], idx = part.primitive.indices
+            let offset = UInt32(start)
             var t = 0
             while t + 2 < idx.count {
                 let a = ps[Int(idx[t])], b = ps[Int(idx[t + 1])], c = ps[Int(idx[t + 2])]
                 total += Double(length(cross(b - a, c - a)) / 2)
                 cumulative.append(total)
-                triangles.append((Int32(k), SIMD3(idx[t], idx[t + 1], idx[t + 2])))
+                triangles.append(SIMD3(idx[t], idx[t + 1], idx[t + 2]) &+ offset)
                 t += 3
             }
+            start += ps.count
         }
+        partStart = starts
         var rng = SplitMix64(seed: seed ^ 0xC4A2_AC7E_0000_0003)
-        var part: [Int32] = [], corners: [SIMD3<UInt32>] = [], weights: [SIMD2<Float>] = []
-        part.reserveCapacity(count); corners.reserveCapacity(count); weights.reserveCapacity(count)
+        var corners: [SIMD3<UInt32>] = [], weights: [SIMD2<Float>] = []
+        corners.reserveCapacity(count); weights.reserveCapacity(count)
         for _ in 0..<count {
             let pick = rng.nextUnit() * total
             var lo = 0, hi = cumulative.count - 1
@@ -199,34 +208,44 @@ final class CharacterSurface {
                 if cumulative[mid] <= pick { lo = mid + 1 } else { hi = mid }
             }
             let r = rng.nextUnit().squareRoot(), v = rng.nextUnit()
-            part.append(triangles[lo].0)
-            corners.append(triangles[lo].1)
+            corners.append(triangles[lo])
             weights.append(SIMD2(Float(r * (1 - v)), Float(r * v)))
         }
-        self.part = part
         self.corners = corners
         self.weights = weights
         targets = [SIMD3<Float>](repeating: .zero, count: count)
         normals = [SIMD3<Float>](repeating: SIMD3(0, 0, 1), count: count)
     }
 
-    /// The surface under `pose`.
-    func update(_ pose: GLTFPose) -> ParticleSurface {
+    /// The surface under `pose`; the particles are split over `pool` in fixed chunks, each
+    /// computed alike whoever runs it.
+    func update(_ pose: GLTFPose, pool: WorkerPool) -> ParticleSurface {
         rig.pose(pose, placement: placement)
-        let posed = rig.posed, posedNormals = rig.posedNormals
-        targets.withUnsafeMutableBufferPointer { tg in
-            normals.withUnsafeMutableBufferPointer { nm in
-                for i in 0..<part.count {
-                    let k = Int(part[i]), c = corners[i], w = weights[i]
-                    let w0 = 1 - w.x - w.y
-                    let ps = posed[k], ns = posedNormals[k]
-                    tg[i] = ps[Int(c.x)] * w0 + ps[Int(c.y)] * w.x + ps[Int(c.z)] * w.y
-                    let n = ns[Int(c.x)] * w0 + ns[Int(c.y)] * w.x + ns[Int(c.z)] * w.y
-                    let l = length(n)
-                    nm[i] = l > 1e-20 ? n / l : SIMD3(0, 0, 1)
-                }
-            }
+        flatPositions.removeAll(keepingCapacity: true)
+        flatNormals.removeAll(keepingCapacity: true)
+        for k in rig.parts.indices {
+            flatPositions.append(contentsOf: rig.posed[k])
+            flatNormals.append(contentsOf: rig.posedNormals[k])
         }
+        let n = corners.count, chunk = 4096
+        flatPositions.withUnsafeBufferPointer { ps in
+        flatNormals.withUnsafeBufferPointer { ns in
+        corners.withUnsafeBufferPointer { cs in
+        weights.withUnsafeBufferPointer { ws in
+        targets.withUnsafeMutableBufferPointer { tg in
+        normals.withUnsafeMutableBufferPointer { nm in
+            pool.forEach((n + chunk - 1) / chunk) { k in
+              for i in (k * chunk)..<min(n, (k + 1) * chunk) {
+                let c = cs[i], w = ws[i]
+                let w0 = 1 - w.x - w.y
+                let a = Int(c.x), b = Int(c.y), d = Int(c.z)
+                tg[i] = ps[a] * w0 + ps[b] * w.x + ps[d] * w.y
+                let v = ns[a] * w0 + ns[b] * w.x + ns[d] * w.y
+                let l2 = (v * v).sum()
+                nm[i] = l2 > 1e-30 ? v * (1 / l2.squareRoot()) : SIMD3(0, 0, 1)
+              }
+            }
+        }}}}}}
         return ParticleSurface(targets: targets, normals: normals)
     }
 }
