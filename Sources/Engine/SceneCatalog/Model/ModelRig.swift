@@ -74,16 +74,31 @@ public final class ModelRig {
                 GLTFSkinning.transform(part.primitive, by: worlds[node], morphWeights: pose.weights[node], positions: &positions, normals: &normals)
             }
             if normals.count != positions.count { Self.smoothNormals(positions, part.primitive.indices, into: &normals) }
-            posed[k].removeAll(keepingCapacity: true)
-            posedNormals[k].removeAll(keepingCapacity: true)
-            for i in positions.indices {
-                let v = positions[i]
-                let r = c0 * v.x + c1 * v.y + c2 * v.z + c3
-                posed[k].append(SIMD3(r.x, r.y, r.z))
-                let n = a * normals[i].x + b * normals[i].y + c * normals[i].z
-                let l = length(n)
-                posedNormals[k].append(l > 1e-20 ? n / l : SIMD3(0, 1, 0))
+            // Into arrays held locally: per-vertex work on the class's own arrays would pay an
+            // access check per element.
+            var outP = posed[k], outN = posedNormals[k]
+            posed[k] = []
+            posedNormals[k] = []
+            let n = positions.count
+            if outP.count != n {
+                outP = [SIMD3<Float>](repeating: .zero, count: n)
+                outN = [SIMD3<Float>](repeating: .zero, count: n)
             }
+            positions.withUnsafeBufferPointer { ps in
+            normals.withUnsafeBufferPointer { ns in
+            outP.withUnsafeMutableBufferPointer { dp in
+            outN.withUnsafeMutableBufferPointer { dn in
+                for i in 0..<n {
+                    let v = ps[i]
+                    let r = c0 * v.x + c1 * v.y + c2 * v.z + c3
+                    dp[i] = SIMD3(r.x, r.y, r.z)
+                    let m = a * ns[i].x + b * ns[i].y + c * ns[i].z
+                    let l2 = (m * m).sum()
+                    dn[i] = l2 > 1e-30 ? m * (1 / l2.squareRoot()) : SIMD3(0, 1, 0)
+                }
+            }}}}
+            posed[k] = outP
+            posedNormals[k] = outN
         }
     }
 
