@@ -7,6 +7,7 @@
 /// | `.litGouraud`      | object-space normal in xyz                  |
 /// | `.glow`            | (u, v, intensity, –)                        |
 /// | `.textured`        | (u, v, –, –)                                |
+/// | `.texturedLit`     | (u, v, key light amount, rim amount)        |
 public struct Mesh: Sendable {
     public var positions: [SIMD3<Float>]
     public var attributes: [SIMD4<Float>]
@@ -57,6 +58,24 @@ public enum Shading: Sendable {
     case glow(tint: SIMD3<Float>)
     /// A texture sampled bilinearly at the interpolated uv, multiplied by `tint`.
     case textured(Texture, tint: SIMD4<Float>)
+    /// A texture lit per vertex: `texel · (ambient + key · k) + rim · r`, with k and r the
+    /// interpolated attributes z and w (a glTF model's base colour texture, `ModelRig`).
+    case texturedLit(Texture, TexturedLight)
+}
+
+/// The light of a `.texturedLit` draw, in linear colour.
+public struct TexturedLight: Sendable {
+    /// What the texel is multiplied by: `ambient + key · k`.
+    public var ambient: SIMD3<Float>
+    public var key: SIMD3<Float>
+    /// Added where the surface turns away from the eye: `rim · r`.
+    public var rim: SIMD3<Float>
+
+    public init(ambient: SIMD3<Float>, key: SIMD3<Float>, rim: SIMD3<Float>) {
+        self.ambient = ambient
+        self.key = key
+        self.rim = rim
+    }
 }
 
 /// Depth comparison. A fragment passes when `fragmentDepth <op> storedDepth`.

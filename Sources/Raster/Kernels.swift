@@ -72,15 +72,37 @@ enum TexturedKernel: FragmentKernel {
     }
 }
 
+/// A texture lit per vertex: `texel · (ambient + key · k) + rim · r · alpha` (premultiplied),
+/// with `tint` the key colour, `ambient` and `rim` from `DrawInfo`.
+enum TexturedLitKernel: FragmentKernel {
+    static var varyingCount: Int { 4 }
+    static var alphaIsZero: Bool { false }
+    @inline(__always)
+    static func shade(_ v: Varyings8, _ draw: borrowing DrawInfo) -> Color8 {
+        var out = Color8(r: .zero, g: .zero, b: .zero, a: .zero)
+        let tex = draw.texture!
+        for l in 0..<8 {
+            let s = tex.sample(u: v.v0[l], v: v.v1[l])
+            let light = draw.ambient + draw.tint * v.v2[l]
+            let c = s * light + draw.rim * (v.v3[l] * s.w)
+            out.r[l] = c.x; out.g[l] = c.y; out.b[l] = c.z; out.a[l] = s.w
+        }
+        return out
+    }
+}
+
 /// The kernels, as stored per draw.
 enum KernelKind: UInt8 {
-    case color, rgb, glow, textured
+    case color, rgb, glow, textured, texturedLit
 }
 
 /// What the back end needs to know about a draw.
 struct DrawInfo {
     var kernel: KernelKind
     var tint: SIMD4<Float>
+    /// `.texturedLit`'s ambient and rim colours (alpha 0); zero for the other kernels.
+    var ambient = SIMD4<Float>.zero
+    var rim = SIMD4<Float>.zero
     var texture: TextureView?
     var depthTest: DepthTest
     var depthWrite: Bool

@@ -110,6 +110,9 @@ public enum ReferenceRasterizer {
                     let f = q * q * a.z
                     src = SIMD4(info.tint.x * f, info.tint.y * f, info.tint.z * f, 0)
                 case .textured: src = info.texture!.sample(u: a.x, v: a.y) * info.tint
+                case .texturedLit:
+                    let s = info.texture!.sample(u: a.x, v: a.y)
+                    src = s * (info.ambient + info.tint * a.z) + info.rim * (a.w * s.w)
                 }
                 let dst = target.color(x: x, y: y)
                 let out: SIMD4<Float>

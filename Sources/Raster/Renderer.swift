@@ -155,6 +155,9 @@ extension DrawInfo {
         case .textured(let texture, let tint):
             self.init(kernel: .textured, tint: tint, texture: TextureView(texture),
                       depthTest: d.state.depthTest, depthWrite: d.state.depthWrite, blend: d.state.blend)
+        case .texturedLit(let texture, let light):
+            self.init(kernel: .texturedLit, tint: SIMD4(light.key, 0), ambient: SIMD4(light.ambient, 0), rim: SIMD4(light.rim, 0),
+                      texture: TextureView(texture), depthTest: d.state.depthTest, depthWrite: d.state.depthWrite, blend: d.state.blend)
         }
     }
 }

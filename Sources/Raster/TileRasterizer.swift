@@ -31,6 +31,7 @@ struct TileRasterizer {
         case .rgb: draw(t, d, RGBKernel.self)
         case .glow: draw(t, d, GlowKernel.self)
         case .textured: draw(t, d, TexturedKernel.self)
+        case .texturedLit: draw(t, d, TexturedLitKernel.self)
         }
     }
 

@@ -2,6 +2,7 @@ import Engine
 import GLTF
 import Mind
 import Raster
+import Sinks
 import Stimuli
 import Testing
 import TestSupport
@@ -78,6 +79,55 @@ struct ModelSceneTests {
         for (a, b) in [(plo.x, lo.x), (plo.y, lo.y), (phi.x, hi.x), (phi.y, hi.y)] {
             #expect(abs(a - b) <= 1.5, "silhouette \(plo) … \(phi), projection \(lo) … \(hi)")
         }
+    }
+
+    /// A base colour texture is drawn per pixel, not per vertex: a quad facing the camera with
+    /// a texture red on its left and blue on its right is red on the left and blue on the right.
+    @Test("a textured model shows its texture across a face")
+    func textureAcrossAFace() throws {
+        var texture = Image8(width: 64, height: 2)
+        for y in 0..<2 {
+            for x in 0..<64 {
+                let i = (y * 64 + x) * 4
+                texture.pixels[i] = x < 32 ? 230 : 20; texture.pixels[i + 1] = 30; texture.pixels[i + 2] = x < 32 ? 20 : 230; texture.pixels[i + 3] = 255
+            }
+        }
+        let png = try PNG.encode(texture)
+        var bytes: [UInt8] = []
+        let corners: [(SIMD3<Float>, SIMD2<Float>)] = [(SIMD3(-1, -1, 0), SIMD2(0, 1)), (SIMD3(1, -1, 0), SIMD2(1, 1)),
+                                                       (SIMD3(1, 1, 0), SIMD2(1, 0)), (SIMD3(-1, 1, 0), SIMD2(0, 0))]
+        func put(_ v: Float) { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes += $0 } }
+        for c in corners { put(c.0.x); put(c.0.y); put(c.0.z) }
+        for _ in corners { put(0); put(0); put(1) }
+        for c in corners { put(c.1.x); put(c.1.y) }
+        for i: UInt16 in [0, 1, 2, 0, 2, 3] { withUnsafeBytes(of: i.littleEndian) { bytes += $0 } }
+        let imageOffset = bytes.count
+        bytes += png
+        let json = """
+            {"asset": {"version": "2.0"}, "scene": 0, "scenes": [{"nodes": [0]}], "nodes": [{"mesh": 0}],
+             "meshes": [{"primitives": [{"attributes": {"POSITION": 0, "NORMAL": 1, "TEXCOORD_0": 2}, "indices": 3, "material": 0}]}],
+             "materials": [{"pbrMetallicRoughness": {"baseColorTexture": {"index": 0}}}],
+             "textures": [{"source": 0, "sampler": 0}], "samplers": [{"wrapS": 33071, "wrapT": 33071}],
+             "images": [{"bufferView": 4, "mimeType": "image/png"}],
+             "buffers": [{"byteLength": \(bytes.count)}],
+             "bufferViews": [{"buffer": 0, "byteOffset": 0, "byteLength": 48}, {"buffer": 0, "byteOffset": 48, "byteLength": 48},
+                             {"buffer": 0, "byteOffset": 96, "byteLength": 32}, {"buffer": 0, "byteOffset": 128, "byteLength": 12},
+                             {"buffer": 0, "byteOffset": \(imageOffset), "byteLength": \(png.count)}],
+             "accessors": [{"bufferView": 0, "componentType": 5126, "count": 4, "type": "VEC3", "min": [-1, -1, 0], "max": [1, 1, 0]},
+                           {"bufferView": 1, "componentType": 5126, "count": 4, "type": "VEC3"},
+                           {"bufferView": 2, "componentType": 5126, "count": 4, "type": "VEC2"},
+                           {"bufferView": 3, "componentType": 5123, "count": 6, "type": "SCALAR"}]}
+            """
+        let model = try GLTFModel(bytes: GLB.pack(json: json, binary: bytes), name: "quad", directory: nil)
+        let image = try SceneRenderer(Self.settings(SceneModel(model: model, name: "quad", orbitSeconds: 0))).render(frame: 10)
+        func pixel(_ x: Int, _ y: Int) -> SIMD3<Int> {
+            let i = (y * 320 + x) * 4
+            return SIMD3(Int(image.pixels[i]), Int(image.pixels[i + 1]), Int(image.pixels[i + 2]))
+        }
+        // Ten pixels either side of the middle: a colour per vertex would blend them nearly evenly.
+        let left = pixel(150, 90), right = pixel(170, 90)
+        #expect(left.x > left.z + 60, "left of the quad is red: \(left)")
+        #expect(right.z > right.x + 60, "right of the quad is blue: \(right)")
     }
 
     /// The robot plays its clips skinned: frames of Dance differ from one another and from the

@@ -25,8 +25,15 @@ public final class ModelRig {
         let base: [SIMD4<Float>]
         let emissive: SIMD3<Float>
         let blend: Bool
+        /// The base colour texture, for a primitive with TEXCOORD_0: the part is drawn
+        /// textured and lit per pixel of the texture (`.texturedLit`), its base colour
+        /// factor folded into the light.
+        let texture: Texture?
+        let factor: SIMD4<Float>
     }
     let parts: [Part]
+    /// One mesh per textured part (its vertices carry u, v, key and rim amounts).
+    let texturedMeshes: [ColorMesh]
 
     // Scratch kept between frames: no allocation once warm.
     var worlds: [Matrix4] = []
@@ -44,12 +51,17 @@ public final class ModelRig {
             guard let m = model.nodes[n].mesh else { continue }
             for p in model.meshes[m].primitives where !p.indices.isEmpty {
                 let material = p.material.map { model.materials[$0] } ?? .default
+                var texture: Texture?
+                if let t = material.baseColorTexture, t.image < model.images.count, p.texcoords.count == p.vertexCount {
+                    texture = Self.linearTexture(model.images[t.image], wrap: t.wrapS == .clampToEdge ? .clamp : .repeat)
+                }
                 parts.append(Part(node: n, primitive: p, skinned: model.nodes[n].skin != nil && !p.joints.isEmpty,
                                   base: Self.baseColours(p, material, model.images), emissive: material.emissiveFactor,
-                                  blend: material.alphaMode == .blend))
+                                  blend: material.alphaMode == .blend, texture: texture, factor: material.baseColorFactor))
             }
         }
         self.parts = parts
+        texturedMeshes = parts.map { _ in ColorMesh() }
         posed = parts.map { _ in [] }
         posedNormals = parts.map { _ in [] }
     }
@@ -106,7 +118,12 @@ public final class ModelRig {
     public func draws(viewProjection: Matrix4, eye: SIMD3<Float>, light: RigLight) -> [DrawCall] {
         opaque.reset()
         blended.reset()
+        var textured: [DrawCall] = []
         for (k, part) in parts.enumerated() {
+            if let texture = part.texture {
+                textured.append(texturedDraw(k, texture, viewProjection: viewProjection, eye: eye, light: light))
+                continue
+            }
             let mesh = part.blend ? blended : opaque
             let first = UInt32(mesh.positions.count)
             let ps = posed[k], ns = posedNormals[k]
@@ -130,10 +147,51 @@ public final class ModelRig {
         }
         var out: [DrawCall] = []
         if let d = opaque.draw(transform: viewProjection, state: RenderState(depthTest: .less, depthWrite: true, blend: .opaque)) { out.append(d) }
+        out += textured.filter { if case .opaque = $0.state.blend { true } else { false } }
+        out += textured.filter { if case .opaque = $0.state.blend { false } else { true } }
         if let d = blended.draw(transform: viewProjection, state: RenderState(depthTest: .less, depthWrite: false, blend: .premultipliedAlpha)) {
             out.append(d)
         }
         return out
+    }
+
+    /// A textured part's draw: per vertex its uv and how much key and rim light it gets.
+    func texturedDraw(_ k: Int, _ texture: Texture, viewProjection: Matrix4, eye: SIMD3<Float>, light: RigLight) -> DrawCall {
+        let part = parts[k], mesh = texturedMeshes[k]
+        mesh.reset()
+        let ps = posed[k], ns = posedNormals[k], uv = part.primitive.texcoords
+        for i in ps.indices {
+            let n = ns[i]
+            let facing = max(dot(n, normalize(eye - ps[i])), 0)
+            let rim = (1 - facing) * (1 - facing) * (1 - facing)
+            // The fill light, which has no attribute of its own, goes by the key's amount.
+            let key = max(dot(n, light.keyDirection), 0) + max(dot(n, light.fillDirection), 0) * 0.25
+            mesh.vertex(ps[i], SIMD4(uv[i].x, uv[i].y, key, rim))
+        }
+        let idx = part.primitive.indices
+        var t = 0
+        while t + 2 < idx.count {
+            mesh.triangle(idx[t], idx[t + 1], idx[t + 2])
+            t += 3
+        }
+        let f = SIMD3(part.factor.x, part.factor.y, part.factor.z)
+        let lit = TexturedLight(ambient: (light.ambient + part.emissive) * f, key: light.key * f, rim: light.rim)
+        let state = part.blend ? RenderState(depthTest: .less, depthWrite: false, blend: .premultipliedAlpha)
+            : RenderState(depthTest: .less, depthWrite: true, blend: .opaque)
+        return DrawCall(mesh: Mesh(positions: mesh.positions, attributes: mesh.colors, indices: mesh.indices),
+                        transform: viewProjection, shading: .texturedLit(texture, lit), state: state)
+    }
+
+    /// An sRGB image as a texture of linear, premultiplied colour.
+    static func linearTexture(_ image: Image8, wrap: Texture.Wrap) -> Texture {
+        var texels: [SIMD4<Float>] = []
+        texels.reserveCapacity(image.width * image.height)
+        let px = image.pixels
+        for i in 0..<(image.width * image.height) {
+            let a = Float(px[i * 4 + 3]) / 255
+            texels.append(SIMD4(srgbToLinear(px[i * 4]) * a, srgbToLinear(px[i * 4 + 1]) * a, srgbToLinear(px[i * 4 + 2]) * a, a))
+        }
+        return Texture(width: image.width, height: image.height, texels: texels, wrap: wrap)
     }
 
     /// Per-vertex base colour: the material's factor × COLOR_0 × its texture at the vertex.
