@@ -145,11 +145,13 @@ needed=${needed#shlibs:Depends=}
 # ...and the libraries loaded with dlopen, by the sonames the binary carries.
 loaded=()
 for soname in $(strings -n 8 "$root/usr/bin/photophore" | grep -E '^libav(util|codec|format)\.so\.[0-9]+$' | sort -u); do
-  file=$(ldconfig -p | awk -v s="$soname" '$1 == s && /x86-64/ { print $NF; exit }')
+  # awk reads to the end: stopping at the first match would let ldconfig die of SIGPIPE on a
+  # busy machine, and pipefail would then end this script without a word.
+  file=$(ldconfig -p | awk -v s="$soname" '$1 == s && /x86-64/ && !found { print $NF; found = 1 }')
   [[ -n "$file" ]] || fail "$soname (loaded at run time) is not installed; run tools/setup.sh"
   package=""
   for candidate in "$file" "$(realpath "$file")" "/usr$file" "${file#/usr}"; do
-    package=$(dpkg -S "$candidate" 2>/dev/null | head -1 | cut -d: -f1) && [[ -n "$package" ]] && break
+    package=$(dpkg -S "$candidate" 2>/dev/null | sed -n '1s/:.*//p') && [[ -n "$package" ]] && break
   done
   [[ -n "$package" ]] || fail "no package owns $file ($soname)"
   name=${soname%.so.*} major=${soname##*.so.}
