@@ -209,13 +209,26 @@ public struct MemoryWording: Sendable {
         colour = report.colour
         panel = { report.panel($0.map(facts)) }
     }
+
+    private init() {
+        members = { _ in [] }
+        line = { _ in "" }
+        describe = { e in (e.time.map { "t=\(NumberText.fixed($0, 3))  " } ?? "") + e.kind }
+        sessionMembers = { _ in [] }
+        sessionLines = { _ in [] }
+        colour = SIMD3(0.9, 0.9, 0.9)
+        panel = { _ in nil }
+    }
+
+    /// The wording of a scene no type is known for: its events by kind and time, nothing else.
+    static let eventKinds = MemoryWording()
 }
 
 extension SceneRegistry {
     /// The memory wording of the scene called `name`: its own for a registered scene (the
     /// store reads only registered scenes' events), else events by kind alone.
     public static func memoryWording(of name: SceneName) -> MemoryWording {
-        scene(named: name)?.memoryWording ?? MemoryWording(SceneReport<Lanterns>(members: { _ in [] }, line: { _ in "" }))
+        scene(named: name)?.memoryWording ?? .eventKinds
     }
 }
 

@@ -21,12 +21,12 @@ struct ModelOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: ArgumentHelp("The model scene: seconds per turn of the turntable, 0 to 3600; 0 holds it still (default: 12).",
                                                         valueName: "SECONDS"),
             transform: Parse.number(SceneModel.orbitRange, "seconds"))
-    var orbit: Double = 12
+    var orbit: Double?
 
     /// The model for `scene`, or nil; refuses options the scene does not use.
     func resolve(for scene: any Scene.Type) throws -> SceneModel? {
         let name = scene.name.rawValue
-        if scene.modelUse != .required, clip != nil || orbit != 12 {
+        if scene.modelUse != .required, clip != nil || orbit != nil {
             throw Failure.usage("--clip and --orbit are for the model scene; \(name) does not take them")
         }
         if scene.modelUse != .optional, clips != nil {
@@ -41,7 +41,7 @@ struct ModelOptions: ParsableArguments {
         if scene.modelUse == .none {
             throw Failure.usage("--model \(model): \(name) shows no model; --model is for the model scene and --character for emergence")
         }
-        do { return try SceneModel.load(model, clip: clip, orbitSeconds: orbit, clips: roles) } catch { throw Failure.usage(error.description) }
+        do { return try SceneModel.load(model, clip: clip, orbitSeconds: orbit ?? SceneModel.defaultOrbitSeconds, clips: roles) } catch { throw Failure.usage(error.description) }
     }
 }
 

@@ -78,6 +78,7 @@ func photophoreBounded(_ arguments: [String], cwd: String, seconds: Double = 60)
                      "no clip named Moonwalk", "Dance"),
         BadArguments(["render", "model", "-o", "x.png", "--orbit", "-1"], "--orbit -1", "0 to 3600"),
         BadArguments(["render", "emergence", "-o", "x.png", "--clip", "Idle"], "--clip and --orbit are for the model scene"),
+        BadArguments(["render", "emergence", "-o", "x.png", "--orbit", "12"], "--clip and --orbit are for the model scene"),
         // play: refused while parsing, before any window is opened
         BadArguments(["play", "candlefish", "--frames", "0"], "--frames 0", "1 to 5184000"),
         BadArguments(["play", "candlefish", "--frames", "-3"], "--frames -3", "1 to 5184000"),

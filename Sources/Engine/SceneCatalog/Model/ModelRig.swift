@@ -9,9 +9,9 @@ import Glibc
 /// triangles: what the `model` scene shows, and emergence's character (`--character`).
 ///
 /// Lighting is the engine's own, per vertex, in linear HDR light (then the look's bloom and
-/// tone mapping): a key light, a rim light and an ambient term over the material's base
-/// colour (its factor × COLOR_0 × its base colour texture sampled at the vertex), plus its
-/// emissive colour. Opaque and mask materials are drawn depth-tested; blend materials after
+/// tone mapping): key, fill and rim lights and an ambient term over the material's base
+/// colour (its factor × COLOR_0), plus its emissive colour. A part with a base colour texture
+/// is drawn with the rasterizer's lit texture kernel instead (`texturedDraw`). Opaque and mask materials are drawn depth-tested; blend materials after
 /// them, premultiplied and without depth writes. Faces are not culled: the depth test hides
 /// back faces, and mirrored joints cannot flip the winding.
 public final class ModelRig {
@@ -38,7 +38,6 @@ public final class ModelRig {
     // Scratch kept between frames: no allocation once warm.
     var worlds: [Matrix4] = []
     var joints: [Matrix4] = []
-    var positions: [SIMD3<Float>] = [], normals: [SIMD3<Float>] = []
     /// The posed vertices of the last `pose` call, in world space, by part.
     public private(set) var posed: [[SIMD3<Float>]] = []
     var posedNormals: [[SIMD3<Float>]] = []
@@ -56,7 +55,7 @@ public final class ModelRig {
                     texture = Self.linearTexture(model.images[t.image], wrap: t.wrapS == .clampToEdge ? .clamp : .repeat)
                 }
                 parts.append(Part(node: n, primitive: p, skinned: model.nodes[n].skin != nil && !p.joints.isEmpty,
-                                  base: Self.baseColours(p, material, model.images), emissive: material.emissiveFactor,
+                                  base: Self.baseColours(p, material), emissive: material.emissiveFactor,
                                   blend: material.alphaMode == .blend, texture: texture, factor: material.baseColorFactor))
             }
         }
@@ -72,45 +71,22 @@ public final class ModelRig {
     /// Poses the model (`pose`, from `GLTFModel.restPose` or a sampled clip), placed in the
     /// world by `placement`: fills `posed` and the normals lighting reads.
     public func pose(_ pose: GLTFPose, placement: Matrix4) {
+        // The placement goes into every node's world matrix, so skinning (through the joint
+        // matrices) and rigid parts alike come out placed: one pass over the vertices.
         model.worldMatrices(pose, into: &worlds)
+        for i in worlds.indices { worlds[i] = placement * worlds[i] }
         var skinOf = -1
-        let (c0, c1, c2, c3) = placement.columns
-        let a = SIMD3(c0.x, c0.y, c0.z), b = SIMD3(c1.x, c1.y, c1.z), c = SIMD3(c2.x, c2.y, c2.z)
         for (k, part) in parts.enumerated() {
             let node = part.node
             if part.skinned {
                 let skin = model.nodes[node].skin!
                 if skin != skinOf { model.jointMatrices(skin: skin, worlds: worlds, into: &joints); skinOf = skin }
-                GLTFSkinning.skin(part.primitive, joints: joints, morphWeights: pose.weights[node], positions: &positions, normals: &normals)
+                GLTFSkinning.skin(part.primitive, joints: joints, morphWeights: pose.weights[node], positions: &posed[k], normals: &posedNormals[k])
             } else {
-                GLTFSkinning.transform(part.primitive, by: worlds[node], morphWeights: pose.weights[node], positions: &positions, normals: &normals)
+                GLTFSkinning.transform(part.primitive, by: worlds[node], morphWeights: pose.weights[node], positions: &posed[k],
+                                       normals: &posedNormals[k])
             }
-            if normals.count != positions.count { Self.smoothNormals(positions, part.primitive.indices, into: &normals) }
-            // Into arrays held locally: per-vertex work on the class's own arrays would pay an
-            // access check per element.
-            var outP = posed[k], outN = posedNormals[k]
-            posed[k] = []
-            posedNormals[k] = []
-            let n = positions.count
-            if outP.count != n {
-                outP = [SIMD3<Float>](repeating: .zero, count: n)
-                outN = [SIMD3<Float>](repeating: .zero, count: n)
-            }
-            positions.withUnsafeBufferPointer { ps in
-            normals.withUnsafeBufferPointer { ns in
-            outP.withUnsafeMutableBufferPointer { dp in
-            outN.withUnsafeMutableBufferPointer { dn in
-                for i in 0..<n {
-                    let v = ps[i]
-                    let r = c0 * v.x + c1 * v.y + c2 * v.z + c3
-                    dp[i] = SIMD3(r.x, r.y, r.z)
-                    let m = a * ns[i].x + b * ns[i].y + c * ns[i].z
-                    let l2 = (m * m).sum()
-                    dn[i] = l2 > 1e-30 ? m * (1 / l2.squareRoot()) : SIMD3(0, 1, 0)
-                }
-            }}}}
-            posed[k] = outP
-            posedNormals[k] = outN
+            if posedNormals[k].count != posed[k].count { Self.smoothNormals(posed[k], part.primitive.indices, into: &posedNormals[k]) }
         }
     }
 
@@ -194,43 +170,9 @@ public final class ModelRig {
         return Texture(width: image.width, height: image.height, texels: texels, wrap: wrap)
     }
 
-    /// Per-vertex base colour: the material's factor × COLOR_0 × its texture at the vertex.
-    static func baseColours(_ p: GLTFPrimitive, _ m: GLTFMaterial, _ images: [Image8]) -> [SIMD4<Float>] {
-        (0..<p.vertexCount).map { i in
-            var c = m.baseColorFactor
-            if i < p.colors.count { c *= p.colors[i] }
-            if let t = m.baseColorTexture, t.image < images.count, i < p.texcoords.count {
-                c *= sampleLinear(images[t.image], p.texcoords[i], wrapS: t.wrapS, wrapT: t.wrapT)
-            }
-            return c
-        }
-    }
-
-    /// An sRGB texture's colour at `uv`, bilinear, in linear light.
-    static func sampleLinear(_ image: Image8, _ uv: SIMD2<Float>, wrapS: GLTFWrap, wrapT: GLTFWrap) -> SIMD4<Float> {
-        guard image.width > 0, image.height > 0 else { return .one }
-        func wrap(_ v: Float, _ mode: GLTFWrap) -> Float {
-            guard v.isFinite else { return 0 }
-            switch mode {
-            case .clampToEdge: return min(max(v, 0), 1)
-            case .repeat: return v - v.rounded(.down)
-            case .mirroredRepeat:
-                let f = v - 2 * (v / 2).rounded(.down)
-                return f > 1 ? 2 - f : f
-            }
-        }
-        let x = wrap(uv.x, wrapS) * Float(image.width) - 0.5, y = wrap(uv.y, wrapT) * Float(image.height) - 0.5
-        let x0 = Int(x.rounded(.down)), y0 = Int(y.rounded(.down))
-        let fx = x - Float(x0), fy = y - Float(y0)
-        func texel(_ xi: Int, _ yi: Int) -> SIMD4<Float> {
-            let cx = min(max(xi, 0), image.width - 1), cy = min(max(yi, 0), image.height - 1)
-            let o = (cy * image.width + cx) * 4
-            let px = image.pixels
-            return SIMD4(srgbToLinear(px[o]), srgbToLinear(px[o + 1]), srgbToLinear(px[o + 2]), Float(px[o + 3]) / 255)
-        }
-        let top = texel(x0, y0) * (1 - fx) + texel(x0 + 1, y0) * fx
-        let bottom = texel(x0, y0 + 1) * (1 - fx) + texel(x0 + 1, y0 + 1) * fx
-        return top * (1 - fy) + bottom * fy
+    /// Per-vertex base colour of an untextured part: the material's factor × COLOR_0.
+    static func baseColours(_ p: GLTFPrimitive, _ m: GLTFMaterial) -> [SIMD4<Float>] {
+        (0..<p.vertexCount).map { i in i < p.colors.count ? m.baseColorFactor * p.colors[i] : m.baseColorFactor }
     }
 
     /// Normals for a primitive without them: each vertex the normalised sum of its
@@ -243,6 +185,10 @@ public final class ModelRig {
             let n = cross(positions[j] - positions[i], positions[k] - positions[i])
             normals[i] += n; normals[j] += n; normals[k] += n
             t += 3
+        }
+        for i in normals.indices {
+            let l = length(normals[i])
+            normals[i] = l > 1e-20 ? normals[i] / l : SIMD3(0, 1, 0)
         }
     }
 }

@@ -14,10 +14,11 @@ public struct SceneModel: Sendable {
     /// Which clips and morph targets emergence's mind plays on its character.
     public var clips: CharacterClips
 
-    /// The longest turn `orbitSeconds` may take, in seconds.
+    /// The range of `orbitSeconds`, and its default.
     public static let orbitRange: ClosedRange<Double> = 0...3600
+    public static let defaultOrbitSeconds = 12.0
 
-    public init(model: GLTFModel, name: String, clip: String? = nil, orbitSeconds: Double = 12, clips: CharacterClips = .standard) {
+    public init(model: GLTFModel, name: String, clip: String? = nil, orbitSeconds: Double = defaultOrbitSeconds, clips: CharacterClips = .standard) {
         self.model = model
         self.name = name
         self.clip = clip
@@ -27,7 +28,7 @@ public struct SceneModel: Sendable {
 
     /// Loads `path` and checks the clip names against it: one line naming the file and what
     /// to do when it cannot be used.
-    public static func load(_ path: String, clip: String? = nil, orbitSeconds: Double = 12,
+    public static func load(_ path: String, clip: String? = nil, orbitSeconds: Double = defaultOrbitSeconds,
                             clips: CharacterClips = .standard) throws(GLTFError) -> SceneModel {
         let model = try GLTFModel.load(contentsOf: path)
         guard model.triangleCount > 0 else { throw GLTFError(file: path, at: "meshes", "no triangles to draw; give a model with a triangle mesh") }
