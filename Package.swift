@@ -166,12 +166,14 @@ let package = Package(
         // What the test targets share: the one subprocess runner, the private X server and
         // the repository's paths.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // libwebp's animation decoder, to check the animated WebPs render writes.
+        .systemLibrary(name: "CWebPDemux", path: "Tests/CWebPDemux", pkgConfig: "libwebpdemux", providers: [.apt(["libwebp-dev"])]),
         .testTarget(name: "BasicsTests", dependencies: ["Basics", "JSONWriter"]),
         .testTarget(name: "RasterTests", dependencies: ["Raster", "Workloads"], swiftSettings: simdSwift),
         .testTarget(name: "SinksTests", dependencies: ["TestSupport", "Sinks", "Raster", "Workloads"], swiftSettings: simdSwift),
         .testTarget(name: "GLTFTests", dependencies: ["TestSupport", "GLTF", "Raster", "Sinks"], swiftSettings: simdSwift),
         .testTarget(name: "WindowTests", dependencies: ["TestSupport", "Window", "Raster", "CSDL2"], swiftSettings: simdSwift),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport", "photophore", "Sinks", "Raster", "Mind", "Stimuli"], swiftSettings: simdSwift),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "photophore", "Sinks", "Raster", "Mind", "Stimuli", "CWebPDemux"], swiftSettings: simdSwift),
         .testTarget(name: "BenchmarkingTests", dependencies: ["Benchmarking", "Stimuli", "Mind", "Engine"], swiftSettings: simdSwift),
         .testTarget(name: "PlotTests", dependencies: ["Plot", "Raster"], swiftSettings: simdSwift),
         .testTarget(name: "EffectsTests", dependencies: ["Effects", "Raster"], swiftSettings: simdSwift),

@@ -8,6 +8,7 @@ PACKAGES=(
   libpng-dev                                              # PNG reading and small PNGs (libpng)
   libjpeg62-turbo-dev                                      # JPEG textures of glTF models (libjpeg-turbo)
   libdeflate-dev                                          # fast PNGs (render --png-compression fast)
+  libwebp-dev                                             # libwebp's animation decoder: the tests read back animated WebPs
   libsdl2-dev                                             # the window
   libavcodec-dev libavformat-dev libavutil-dev  # MP4 / WebM output (headers; the libraries load at run time)
   ffmpeg                                                  # ffprobe, for the video tests

@@ -55,6 +55,21 @@ enum Parse {
         }
     }
 
+    /// Rendition heights, `1080,720,480`: each a whole number from 2 to 8192, none twice.
+    @Sendable static func heights(_ text: String) throws -> [Int] {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.filter { $0 != " " } }
+        var heights: [Int] = []
+        for part in parts {
+            let digits = part.hasSuffix("p") ? String(part.dropLast()) : part
+            guard let h = Int(digits), (2...8192).contains(h) else {
+                throw ValueError("use heights in pixels from 2 to 8192, separated by commas, like 1080,720,480")
+            }
+            guard !heights.contains(h) else { throw ValueError("\(h) is given twice; give each height once") }
+            heights.append(h)
+        }
+        return heights
+    }
+
     /// A finite number in `range`, of `unit` (e.g. "seconds").
     static func number(_ range: ClosedRange<Double>, _ unit: String) -> @Sendable (String) throws -> Double {
         { text in

@@ -80,6 +80,10 @@ struct RenderCommand: ParsableCommand {
             transform: Parse.choice(Background.allCases.map(\.rawValue)))
     var background = Background.scene.rawValue
 
+    @Option(parsing: .unconditional, help: ArgumentHelp("Renditions of the one render: heights in pixels, like 1080,720,480, each at most the render's (--size) height. Every -o is written at each height (clip.mp4 as clip-720p.mp4, a sequence frames/ as frames/720p/), with one manifest for all of them where the -o's own would be.", valueName: "HEIGHTS"),
+            transform: Parse.heights)
+    var renditions: [Int]?
+
     @Option(parsing: .unconditional, help: ArgumentHelp("A seamless loop of SECONDS, 0.1 to 3600: round(SECONDS x fps) frames whose last leads into the first (default frames: the whole loop).", valueName: "SECONDS"),
             transform: Parse.number(0.1...3600, "seconds"))
     var loop: Double?
@@ -147,6 +151,7 @@ struct RenderCommand: ParsableCommand {
             do { kinds.append(try OutputKind.of(path)) } catch { throw error.failure }
         }
         if Set(output).count < output.count { throw Failure.usage("-o: an output is named twice; give each output once") }
+        let plan = try RenditionPlan(outputs: output, kinds: kinds, heights: renditions, render: size)
         let videoCount = kinds.filter { if case .video = $0 { true } else { false } }.count
         let codecs = codec.compactMap(VideoCodec.init(rawValue:))
         if !codecs.isEmpty && videoCount == 0 {
@@ -212,13 +217,16 @@ struct RenderCommand: ParsableCommand {
 
         var sinks: [any FrameSink] = []
         do {
-            for (path, chosen) in zip(output, chosenCodecs) {
+            for target in plan.targets {
+                let scaled = target.width != size.width || target.height != size.height
                 sinks.append(try Output.open(
-                    path, width: size.width, height: size.height, frames: range,
-                    video: VideoOptions(fps: fps, crf: crf, preset: preset, codec: chosen, av1Preset: av1Preset,
+                    target.path, width: target.width, height: target.height, frames: range,
+                    video: VideoOptions(fps: fps, crf: crf, preset: preset, codec: chosenCodecs[target.output], av1Preset: av1Preset,
                                         filmGrain: filmGrain, alpha: transparent, poster: true),
                     pngWorkers: max(1, threadCount),
-                    pngCompression: PNGCompression(rawValue: pngCompression) ?? .fast))
+                    pngCompression: PNGCompression(rawValue: pngCompression) ?? .fast,
+                    rescaler: scaled ? Rescaler(sourceWidth: size.width, sourceHeight: size.height, width: target.width, height: target.height) : nil,
+                    manifest: plan.heights == nil))
             }
         } catch {
             for sink in sinks { sink.cancel() }
@@ -243,11 +251,12 @@ struct RenderCommand: ParsableCommand {
             }
             var manifests: [Manifest] = []
             for sink in sinks { manifests.append(try sink.finish()) }
-            try addSnippets(to: &manifests, loopFrames: loopFrames)
+            try addSnippets(to: &manifests, plan: plan, loopFrames: loopFrames)
+            try plan.writeIndexes(manifests)
             try session.save(renderer.finish())
             if let frameHashes { try writeTextFile(hashes.joined(separator: "\n") + "\n", to: frameHashes) }
             let bytes = manifests.reduce(0) { $0 + $1.files.reduce(0) { $0 + $1.bytes } + ($1.poster?.bytes ?? 0) }
-            _ = progress.finish(bytes: bytes, output: output.joined(separator: ", "))
+            _ = progress.finish(bytes: bytes, output: plan.targets.map(\.path).joined(separator: ", "))
         } catch let error as SinkError {
             for sink in sinks { sink.cancel() }
             throw error.failure
@@ -257,29 +266,128 @@ struct RenderCommand: ParsableCommand {
         }
     }
 
-    /// Each video's manifest gets the `<video>` element of every video this render wrote (AV1,
-    /// VP9, H.264, paths relative to that manifest), the first one's poster, and the loop's
-    /// length; rewritten when it changed.
-    func addSnippets(to manifests: inout [Manifest], loopFrames: Int?) throws(SinkError) {
-        let videos = zip(output, manifests.indices).filter { manifests[$0.1].html != nil }
-        for (path, i) in zip(output, manifests.indices) {
+    /// Each video's manifest gets the `<video>` element of every video this render wrote at
+    /// its size (AV1, VP9, H.264, paths relative to that manifest), the first one's poster, and
+    /// the loop's length. A manifest of its own (no renditions) is rewritten when it changed.
+    func addSnippets(to manifests: inout [Manifest], plan: RenditionPlan, loopFrames: Int?) throws(SinkError) {
+        let targets = plan.targets
+        for i in manifests.indices {
             var m = manifests[i]
             m.loopFrames = loopFrames
+            let path = targets[i].path
+            let videos = manifests.indices.filter {
+                manifests[$0].html != nil && targets[$0].height == targets[i].height && targets[$0].width == targets[i].width
+            }
             if m.html != nil, videos.count > 1 {
                 let here = directoryOf(path)
-                let sources = videos.compactMap { (otherPath, j) -> VideoSnippet.Source? in
+                let sources = videos.compactMap { j -> VideoSnippet.Source? in
                     let o = manifests[j]
-                    guard let codec = o.codec.flatMap(VideoCodec.init(rawValue:)), let format = try? VideoFormat.of(otherPath) else { return nil }
-                    return .init(path: relativePath(otherPath, from: here), format: format, codec: codec, parameter: o.codecs ?? "")
+                    guard let codec = o.codec.flatMap(VideoCodec.init(rawValue:)), let format = try? VideoFormat.of(targets[j].path) else { return nil }
+                    return .init(path: relativePath(targets[j].path, from: here), format: format, codec: codec, parameter: o.codecs ?? "")
                 }
                 let posterOwner = videos[0]
-                let poster = manifests[posterOwner.1].poster.map { _ in relativePath(Poster.path(for: posterOwner.0), from: here) }
+                let poster = manifests[posterOwner].poster.map { _ in relativePath(Poster.path(for: targets[posterOwner].path), from: here) }
                 m.html = VideoSnippet.html(sources: sources, poster: poster ?? m.poster?.path, width: m.width, height: m.height)
             }
             if m != manifests[i] {
                 manifests[i] = m
-                try m.write(to: try Output.manifestPath(for: path))
+                if plan.heights == nil { try m.write(to: try Output.manifestPath(for: path)) }
             }
+        }
+    }
+}
+
+/// What `render` writes: each `-o` as given, or with `--renditions`, each `-o` at each height.
+struct RenditionPlan {
+    /// One file (or sequence) to write: which `-o` it comes from, and its size.
+    struct Target {
+        var path: String
+        var output: Int
+        var width: Int
+        var height: Int
+    }
+
+    let outputs: [String]
+    let kinds: [OutputKind]
+    let heights: [Int]?
+    /// In order: every height of the first -o, then of the next.
+    let targets: [Target]
+
+    /// Checks the heights against the render's size and the outputs, and names the files.
+    init(outputs: [String], kinds: [OutputKind], heights: [Int]?, render: Size) throws {
+        self.outputs = outputs
+        self.kinds = kinds
+        guard let heights else {
+            self.heights = nil
+            targets = outputs.indices.map { Target(path: outputs[$0], output: $0, width: render.width, height: render.height) }
+            return
+        }
+        let sorted = heights.sorted(by: >)
+        self.heights = sorted
+        if let tooTall = sorted.first(where: { $0 > render.height }) {
+            throw Failure.usage("--renditions \(tooTall): a rendition is drawn from the render, which is \(render.height) pixels high (--size \(render)); render larger, e.g. --size \(renditionSize(height: tooTall, ofWidth: render.width, height: render.height).width)x\(tooTall), or leave \(tooTall) out")
+        }
+        var targets: [Target] = []
+        for (i, (path, kind)) in zip(outputs, kinds).enumerated() {
+            for h in sorted {
+                let (w, _) = h == render.height ? (render.width, h) : renditionSize(height: h, ofWidth: render.width, height: render.height)
+                if case .video = kind, h % 2 != 0 {
+                    throw Failure.usage("--renditions \(h): video needs an even height (4:2:0 chroma); use \(h - 1) or \(h + 1)")
+                }
+                targets.append(Target(path: Self.path(of: path, kind: kind, height: h), output: i, width: w, height: h))
+            }
+        }
+        let paths = targets.map(\.path)
+        if let clash = paths.first(where: { p in paths.filter { $0 == p }.count > 1 }) {
+            throw Failure.usage("--renditions: two outputs would both be written to \(clash); give the -o outputs different names")
+        }
+        self.targets = targets
+    }
+
+    /// Where `path` goes at `height`: `clip.mp4` → `clip-720p.mp4`, `out.png` → `out-720p.png`,
+    /// a sequence `frames/` or `frames/%05d.png` → `frames/720p/` (the pattern kept).
+    static func path(of path: String, kind: OutputKind, height: Int) -> String {
+        switch kind {
+        case let .pngSequence(directory, pattern):
+            return (directory == "." && !path.hasPrefix("./") ? "" : directory + "/") + "\(height)p/" + pattern
+        case .video, .png:
+            let (dir, name) = splitName(path)
+            let dot = name.lastIndex(of: ".") ?? name.endIndex
+            return dir + name[..<dot] + "-\(height)p" + name[dot...]
+        }
+    }
+
+    /// ("dir/", "name") of a path, the directory with its slash ("" for a bare name).
+    private static func splitName(_ path: String) -> (String, String) {
+        guard let slash = path.lastIndex(of: "/") else { return ("", path) }
+        return (String(path[...slash]), String(path[path.index(after: slash)...]))
+    }
+
+    /// With renditions: one manifest per -o, where its own would be, holding every height's
+    /// manifest (largest first), with paths relative to it.
+    func writeIndexes(_ manifests: [Manifest]) throws(SinkError) {
+        guard heights != nil else { return }
+        for (i, path) in outputs.enumerated() {
+            let indexPath = try Output.manifestPath(for: path)
+            let indexDirectory = directoryOf(indexPath)
+            var parts: [Manifest] = []
+            for (target, manifest) in zip(targets, manifests) where target.output == i {
+                var m = manifest
+                // The sink's paths are relative to its own manifest's place; make them relative to the index.
+                let own = directoryOf((try? Output.manifestPath(for: target.path)) ?? target.path)
+                func rebased(_ file: Manifest.File) -> Manifest.File {
+                    var f = file
+                    f.path = relativePath(own + "/" + file.path, from: indexDirectory)
+                    return f
+                }
+                m.files = m.files.map(rebased)
+                m.poster = m.poster.map(rebased)
+                parts.append(m)
+            }
+            guard var index = parts.first else { continue }
+            index.files = parts.flatMap(\.files)
+            index.renditions = parts
+            try index.write(to: indexPath)
         }
     }
 }

@@ -44,6 +44,10 @@ public struct Manifest: Codable, Sendable, Equatable {
     public var alpha: Bool?
     /// A seamless loop's length in frames (`render --loop`); nil for none.
     public var loopFrames: Int?
+    /// The renditions of one render (`render --renditions`), largest first, each a manifest of
+    /// its own (its file paths relative to this manifest too); nil for a single size. The
+    /// top-level `files` then lists every rendition's files, and `html` is the largest's element.
+    public var renditions: [Manifest]?
 
     public var frameCount: Int { lastFrame - firstFrame + 1 }
     public var totalBytes: Int { files.reduce(0) { $0 + $1.bytes } }
@@ -65,6 +69,7 @@ public struct Manifest: Codable, Sendable, Equatable {
         case lastFrame = "last_frame"
         case codecs, poster, html, alpha
         case loopFrames = "loop_frames"
+        case renditions
     }
 
     /// Deterministic JSON (`JSONOutput`, indented): sorted keys, files in frame order.

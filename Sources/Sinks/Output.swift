@@ -61,26 +61,35 @@ public enum Output {
     /// Opens the sink for `path` (see `OutputKind`). `frames` are the absolute frame indices
     /// that will be appended; they name the PNGs of a sequence and go into the manifest.
     /// A single PNG takes exactly one frame. `video.alpha` keeps the frames' alpha, in PNGs too.
+    ///
+    /// With `rescaler` (a rendition), the frames appended are the rescaler's source size, and
+    /// each is scaled to `width`×`height` (the rescaler's output size) on the encoder's threads.
+    /// Without `manifest`, `finish()` returns the manifest but leaves writing it to the caller
+    /// (renditions share one).
     public static func open(
         _ path: String, width: Int, height: Int, frames: ClosedRange<Int>, video: VideoOptions = VideoOptions(),
-        pngWorkers: Int = 2, pngCompression: PNGCompression = .fast
+        pngWorkers: Int = 2, pngCompression: PNGCompression = .fast, rescaler: Rescaler? = nil, manifest: Bool = true
     ) throws(SinkError) -> any FrameSink {
         guard width > 0, height > 0 else { throw .usage("cannot write \(path): the size \(width)x\(height) is empty") }
         guard frames.lowerBound >= 0 else { throw .usage("cannot write \(path): frame indices start at 0") }
+        if let rescaler {
+            precondition(rescaler.width == width && rescaler.height == height, "the rescaler's output is the sink's size")
+        }
         switch try OutputKind.of(path) {
         case .video:
             let writer = try VideoWriter(path: path, width: width, height: height, options: video)
-            return QueuedVideoSink(writer: writer, firstFrame: frames.lowerBound)
+            return QueuedVideoSink(writer: writer, firstFrame: frames.lowerBound, rescaler: rescaler, writesManifest: manifest)
         case .png:
             guard frames.count == 1 else {
                 throw .usage("cannot write \(path): one PNG holds one frame, and \(frames.count) were asked; use a directory out/ or frames/%05d.png for a sequence, or --frame N")
             }
             return PNGSequenceWriter(single: path, width: width, height: height, fps: video.fps, frame: frames.lowerBound,
-                                     compression: pngCompression, alpha: video.alpha)
+                                     compression: pngCompression, alpha: video.alpha, rescaler: rescaler, writesManifest: manifest)
         case let .pngSequence(directory, pattern):
             return try PNGSequenceWriter(
                 directory: directory, pattern: pattern, width: width, height: height, fps: video.fps,
-                firstFrame: frames.lowerBound, workers: pngWorkers, compression: pngCompression, alpha: video.alpha)
+                firstFrame: frames.lowerBound, workers: pngWorkers, compression: pngCompression, alpha: video.alpha,
+                rescaler: rescaler, writesManifest: manifest)
         }
     }
 
@@ -99,20 +108,30 @@ final class QueuedVideoSink: FrameSink, @unchecked Sendable {
     private let writer: VideoWriter
     private let queue: WorkQueue<Image8>
     private let firstFrame: Int
+    private let rescaler: Rescaler?
+    private let writesManifest: Bool
     private var count = 0
 
     /// The queue's 3 frames and the one being encoded.
     var framesHeld: Int { 4 }
 
-    init(writer: VideoWriter, firstFrame: Int) {
+    init(writer: VideoWriter, firstFrame: Int, rescaler: Rescaler? = nil, writesManifest: Bool = true) {
         self.writer = writer
         self.firstFrame = firstFrame
+        self.rescaler = rescaler
+        self.writesManifest = writesManifest
+        let alpha = writer.options.alpha
         self.queue = WorkQueue(workers: 1, capacity: 3, name: "video-encoder") { [writer] (image: Image8) throws(SinkError) in
-            try writer.append(image)
+            try writer.append(rescaler.map { $0.scale(image, alpha: alpha) } ?? image)
         }
     }
 
     func append(_ image: Image8) throws(SinkError) {
+        let (w, h) = rescaler.map { ($0.sourceWidth, $0.sourceHeight) } ?? (writer.width, writer.height)
+        guard image.width == w, image.height == h else {
+            cancel()
+            throw .usage("cannot write \(writer.path): frame \(firstFrame + count) is \(image.width)x\(image.height), the frames given are \(w)x\(h)")
+        }
         try queue.submit(image, onFailure: cancel)
         count += 1
     }
@@ -140,7 +159,7 @@ final class QueuedVideoSink: FrameSink, @unchecked Sendable {
                 sources: [.init(path: manifest.files[0].path, format: writer.format, codec: writer.codec, parameter: writer.codecParameter)],
                 poster: manifest.poster?.path, width: writer.width, height: writer.height)
         }
-        try manifest.write(to: writer.path + ".manifest.json")
+        if writesManifest { try manifest.write(to: writer.path + ".manifest.json") }
         return manifest
     }
 
@@ -202,6 +221,8 @@ final class PNGSequenceWriter: FrameSink, @unchecked Sendable {
     private let single: Bool
     private let compression: PNGCompression
     private let alpha: Bool
+    private let rescaler: Rescaler?
+    private let writesManifest: Bool
     /// What the workers wrote, under a lock. A separate object, so that the workers do not
     /// hold the writer: a writer dropped without `finish()` is cancelled by its deinit.
     private final class Written: @unchecked Sendable {
@@ -218,7 +239,7 @@ final class PNGSequenceWriter: FrameSink, @unchecked Sendable {
 
     /// A sequence in `directory` (created if missing) named by `pattern`.
     init(directory: String, pattern: String, width: Int, height: Int, fps: Int, firstFrame: Int, workers: Int,
-         compression: PNGCompression = .fast, alpha: Bool = false) throws(SinkError) {
+         compression: PNGCompression = .fast, alpha: Bool = false, rescaler: Rescaler? = nil, writesManifest: Bool = true) throws(SinkError) {
         guard let framePattern = FramePattern(pattern) else {
             throw .usage("cannot write \(directory)/\(pattern): the pattern needs one %0Nd, like %05d.png")
         }
@@ -238,11 +259,14 @@ final class PNGSequenceWriter: FrameSink, @unchecked Sendable {
         self.single = false
         self.compression = compression
         self.alpha = alpha
+        self.rescaler = rescaler
+        self.writesManifest = writesManifest
         startQueue(workers: workers)
     }
 
     /// One PNG at `path` holding `frame`.
-    init(single path: String, width: Int, height: Int, fps: Int, frame: Int, compression: PNGCompression = .fast, alpha: Bool = false) {
+    init(single path: String, width: Int, height: Int, fps: Int, frame: Int, compression: PNGCompression = .fast, alpha: Bool = false,
+         rescaler: Rescaler? = nil, writesManifest: Bool = true) {
         let (dir, name) = splitPath(path)
         self.directory = dir
         self.names = { _ in name }
@@ -252,6 +276,8 @@ final class PNGSequenceWriter: FrameSink, @unchecked Sendable {
         self.single = true
         self.compression = compression
         self.alpha = alpha
+        self.rescaler = rescaler
+        self.writesManifest = writesManifest
         startQueue(workers: 1)
     }
 
@@ -259,9 +285,11 @@ final class PNGSequenceWriter: FrameSink, @unchecked Sendable {
     private(set) var framesHeld = 0
 
     private func startQueue(workers: Int) {
-        let (directory, names, single, written, compression, alpha) = (directory, names, single, written, compression, alpha)
+        let (directory, names, single, written, compression, alpha, rescaler) = (directory, names, single, written, compression, alpha, rescaler)
         framesHeld = max(2, workers * 2) + workers
         queue = WorkQueue(workers: workers, capacity: max(2, workers * 2), name: "png-encoder") { (job: Job) throws(SinkError) in
+            var job = job
+            if let rescaler { job.image = rescaler.scale(job.image, alpha: alpha) }
             try Self.write(job, directory: directory, name: names(job.frame), single: single, compression: compression, alpha: alpha,
                            into: written)
         }
@@ -291,9 +319,10 @@ final class PNGSequenceWriter: FrameSink, @unchecked Sendable {
     }
 
     func append(_ image: Image8) throws(SinkError) {
-        guard image.width == width, image.height == height else {
+        let (w, h) = rescaler.map { ($0.sourceWidth, $0.sourceHeight) } ?? (width, height)
+        guard image.width == w, image.height == h else {
             cancel()
-            throw .usage("cannot write \(directory): frame \(firstFrame + count) is \(image.width)x\(image.height), the output is \(width)x\(height)")
+            throw .usage("cannot write \(directory): frame \(firstFrame + count) is \(image.width)x\(image.height), the frames given are \(w)x\(h)")
         }
         if single && count == 1 {
             cancel()
@@ -311,7 +340,7 @@ final class PNGSequenceWriter: FrameSink, @unchecked Sendable {
             format: single ? "png" : "png-sequence", width: width, height: height, fps: fps,
             firstFrame: firstFrame, lastFrame: firstFrame + count - 1, files: sorted)
         manifest.alpha = alpha ? true : nil
-        try manifest.write(to: manifestPath)
+        if writesManifest { try manifest.write(to: manifestPath) }
         return manifest
     }
 

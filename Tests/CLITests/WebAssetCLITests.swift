@@ -162,6 +162,15 @@ struct WebAssetCLITests {
         walk(12, webp.count)
         #expect(chunks.filter { $0 == "ANMF" }.count == 6, "\(chunks)")
         #expect(chunks.filter { $0 == "ALPH" }.count == 6, "\(chunks)")
+        // Decoded as a browser does (libwebp's animation decoder), each frame's alpha is the one rendered.
+        let animation = try AnimatedWebP.decode(webp)
+        #expect(animation.count == 6)
+        for (k, (decoded, frame)) in zip(animation, rendered).enumerated() {
+            let difference = Self.meanDifference(decoded, frame, channels: 3...3)
+            #expect(difference < 2, "frame \(k): the alpha decoded from the WebP differs by \(difference) on average")
+            let decodedOpaque = stride(from: 3, to: decoded.pixels.count, by: 4).filter { decoded.pixels[$0] >= 250 }.count
+            #expect(decodedOpaque > 50, "frame \(k): \(decodedOpaque) opaque pixels")
+        }
 
         // The same bytes on one thread as on two: frames, videos and the poster.
         let one = try photophore("render", "candlefish", "--size", "160x90", "--frame", "3", "--background", "transparent",
@@ -183,6 +192,64 @@ struct WebAssetCLITests {
             #expect(bad.status == 2, "\(bad.stderr)")
             #expect(bad.stderr.contains("no alpha channel") && bad.stderr.contains("out.webm"), "\(bad.stderr)")
             #expect(bad.stderr.split(separator: "\n").count == 1, "\(bad.stderr)")
+        }
+    }
+
+    @Test("--renditions: one render, every -o at every height, one manifest each, the same frames as scaled by themselves")
+    func renditions() throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try photophore("render", "candlefish", "--size", "320x180", "--frames", "0..5", "--renditions", "180,90,60",
+                               "-o", "\(dir)/clip.mp4", "-o", "\(dir)/clip.webm", "-o", "\(dir)/seq/")
+        #expect(r.status == 0, "\(r.stderr)")
+        // The summary names every file written.
+        for name in ["clip-180p.mp4", "clip-90p.mp4", "clip-60p.mp4", "clip-60p.webm", "seq/60p/"] {
+            #expect(r.stderr.contains(name), "\(name): \(r.stderr)")
+        }
+        let index = try Manifest.read("\(dir)/clip.mp4.manifest.json")
+        let parts = try #require(index.renditions)
+        #expect(parts.map(\.height) == [180, 90, 60])
+        #expect(parts.map(\.width) == [320, 160, 106])
+        #expect(index.files.map(\.path) == ["clip-180p.mp4", "clip-90p.mp4", "clip-60p.mp4"])
+        #expect(index.html == parts[0].html)
+        // Each height's <video> lists that height's VP9 and H.264, and its own poster.
+        let html = try #require(parts[1].html)
+        #expect(html.hasPrefix("<video width=\"160\" height=\"90\" poster=\"clip-90p.poster.webp\""), "\(html)")
+        #expect(html.contains("src=\"clip-90p.webm\"") && html.contains("src=\"clip-90p.mp4\""), "\(html)")
+        #expect(!FileManager.default.fileExists(atPath: "\(dir)/clip-90p.mp4.manifest.json"), "one manifest for the renditions")
+        for file in index.files + parts.compactMap(\.poster) {
+            let bytes = try #require(FileManager.default.contents(atPath: "\(dir)/\(file.path)"))
+            #expect(bytes.count == file.bytes && SHA256Hasher.hex([UInt8](bytes)) == file.sha256, "\(file.path)")
+        }
+        let sequence = try Manifest.read("\(dir)/seq/manifest.json")
+        #expect(try #require(sequence.renditions).map(\.files.count) == [6, 6, 6])
+        #expect(sequence.files.first?.path == "180p/00000.png")
+
+        // The small frames are the full frames scaled: the same bytes as Rescaler gives, and
+        // the full-height rendition is the render itself.
+        let full = try Self.frames(in: "\(dir)/seq/180p")
+        let small = try Self.frames(in: "\(dir)/seq/60p")
+        let rescaler = Rescaler(sourceWidth: 320, sourceHeight: 180, width: 106, height: 60)
+        #expect(small.count == 6 && full.count == 6)
+        for k in 0..<6 { #expect(small[k] == rescaler.scale(full[k], alpha: false), "frame \(k)") }
+        let plain = try photophore("render", "candlefish", "--size", "320x180", "--frame", "4", "-o", "\(dir)/plain.png")
+        #expect(plain.status == 0, "\(plain.stderr)")
+        #expect(try PNG.read("\(dir)/plain.png") == full[4])
+        // The video renditions decode to their size, with the frames of the scaled render.
+        let decoded = try Self.decode("\(dir)/clip-90p.webm", width: 160, height: 90)
+        #expect(decoded.count == 6)
+        let reference = Rescaler(sourceWidth: 320, sourceHeight: 180, width: 160, height: 90).scale(full[2], alpha: false)
+        let difference = Self.meanDifference(decoded[2], reference, channels: 0...2)
+        #expect(difference < 4, "the 90p WebM's frame 2 differs from the scaled frame by \(difference)")
+
+        // Heights larger than the render, odd heights for video and names that clash are refused in one line.
+        for (args, says) in [(["--renditions", "360,180", "-o", "\(dir)/x.mp4"], "--size 640x360"),
+                             (["--renditions", "91", "-o", "\(dir)/x.mp4"], "even height"),
+                             (["--renditions", "90,90", "-o", "\(dir)/x.mp4"], "given twice"),
+                             (["--renditions", "90,abc", "-o", "\(dir)/x.mp4"], "1080,720,480"),
+                             (["--renditions", "90", "-o", "\(dir)/s/", "-o", "\(dir)/s/%05d.png"], "both be written")] {
+            let bad = try run(photophorePath, ["render", "candlefish", "--size", "320x180", "--frames", "0..1"] + args)
+            #expect(bad.status == 2 && bad.stderr.contains(says) && bad.stderr.split(separator: "\n").count == 1, "\(args): \(bad.stderr)")
         }
     }
 
