@@ -1,12 +1,14 @@
 import Raster
+import SinksKernels
 
 /// Downscales 8-bit RGBA frames for renditions (`render --renditions 1080,720,480`): one
 /// render, several sizes.
 ///
 /// A separable tent (triangle) filter whose radius is the scale factor, so every source pixel
 /// counts and nothing aliases, with no negative lobes to ring or clip. The weights are integers
-/// (each axis sums to 4096) computed once; the passes are integer arithmetic, so the same frame
-/// gives the same bytes on every CPU and thread count. Edges repeat the border pixel.
+/// (each axis sums to 4096) computed once; the passes are integer arithmetic (C, in
+/// `SinksKernels`), so the same frame gives the same bytes on every CPU and thread count. Edges
+/// repeat the border pixel.
 ///
 /// With `alpha`, colour is filtered premultiplied and divided back afterwards, so transparent
 /// pixels (whose colour is meaningless) do not darken the edges of what is drawn.
@@ -17,10 +19,11 @@ public struct Rescaler: Sendable, Equatable {
     public let sourceWidth: Int, sourceHeight: Int
     public let width: Int, height: Int
 
-    /// One axis's filter: output i reads `taps` source indices from `first[i]` (clamped into
-    /// the source), with `weights[i * taps + k]`.
+    /// One axis's filter: output i reads `taps` source indices `index[i * taps + k]` (already
+    /// clamped into the source: the edges repeat) with weights `weights[i * taps + k]` (the
+    /// vertical pass reads these).
     struct Axis: Sendable, Equatable {
-        var first: [Int32]
+        var index: [Int32]
         var weights: [Int32]
         var taps: Int
 
@@ -30,9 +33,9 @@ public struct Rescaler: Sendable, Equatable {
             let scale = Double(source) / Double(output)
             let radius = max(1.0, scale)
             taps = Int((2 * radius).rounded(.up)) + 1
-            first = []
+            index = []
             weights = []
-            first.reserveCapacity(output)
+            index.reserveCapacity(output * taps)
             weights.reserveCapacity(output * taps)
             for i in 0..<output {
                 let centre = (Double(i) + 0.5) * scale - 0.5
@@ -47,10 +50,23 @@ public struct Rescaler: Sendable, Equatable {
                 // The rounding remainder goes to the largest weight: each output sums to exactly 4096.
                 let largest = ints.indices.max { ints[$0] < ints[$1] }!
                 ints[largest] += Self.one - ints.reduce(0, +)
-                first.append(Int32(start))
+                for k in 0..<taps { index.append(Int32(min(max(start + k, 0), source - 1))) }
                 weights += ints
+                first.append(Int32(start))
+                for g in 0..<pairCount {
+                    let w0 = Int16(2 * g < taps ? ints[2 * g] : 0), w1 = Int16(2 * g + 1 < taps ? ints[2 * g + 1] : 0)
+                    for _ in 0..<4 { pairs += [w0, w1] }
+                }
             }
         }
+
+        /// For the horizontal pass, which reads the taps as consecutive pixels of a row whose
+        /// edges are repeated outwards: output i's first tap (unclamped, may be below 0), and its
+        /// weights in pairs of taps, each pair repeated for R, G, B and A (8 a pair, a tap past
+        /// `taps` weighing 0).
+        var first: [Int32] = []
+        var pairs: [Int16] = []
+        var pairCount: Int { (taps + 1) / 2 }
     }
 
     let horizontal: Axis
@@ -68,82 +84,56 @@ public struct Rescaler: Sendable, Equatable {
     }
 
     /// `image` (which must be the source size) at the output size.
+    ///
+    /// Vertical first: each output row sums a few whole source rows, contiguous bytes that
+    /// vectorise well; then the horizontal taps run over the (fewer) output rows only. The
+    /// passes are C (`SinksKernels`).
     public func scale(_ image: Image8, alpha: Bool) -> Image8 {
         precondition(image.width == sourceWidth && image.height == sourceHeight)
+        // With alpha, the colour is filtered premultiplied (a copy of the source).
+        let source = alpha ? Self.premultiplied(image.pixels) : image.pixels
         var out = [UInt8](repeating: 0, count: width * height * 4)
-        let ringSize = vertical.taps + 1
-        // Horizontally filtered source rows (RGBA, 16 bits: value × 4096 / 16), a ring
-        // keyed by source row: each source row is filtered once.
-        var ring = [UInt16](repeating: 0, count: ringSize * width * 4)
-        var ringRow = [Int](repeating: -1, count: ringSize)
-        var row = [Int32](repeating: 0, count: width * 4)
-        let (sw, sh, w) = (sourceWidth, sourceHeight, width)
-        let hTaps = horizontal.taps, vTaps = vertical.taps
-        image.pixels.withUnsafeBufferPointer { src in
-            ring.withUnsafeMutableBufferPointer { ring in
-                horizontal.first.withUnsafeBufferPointer { hFirst in
-                    horizontal.weights.withUnsafeBufferPointer { hWeights in
-                        /// Filters source row `y` into ring slot `slot`.
-                        func filterRow(_ y: Int, into slot: Int) {
-                            let line = src.baseAddress! + y * sw * 4
-                            let dst = ring.baseAddress! + slot * w * 4
-                            for x in 0..<w {
-                                let start = Int(hFirst[x])
-                                var acc = SIMD4<Int32>.zero
-                                for k in 0..<hTaps {
-                                    let sx = min(max(start + k, 0), sw - 1)
-                                    let p = line + sx * 4
-                                    var c = SIMD4<Int32>(Int32(p[0]), Int32(p[1]), Int32(p[2]), Int32(p[3]))
-                                    if alpha {
-                                        let a = c[3]
-                                        c = SIMD4((c[0] * a + 127) / 255, (c[1] * a + 127) / 255, (c[2] * a + 127) / 255, a)
-                                    }
-                                    acc &+= c &* hWeights[x * hTaps + k]
-                                }
-                                let v = (acc &+ 8) &>> 4
-                                dst[x * 4] = UInt16(v[0]); dst[x * 4 + 1] = UInt16(v[1])
-                                dst[x * 4 + 2] = UInt16(v[2]); dst[x * 4 + 3] = UInt16(v[3])
-                            }
-                        }
-                        for oy in 0..<height {
-                            let start = Int(vertical.first[oy])
-                            for i in row.indices { row[i] = 0 }
-                            for k in 0..<vTaps {
-                                let sy = min(max(start + k, 0), sh - 1)
-                                let slot = sy % ringSize
-                                if ringRow[slot] != sy {
-                                    filterRow(sy, into: slot)
-                                    ringRow[slot] = sy
-                                }
-                                let wgt = vertical.weights[oy * vTaps + k]
-                                let h = ring.baseAddress! + slot * w * 4
-                                for i in 0..<(w * 4) { row[i] &+= Int32(h[i]) &* wgt }
-                            }
-                            let o = oy * w * 4
-                            for x in 0..<w {
-                                var c = SIMD4<Int32>(row[x * 4], row[x * 4 + 1], row[x * 4 + 2], row[x * 4 + 3])
-                                c = (c &+ (1 << 19)) &>> 20  // 4096 · 4096 / 16
-                                c = c.clamped(lowerBound: .zero, upperBound: SIMD4(repeating: 255))
-                                if alpha {
-                                    let a = c[3]
-                                    if a == 0 {
-                                        c = .zero
-                                    } else {
-                                        c = SIMD4(min(255, (c[0] * 255 + a / 2) / a), min(255, (c[1] * 255 + a / 2) / a),
-                                                  min(255, (c[2] * 255 + a / 2) / a), a)
-                                    }
-                                } else {
-                                    c[3] = 255
-                                }
-                                out[o + x * 4] = UInt8(c[0]); out[o + x * 4 + 1] = UInt8(c[1])
-                                out[o + x * 4 + 2] = UInt8(c[2]); out[o + x * 4 + 3] = UInt8(c[3])
-                            }
+        let (sw, w, h) = (sourceWidth, width, height)
+        let vTaps = vertical.taps
+        let sourceValues = sw * 4
+        // One output row filtered vertically, at the source's width (RGBA, 15 bits), with
+        // `edge` pixels on each side repeating the border ones.
+        let edge = 2 * horizontal.pairCount + 2
+        let buffer = UnsafeMutablePointer<Int16>.allocate(capacity: (sw + 2 * edge) * 4)
+        defer { buffer.deallocate() }
+        let column = buffer + edge * 4
+        var rows = [UnsafePointer<UInt8>?](repeating: nil, count: vTaps)
+        source.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { out in
+                for oy in 0..<h {
+                    for k in 0..<vTaps { rows[k] = src.baseAddress! + Int(vertical.index[oy * vTaps + k]) * sourceValues }
+                    vertical.weights.withUnsafeBufferPointer { weights in
+                        photophore_rescale_vertical(rows, weights.baseAddress! + oy * vTaps, Int32(vTaps), Int32(sourceValues), column)
+                    }
+                    for e in 1...edge {
+                        for c in 0..<4 {
+                            column[-4 * e + c] = column[c]
+                            column[sourceValues + 4 * (e - 1) + c] = column[sourceValues - 4 + c]
                         }
                     }
+                    photophore_rescale_horizontal(column, horizontal.first, horizontal.pairs, Int32(horizontal.pairCount),
+                                                  Int32(w), alpha ? 1 : 0, out.baseAddress! + oy * w * 4)
                 }
             }
         }
         return Image8(width: width, height: height, pixels: out)
+    }
+
+    /// RGBA with the colour multiplied by alpha (rounded).
+    static func premultiplied(_ pixels: [UInt8]) -> [UInt8] {
+        var out = pixels
+        out.withUnsafeMutableBufferPointer { p in
+            for i in stride(from: 0, to: p.count, by: 4) {
+                let a = UInt32(p[i + 3])
+                for c in 0..<3 { p[i + c] = UInt8(truncatingIfNeeded: (UInt32(p[i + c]) * a + 127) / 255) }
+            }
+        }
+        return out
     }
 }
 

@@ -21,4 +21,16 @@ enum photophore_png_compression { PHOTOPHORE_PNG_FAST = 0, PHOTOPHORE_PNG_SMALL 
 /// libpng's errors longjmp only within this function, never through the caller's frames.
 int photophore_png_encode(const uint8_t *rgba, int width, int height, size_t row_bytes, int keep_alpha,
                           int compression, uint8_t **out, size_t *out_size, char *error, size_t error_size);
+
+/// The rendition downscaler's vertical pass: `count` values (bytes of RGBA rows) summed over
+/// `taps` rows with integer weights (4096 in all), as 15-bit values: (Σ w·v + 16) >> 5.
+void photophore_rescale_vertical(const uint8_t *const *rows, const int32_t *weights, int taps, int count, int16_t *out);
+
+/// Its horizontal pass: `width` RGBA outputs from a vertically filtered row of 15-bit RGBA
+/// values, output x reading `2 * pair_count` consecutive pixels from pixel `first[x]` (the
+/// row's edges repeated outwards by the caller), weights in pairs of taps, each pair repeated
+/// for R, G, B and A: w0 w1 w0 w1 w0 w1 w0 w1. Rounded to 8 bits; alpha 255, or with `alpha`
+/// the colour (premultiplied) divided back by the alpha.
+void photophore_rescale_horizontal(const int16_t *column, const int32_t *first, const int16_t *pairs, int pair_count,
+                                   int width, int alpha, uint8_t *out);
 #endif
