@@ -51,7 +51,7 @@ done
 if ((alone)); then
   command -v ffmpeg >/dev/null || die "ffmpeg is missing (tools/setup.sh installs it)"
   echo
-  echo "libx264 alone (ffmpeg, yuv420p input, preset veryfast, 4 threads as the sinks use):"
+  echo "libx264 alone (ffmpeg, yuv420p input, preset veryfast, 2 sliced threads as the sinks use):"
   printf '%-11s %8s %12s\n' scene fps "CPU ms/frame"
   n=$((frames < 240 ? frames : 240))
   for scene in candlefish emergence; do
@@ -62,7 +62,7 @@ if ((alone)); then
     rm -rf "${work:?}/$scene"
     start=$(date +%s.%N)
     /usr/bin/time -f '%U %S' -o "$work/time" ffmpeg -v error -f rawvideo -pix_fmt yuv420p -s 1920x1080 -r 60 \
-      -i "$work/$scene.yuv" -c:v libx264 -preset veryfast -crf "${crf[1]:-20}" -threads 4 -f mp4 -y "$work/alone.mp4"
+      -i "$work/$scene.yuv" -c:v libx264 -preset veryfast -crf "${crf[1]:-26}" -threads 2 -x264-params sliced-threads=1:rc-lookahead=5 -f mp4 -y "$work/alone.mp4"
     end=$(date +%s.%N)
     read -r user sys < "$work/time"
     awk -v s="$scene" -v a="$start" -v b="$end" -v u="$user" -v y="$sys" -v n="$n" \

@@ -64,7 +64,7 @@ struct RenderCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Worker threads, 1 to 256 (default: one per CPU).", transform: Parse.int(Limits.threads))
     var threads: Int?
 
-    @Option(parsing: .unconditional, help: "Video quality, lower is better: CRF 0 to 51 for H.264 (default 20), 0 to 63 for VP9 (default 32) and AV1 (default 35).",
+    @Option(parsing: .unconditional, help: "Video quality, lower is better: CRF 0 to 51 for H.264 (default 26), 0 to 63 for VP9 (default 32) and AV1 (default 35).",
             transform: Parse.int(0...63))
     var crf: Int?
 
