@@ -131,14 +131,17 @@ struct WebAssetCLITests {
         let opaque = alphas.filter { $0 == 255 }.count, clear = alphas.filter { $0 <= 8 }.count
         #expect(opaque > 50 && clear > alphas.count / 2, "opaque \(opaque), clear \(clear) of \(alphas.count)")
 
-        let webm = try Self.decode("\(dir)/a.webm", width: 160, height: 90, vp9Alpha: true)
-        #expect(webm.count == 6)
-        for (k, (decoded, frame)) in zip(webm, rendered).enumerated() {
-            let difference = Self.meanDifference(decoded, frame, channels: 3...3)
-            #expect(difference < 2, "frame \(k): the alpha decoded from the WebM differs by \(difference) on average")
-            let decodedOpaque = stride(from: 3, to: decoded.pixels.count, by: 4).filter { decoded.pixels[$0] >= 250 }.count
-            #expect(decodedOpaque > 50, "frame \(k): \(decodedOpaque) opaque pixels")
+        /// Each decoded frame's alpha is the rendered one, within coding error, and covers the fish.
+        func expectAlpha(_ decodedFrames: [Image8], from what: String) {
+            #expect(decodedFrames.count == 6, "\(what)")
+            for (k, (decoded, frame)) in zip(decodedFrames, rendered).enumerated() {
+                let difference = Self.meanDifference(decoded, frame, channels: 3...3)
+                #expect(difference < 2, "frame \(k): the alpha decoded from the \(what) differs by \(difference) on average")
+                let decodedOpaque = stride(from: 3, to: decoded.pixels.count, by: 4).filter { decoded.pixels[$0] >= 250 }.count
+                #expect(decodedOpaque > 50, "frame \(k) of the \(what): \(decodedOpaque) opaque pixels")
+            }
         }
+        expectAlpha(try Self.decode("\(dir)/a.webm", width: 160, height: 90, vp9Alpha: true), from: "WebM")
         let probe = try run("/usr/bin/ffprobe", ["-v", "error", "-show_entries", "stream_tags=alpha_mode", "-of", "csv=p=0", "\(dir)/a.webm"])
         #expect(probe.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "1", "\(probe.stdout)")
         #expect(try Manifest.read("\(dir)/a.webm.manifest.json").alpha == true)
@@ -163,14 +166,7 @@ struct WebAssetCLITests {
         #expect(chunks.filter { $0 == "ANMF" }.count == 6, "\(chunks)")
         #expect(chunks.filter { $0 == "ALPH" }.count == 6, "\(chunks)")
         // Decoded as a browser does (libwebp's animation decoder), each frame's alpha is the one rendered.
-        let animation = try AnimatedWebP.decode(webp)
-        #expect(animation.count == 6)
-        for (k, (decoded, frame)) in zip(animation, rendered).enumerated() {
-            let difference = Self.meanDifference(decoded, frame, channels: 3...3)
-            #expect(difference < 2, "frame \(k): the alpha decoded from the WebP differs by \(difference) on average")
-            let decodedOpaque = stride(from: 3, to: decoded.pixels.count, by: 4).filter { decoded.pixels[$0] >= 250 }.count
-            #expect(decodedOpaque > 50, "frame \(k): \(decodedOpaque) opaque pixels")
-        }
+        expectAlpha(try AnimatedWebP.decode(webp), from: "WebP")
 
         // The same bytes on one thread as on two: frames, videos and the poster.
         let one = try photophore("render", "candlefish", "--size", "160x90", "--frame", "3", "--background", "transparent",
