@@ -281,11 +281,11 @@ public final class VideoWriter: @unchecked Sendable {
         let crf = String(options.crf ?? codec.defaultCRF)
         switch codec {
         case .h264:
-            // Memory (at 1080p, measured in benchmarks/render-memory.sh): x264 holds about 13 MB
-            // for every frame in flight. Slices instead of frame threads, and a lookahead of 5
-            // frames instead of the preset's 10, take its part from about 280 MB to about 150 MB;
-            // the files come out about 7% smaller (mb-tree with the shorter lookahead) and the
-            // encode about 7% slower.
+            // Memory (at 1080p, benchmarks/web-assets.sh memory): x264 holds about 13 MB for
+            // every frame in flight. Slices instead of frame threads, and a lookahead of 5 frames
+            // instead of the preset's 10, take it from about 235 MB to about 120 MB. Rendering
+            // and encoding emergence ran at the same speed as with 4 frame threads (7% slower
+            // than with 2), and the files came out about 7% smaller.
             codecOptions = [("preset", options.preset), ("crf", crf), ("x264-params", "sliced-threads=1:rc-lookahead=5")]
         case .av1:
             // SVT-AV1 decides by itself how many threads to run (`lp` caps them); its bytes do
