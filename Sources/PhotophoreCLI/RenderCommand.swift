@@ -201,7 +201,7 @@ struct RenderCommand: ParsableCommand {
             if parsed == nil { parsed = Script(scene: scene) }
             parsed?.clock = pinned
         }
-        for (path, kind) in zip(output, kinds) { if case .png = kind { try checkWritable(path) } }
+        for target in plan.targets { if case .png = kinds[target.output] { try checkWritable(target.path) } }
 
         // Memory: fresh unless asked; read-only unless --remember.
         let session = try MemorySession(options: memoryOptions, remember: remember)
@@ -308,7 +308,6 @@ struct RenditionPlan {
     }
 
     let outputs: [String]
-    let kinds: [OutputKind]
     let heights: [Int]?
     /// In order: every height of the first -o, then of the next.
     let targets: [Target]
@@ -316,7 +315,6 @@ struct RenditionPlan {
     /// Checks the heights against the render's size and the outputs, and names the files.
     init(outputs: [String], kinds: [OutputKind], heights: [Int]?, render: Size) throws {
         self.outputs = outputs
-        self.kinds = kinds
         guard let heights else {
             self.heights = nil
             targets = outputs.indices.map { Target(path: outputs[$0], output: $0, width: render.width, height: render.height) }

@@ -19,12 +19,12 @@ public struct Rescaler: Sendable, Equatable {
     public let sourceWidth: Int, sourceHeight: Int
     public let width: Int, height: Int
 
-    /// One axis's filter: output i reads `taps` source indices `index[i * taps + k]` (already
-    /// clamped into the source: the edges repeat) with weights `weights[i * taps + k]` (the
-    /// vertical pass reads these).
+    /// One axis's filter: output i reads `taps` consecutive source indices from `first[i]`
+    /// (unclamped: below 0 or past the end the edge pixel repeats), with weights
+    /// `weights[i * taps + k]` that sum to 4096.
     struct Axis: Sendable, Equatable {
-        var index: [Int32]
-        var weights: [Int32]
+        var first: [Int32] = []
+        var weights: [Int32] = []
         var taps: Int
 
         static let one: Int32 = 4096
@@ -33,9 +33,7 @@ public struct Rescaler: Sendable, Equatable {
             let scale = Double(source) / Double(output)
             let radius = max(1.0, scale)
             taps = Int((2 * radius).rounded(.up)) + 1
-            index = []
-            weights = []
-            index.reserveCapacity(output * taps)
+            first.reserveCapacity(output)
             weights.reserveCapacity(output * taps)
             for i in 0..<output {
                 let centre = (Double(i) + 0.5) * scale - 0.5
@@ -50,27 +48,33 @@ public struct Rescaler: Sendable, Equatable {
                 // The rounding remainder goes to the largest weight: each output sums to exactly 4096.
                 let largest = ints.indices.max { ints[$0] < ints[$1] }!
                 ints[largest] += Self.one - ints.reduce(0, +)
-                for k in 0..<taps { index.append(Int32(min(max(start + k, 0), source - 1))) }
-                weights += ints
                 first.append(Int32(start))
-                for g in 0..<pairCount {
-                    let w0 = Int16(2 * g < taps ? ints[2 * g] : 0), w1 = Int16(2 * g + 1 < taps ? ints[2 * g + 1] : 0)
-                    for _ in 0..<4 { pairs += [w0, w1] }
-                }
+                weights += ints
             }
         }
 
-        /// For the horizontal pass, which reads the taps as consecutive pixels of a row whose
-        /// edges are repeated outwards: output i's first tap (unclamped, may be below 0), and its
-        /// weights in pairs of taps, each pair repeated for R, G, B and A (8 a pair, a tap past
-        /// `taps` weighing 0).
-        var first: [Int32] = []
-        var pairs: [Int16] = []
+        /// Taps in pairs, as the horizontal kernel reads them: each pair's two weights repeated
+        /// for R, G, B and A (8 values a pair), a tap past `taps` weighing 0.
+        var pairs: [Int16] {
+            var out: [Int16] = []
+            out.reserveCapacity(first.count * pairCount * 8)
+            for i in first.indices {
+                for g in 0..<pairCount {
+                    let w0 = Int16(2 * g < taps ? weights[i * taps + 2 * g] : 0)
+                    let w1 = Int16(2 * g + 1 < taps ? weights[i * taps + 2 * g + 1] : 0)
+                    for _ in 0..<4 { out += [w0, w1] }
+                }
+            }
+            return out
+        }
+
         var pairCount: Int { (taps + 1) / 2 }
     }
 
     let horizontal: Axis
     let vertical: Axis
+    /// `horizontal.pairs`, computed once.
+    let horizontalPairs: [Int16]
 
     /// A rescaler from `sourceWidth`×`sourceHeight` to `width`×`height` (each at least 1).
     public init(sourceWidth: Int, sourceHeight: Int, width: Int, height: Int) {
@@ -81,6 +85,7 @@ public struct Rescaler: Sendable, Equatable {
         self.height = height
         horizontal = Axis(source: sourceWidth, output: width)
         vertical = Axis(source: sourceHeight, output: height)
+        horizontalPairs = horizontal.pairs
     }
 
     /// `image` (which must be the source size) at the output size.
@@ -106,7 +111,8 @@ public struct Rescaler: Sendable, Equatable {
         source.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { out in
                 for oy in 0..<h {
-                    for k in 0..<vTaps { rows[k] = src.baseAddress! + Int(vertical.index[oy * vTaps + k]) * sourceValues }
+                    let top = Int(vertical.first[oy])
+                    for k in 0..<vTaps { rows[k] = src.baseAddress! + min(max(top + k, 0), sourceHeight - 1) * sourceValues }
                     vertical.weights.withUnsafeBufferPointer { weights in
                         photophore_rescale_vertical(rows, weights.baseAddress! + oy * vTaps, Int32(vTaps), Int32(sourceValues), column)
                     }
@@ -116,7 +122,7 @@ public struct Rescaler: Sendable, Equatable {
                             column[sourceValues + 4 * (e - 1) + c] = column[sourceValues - 4 + c]
                         }
                     }
-                    photophore_rescale_horizontal(column, horizontal.first, horizontal.pairs, Int32(horizontal.pairCount),
+                    photophore_rescale_horizontal(column, horizontal.first, horizontalPairs, Int32(horizontal.pairCount),
                                                   Int32(w), alpha ? 1 : 0, out.baseAddress! + oy * w * 4)
                 }
             }
