@@ -140,7 +140,7 @@ let package = Package(
             swiftSettings: hotLoopSwift),
         // The Scene protocol, the scene registry (SceneCatalog/: one folder per scene) and
         // SceneRenderer: Mind → Simulation → Scenes → Raster → Effects, frame by frame.
-        .target(name: "Engine", dependencies: ["Basics", "Mind", "Stimuli", "Simulation", "Scenes", "Raster", "Effects", "Plot", "GLTF"], swiftSettings: simdSwift),
+        .target(name: "Engine", dependencies: ["Basics", "Mind", "Stimuli", "Simulation", "Scenes", "Raster", "RasterKernels", "Effects", "Plot", "GLTF"], swiftSettings: simdSwift),
         .target(name: "Sinks", dependencies: ["Basics", "JSONWriter", "Raster", "CPNG", "CFFmpeg", "FFmpegLoader", "SinksKernels", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: simdSwift),
         // glTF 2.0 models (.glb, .gltf): docs/gltf.md.
         .target(name: "GLTF", dependencies: ["Raster", "Sinks", "GLTFKernels"], swiftSettings: hotLoopSwift),
@@ -169,7 +169,7 @@ let package = Package(
         // libwebp's animation decoder, to check the animated WebPs render writes.
         .systemLibrary(name: "CWebPDemux", path: "Tests/CWebPDemux", pkgConfig: "libwebpdemux", providers: [.apt(["libwebp-dev"])]),
         .testTarget(name: "BasicsTests", dependencies: ["Basics", "JSONWriter"]),
-        .testTarget(name: "RasterTests", dependencies: ["Raster", "Workloads"], swiftSettings: simdSwift),
+        .testTarget(name: "RasterTests", dependencies: ["Raster", "RasterKernels", "Workloads"], swiftSettings: simdSwift),
         .testTarget(name: "SinksTests", dependencies: ["TestSupport", "Sinks", "Raster", "Workloads"], swiftSettings: simdSwift),
         .testTarget(name: "GLTFTests", dependencies: ["TestSupport", "GLTF", "Raster", "Sinks"], swiftSettings: simdSwift),
         .testTarget(name: "WindowTests", dependencies: ["TestSupport", "Window", "Raster", "CSDL2"], swiftSettings: simdSwift),

@@ -39,7 +39,7 @@ extension PostProcessor {
         let shift = RenderTarget.tileShift, size = RenderTarget.tileSize
         let scratch = self.scratch
         forRows(dst.height) { slot, rows in
-            @inline(__always) func rowBase(_ y: Int) -> UnsafeMutablePointer<Float> {
+            @inline(__always) func rowBase(_ y: Int) -> UnsafeMutablePointer<UInt16> {
                 storage + (y >> shift) * tilesX * tileStride + (y & (size - 1)) * size
             }
             /// Computes half-resolution row `hy` into ring rows `ringRow(hy & 3, c)`.

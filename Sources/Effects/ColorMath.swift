@@ -15,6 +15,11 @@ import RasterKernels
     UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
 }
 
+/// Loads sixteen half floats (the render target's colour) as floats.
+@inline(__always) func load16(_ p: UnsafeMutablePointer<UInt16>) -> SIMD16<Float> {
+    pp_loadHalf16(p)
+}
+
 /// Stores sixteen floats (no alignment needed).
 @inline(__always) func store16(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)

@@ -287,7 +287,7 @@ extension PostProcessor {
 // Not inlined: the opaque row loop stays the code it was, with one test per row.
 @inline(never)
 func resolveTransparentRow(light: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>),
-                           alpha: UnsafeMutablePointer<Float>, width w: Int, rowKey: UInt32, dither: Bool,
+                           alpha: UnsafeMutablePointer<UInt16>, width w: Int, rowKey: UInt32, dither: Bool,
                            into dst: UnsafeMutablePointer<UInt32>) {
     let shift = RenderTarget.tileShift, size = RenderTarget.tileSize, tileStride = RenderTarget.tileStride
     let zero = SIMD16<Float>(repeating: 0), full = SIMD16<Float>(repeating: 255)
@@ -334,11 +334,11 @@ func resolveTransparentRow(light: (UnsafeMutablePointer<Float>, UnsafeMutablePoi
     while j < end { dst[j] = last; j += 1 }
 }
 
-/// Asks for the 64 floats (four cache lines) of a tile row in the red, green and blue planes
+/// Asks for the 64 half floats (two cache lines) of a tile row in the red, green and blue planes
 /// (or just the one at `p` when `planeStride` is 0).
-@inline(__always) func prefetchTileRow(_ p: UnsafeMutablePointer<Float>, planeStride: Int) {
+@inline(__always) func prefetchTileRow(_ p: UnsafeMutablePointer<UInt16>, planeStride: Int) {
     for plane in 0..<(planeStride == 0 ? 1 : 3) {
         let q = p + plane * planeStride
-        pp_prefetch(q); pp_prefetch(q + 16); pp_prefetch(q + 32); pp_prefetch(q + 48)
+        pp_prefetch(q); pp_prefetch(q + 32)
     }
 }

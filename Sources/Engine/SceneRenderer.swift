@@ -2,6 +2,7 @@ import Basics
 import Effects
 import Mind
 import Raster
+import RasterKernels
 import Scenes
 import Simulation
 import Stimuli
@@ -308,7 +309,8 @@ public final class SceneRenderer {
     }
 
     /// target = other + (target − other) · weight, colour planes (and alpha when kept), in
-    /// linear light. Each value on its own: the same whatever the thread count.
+    /// linear light (computed in floats, stored as the target's half floats). Each value on
+    /// its own: the same whatever the thread count.
     private func blend(_ other: RenderTarget, weight: Float) {
         let a = target.unsafeStorage, b = other.unsafeStorage
         let planes = target.keepsAlpha ? 4 : 3
@@ -317,9 +319,8 @@ public final class SceneRenderer {
             let p = a + tile * RenderTarget.tileStride, q = b + tile * RenderTarget.tileStride
             var i = 0
             while i < n {
-                let x = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<Float>.self)
-                let y = UnsafeRawPointer(q + i).loadUnaligned(as: SIMD16<Float>.self)
-                UnsafeMutableRawPointer(p + i).storeBytes(of: y + (x - y) * weight, as: SIMD16<Float>.self)
+                let x = pp_loadHalf16(p + i), y = pp_loadHalf16(q + i)
+                pp_storeHalf16(y + (x - y) * weight, p + i)
                 i += 16
             }
         }

@@ -1,11 +1,14 @@
 /// A scalar rasterizer that is simple and obviously correct, for tests to hold the fast path
 /// against. It shares only the vertex stage, the clipper and the fixed-point snapping with
 /// the fast path; coverage, interpolation, shading, depth and blending are written out here
-/// pixel by pixel, in Int64 and Double, with no tiles, bins, blocks or SIMD.
+/// pixel by pixel, in Int64 and Double, with no tiles, bins, blocks or SIMD. Like the fast
+/// path, it blends in floats and rounds to the target's half floats once, at the end.
 public enum ReferenceRasterizer {
     /// Draws like `Renderer.render`, single-threaded.
     public static func render(_ draws: [DrawCall], into target: RenderTarget, clearColor: SIMD4<Float>, clearDepth: Float = 1) {
         target.clear(color: clearColor, depth: clearDepth)
+        let canvas = Canvas(target, clearColor: clearColor, clearDepth: clearDepth)
+        defer { canvas.store() }
         let viewport = Viewport(width: target.width, height: target.height)
         var clipper = Clipper()
         for var d in draws {
@@ -24,10 +27,10 @@ public enum ReferenceRasterizer {
                 if all & Outcode.nonFinite != 0 { continue }
                 if v0.outcode & v1.outcode & v2.outcode & Outcode.rejectMask != 0 { continue }
                 if all & Outcode.clipMask == 0 {
-                    drawTriangle(v0, v1, v2, d, info, target)
+                    drawTriangle(v0, v1, v2, d, info, canvas)
                 } else {
                     clipper.clip(v0, v1, v2, planes: all & Outcode.clipMask, viewport: viewport) { a, b, c in
-                        drawTriangle(a, b, c, d, info, target)
+                        drawTriangle(a, b, c, d, info, canvas)
                     }
                 }
             }
@@ -35,7 +38,7 @@ public enum ReferenceRasterizer {
     }
 
     private static func drawTriangle(
-        _ v0: ScreenVertex, _ v1: ScreenVertex, _ v2: ScreenVertex, _ d: DrawCall, _ info: DrawInfo, _ target: RenderTarget
+        _ v0: ScreenVertex, _ v1: ScreenVertex, _ v2: ScreenVertex, _ d: DrawCall, _ info: DrawInfo, _ target: Canvas
     ) {
         let p = [(Int64(v0.x), Int64(v0.y)), (Int64(v1.x), Int64(v1.y)), (Int64(v2.x), Int64(v2.y))]
         // Doubled signed area; positive is counter-clockwise in OpenGL's (y-up) window space.
@@ -127,11 +130,42 @@ public enum ReferenceRasterizer {
     }
 }
 
+/// The reference's frame in floats, stored into the target once drawn.
+private final class Canvas {
+    let target: RenderTarget
+    let width: Int, height: Int
+    var colors: [SIMD4<Float>]
+    var depths: [Float]
+
+    init(_ target: RenderTarget, clearColor: SIMD4<Float>, clearDepth: Float) {
+        self.target = target
+        width = target.width
+        height = target.height
+        colors = Array(repeating: target.keepsAlpha ? clearColor : SIMD4(clearColor.x, clearColor.y, clearColor.z, 1),
+                       count: width * height)
+        depths = Array(repeating: clearDepth, count: width * height)
+    }
+
+    func color(x: Int, y: Int) -> SIMD4<Float> { colors[y * width + x] }
+    func setColor(x: Int, y: Int, _ c: SIMD4<Float>) { colors[y * width + x] = target.keepsAlpha ? c : SIMD4(c.x, c.y, c.z, 1) }
+    func depth(x: Int, y: Int) -> Float { depths[y * width + x] }
+    func setDepth(x: Int, y: Int, _ z: Float) { depths[y * width + x] = z }
+
+    func store() {
+        for y in 0..<height {
+            for x in 0..<width {
+                target.setColor(x: x, y: y, colors[y * width + x])
+                if target.keepsDepth { target.setDepth(x: x, y: y, depths[y * width + x]) }
+            }
+        }
+    }
+}
+
 extension RenderTarget {
     /// Sets the depth of a pixel (for tests and the reference rasterizer).
     public func setDepth(x: Int, y: Int, _ z: Float) {
         precondition(x >= 0 && x < width && y >= 0 && y < height, "pixel out of range")
-        storage[offset(x: x, y: y) + 4 * Self.planeStride] = z
+        depthStorage[depthOffset(x: x, y: y)] = z
         // Keep the block's depth bound conservative.
         let tile = (y >> Self.tileShift) * tilesX + (x >> Self.tileShift)
         blockMaxDepth[tile * Self.blocksPerTile + ((y & 63) >> 3) * 8 + ((x & 63) >> 3)] = .infinity

@@ -3,6 +3,7 @@ import Glibc
 #else
 import Darwin
 #endif
+import RasterKernels
 
 /// Errors a caller can act on.
 public enum RasterError: Error, Equatable, CustomStringConvertible {
@@ -21,18 +22,24 @@ public enum RasterError: Error, Equatable, CustomStringConvertible {
 
 /// An HDR colour buffer and a depth buffer, stored tile by tile.
 ///
-/// The image is cut into 64×64 tiles. Each tile keeps five planes of 4096 floats (red, green,
-/// blue, alpha, depth), rows of 64, so that one rasterizer thread owns a tile's 80 KiB
-/// outright and 8 horizontal pixels are one aligned SIMD load. Colours are linear and
-/// premultiplied, and are not clamped: clamping happens on resolve.
+/// The image is cut into 64×64 tiles. Each tile keeps four colour planes of 4096 half floats
+/// (red, green, blue, alpha) and a depth plane of 4096 floats, rows of 64. Colours are linear
+/// and premultiplied, and are not clamped: clamping happens on resolve.
+///
+/// A tile is drawn in floats: the rasterizer thread that owns it clears a float copy of its
+/// own (`Renderer`), draws every triangle into it while it stays in cache, and stores it here
+/// rounded once to half floats (IEEE binary16, to nearest even, exact and the same on every
+/// CPU). Half floats keep 11 significant bits up to 65504, far finer than the 8-bit output
+/// needs, and halve the memory of the target and the bytes the effects read per frame.
 public final class RenderTarget: @unchecked Sendable {
     public static let tileSize = 64
     public static let tileShift = 6
-    static let planeCount = 5
-    /// Floats from one plane of a tile to the next (see `unsafeStorage`).
+    /// Colour planes per tile (red, green, blue, alpha).
+    static let colorPlanes = 4
+    /// Values from one plane of a tile to the next (see `unsafeStorage`).
     public static let planeStride = tileSize * tileSize
-    /// Floats from one tile to the next (see `unsafeStorage`).
-    public static let tileStride = planeCount * planeStride
+    /// Half floats from one tile to the next (see `unsafeStorage`).
+    public static let tileStride = colorPlanes * planeStride
     /// The largest width or height accepted. With the guard band this keeps every snapped
     /// coordinate within the fixed-point range (see `FixedPoint`).
     public static let maxDimension = 8192
@@ -40,20 +47,24 @@ public final class RenderTarget: @unchecked Sendable {
     public let width: Int
     public let height: Int
     /// Whether the alpha plane is kept. Opaque scenes and the workloads need no destination
-    /// alpha (blending uses the source's); skipping it saves a fifth of the tile traffic.
+    /// alpha (blending uses the source's); skipping it saves a quarter of the tile traffic.
     /// Without it, `color(x:y:)` reports alpha 1.
     public let keepsAlpha: Bool
     /// Whether the depth plane is kept after a frame. Depth is only needed while a tile is
     /// being drawn, so without it each rasterizer thread tests against a tile-sized depth
-    /// plane of its own, which stays in cache, and the target's depth plane is never touched
-    /// (never resident: a fifth of the target's memory). The colours are the same either
-    /// way; only `depth(x:y:)` needs it.
+    /// plane of its own, which stays in cache, and the target's depth planes are never
+    /// touched (never resident). The colours are the same either way; only `depth(x:y:)`
+    /// needs it.
     public let keepsDepth: Bool
     public let tilesX: Int
     public let tilesY: Int
-    /// Tile-major planar storage; see the type's comment. 64-byte aligned.
-    let storage: UnsafeMutablePointer<Float>
-    private let mappedBytes: Int
+    /// Tile-major planar colour storage, half floats as their bit patterns; see the type's
+    /// comment. 64-byte aligned.
+    let storage: UnsafeMutablePointer<UInt16>
+    /// Tile-major depth storage, `planeStride` floats per tile.
+    let depthStorage: UnsafeMutablePointer<Float>
+    private let colorBytes: Int
+    private let depthBytes: Int
     /// Hierarchical depth: for each 8×8 block (64 per tile), an upper bound of the depths
     /// stored in it. A triangle whose nearest depth over a block lies behind this bound fails
     /// the depth test on every pixel there, so the block is skipped without shading.
@@ -80,61 +91,87 @@ public final class RenderTarget: @unchecked Sendable {
         // Mapped, not allocated: the kernel supplies zeroed pages on first touch, so a plane
         // that no frame writes (alpha without `keepsAlpha`, depth without `keepsDepth` or when
         // no draw uses it) never becomes resident.
-        let count = tilesX * tilesY * Self.tileStride
-        mappedBytes = count * 4
-        guard let mapped = mmap(nil, mappedBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
-              mapped != MAP_FAILED else { throw .outOfMemory(bytes: mappedBytes) }
-        storage = mapped.bindMemory(to: Float.self, capacity: count)
-        blockMaxDepth = .allocate(capacity: tilesX * tilesY * Self.blocksPerTile)
-        blockMaxDepth.initialize(repeating: .infinity, count: tilesX * tilesY * Self.blocksPerTile)
+        let tiles = tilesX * tilesY
+        colorBytes = tiles * Self.tileStride * 2
+        depthBytes = tiles * Self.planeStride * 4
+        guard let color = mmap(nil, colorBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+              color != MAP_FAILED else { throw .outOfMemory(bytes: colorBytes + depthBytes) }
+        guard let depth = mmap(nil, depthBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+              depth != MAP_FAILED else {
+            munmap(color, colorBytes)
+            throw .outOfMemory(bytes: colorBytes + depthBytes)
+        }
+        storage = color.bindMemory(to: UInt16.self, capacity: tiles * Self.tileStride)
+        depthStorage = depth.bindMemory(to: Float.self, capacity: tiles * Self.planeStride)
+        blockMaxDepth = .allocate(capacity: tiles * Self.blocksPerTile)
+        blockMaxDepth.initialize(repeating: .infinity, count: tiles * Self.blocksPerTile)
     }
 
     deinit {
-        munmap(storage, mappedBytes)
+        munmap(storage, colorBytes)
+        munmap(depthStorage, depthBytes)
         blockMaxDepth.deallocate()
     }
 
-    /// The tile-major storage, for kernels outside this module that read whole rows fast
-    /// (post-processing). Tile `ty * tilesX + tx` starts at `tileStride * tile`; within it,
-    /// plane p (0 red, 1 green, 2 blue, 3 alpha, 4 depth) starts at `planeStride * p` and holds
-    /// rows of `tileSize` floats. Tiles are allocated whole, so a tile row may be read in full
-    /// even where it extends past `width`. Valid while the target is alive; never read it
-    /// while a render is writing.
-    public var unsafeStorage: UnsafeMutablePointer<Float> { storage }
+    /// The tile-major colour storage, for kernels outside this module that read whole rows
+    /// fast (post-processing). Half floats as their bit patterns (`pp_loadHalf16` reads 16).
+    /// Tile `ty * tilesX + tx` starts at `tileStride * tile`; within it, plane p (0 red,
+    /// 1 green, 2 blue, 3 alpha) starts at `planeStride * p` and holds rows of `tileSize`
+    /// values. Tiles are allocated whole, so a tile row may be read in full even where it
+    /// extends past `width`. Valid while the target is alive; never read it while a render
+    /// is writing.
+    public var unsafeStorage: UnsafeMutablePointer<UInt16> { storage }
 
-    @inline(__always) func tileBase(_ tile: Int) -> UnsafeMutablePointer<Float> {
+    @inline(__always) func tileBase(_ tile: Int) -> UnsafeMutablePointer<UInt16> {
         storage + tile * Self.tileStride
     }
 
     /// Tile `tile`'s own depth plane (`planeStride` floats; see `keepsDepth`).
     @inline(__always) func depthPlane(_ tile: Int) -> UnsafeMutablePointer<Float> {
-        tileBase(tile) + 4 * Self.planeStride
+        depthStorage + tile * Self.planeStride
     }
 
-    /// Fills one tile's colour planes, and when `depth` is given (a frame whose draws neither
-    /// test nor write depth leaves it alone) the depth plane `depthPlane` the tile is drawn
-    /// with: its own, or a thread's (see `keepsDepth`).
-    func clearTile(_ tile: Int, color: SIMD4<Float>, depth: Float?, depthPlane: UnsafeMutablePointer<Float>) {
-        let base = tileBase(tile)
+    /// Starts drawing tile `tile` in `work` (four float colour planes, `planeStride` apart):
+    /// fills them with `color`, and when `depth` is given (a frame whose draws neither test
+    /// nor write depth leaves it alone) the depth plane `depthPlane` the tile is drawn with,
+    /// its own or a thread's (see `keepsDepth`). `store(tile:from:)` ends it.
+    func beginTile(_ tile: Int, work: UnsafeMutablePointer<Float>, color: SIMD4<Float>, depth: Float?,
+                   depthPlane: UnsafeMutablePointer<Float>) {
         let n = Self.planeStride
-        (base + 0 * n).update(repeating: color.x, count: n)
-        (base + 1 * n).update(repeating: color.y, count: n)
-        (base + 2 * n).update(repeating: color.z, count: n)
-        if keepsAlpha { (base + 3 * n).update(repeating: color.w, count: n) }
+        (work + 0 * n).update(repeating: color.x, count: n)
+        (work + 1 * n).update(repeating: color.y, count: n)
+        (work + 2 * n).update(repeating: color.z, count: n)
+        if keepsAlpha { (work + 3 * n).update(repeating: color.w, count: n) }
         if let depth {
             depthPlane.update(repeating: depth, count: n)
             (blockMaxDepth + tile * Self.blocksPerTile).update(repeating: depth, count: Self.blocksPerTile)
         }
     }
 
-    /// Fills the whole target (single-threaded; frames clear per tile while rendering).
-    public func clear(color: SIMD4<Float>, depth: Float = 1) {
-        for t in 0..<tileCount { clearTile(t, color: color, depth: keepsDepth ? depth : nil, depthPlane: depthPlane(t)) }
+    /// Stores a tile drawn in `work` (see `beginTile`), rounded to half floats.
+    func store(tile: Int, from work: UnsafePointer<Float>) {
+        pp_storeHalves(work, tileBase(tile), Int32((keepsAlpha ? 4 : 3) * Self.planeStride))
     }
 
+    /// Fills the whole target (single-threaded; frames clear per tile while rendering).
+    public func clear(color: SIMD4<Float>, depth: Float = 1) {
+        let work = UnsafeMutablePointer<Float>.allocate(capacity: Self.tileStride)
+        defer { work.deallocate() }
+        for t in 0..<tileCount {
+            beginTile(t, work: work, color: color, depth: keepsDepth ? depth : nil, depthPlane: depthPlane(t))
+            store(tile: t, from: work)
+        }
+    }
+
+    /// Where pixel (x, y) is within a plane of the tile-major storage.
     @inline(__always) func offset(x: Int, y: Int) -> Int {
         let tile = (y >> Self.tileShift) * tilesX + (x >> Self.tileShift)
         return tile * Self.tileStride + (y & (Self.tileSize - 1)) * Self.tileSize + (x & (Self.tileSize - 1))
+    }
+
+    @inline(__always) func depthOffset(x: Int, y: Int) -> Int {
+        let tile = (y >> Self.tileShift) * tilesX + (x >> Self.tileShift)
+        return tile * Self.planeStride + (y & (Self.tileSize - 1)) * Self.tileSize + (x & (Self.tileSize - 1))
     }
 
     /// The linear, premultiplied HDR colour at a pixel; (0, 0) is the top-left pixel.
@@ -142,22 +179,25 @@ public final class RenderTarget: @unchecked Sendable {
         precondition(x >= 0 && x < width && y >= 0 && y < height, "pixel out of range")
         let o = offset(x: x, y: y)
         let n = Self.planeStride
-        return SIMD4(storage[o], storage[o + n], storage[o + 2 * n], keepsAlpha ? storage[o + 3 * n] : 1)
+        @inline(__always) func value(_ i: Int) -> Float { Float(Float16(bitPattern: storage[i])) }
+        return SIMD4(value(o), value(o + n), value(o + 2 * n), keepsAlpha ? value(o + 3 * n) : 1)
     }
 
     /// The window-space depth (0 near … 1 far) at a pixel, as the last frame left it.
     public func depth(x: Int, y: Int) -> Float {
         precondition(keepsDepth, "this target does not keep depth (keepsDepth: false)")
         precondition(x >= 0 && x < width && y >= 0 && y < height, "pixel out of range")
-        return storage[offset(x: x, y: y) + 4 * Self.planeStride]
+        return depthStorage[depthOffset(x: x, y: y)]
     }
 
-    /// Sets the colour of a pixel (for tests and effects that write outside the rasterizer).
+    /// Sets the colour of a pixel, rounded to half floats (for tests, the reference
+    /// rasterizer and effects that write outside the rasterizer).
     public func setColor(x: Int, y: Int, _ c: SIMD4<Float>) {
         precondition(x >= 0 && x < width && y >= 0 && y < height, "pixel out of range")
         let o = offset(x: x, y: y)
         let n = Self.planeStride
-        storage[o] = c.x; storage[o + n] = c.y; storage[o + 2 * n] = c.z; storage[o + 3 * n] = c.w
+        storage[o] = Float16(c.x).bitPattern; storage[o + n] = Float16(c.y).bitPattern
+        storage[o + 2 * n] = Float16(c.z).bitPattern; storage[o + 3 * n] = Float16(c.w).bitPattern
     }
 
     /// Copies one row of one colour plane (0 red … 3 alpha) into `out` (at least `width` floats).
@@ -168,7 +208,7 @@ public final class RenderTarget: @unchecked Sendable {
             let src = tileBase(ty * tilesX + tx) + plane * Self.planeStride + ry * Self.tileSize
             let x0 = tx * Self.tileSize
             let n = min(Self.tileSize, width - x0)
-            (out + x0).update(from: src, count: n)
+            for i in 0..<n { out[x0 + i] = Float(Float16(bitPattern: src[i])) }
         }
     }
 }

@@ -21,8 +21,9 @@ public struct FrameStats: Sendable, Equatable {
 ///    positions (chunks of vertices).
 /// 2. **Setup and binning**: triangles in submission order are cut into chunks. Each chunk
 ///    clips, culls and sets up its triangles, then sorts them into per-tile bins.
-/// 3. **Tiles**: each tile is cleared and then draws its bins, chunk by chunk, so blending
-///    inside a tile follows submission order.
+/// 3. **Tiles**: each tile is cleared in its thread's float work tile, draws its bins there,
+///    chunk by chunk, so blending inside a tile follows submission order, and is stored into
+///    the target as half floats.
 ///
 /// The renderer keeps its buffers between frames; a frame allocates nothing once the
 /// buffers have grown to fit.
@@ -34,16 +35,19 @@ public final class Renderer: @unchecked Sendable {
 
     private var vertices = GrowableBuffer<ScreenVertex>()
     private var chunks: [ChunkBins] = []
-    /// One tile's depth plane per thread, for targets that do not keep depth.
-    private let threadDepth: UnsafeMutablePointer<Float>
+    /// One work tile per thread, `workTileFloats` floats each: the four float colour planes
+    /// a tile is drawn in, then a depth plane for targets that do not keep depth.
+    private let workTiles: UnsafeMutablePointer<Float>
+    static let workTileFloats = 5 * RenderTarget.planeStride
 
     public init(threads: Int) {
         pool = WorkerPool(threads: max(1, threads))
-        threadDepth = .allocate(capacity: pool.threads * RenderTarget.planeStride)
-        threadDepth.initialize(repeating: 1, count: pool.threads * RenderTarget.planeStride)
+        let count = pool.threads * Self.workTileFloats
+        workTiles = UnsafeMutableRawPointer.allocate(byteCount: count * 4, alignment: 64).bindMemory(to: Float.self, capacity: count)
+        workTiles.initialize(repeating: 0, count: count)
     }
 
-    deinit { threadDepth.deallocate() }
+    deinit { workTiles.deallocate() }
 
     public var threads: Int { pool.threads }
 
@@ -108,12 +112,12 @@ public final class Renderer: @unchecked Sendable {
             tileFragments.withUnsafeMutableBufferPointer { fragmentsOut in
                 let infoPtr = UnsafeSendable(infoBuffer.baseAddress!)
                 let fragPtr = UnsafeSendable(fragmentsOut.baseAddress!)
-                let threadDepth = UnsafeSendable(self.threadDepth)
+                let workTiles = UnsafeSendable(self.workTiles)
                 pool.forEach(tileCount) { worker, tile in
-                    let depthPlane = target.keepsDepth ? target.depthPlane(tile) : threadDepth.value + worker * RenderTarget.planeStride
-                    target.clearTile(tile, color: clearColor, depth: depthClear, depthPlane: depthPlane)
+                    let base = workTiles.value + worker * Self.workTileFloats
+                    let depthPlane = target.keepsDepth ? target.depthPlane(tile) : base + 4 * RenderTarget.planeStride
+                    target.beginTile(tile, work: base, color: clearColor, depth: depthClear, depthPlane: depthPlane)
                     let tx = tile % tilesX, ty = tile / tilesX
-                    let base = target.tileBase(tile)
                     var r = TileRasterizer(
                         base: base, depthOffset: base.distance(to: depthPlane),
                         x0: tx * RenderTarget.tileSize, y0: ty * RenderTarget.tileSize,
@@ -126,6 +130,7 @@ public final class Renderer: @unchecked Sendable {
                             r.draw(t, infoPtr.value + Int(t.pointee.draw))
                         }
                     }
+                    target.store(tile: tile, from: base)
                     fragPtr.value[tile] = r.fragments
                 }
             }

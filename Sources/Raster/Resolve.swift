@@ -77,8 +77,8 @@ extension RenderTarget {
                 var rx = 0
                 while rx < w {
                     let p = row + rx
-                    let r = load8(p), g = load8(p + n), b = load8(p + 2 * n)
-                    let a = keepsAlpha ? load8(p + 3 * n) : SIMD8(repeating: 1)
+                    let r = pp_loadHalf8(p), g = pp_loadHalf8(p + n), b = pp_loadHalf8(p + 2 * n)
+                    let a = keepsAlpha ? pp_loadHalf8(p + 3 * n) : SIMD8(repeating: 1)
                     var packed: SIMD8<UInt32>
                     let alpha: SIMD8<UInt32> = opaqueAlpha || !keepsAlpha
                         ? SIMD8(repeating: 255 << 24) : quantize(a, scale: 255) &<< 24

@@ -52,13 +52,18 @@ func redChannel(_ t: RenderTarget) -> [Float] {
     return out
 }
 
-/// Largest absolute difference over all pixels and channels.
+/// Largest absolute difference over all pixels and channels, beyond one step of the half-float
+/// grid the target stores at that value: two renderers whose floats differ by a hair may round
+/// them to neighbouring halves. Identical targets give 0.
 func maxDifference(_ a: RenderTarget, _ b: RenderTarget) -> Float {
     var m: Float = 0
     for y in 0..<a.height {
         for x in 0..<a.width {
-            let d = a.color(x: x, y: y) - b.color(x: x, y: y)
-            for k in 0..<4 { m = max(m, abs(d[k])) }
+            let p = a.color(x: x, y: y), q = b.color(x: x, y: y)
+            for k in 0..<4 where p[k] != q[k] {
+                let step = Float(Float16(max(abs(p[k]), abs(q[k]))).ulp)
+                m = max(m, abs(p[k] - q[k]) - step)
+            }
         }
     }
     return m

@@ -143,4 +143,36 @@ PP_INLINE pp_float16 pp_permute16(pp_float8 table, pp_int16 idx) {
     return __builtin_shufflevector(a, b, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
 #endif
 }
+// ---- Half floats: the render target's colour planes (see `RenderTarget`). ----
+// IEEE binary16, rounded to nearest even: one instruction per 8 or 16 lanes where the target
+// has F16C (x86-64-v3 and up), the same values from the compiler's runtime routines elsewhere.
+typedef _Float16 pp_halves8 __attribute__((ext_vector_type(8)));
+typedef _Float16 pp_halves16 __attribute__((ext_vector_type(16)));
+
+PP_INLINE pp_float8 pp_loadHalf8(const uint16_t *p) {
+    pp_halves8 h;
+    __builtin_memcpy(&h, p, sizeof h);
+    return __builtin_convertvector(h, pp_float8);
+}
+PP_INLINE void pp_storeHalf8(pp_float8 v, uint16_t *p) {
+    pp_halves8 h = __builtin_convertvector(v, pp_halves8);
+    __builtin_memcpy(p, &h, sizeof h);
+}
+PP_INLINE pp_float16 pp_loadHalf16(const uint16_t *p) {
+    pp_halves16 h;
+    __builtin_memcpy(&h, p, sizeof h);
+    return __builtin_convertvector(h, pp_float16);
+}
+PP_INLINE void pp_storeHalf16(pp_float16 v, uint16_t *p) {
+    pp_halves16 h = __builtin_convertvector(v, pp_halves16);
+    __builtin_memcpy(p, &h, sizeof h);
+}
+/// Converts `count` floats (a multiple of 16) to halves.
+PP_INLINE void pp_storeHalves(const float *src, uint16_t *dst, int count) {
+    for (int i = 0; i < count; i += 16) {
+        pp_float16 v;
+        __builtin_memcpy(&v, src + i, sizeof v);
+        pp_storeHalf16(v, dst + i);
+    }
+}
 #endif
