@@ -8,13 +8,17 @@
 # With --x264-alone it also times libx264 by itself (through the ffmpeg tool) on the same
 # frames rendered losslessly first, to split the CPU between rendering and encoding.
 #
-# usage: encode-1080p.sh [--photophore PATH] [--runs N] [--frames N] [--x264-alone] [--crf N]
+# With --quality it also gives each scene's bitrate (Mbit/s) and SSIM against the same frames
+# coded losslessly (--crf 0), by ffmpeg's ssim filter, from the last run's files.
+#
+# usage: encode-1080p.sh [--photophore PATH] [--runs N] [--frames N] [--x264-alone] [--quality] [--crf N]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 photophore="$here/../.build/release/photophore"
 runs=3
 frames=600
 alone=0
+quality=0
 crf=()
 
 die() { echo "encode-1080p.sh: $*" >&2; exit 2; }
@@ -25,7 +29,8 @@ while [ $# -gt 0 ]; do
     --frames)     [ $# -ge 2 ] || die "missing value for $1"; frames="$2"; shift 2 ;;
     --crf)        [ $# -ge 2 ] || die "missing value for $1"; crf=(--crf "$2"); shift 2 ;;
     --x264-alone) alone=1; shift ;;
-    -h|--help)    sed -n '2,11p' "$0"; exit 0 ;;
+    --quality)    quality=1; shift ;;
+    -h|--help)    sed -n '2,14p' "$0"; exit 0 ;;
     *)            die "unknown argument $1" ;;
   esac
 done
@@ -48,6 +53,22 @@ for ((r = 1; r <= runs; r++)); do
   done
 done
 
+if ((quality)); then
+  command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || die "ffmpeg is missing (tools/setup.sh installs it)"
+  echo
+  echo "bitrate and SSIM against the same frames coded losslessly (--crf 0):"
+  printf '%-11s %10s %8s\n' scene "Mbit/s" SSIM
+  for scene in candlefish emergence; do
+    "$photophore" render "$scene" --size 1920x1080 --richness rich --frames "0..$((frames - 1))" --crf 0 \
+      -o "$work/$scene-lossless.mp4" >/dev/null 2>&1 || die "the lossless render of $scene failed"
+    rate=$(ffprobe -v error -show_entries format=bit_rate -of csv=p=0 "$work/$scene.mp4")
+    ssim=$(ffmpeg -i "$work/$scene.mp4" -i "$work/$scene-lossless.mp4" -lavfi "[0][1]ssim" -f null - 2>&1 \
+      | grep -o 'All:[0-9.]*' | cut -d: -f2)
+    awk -v s="$scene" -v b="$rate" -v q="$ssim" 'BEGIN { printf "%-11s %10.2f %8s\n", s, b / 1e6, q }'
+    rm -f "$work/$scene-lossless.mp4"
+  done
+fi
+
 if ((alone)); then
   command -v ffmpeg >/dev/null || die "ffmpeg is missing (tools/setup.sh installs it)"
   echo
@@ -62,7 +83,7 @@ if ((alone)); then
     rm -rf "${work:?}/$scene"
     start=$(date +%s.%N)
     /usr/bin/time -f '%U %S' -o "$work/time" ffmpeg -v error -f rawvideo -pix_fmt yuv420p -s 1920x1080 -r 60 \
-      -i "$work/$scene.yuv" -c:v libx264 -preset veryfast -crf "${crf[1]:-26}" -threads 2 -x264-params sliced-threads=1:rc-lookahead=5 -f mp4 -y "$work/alone.mp4"
+      -i "$work/$scene.yuv" -c:v libx264 -preset veryfast -crf "${crf[1]:-26}" -threads 2 -x264-params sliced-threads=1:rc-lookahead=2:bframes=1 -f mp4 -y "$work/alone.mp4"
     end=$(date +%s.%N)
     read -r user sys < "$work/time"
     awk -v s="$scene" -v a="$start" -v b="$end" -v u="$user" -v y="$sys" -v n="$n" \

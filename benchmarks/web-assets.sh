@@ -78,18 +78,21 @@ for part in "${parts[@]}"; do
     ffmpeg -v error -i "$work/ref.mp4" -f yuv4mpegpipe -y "$work/ref.y4m"
     base=$(measure ffmpeg -v error -i "$work/ref.y4m" -f null - | awk '{ print $1 }')
     x264=$(measure ffmpeg -v error -i "$work/ref.y4m" -c:v libx264 -preset veryfast -crf 26 -threads 2 \
+      -x264-params sliced-threads=1:rc-lookahead=2:bframes=1 -y "$work/x.mp4" | awk '{ print $1 }')
+    x264five=$(measure ffmpeg -v error -i "$work/ref.y4m" -c:v libx264 -preset veryfast -crf 26 -threads 2 \
       -x264-params sliced-threads=1:rc-lookahead=5 -y "$work/x.mp4" | awk '{ print $1 }')
     x264frames=$(measure ffmpeg -v error -i "$work/ref.y4m" -c:v libx264 -preset veryfast -crf 26 -threads 4 -y "$work/x.mp4" | awk '{ print $1 }')
     vp9=$(measure ffmpeg -v error -i "$work/ref.y4m" -c:v libvpx-vp9 -deadline realtime -cpu-used 8 -row-mt 1 -crf 32 -b:v 0 \
       -tile-columns 2 -threads 2 -lag-in-frames 0 -y "$work/x.webm" | awk '{ print $1 }')
     vp9lag=$(measure ffmpeg -v error -i "$work/ref.y4m" -c:v libvpx-vp9 -deadline realtime -cpu-used 8 -row-mt 1 -crf 32 -b:v 0 \
       -tile-columns 2 -threads 2 -y "$work/x.webm" | awk '{ print $1 }')
-    awk -v b="$base" -v x="$x264" -v xf="$x264frames" -v v="$vp9" -v vl="$vp9lag" 'BEGIN {
+    awk -v b="$base" -v x="$x264" -v x5="$x264five" -v xf="$x264frames" -v v="$vp9" -v vl="$vp9lag" 'BEGIN {
       printf "  encoder alone (ffmpeg tool minus its decode-only run of %.1f MB):\n", b / 1000
-      printf "    x264, 2 sliced threads, lookahead 5 (as render uses it)  %6.1f MB\n", (x - b) / 1000
-      printf "    x264, 4 frame threads, the preset lookahead (before)     %6.1f MB\n", (xf - b) / 1000
-      printf "    libvpx VP9 real time, no frame lag (as render uses it)   %6.1f MB\n", (v - b) / 1000
-      printf "    libvpx VP9 real time, its default lag of 25 (before)     %6.1f MB\n", (vl - b) / 1000
+      printf "    x264, 2 sliced threads, lookahead 2, 1 B-frame (as render uses it) %6.1f MB\n", (x - b) / 1000
+      printf "    x264, 2 sliced threads, lookahead 5, the preset B-frames (before)  %6.1f MB\n", (x5 - b) / 1000
+      printf "    x264, 4 frame threads, the preset lookahead                        %6.1f MB\n", (xf - b) / 1000
+      printf "    libvpx VP9 real time, no frame lag (as render uses it)             %6.1f MB\n", (v - b) / 1000
+      printf "    libvpx VP9 real time, its default lag of 25                        %6.1f MB\n", (vl - b) / 1000
     }'
     rm -f "$work/ref.y4m"
     ;;
