@@ -152,9 +152,11 @@ struct PlayCommand: ParsableCommand {
             for input in inputs { renderer.post(input.stimulus, at: realTime.simulationTime(ofWall: input.wall)) }
             // A running countdown's ticks, each at its exact simulation time.
             for tick in countdown?.due(upTo: realTime.simulationTime) ?? [] { renderer.post(tick.stimulus, at: tick.t) }
-            let due = realTime.frame
+            // With --frames the session never runs past its last frame: ending there then needs
+            // no replay from the start (a simulation only goes back by starting over).
+            let due = frames.map { min(realTime.frame, $0) } ?? realTime.frame
             if due != rendered {
-                // Straight into the window's texture (no frame-sized buffer of our own), on
+                // Straight into the window's surface (no frame-sized buffer of our own), on
                 // the worker threads while this thread keeps taking events.
                 let drawn = window.update(width: width, height: height, collectingEvents: true) { pixels, rowBytes in
                     renderer.render(frame: due, into: pixels, rowBytes: rowBytes)
@@ -170,6 +172,8 @@ struct PlayCommand: ParsableCommand {
             }
             window.hud.lines = renderer.hud.text(clock: realTime, number: fixed)
             window.present()
+            // A resize can take the frame with the window's surface: draw it again.
+            if window.needsFrame { rendered = -1 }
             if let frames, due >= frames { quit = true }
         }
 

@@ -83,7 +83,11 @@ public struct WindowOptions: Sendable {
     }
 }
 
-/// An SDL2 window that shows 8-bit RGBA frames through a streaming texture, with vsync.
+/// An SDL2 window that shows 8-bit RGBA frames, with vsync.
+///
+/// Frames go straight into the window's own surface by default, which SDL shows through X
+/// shared memory (see `WindowSurface.swift`): the window then holds no frame buffer of its
+/// own. With `accelerated`, an SDL renderer shows them through a streaming texture.
 ///
 /// SDL is not thread-safe: create the window, call `present`, `pollEvents` and `close` on the
 /// main thread only. One window at a time per process.
@@ -97,27 +101,32 @@ public final class SDLWindow {
     public let options: WindowOptions
     /// The overlay drawn over each presented frame; set `hud.lines` for mood, trust, stage.
     public var hud: HUD
-    /// The renderer SDL chose ("opengl", "software"…).
+    /// How frames are shown: "software" (the window's surface), or the SDL renderer chosen
+    /// when `accelerated` ("opengl"…, or SDL's own "software" renderer as the fallback).
     public private(set) var rendererName = ""
     public private(set) var isFullscreen = false
     /// True once the window system has shown the window (SDL's shown or exposed event):
     /// from then on it takes pointer input. Tests wait on it instead of sleeping.
     public private(set) var isShown = false
 
-    private var window: OpaquePointer?
+    var window: OpaquePointer?
+    /// The accelerated path's renderer; nil on the surface path.
     private var renderer: OpaquePointer?
-    /// The frame, as `update` filled it.
+    /// The frame, as `update` filled it (the accelerated path).
     private var texture: OpaquePointer?
-    private var textureSize = (width: 0, height: 0)
+    /// The size of the frame `update` last filled, on either path.
+    var textureSize = (width: 0, height: 0)
+    /// The surface path's state (`WindowSurface.swift`).
+    var surface = SurfaceState()
     /// The HUD panel, blended over the frame when visible.
     private var hudTexture: OpaquePointer?
     private var hudTextureSize = (width: 0, height: 0)
-    private var viewRect = SDL_Rect()
+    var viewRect = SDL_Rect()
     private var lastSize = (width: 0, height: 0)
     private var lastPresent: UInt64 = 0
     private var pointerInside = false
     private var closed = false
-    private var lastImageSize = (width: 0, height: 0)
+    var lastImageSize = (width: 0, height: 0)
     /// When the renderer cannot wait for vsync (the software one), `present` paces itself to
     /// the display's refresh period instead (seconds; 0: no pacing).
     private var pacing = 0.0
@@ -173,10 +182,20 @@ public final class SDLWindow {
         self.window = window
         isFullscreen = options.fullscreen
         let vsync = options.vsync ? SDL_RENDERER_PRESENTVSYNC.rawValue : 0
-        var renderer: OpaquePointer?
-        if options.accelerated {
-            renderer = SDL_CreateRenderer(window, -1, SDL_RENDERER_ACCELERATED.rawValue | vsync)
+        if !options.accelerated {
+            // The surface path: no renderer, and no vsync from SDL either.
+            guard SDL_GetWindowSurface(window) != nil else {
+                let reason = Self.sdlError()
+                SDL_DestroyWindow(window)
+                SDL_Quit()
+                throw WindowError(noDisplay: false, message: "cannot get the window's surface: \(reason)")
+            }
+            rendererName = "software"
+            if options.vsync { pacing = 1 / displayRefresh(window) }
+            lastSize = renderSize
+            return
         }
+        var renderer = SDL_CreateRenderer(window, -1, SDL_RENDERER_ACCELERATED.rawValue | vsync)
         if renderer == nil {
             renderer = SDL_CreateRenderer(window, -1, SDL_RENDERER_SOFTWARE.rawValue | vsync)
         }
@@ -191,16 +210,20 @@ public final class SDLWindow {
         if SDL_GetRendererInfo(renderer, &info) == 0, let name = info.name { rendererName = String(cString: name) }
         // SDL's software renderer reports vsync but does not wait for it on X11.
         if options.vsync && (rendererName == "software" || info.flags & SDL_RENDERER_PRESENTVSYNC.rawValue == 0) {
-            var mode = SDL_DisplayMode()
-            let hz = SDL_GetWindowDisplayMode(window, &mode) == 0 && mode.refresh_rate > 0 ? Double(mode.refresh_rate) : 60
-            pacing = 1 / hz
+            pacing = 1 / displayRefresh(window)
         }
         lastSize = renderSize
     }
 
     deinit { close() }
 
-    private static func sdlError() -> String {
+    /// The display's refresh rate in Hz (60 when SDL does not know it).
+    private func displayRefresh(_ window: OpaquePointer) -> Double {
+        var mode = SDL_DisplayMode()
+        return SDL_GetWindowDisplayMode(window, &mode) == 0 && mode.refresh_rate > 0 ? Double(mode.refresh_rate) : 60
+    }
+
+    static func sdlError() -> String {
         guard let e = SDL_GetError() else { return "unknown SDL error" }
         let s = String(cString: e)
         return s.isEmpty ? "unknown SDL error" : s
@@ -214,15 +237,22 @@ public final class SDLWindow {
 
     /// The window's drawable size in pixels.
     public var drawableSize: (width: Int, height: Int) {
-        guard let renderer else { return (0, 0) }
         var w: Int32 = 0, h: Int32 = 0
-        if SDL_GetRendererOutputSize(renderer, &w, &h) != 0 { return (0, 0) }
+        if let renderer {
+            if SDL_GetRendererOutputSize(renderer, &w, &h) != 0 { return (0, 0) }
+        } else if let window {
+            SDL_GetWindowSizeInPixels(window, &w, &h)
+        } else {
+            return (0, 0)
+        }
         return (Int(max(1, w)), Int(max(1, h)))
     }
 
-    /// Fills the frame texture: `fill` is handed the texture's own memory, `width` × `height`
-    /// RGBA pixels with rows `rowBytes` apart, while it is locked. Rendering straight into it
-    /// spares a frame-sized copy. Returns false (and does not call `fill`) if SDL failed.
+    /// Fills the frame: `fill` is handed the memory the window shows it from, `width` ×
+    /// `height` RGBA pixels with rows `rowBytes` apart: the window's own surface when the frame
+    /// fills it one to one, else a frame surface (or, accelerated, the texture) that is scaled
+    /// into it. Rendering straight into it spares a frame-sized copy. Returns false (and does
+    /// not call `fill`) if SDL failed.
     ///
     /// With `collectingEvents`, `fill` runs on another thread while this (the main) thread
     /// keeps taking SDL's events, so each input is stamped close to when it happened rather
@@ -232,6 +262,7 @@ public final class SDLWindow {
     public func update(width: Int, height: Int, collectingEvents: Bool = false,
                        _ fill: (_ pixels: UnsafeMutableRawPointer, _ rowBytes: Int) -> Void) -> Bool {
         guard !closed, width > 0, height > 0 else { return false }
+        if renderer == nil { return updateSurface(width: width, height: height, collectingEvents: collectingEvents, fill) }
         let filled = fillStreaming(&texture, size: &textureSize, width: width, height: height) { pixels, rowBytes in
             if collectingEvents {
                 collectEvents(while: { pixels, rowBytes in fill(pixels, rowBytes) }, pixels, rowBytes)
@@ -246,7 +277,7 @@ public final class SDLWindow {
 
     /// Runs `body(pixels, rowBytes)` on the fill queue and takes SDL's events here until it
     /// returns.
-    private func collectEvents(while body: (UnsafeMutableRawPointer, Int) -> Void, _ pixels: UnsafeMutableRawPointer, _ rowBytes: Int) {
+    func collectEvents(while body: (UnsafeMutableRawPointer, Int) -> Void, _ pixels: UnsafeMutableRawPointer, _ rowBytes: Int) {
         withoutActuallyEscaping(body) { body in
             // The body is done, and let go of, before this returns, so handing it to the
             // queue is safe: the job drops its reference before it signals.
@@ -298,19 +329,24 @@ public final class SDLWindow {
         return true
     }
 
-    /// Shows the frame texture scaled to fit the window and centred, with the HUD over it when
-    /// visible, then waits for the refresh. Returns false if SDL failed (the frame is skipped,
-    /// never a crash).
+    /// Shows the frame scaled to fit the window and centred, with the HUD over it when
+    /// visible, then waits for the refresh. Returns false if SDL failed or the frame is gone
+    /// (the window's surface was remade, as a resize does): the frame is skipped, never a
+    /// crash; update it again.
     @discardableResult
     public func present() -> Bool {
-        guard let renderer, !closed, texture != nil else { return false }
+        guard !closed, renderer != nil ? texture != nil : surface.hasFrame else { return false }
         let now = SDL_GetPerformanceCounter()
         if lastPresent != 0 {
             hud.record(frameTime: Double(now - lastPresent) / Double(SDL_GetPerformanceFrequency()))
         }
         lastPresent = now
         guard draw() else { return false }
-        SDL_RenderPresent(renderer)
+        if let renderer {
+            SDL_RenderPresent(renderer)
+        } else {
+            guard let window, SDL_UpdateWindowSurface(window) == 0 else { return false }
+        }
         if pacing > 0 { pace() }
         return true
     }
@@ -346,11 +382,16 @@ public final class SDLWindow {
         }
     }
 
+    /// True when there is no frame to present: none was filled yet, or the window lost it (on
+    /// the surface path a resize remakes the window's surface). Fill one with `update`.
+    public var needsFrame: Bool { renderer == nil ? !surface.hasFrame : texture == nil }
+
     /// Whether `present` waits for the refresh itself (the renderer has no vsync).
     public var pacesItself: Bool { pacing > 0 }
 
     /// Clears and copies the texture, fitted and centred, into the back buffer, then the HUD.
     private func draw() -> Bool {
+        if renderer == nil { return drawSurface() }
         guard let renderer, let texture else { return false }
         let out = drawableSize
         let scale = min(Double(out.width) / Double(textureSize.width), Double(out.height) / Double(textureSize.height))
@@ -385,6 +426,7 @@ public final class SDLWindow {
     /// Reads back what the window shows (the last presented frame, fitted into the drawable
     /// area), as RGBA. For tests and screenshots.
     public func screenshot() -> Image8? {
+        if renderer == nil { return surfaceScreenshot() }
         guard let renderer, draw() else { return nil }
         let out = drawableSize
         var pixels = [UInt8](repeating: 0, count: out.width * out.height * 4)
@@ -508,6 +550,7 @@ public final class SDLWindow {
         closed = true
         if let texture { SDL_DestroyTexture(texture) }
         if let hudTexture { SDL_DestroyTexture(hudTexture) }
+        surface.release()
         if let renderer { SDL_DestroyRenderer(renderer) }
         if let window { SDL_DestroyWindow(window) }
         texture = nil; hudTexture = nil; renderer = nil; window = nil

@@ -186,6 +186,44 @@ func currentRSSKilobytes() -> Int {
         #expect(try #require(window.screenshot()) == plain, "hiding the HUD shows the clean frame without a new update")
     }
 
+    /// A fixed render size in a window of another size: the frame is scaled to fit and
+    /// centred (the surface path through a frame surface of its own), the HUD with it, and
+    /// the HUD still never piles up on a frame shown again.
+    @Test(arguments: [false, true])
+    func aSmallerFrameIsScaledToFitTheWindow(accelerated: Bool) throws {
+        let window = try SDLWindow(WindowOptions(renderSize: (160, 90), windowSize: (400, 180), accelerated: accelerated))
+        defer { window.close() }
+        waitUntilShown(window)
+        let frame = testFrame(160, 90)
+        #expect(window.present(frame))
+        let shot = try #require(window.screenshot())
+        #expect(shot.width == 400 && shot.height == 180, "\(shot.width)x\(shot.height) via \(window.rendererName)")
+        // Twice the size, centred: 40 black columns either side.
+        #expect(shot[10, 90] == SIMD4(0, 0, 0, 255), "via \(window.rendererName)")
+        #expect(shot[390, 90] == SIMD4(0, 0, 0, 255), "via \(window.rendererName)")
+        for (x, y) in [(40, 20), (120, 20), (40, 70), (120, 70)] {
+            #expect(shot[40 + 2 * x, 2 * y] == frame[x, y], "pixel \(x),\(y) via \(window.rendererName)")
+        }
+        window.hud.visible = true
+        window.hud.lines = ["paused (space)"]
+        window.present()
+        let first = try #require(window.screenshot())
+        for _ in 0..<3 { window.present() }
+        let later = try #require(window.screenshot())
+        var changed = 0, drift = 0
+        for y in 0..<180 {
+            for x in 0..<400 {
+                if first[x, y] != shot[x, y] { changed += 1 }
+                if later[x, y] != first[x, y] && (24..<56).contains(y) { drift += 1 }
+            }
+        }
+        #expect(changed > 500, "the HUD drew \(changed) pixels via \(window.rendererName)")
+        #expect(drift == 0, "\(drift) pixels of the second line changed via \(window.rendererName): the HUD piled up")
+        window.hud.visible = false
+        window.present()
+        #expect(try #require(window.screenshot()) == shot, "via \(window.rendererName)")
+    }
+
     @Test func pointerKeysAndQuitArriveAsTypedEvents() throws {
         let window = try SDLWindow(WindowOptions(renderSize: (400, 200)))
         defer { window.close() }
