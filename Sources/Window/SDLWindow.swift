@@ -64,8 +64,8 @@ public struct WindowOptions: Sendable {
     /// Try an accelerated (OpenGL) renderer first. Off by default: frames are drawn on the
     /// CPU, so the GPU would only scale and present them, and loading the GL driver costs
     /// far more memory than the whole window (about 100 MB of peak RSS with Mesa's llvmpipe,
-    /// against the 50 MB budget of `play`; the software path costs about 10 MB). SDL's
-    /// software renderer presents through X shared memory.
+    /// against the 50 MB budget of `play`). Without it, frames go straight into the window's
+    /// surface, which SDL presents through X shared memory (`WindowSurface.swift`).
     public var accelerated = false
     /// Show the HUD from the start.
     public var hud = false

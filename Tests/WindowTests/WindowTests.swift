@@ -333,9 +333,9 @@ func currentRSSKilobytes() -> Int {
 
     /// Frames each memory test presents.
     static let presents = 240
-    /// What the software window may add to the peak RSS at 1280x720 with the HUD, in MB: its
-    /// texture, SDL's X shared-memory surface and the HUD come to about 10 MB; the rest is
-    /// headroom for libraries and allocators, on any machine.
+    /// What the software window may add to the peak RSS at 1280x720 with the HUD, in MB: SDL's
+    /// X shared-memory surface (the frame is drawn into it) and the HUD come to about 4 MB, the
+    /// X and SDL libraries to a few more; the rest is headroom for allocators, on any machine.
     static let softwareBudgetMB = 50.0
 
     struct MemoryRun {
