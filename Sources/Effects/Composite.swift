@@ -68,6 +68,10 @@ extension PostProcessor {
             let srcR = scratch.row(slot, 6), srcG = scratch.row(slot, 7), srcB = scratch.row(slot, 8)
             // The row's light before tone mapping (rows 9…11 are free once the bloom row is made).
             let lightR = scratch.row(slot, 9), lightG = scratch.row(slot, 10), lightB = scratch.row(slot, 11)
+            // Each pixel's hash, kept by the first loop when it makes grain, for the second
+            // loop's dither (the same hash: computing it once saves a hash per pixel).
+            let hashes = UnsafeMutableRawPointer(scratch.row(slot, Scratch.hashRow))
+            let reuseHash = grain > 0 && dither
             var held = SIMD4<Int>(repeating: -1)
             for y in rows {
                 if bloom {
@@ -224,6 +228,7 @@ extension PostProcessor {
                             // The pixel's hash, scrambled once more: the grain must not repeat
                             // the dither's pattern.
                             let hash = mix32(SIMD16<UInt32>(truncatingIfNeeded: pp_toInt16(xf16)) ^ rowKey)
+                            if reuseHash { hashes.storeBytes(of: hash, toByteOffset: 4 * x, as: SIMD16<UInt32>.self) }
                             let h2 = (hash ^ (hash &>> 15)) &* 0x2C1B_3C6D
                             f = f.addingProduct(f * triangular(h2 ^ (h2 &>> 13)), grain)
                         }
@@ -248,8 +253,13 @@ extension PostProcessor {
                     var eb = toneMap255(load16(lightB + x))
                     if dither {
                         // Exact black stays black: no noise where the value is 0.
-                        let xi = SIMD16<UInt32>(truncatingIfNeeded: pp_toInt16(laneIndex16 + Float(x)))
-                        let d = triangular(mix32(xi ^ rowKey))
+                        let hash: SIMD16<UInt32>
+                        if reuseHash {
+                            hash = hashes.loadUnaligned(fromByteOffset: 4 * x, as: SIMD16<UInt32>.self)
+                        } else {
+                            hash = mix32(SIMD16<UInt32>(truncatingIfNeeded: pp_toInt16(laneIndex16 + Float(x))) ^ rowKey)
+                        }
+                        let d = triangular(hash)
                         let zero = SIMD16<Float>(repeating: 0)
                         er += pp_select16(pp_lt16(zero, er), d, zero)
                         eg += pp_select16(pp_lt16(zero, eg), d, zero)

@@ -227,12 +227,15 @@ struct MipLevel: @unchecked Sendable {
 /// so horizontal filters need no bounds checks.
 struct Scratch: @unchecked Sendable {
     static let pad = 16
-    static let rowsPerSlot = 24
+    static let rowsPerSlot = 25
+    /// The row of the composite's per-pixel hashes (bit patterns): the grain's, which the
+    /// dither of the same pixel reuses.
+    static let hashRow = 24
     /// The first of the 12 rows that hold the composite's half-resolution bloom ring.
     static let upsampleRing = 12
     // Rows 0…2: vertical filter results; 3…5: the composite's bloom row; 6…8: its resampled
-    // source rows; 9…11: the bloom's half-resolution step. While downsampling, 3…14 hold the
-    // half-resolution ring instead.
+    // source rows; 9…11: the bloom's half-resolution step; 24: the composite's hashes. While
+    // downsampling, 3…14 hold the half-resolution ring instead.
     /// The first of the 12 rows that hold the bloom's half-resolution ring (4 rows × 3 colours).
     static let ringRows = 3
     let rowLength: Int
