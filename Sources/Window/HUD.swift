@@ -1,19 +1,22 @@
 import Basics
 import Plot
-/// An RGBA8 pixel buffer to draw into: `pitch` bytes per row, R, G, B, A per pixel. Used
-/// for an `Image8`'s pixels or for a locked streaming texture. Valid only while the memory
-/// it points to is.
+/// An 8-bit pixel buffer to draw into: `pitch` bytes per row, R, G, B, A per pixel (B, G, R, A
+/// with `bgra`). Used for an `Image8`'s pixels, a locked streaming texture or the window's
+/// surface. Valid only while the memory it points to is.
 public struct Canvas {
     public let base: UnsafeMutablePointer<UInt8>
     public let width: Int
     public let height: Int
     public let pitch: Int
+    /// Blue first in memory (X11's usual visual), red first otherwise.
+    public let bgra: Bool
 
-    public init(base: UnsafeMutablePointer<UInt8>, width: Int, height: Int, pitch: Int) {
+    public init(base: UnsafeMutablePointer<UInt8>, width: Int, height: Int, pitch: Int, bgra: Bool = false) {
         self.base = base
         self.width = width
         self.height = height
         self.pitch = pitch
+        self.bgra = bgra
     }
 
     /// Blends `color` over the rectangle (clipped) with opacity `alpha` (0…255): "over" with
@@ -21,6 +24,7 @@ public struct Canvas {
     public func fill(x: Int, y: Int, width w: Int, height h: Int, color: (UInt8, UInt8, UInt8), alpha: Int = 255) {
         let x0 = max(0, x), y0 = max(0, y), x1 = min(width, x + w), y1 = min(height, y + h)
         guard x0 < x1, y0 < y1 else { return }
+        let color = bgra ? (color.2, color.1, color.0) : color
         let a = max(0, min(255, alpha)), na = 255 - a
         let r = Int(color.0) * a, g = Int(color.1) * a, b = Int(color.2) * a
         for row in y0..<y1 {

@@ -8,8 +8,8 @@ import Raster
 // fixed render size in a window of another size, or a surface format that is not 8-bit RGB)
 // the frame goes into a frame surface of its own, which `present` scales into the window's.
 //
-// The HUD is blended into the frame where it is shown, after the pixels under its panel are
-// kept aside; they are put back before the next blend, so a frame shown again (paused) never
+// The HUD is drawn into the frame where it is shown, after the pixels under its panel are
+// kept aside; they are put back before it is drawn again, so a frame shown again (paused) never
 // has the HUD piled up on it, and hiding the HUD shows the clean frame.
 
 /// What the surface path keeps between calls.
@@ -23,11 +23,9 @@ struct SurfaceState {
     var window: UnsafeMutablePointer<SDL_Surface>?
     /// The frame surface of its own (RGBA), when the frame does not fill the window 1:1.
     var own: UnsafeMutablePointer<SDL_Surface>?
-    /// The frame's pixels under the HUD panel before it was blended in, and where they are.
+    /// The frame's pixels under the HUD panel before it was drawn, and where they are.
     var underHUD: [UInt8] = []
     var underHUDRect: (x: Int, y: Int, width: Int, height: Int)?
-    /// The HUD panel, drawn RGBA over transparent black.
-    var panel: [UInt8] = []
 
     mutating func release() {
         if let own { SDL_FreeSurface(own) }
@@ -118,8 +116,8 @@ extension SDLWindow {
     }
 
     /// Puts back the pixels the last HUD covered, then, when the HUD is visible, keeps aside
-    /// those under its panel and blends the panel over them ("over", straight alpha, as SDL's
-    /// blend mode does on the accelerated path).
+    /// those under its panel and draws it over them (its canvas blends "over", as SDL's blend
+    /// mode does with the panel on the accelerated path).
     private func blendHUD(into frame: UnsafeMutablePointer<SDL_Surface>, order: ByteOrder) -> Bool {
         guard SDL_LockSurface(frame) == 0, let base = frame.pointee.pixels?.assumingMemoryBound(to: UInt8.self) else { return false }
         defer { SDL_UnlockSurface(frame) }
@@ -137,34 +135,14 @@ extension SDLWindow {
         let layout = hud.layout(frameHeight: textureSize.height)
         let w = min(layout.panelWidth, textureSize.width), h = min(layout.panelHeight, textureSize.height)
         guard w > 0, h > 0 else { return true }
-        let panelBytes = layout.panelWidth * layout.panelHeight * 4
-        if surface.panel.count != panelBytes { surface.panel = [UInt8](repeating: 0, count: panelBytes) }
-        surface.panel.withUnsafeMutableBytes { raw in
-            raw.initializeMemory(as: UInt8.self, repeating: 0)
-            hud.draw(into: Canvas(base: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), width: layout.panelWidth,
-                                  height: layout.panelHeight, pitch: layout.panelWidth * 4), layout: layout)
-        }
         if surface.underHUD.count < w * h * 4 { surface.underHUD = [UInt8](repeating: 0, count: w * h * 4) }
         surface.underHUD.withUnsafeMutableBytes { saved in
             let keep = saved.baseAddress!.assumingMemoryBound(to: UInt8.self)
             for y in 0..<h { keep.advanced(by: y * w * 4).update(from: base + y * pitch, count: w * 4) }
         }
         surface.underHUDRect = (0, 0, w, h)
-        let (ri, bi) = order == .rgba ? (0, 2) : (2, 0)
-        surface.panel.withUnsafeBytes { raw in
-            let panel = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            for y in 0..<h {
-                let src = panel + y * layout.panelWidth * 4, dst = base + y * pitch
-                for x in 0..<w {
-                    let s = src + x * 4, a = Int(s[3])
-                    if a == 0 { continue }
-                    let d = dst + x * 4, na = 255 - a
-                    d[ri] = UInt8((Int(s[0]) * a + Int(d[ri]) * na + 127) / 255)
-                    d[1] = UInt8((Int(s[1]) * a + Int(d[1]) * na + 127) / 255)
-                    d[bi] = UInt8((Int(s[2]) * a + Int(d[bi]) * na + 127) / 255)
-                }
-            }
-        }
+        hud.draw(into: Canvas(base: base, width: textureSize.width, height: textureSize.height, pitch: pitch, bgra: order == .bgra),
+                 layout: layout)
         return true
     }
 

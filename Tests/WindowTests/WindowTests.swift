@@ -163,27 +163,38 @@ func currentRSSKilobytes() -> Int {
         let plain = try #require(window.screenshot())
         #expect(plain == frame, "a frame without the HUD shows as filled")
 
+        // The FPS line (top) and the frame-time graph (from row 28) change between presents;
+        // the second line and the panel under it must not darken further.
+        try expectTheHUDNeverPilesUp(window, over: plain, secondLine: 12..<28)
+    }
+
+    /// Shows the HUD over a frame already presented (`plain` is its screenshot without the
+    /// HUD) and presents the same frame again and again, as while paused: the HUD must draw,
+    /// the rows of its second line (`secondLine`, in the window) must not change between
+    /// presents, and hiding it must show `plain` again without a new update.
+    func expectTheHUDNeverPilesUp(_ window: SDLWindow, over plain: Image8, secondLine: Range<Int>,
+                                  sourceLocation: SourceLocation = #_sourceLocation) throws {
         window.hud.visible = true
         window.hud.lines = ["paused (space)"]
         window.present()
-        let first = try #require(window.screenshot())
+        let first = try #require(window.screenshot(), sourceLocation: sourceLocation)
         for _ in 0..<5 { window.present() }
-        let later = try #require(window.screenshot())
+        let later = try #require(window.screenshot(), sourceLocation: sourceLocation)
         var changed = 0, drift = 0
-        for y in 0..<180 {
-            for x in 0..<320 {
+        for y in 0..<plain.height {
+            for x in 0..<plain.width {
                 if first[x, y] != plain[x, y] { changed += 1 }
-                // The FPS line (top) and the frame-time graph (from row 28) change between
-                // presents; the second line and the panel under it must not darken further.
-                if later[x, y] != first[x, y] && (12..<28).contains(y) { drift += 1 }
+                if later[x, y] != first[x, y] && secondLine.contains(y) { drift += 1 }
             }
         }
-        #expect(changed > 500, "the HUD drew \(changed) pixels")
-        #expect(drift == 0, "\(drift) pixels of the second line changed: the HUD piled up")
+        #expect(changed > 500, "the HUD drew \(changed) pixels via \(window.rendererName)", sourceLocation: sourceLocation)
+        #expect(drift == 0, "\(drift) pixels of the second line changed via \(window.rendererName): the HUD piled up",
+                sourceLocation: sourceLocation)
 
         window.hud.visible = false
         window.present()
-        #expect(try #require(window.screenshot()) == plain, "hiding the HUD shows the clean frame without a new update")
+        #expect(try #require(window.screenshot(), sourceLocation: sourceLocation) == plain,
+                "hiding the HUD shows the clean frame without a new update, via \(window.rendererName)", sourceLocation: sourceLocation)
     }
 
     /// A fixed render size in a window of another size: the frame is scaled to fit and
@@ -204,24 +215,8 @@ func currentRSSKilobytes() -> Int {
         for (x, y) in [(40, 20), (120, 20), (40, 70), (120, 70)] {
             #expect(shot[40 + 2 * x, 2 * y] == frame[x, y], "pixel \(x),\(y) via \(window.rendererName)")
         }
-        window.hud.visible = true
-        window.hud.lines = ["paused (space)"]
-        window.present()
-        let first = try #require(window.screenshot())
-        for _ in 0..<3 { window.present() }
-        let later = try #require(window.screenshot())
-        var changed = 0, drift = 0
-        for y in 0..<180 {
-            for x in 0..<400 {
-                if first[x, y] != shot[x, y] { changed += 1 }
-                if later[x, y] != first[x, y] && (24..<56).contains(y) { drift += 1 }
-            }
-        }
-        #expect(changed > 500, "the HUD drew \(changed) pixels via \(window.rendererName)")
-        #expect(drift == 0, "\(drift) pixels of the second line changed via \(window.rendererName): the HUD piled up")
-        window.hud.visible = false
-        window.present()
-        #expect(try #require(window.screenshot()) == shot, "via \(window.rendererName)")
+        // The picture is twice the size: the HUD's second line is on rows 24 to 55.
+        try expectTheHUDNeverPilesUp(window, over: shot, secondLine: 24..<56)
     }
 
     @Test func pointerKeysAndQuitArriveAsTypedEvents() throws {
