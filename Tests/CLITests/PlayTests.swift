@@ -14,22 +14,32 @@ import TestSupport
 /// in order, the process exits), never on a guess of how long something takes. Behaviour
 /// (moods, trust) is checked deterministically with scripts, in `gentlePathMakesATrustedFishTrusting`.
 @Suite(.serialized) struct PlayTests {
-    /// Runs `play` in the background, drives it with xdotool commands once its window exists,
-    /// and waits for it to exit. `["pause", s]` waits s seconds between inputs: the pace of a
-    /// pointer path, not a synchronisation.
-    static func play(_ args: [String], display: VirtualDisplay, actions: [[String]]) throws -> RunResult {
+    /// Runs `play` in the background, drives it with xdotool commands once its window is
+    /// mapped, and waits for it to exit. `["pause", s]` waits s seconds between inputs: the pace
+    /// of a pointer path, not a synchronisation.
+    ///
+    /// Input reaches the window only once it is viewable (without a window manager the key
+    /// focus follows the pointer, and a key pressed over an unmapped window goes to the root),
+    /// so the driver waits for a visible window, and each pointer move waits until X has moved
+    /// the pointer. A session that never sees its Esc is killed after `timeout` seconds and the
+    /// test fails saying so, rather than stalling the run.
+    static func play(_ args: [String], display: VirtualDisplay, actions: [[String]], timeout: Double = 300) throws -> RunResult {
         let env = display.environment
         let driver = Thread {
-            // Waits until the window is mapped; SDL centres it, so moves are relative to it.
-            let found = try? run("/usr/bin/xdotool", ["search", "--sync", "--name", "Photophore"], environment: env)
+            let found = try? run("/usr/bin/xdotool", ["search", "--sync", "--onlyvisible", "--name", "Photophore"],
+                                 environment: env, timeout: timeout)
             let window = found?.stdout.split(separator: "\n").first.map(String.init) ?? ""
             for a in actions {
                 if a.first == "pause" { usleep(UInt32((Double(a[1]) ?? 0) * 1e6)); continue }
-                _ = try? run("/usr/bin/xdotool", a.map { $0 == "WINDOW" ? window : $0 }, environment: env)
+                var command = a.map { $0 == "WINDOW" ? window : $0 }
+                if command.first == "mousemove" { command.insert("--sync", at: 1) }
+                _ = try? run("/usr/bin/xdotool", command, environment: env, timeout: 60)
             }
         }
         driver.start()
-        return try run(photophorePath, ["play"] + args, environment: env)
+        let r = try run(photophorePath, ["play"] + args, environment: env, timeout: timeout)
+        if r.timedOut { Issue.record("play did not end within \(timeout) s: its Esc never arrived (stderr: \(r.stderr))") }
+        return r
     }
 
     /// Seconds between two pointer moves of a path.

@@ -3,6 +3,9 @@ import Foundation
 import Glibc
 #endif
 
+/// Seconds a child of the tests may run unless its caller says otherwise.
+public let defaultTimeout: Double = 900
+
 /// What a finished child process left: its exit status and everything it wrote.
 public struct ProcessOutput: Sendable {
     public var status: Int32
@@ -24,9 +27,11 @@ public struct ProcessOutput: Sendable {
 /// is looked up on the PATH. `environment` is added to this process's own environment (a
 /// value replaces the inherited one); standard input is empty. After `timeout` seconds the
 /// child is killed and `timedOut` is set, so a hang fails a test instead of stalling the run.
+/// The default limit is far above what any child of the tests takes on a slow, loaded machine
+/// (the longest take seconds); it is there so that no child can hang the suite.
 @discardableResult
 public func run(_ program: String, _ arguments: [String], environment: [String: String] = [:], cwd: String? = nil,
-                timeout: Double? = nil) throws -> ProcessOutput {
+                timeout: Double? = defaultTimeout) throws -> ProcessOutput {
     let p = Process()
     if program.hasPrefix("/") {
         p.executableURL = URL(fileURLWithPath: program)
