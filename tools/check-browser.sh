@@ -69,17 +69,29 @@ page "$out/fish.webm.manifest.json" "$out/transparent.html" "rgb(40, 160, 60)" n
 # The bar's colour in a screenshot, as "R G B".
 bar() { ffmpeg -v error -i "$1" -vf "crop=1:1:320:370" -f rawvideo -pix_fmt rgb24 - | od -An -tu1 | xargs; }
 shoot() { # page.html screenshot.png
+  rm -f "$2"
   # The screenshot is taken when the virtual time budget runs out, and the media pipeline keeps
   # real time: on a busy machine the video may not have played yet. Up to five tries.
   for try in 1 2 3 4 5; do
     # --no-sandbox: the browser's sandbox needs user namespaces, which a CI container (or
     # root) may not have; the page is a local file this script wrote.
-    "$browser" --headless --no-sandbox --disable-gpu --hide-scrollbars --mute-audio \
+    # Headless chromium can wait forever for virtual time that a media pipeline holds back: a
+    # try that runs past two minutes is stopped and counts as a try that did not play.
+    code=0
+    timeout --kill-after=10 120 "$browser" --headless --no-sandbox --disable-gpu --hide-scrollbars --mute-audio \
       --autoplay-policy=no-user-gesture-required --window-size=640,380 --virtual-time-budget=20000 \
-      --screenshot="$2" "file://$(realpath "$1")" > "$out/chromium.log" 2>&1 || { cat "$out/chromium.log" >&2; exit 1; }
+      --screenshot="$2" "file://$(realpath "$1")" > "$out/chromium.log" 2>&1 || code=$?
+    if [ "$code" = 124 ] || [ "$code" = 137 ]; then
+      echo "check-browser: $(basename "$1"): chromium ran past 120 s and was stopped (try $try of 5)" >&2
+      continue
+    elif [ "$code" != 0 ]; then
+      cat "$out/chromium.log" >&2
+      exit 1
+    fi
     [[ "$(bar "$2")" == "0 0 255" ]] && return 0
     echo "check-browser: $(basename "$1"): the video had not played yet (try $try of 5)" >&2
   done
+  [ -f "$2" ] || { echo "check-browser: $(basename "$1"): chromium never finished a screenshot in 5 tries" >&2; exit 1; }
 }
 shoot "$out/opaque.html" "$out/opaque.png"
 shoot "$out/h264.html" "$out/h264.png"
