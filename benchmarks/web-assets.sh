@@ -46,7 +46,8 @@ last=$((frames - 1))
 render=("$photophore" render emergence --richness rich)
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-# Runs a command under GNU time; prints "peakKB cpuSeconds wallSeconds".
+# Runs a command under GNU time; prints "peakKiB cpuSeconds wallSeconds" (GNU time counts
+# kibibytes; the figures printed are MB of 10^6 bytes).
 measure() {
   /usr/bin/time -f '%M %U %S %e' -o "$work/time" "$@" >"$work/out" 2>&1 || { cat "$work/out" >&2; die "failed: $*"; }
   awk '{ printf "%d %.2f %.2f\n", $1, $2 + $3, $4 }' "$work/time"
@@ -69,7 +70,7 @@ for part in "${parts[@]}"; do
       done
     done
     for v in png sequence mp4 webm; do
-      printf '  %-9s %6.1f MB\n' "$v" "$(median <"$work/mem-$v" | awk '{ print $1 / 1000 }')"
+      printf '  %-9s %6.1f MB\n' "$v" "$(median <"$work/mem-$v" | awk '{ print $1 * 1024 / 1e6 }')"
     done
     # The encoders by themselves: the ffmpeg tool on the same frames (raw yuv420p in), minus
     # the tool decoding them to nothing.
@@ -87,12 +88,12 @@ for part in "${parts[@]}"; do
     vp9lag=$(measure ffmpeg -v error -i "$work/ref.y4m" -c:v libvpx-vp9 -deadline realtime -cpu-used 8 -row-mt 1 -crf 32 -b:v 0 \
       -tile-columns 2 -threads 2 -y "$work/x.webm" | awk '{ print $1 }')
     awk -v b="$base" -v x="$x264" -v x5="$x264five" -v xf="$x264frames" -v v="$vp9" -v vl="$vp9lag" 'BEGIN {
-      printf "  encoder alone (ffmpeg tool minus its decode-only run of %.1f MB):\n", b / 1000
-      printf "    x264, 2 sliced threads, lookahead 2, 1 B-frame (as render uses it) %6.1f MB\n", (x - b) / 1000
-      printf "    x264, 2 sliced threads, lookahead 5, the preset B-frames (before)  %6.1f MB\n", (x5 - b) / 1000
-      printf "    x264, 4 frame threads, the preset lookahead                        %6.1f MB\n", (xf - b) / 1000
-      printf "    libvpx VP9 real time, no frame lag (as render uses it)             %6.1f MB\n", (v - b) / 1000
-      printf "    libvpx VP9 real time, its default lag of 25                        %6.1f MB\n", (vl - b) / 1000
+      printf "  encoder alone (ffmpeg tool minus its decode-only run of %.1f MB):\n", b * 1024 / 1e6
+      printf "    x264, 2 sliced threads, lookahead 2, 1 B-frame (as render uses it) %6.1f MB\n", (x - b) * 1024 / 1e6
+      printf "    x264, 2 sliced threads, lookahead 5, the preset B-frames (before)  %6.1f MB\n", (x5 - b) * 1024 / 1e6
+      printf "    x264, 4 frame threads, the preset lookahead                        %6.1f MB\n", (xf - b) * 1024 / 1e6
+      printf "    libvpx VP9 real time, no frame lag (as render uses it)             %6.1f MB\n", (v - b) * 1024 / 1e6
+      printf "    libvpx VP9 real time, its default lag of 25                        %6.1f MB\n", (vl - b) * 1024 / 1e6
     }'
     rm -f "$work/ref.y4m"
     ;;
@@ -112,7 +113,7 @@ for part in "${parts[@]}"; do
     one_mem=$(awk '{ print $1 }' "$work/one" | median)
     sep_cpu=$(awk '{ print $2 }' "$work/separate" | median); sep_wall=$(awk '{ print $3 }' "$work/separate" | median)
     awk -v oc="$one_cpu" -v ow="$one_wall" -v sc="$sep_cpu" -v sw="$sep_wall" -v m="$one_mem" -v n="$frames" 'BEGIN {
-      printf "  one render, 3 renditions:  CPU %6.1f s, wall %6.1f s (%.1f fps), peak RSS %.0f MB\n", oc, ow, n / ow, m / 1000
+      printf "  one render, 3 renditions:  CPU %6.1f s, wall %6.1f s (%.1f fps), peak RSS %.0f MB\n", oc, ow, n / ow, m * 1024 / 1e6
       printf "  three separate renders:    CPU %6.1f s, wall %6.1f s\n", sc, sw
       printf "  the renditions take %.0f%% of the CPU of separate renders (%.0f%% less)\n", 100 * oc / sc, 100 - 100 * oc / sc
     }'

@@ -162,7 +162,9 @@ public enum VideoFormat: Sendable, Equatable {
 /// range (`YUV420`, fixed point: the same bytes on every CPU), and the stream is tagged
 /// BT.709 / limited / centre chroma so players convert it back the same way.
 ///
-/// Not thread-safe: one thread at a time (`QueuedSink` gives it a thread of its own).
+/// Not thread-safe: one thread at a time, except that `convert` may run on a thread of its
+/// own beside the others (`QueuedVideoSink` converts on the render thread and encodes on a
+/// thread of the writer's).
 public final class VideoWriter: @unchecked Sendable {
     public let path: String
     public let format: VideoFormat
@@ -172,8 +174,8 @@ public final class VideoWriter: @unchecked Sendable {
     public let options: VideoOptions
     /// Frames appended so far.
     public private(set) var frameCount = 0
-    /// Seconds spent converting RGBA to YUV and in the encoder and muxer (on the thread that
-    /// called `append`), for throughput reports.
+    /// Seconds spent converting RGBA to YUV (`convert`) and in the encoder and muxer (`append`),
+    /// each on the thread that called it, for throughput reports.
     public private(set) var convertSeconds = 0.0
     public private(set) var encodeSeconds = 0.0
 
@@ -181,7 +183,10 @@ public final class VideoWriter: @unchecked Sendable {
     private var muxer: UnsafeMutablePointer<AVFormatContext>?
     private var encoder: UnsafeMutablePointer<AVCodecContext>?
     private var stream: UnsafeMutablePointer<AVStream>?
-    private var frame: UnsafeMutablePointer<AVFrame>?
+    /// The picture `append(_ image:)` converts into, made by its first call.
+    private var own: Picture?
+    /// Frames converted so far (the first makes the poster).
+    private var converted = 0
     private var packet: UnsafeMutablePointer<AVPacket>?
     private var fileOpen = false
     private var done = false
@@ -341,9 +346,25 @@ public final class VideoWriter: @unchecked Sendable {
         av_dict_free(&muxOptions)
         guard ret >= 0 else { throw fail("cannot write the header", ret, hint: "check free space") }
 
-        guard let frame = av_frame_alloc(), let packet = av_packet_alloc() else { throw fail("out of memory", AVERROR_ENOMEM) }
-        self.frame = frame
+        guard let packet = av_packet_alloc() else { throw fail("out of memory", AVERROR_ENOMEM) }
         self.packet = packet
+
+    }
+
+    /// One frame in the encoder's pixel format, in buffers of its own: `convert` fills it and
+    /// `append(_ picture:)` encodes it, on one thread or on two (`QueuedVideoSink` converts on
+    /// the render thread, so its queue holds YUV frames, 3.1 MB at 1080p, not RGBA's 8.3 MB).
+    /// It can be filled again once `append` returned: the encoders copy what they keep.
+    public final class Picture: @unchecked Sendable {
+        fileprivate var frame: UnsafeMutablePointer<AVFrame>?
+        fileprivate init(frame: UnsafeMutablePointer<AVFrame>) { self.frame = frame }
+        deinit { av_frame_free(&frame) }
+    }
+
+    /// A picture of this writer's size and pixel format.
+    public func makePicture() throws(SinkError) -> Picture {
+        guard let frame = av_frame_alloc() else { throw fail("out of memory", AVERROR_ENOMEM) }
+        let picture = Picture(frame: frame)
         frame.pointee.format = pixelFormat.rawValue
         frame.pointee.width = Int32(width)
         frame.pointee.height = Int32(height)
@@ -352,57 +373,78 @@ public final class VideoWriter: @unchecked Sendable {
         frame.pointee.color_primaries = AVCOL_PRI_BT709
         frame.pointee.color_trc = AVCOL_TRC_BT709
         frame.pointee.chroma_location = AVCHROMA_LOC_CENTER
-        ret = av_frame_get_buffer(frame, 0)
+        let ret = av_frame_get_buffer(frame, 0)
         guard ret >= 0 else { throw fail("out of memory", ret) }
-
+        return picture
     }
 
-    /// Converts and encodes one frame. Its size must be the writer's.
-    public func append(_ image: Image8) throws(SinkError) {
-        guard !done, let frame else { throw .runtime("cannot write \(path): the writer is already finished or failed") }
+    /// Converts one frame into `picture` (the first frame converted also makes the poster). It
+    /// touches nothing that `append(_ picture:)` uses, so the two may run at once on two
+    /// threads, with frames converted in the order they are appended.
+    public func convert(_ image: Image8, into picture: Picture) throws(SinkError) {
+        guard let frame = picture.frame else { throw .runtime("cannot write \(path): the picture is gone") }
         guard image.width == width, image.height == height else {
-            let e = SinkError.usage("cannot write \(path): frame \(frameCount) is \(image.width)x\(image.height), the video is \(width)x\(height)")
-            abandon()
-            throw e
+            throw .usage("cannot write \(path): frame \(converted) is \(image.width)x\(image.height), the video is \(width)x\(height)")
         }
+        let t0 = Monotonic.seconds()
+        let ret = av_frame_make_writable(frame)
+        guard ret >= 0 else { throw fail("out of memory", ret) }
+        if options.poster && converted == 0 && format != .webp {
+            posterBytes = try Poster.webp(image, alpha: options.alpha, path: posterPath)
+        }
+        let lines = frame.pointee.linesize
+        if codec == .webp {
+            guard let p = frame.pointee.data.0 else { throw fail("no frame buffer", AVERROR_BUG) }
+            image.pixels.withUnsafeBufferPointer { src in
+                copyBGRA(src.baseAddress!, width: width, height: height, alpha: options.alpha, into: p, stride: Int(lines.0))
+            }
+        } else {
+            guard let yp = frame.pointee.data.0, let up = frame.pointee.data.1, let vp = frame.pointee.data.2 else {
+                throw fail("no frame buffer", AVERROR_BUG)
+            }
+            image.pixels.withUnsafeBufferPointer { src in
+                YUV420.convert(rgba: src.baseAddress!, width: width, height: height,
+                               y: .init(yp, stride: Int(lines.0)), u: .init(up, stride: Int(lines.1)), v: .init(vp, stride: Int(lines.2)))
+            }
+            if options.alpha {
+                guard let ap = frame.pointee.data.3 else { throw fail("no alpha plane", AVERROR_BUG) }
+                image.pixels.withUnsafeBufferPointer { src in
+                    copyAlpha(src.baseAddress!, width: width, height: height, into: ap, stride: Int(lines.3))
+                }
+            }
+        }
+        converted += 1
+        convertSeconds += Monotonic.seconds() - t0
+    }
+
+    /// Encodes a converted frame as the next one.
+    public func append(_ picture: Picture) throws(SinkError) {
+        guard !done, let frame = picture.frame else { throw .runtime("cannot write \(path): the writer is already finished or failed") }
         do throws(SinkError) {
-            let t0 = Monotonic.seconds()
-            var ret = av_frame_make_writable(frame)
-            guard ret >= 0 else { throw fail("out of memory", ret) }
-            if options.poster && frameCount == 0 && format != .webp {
-                posterBytes = try Poster.webp(image, alpha: options.alpha, path: posterPath)
-            }
-            let lines = frame.pointee.linesize
-            if codec == .webp {
-                guard let p = frame.pointee.data.0 else { throw fail("no frame buffer", AVERROR_BUG) }
-                image.pixels.withUnsafeBufferPointer { src in
-                    copyBGRA(src.baseAddress!, width: width, height: height, alpha: options.alpha, into: p, stride: Int(lines.0))
-                }
-            } else {
-                guard let yp = frame.pointee.data.0, let up = frame.pointee.data.1, let vp = frame.pointee.data.2 else {
-                    throw fail("no frame buffer", AVERROR_BUG)
-                }
-                image.pixels.withUnsafeBufferPointer { src in
-                    YUV420.convert(rgba: src.baseAddress!, width: width, height: height,
-                                   y: .init(yp, stride: Int(lines.0)), u: .init(up, stride: Int(lines.1)), v: .init(vp, stride: Int(lines.2)))
-                }
-                if options.alpha {
-                    guard let ap = frame.pointee.data.3 else { throw fail("no alpha plane", AVERROR_BUG) }
-                    image.pixels.withUnsafeBufferPointer { src in
-                        copyAlpha(src.baseAddress!, width: width, height: height, into: ap, stride: Int(lines.3))
-                    }
-                }
-            }
             frame.pointee.pts = Int64(frameCount)
             let t1 = Monotonic.seconds()
             try encode(frame)
             encodeSeconds += Monotonic.seconds() - t1
-            convertSeconds += t1 - t0
             frameCount += 1
         } catch {
             abandon()
             throw error
         }
+    }
+
+    /// Converts and encodes one frame. Its size must be the writer's.
+    public func append(_ image: Image8) throws(SinkError) {
+        guard !done else { throw .runtime("cannot write \(path): the writer is already finished or failed") }
+        let own: Picture
+        do throws(SinkError) {
+            if let made = self.own { own = made } else { own = try makePicture() }
+            self.own = own
+            try convert(image, into: own)
+        } catch {
+            abandon()
+            throw error
+        }
+        try append(own)
     }
 
     /// Flushes the encoder, writes the trailer (with faststart, moves `moov` to the front),
@@ -471,7 +513,7 @@ public final class VideoWriter: @unchecked Sendable {
             fileOpen = false
         }
         if removeFile { unlink(temporaryPath) }
-        av_frame_free(&frame)
+        own = nil
         av_packet_free(&packet)
         avcodec_free_context(&encoder)
         if let muxer { avformat_free_context(muxer) }

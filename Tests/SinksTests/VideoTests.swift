@@ -88,6 +88,37 @@ import TestSupport
         #expect(w1.files[0].sha256 == w2.files[0].sha256)
     }
 
+    /// A video sink converts each frame before `append` returns and keeps no reference to the
+    /// image (`framesHeld` is 0), so a producer can render every frame into one image: its
+    /// pixels are written in place (no copy on write) and the video is the same as from a new
+    /// image per frame. A rendition's frames are scaled on the writer's thread, so that sink
+    /// holds the images it queued.
+    @Test(arguments: ["mp4", "webm", "webp"])
+    func oneImageReusedForEveryFrameGivesTheSameVideo(format: String) throws {
+        let dir = tempDir("reuse")
+        let fresh = try Self.write(dir + "/fresh.\(format)", frames: 0...19)
+        let sink = try Output.open(dir + "/reused.\(format)", width: Self.width, height: Self.height, frames: 0...19)
+        #expect(sink.framesHeld == 0)
+        var image = syntheticFrame(0, width: Self.width, height: Self.height)
+        let address = image.pixels.withUnsafeBufferPointer { $0.baseAddress }
+        for k in 0...19 {
+            let next = syntheticFrame(k, width: Self.width, height: Self.height)
+            image.pixels.withUnsafeMutableBufferPointer { dst in
+                next.pixels.withUnsafeBufferPointer { dst.baseAddress!.update(from: $0.baseAddress!, count: $0.count) }
+            }
+            try sink.append(image)
+            #expect(image.pixels.withUnsafeBufferPointer { $0.baseAddress } == address, "the sink kept frame \(k)")
+        }
+        let reused = try sink.finish()
+        #expect(reused.files[0].sha256 == fresh.files[0].sha256)
+
+        let rendition = try Output.open(dir + "/small.\(format)", width: Self.width / 2, height: Self.height / 2, frames: 0...1,
+                                        rescaler: Rescaler(sourceWidth: Self.width, sourceHeight: Self.height,
+                                                           width: Self.width / 2, height: Self.height / 2))
+        #expect(rendition.framesHeld == 2)
+        rendition.cancel()
+    }
+
     @Test func unknownExtensionsAndOddSizesAreUsageErrors() throws {
         let dir = tempDir("usage")
         for path in [dir + "/clip.avi", dir + "/clip", dir + "/clip.mp4.txt"] {
