@@ -49,10 +49,13 @@ public func run(_ program: String, _ arguments: [String], environment: [String: 
     try p.run()
     nonisolated(unsafe) var outData = Data(), errData = Data()
     let group = DispatchGroup()
+    // Each pipe is drained on a thread of its own, not on Dispatch's shared pool: with the
+    // tests' own work on that pool, a reader queued behind it would leave the child blocked on
+    // a full pipe.
     group.enter()
-    DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    Thread { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }.start()
     group.enter()
-    DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    Thread { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }.start()
     var timedOut = false
     if let timeout {
         timedOut = group.wait(timeout: .now() + timeout) == .timedOut
