@@ -348,13 +348,13 @@ public final class VideoWriter: @unchecked Sendable {
 
         guard let packet = av_packet_alloc() else { throw fail("out of memory", AVERROR_ENOMEM) }
         self.packet = packet
-
     }
 
     /// One frame in the encoder's pixel format, in buffers of its own: `convert` fills it and
     /// `append(_ picture:)` encodes it, on one thread or on two (`QueuedVideoSink` converts on
     /// the render thread, so its queue holds YUV frames, 3.1 MB at 1080p, not RGBA's 8.3 MB).
-    /// It can be filled again once `append` returned: the encoders copy what they keep.
+    /// It can be filled again once `append` returned: the encoders copy what they keep (and
+    /// `convert` first gives it buffers of its own should an encoder still hold a reference).
     public final class Picture: @unchecked Sendable {
         fileprivate var frame: UnsafeMutablePointer<AVFrame>?
         fileprivate init(frame: UnsafeMutablePointer<AVFrame>) { self.frame = frame }
