@@ -105,6 +105,8 @@ public final class SDLWindow {
     /// when `accelerated` ("opengl"…, or SDL's own "software" renderer as the fallback).
     public private(set) var rendererName = ""
     public private(set) var isFullscreen = false
+    /// The window's size before it went fullscreen, to give back when it leaves.
+    private var windowedSize: (Int32, Int32)?
     /// True once the window system has shown the window (SDL's shown or exposed event):
     /// from then on it takes pointer input. Tests wait on it instead of sleeping.
     public private(set) var isShown = false
@@ -437,10 +439,18 @@ public final class SDLWindow {
         return Image8(width: out.width, height: out.height, pixels: pixels)
     }
 
-    /// Enters or leaves fullscreen (desktop resolution).
+    /// Enters or leaves fullscreen (desktop resolution). Leaving it gives the window back the
+    /// size it had: without a window manager, X would leave it at the screen's size.
     public func setFullscreen(_ on: Bool) {
         guard let window else { return }
-        if SDL_SetWindowFullscreen(window, on ? SDL_WINDOW_FULLSCREEN_DESKTOP.rawValue : 0) == 0 { isFullscreen = on }
+        if on && !isFullscreen {
+            var w: Int32 = 0, h: Int32 = 0
+            SDL_GetWindowSize(window, &w, &h)
+            windowedSize = (w, h)
+        }
+        guard SDL_SetWindowFullscreen(window, on ? SDL_WINDOW_FULLSCREEN_DESKTOP.rawValue : 0) == 0 else { return }
+        isFullscreen = on
+        if !on, let (w, h) = windowedSize { SDL_SetWindowSize(window, w, h) }
     }
 
     /// Drains SDL's event queue and returns the typed events, in order. F and H are handled

@@ -286,9 +286,12 @@ func currentRSSKilobytes() -> Int {
         #expect(on.contains(.resized(width: 1600, height: 900)), "\(on)")
         #expect(window.renderSize == (1600, 900))
         pushKey(window, SDLK_f)
+        // Leaving it gives the window back its size, even without a window manager (as here).
         let off = pump(window) { $0.contains(.resized(width: 320, height: 200)) }
         #expect(off.contains(.toggleFullscreen(fullscreen: false)))
         #expect(!window.isFullscreen)
+        #expect(off.contains(.resized(width: 320, height: 200)), "\(off)")
+        #expect(window.renderSize == (320, 200))
     }
 
     @Test func withoutAFixedSizeTheRenderSizeFollowsTheWindow() throws {
