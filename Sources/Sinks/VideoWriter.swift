@@ -356,9 +356,12 @@ public final class VideoWriter: @unchecked Sendable {
     /// It can be filled again once `append` returned: the encoders copy what they keep (and
     /// `convert` first gives it buffers of its own should an encoder still hold a reference).
     public final class Picture: @unchecked Sendable {
-        fileprivate var frame: UnsafeMutablePointer<AVFrame>?
+        fileprivate let frame: UnsafeMutablePointer<AVFrame>
         fileprivate init(frame: UnsafeMutablePointer<AVFrame>) { self.frame = frame }
-        deinit { av_frame_free(&frame) }
+        deinit {
+            var freed: UnsafeMutablePointer<AVFrame>? = frame
+            av_frame_free(&freed)
+        }
     }
 
     /// A picture of this writer's size and pixel format.
@@ -382,7 +385,7 @@ public final class VideoWriter: @unchecked Sendable {
     /// touches nothing that `append(_ picture:)` uses, so the two may run at once on two
     /// threads, with frames converted in the order they are appended.
     public func convert(_ image: Image8, into picture: Picture) throws(SinkError) {
-        guard let frame = picture.frame else { throw .runtime("cannot write \(path): the picture is gone") }
+        let frame = picture.frame
         guard image.width == width, image.height == height else {
             throw .usage("cannot write \(path): frame \(converted) is \(image.width)x\(image.height), the video is \(width)x\(height)")
         }
@@ -419,7 +422,8 @@ public final class VideoWriter: @unchecked Sendable {
 
     /// Encodes a converted frame as the next one.
     public func append(_ picture: Picture) throws(SinkError) {
-        guard !done, let frame = picture.frame else { throw .runtime("cannot write \(path): the writer is already finished or failed") }
+        guard !done else { throw .runtime("cannot write \(path): the writer is already finished or failed") }
+        let frame = picture.frame
         do throws(SinkError) {
             frame.pointee.pts = Int64(frameCount)
             let t1 = Monotonic.seconds()
