@@ -18,8 +18,16 @@ public final class VirtualDisplay: @unchecked Sendable {
     public var environment: [String: String] { ["DISPLAY": display] }
 
     public struct StartError: Error, CustomStringConvertible {
-        public var description: String { "Xvfb did not start (is it installed? tools/setup.sh installs it)" }
+        var timedOut = false
+        public var description: String {
+            timedOut ? "Xvfb started but did not give its display number within \(Int(VirtualDisplay.startLimit)) s (is the machine overloaded?)"
+                : "Xvfb did not start (is it installed? tools/setup.sh installs it)"
+        }
     }
+
+    /// How long Xvfb may take to accept clients. It takes well under a second; the limit only
+    /// keeps a server that never answers from holding a test (and CI) up.
+    static let startLimit: Double = 120
 
     public init(screen: String = "1600x900x24") throws {
         // Xvfb picks a free display itself and writes its number once it accepts clients
@@ -30,16 +38,28 @@ public final class VirtualDisplay: @unchecked Sendable {
         process.standardOutput = ready
         process.standardError = FileHandle.nullDevice
         try process.run()
+        // Reads the number with a time limit: poll, then read only what is there.
         var text = ""
+        let fd = ready.fileHandleForReading.fileDescriptor
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(Self.startLimit * 1e9)
+        var timedOut = false
         while !text.contains("\n") {
-            let chunk = ready.fileHandleForReading.availableData
-            if chunk.isEmpty { break } // Xvfb exited first
-            text += String(decoding: chunk, as: UTF8.self)
+            let now = DispatchTime.now().uptimeNanoseconds
+            if now >= deadline { timedOut = true; break }
+            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let waited = poll(&poller, 1, Int32(min((deadline - now) / 1_000_000, 1000) + 1))
+            if waited < 0 && errno == EINTR { continue }
+            if waited <= 0 { continue }
+            var buffer = [UInt8](repeating: 0, count: 64)
+            let n = read(fd, &buffer, buffer.count)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break } // Xvfb exited first
+            text += String(decoding: buffer[0..<n], as: UTF8.self)
         }
         guard let n = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
-            throw StartError()
+            throw StartError(timedOut: timedOut)
         }
         number = n
         display = ":\(n)"
