@@ -62,6 +62,13 @@ extension PostProcessor {
         let glitchKey = mix32(key ^ 0x6C8E_9CF5)
         let bandHeight = 2 + Int(mix32(glitchKey) % 30)
         let corruptFrame = glitch > 0 && unit(mix32(glitchKey ^ 0x2F1B_C4D9)) < 0.3 + 0.7 * glitch
+        // Where the near path reads red and blue along x depends on the column alone, never on
+        // the row: worked out once per frame here, not once per pixel of every row.
+        let redTaps = nearTaps.red, blueTaps = nearTaps.blue
+        if nearAberration && (aberration > 0 || glitch > 0) {
+            redTaps.fill(scale: scales.0, centre: cx)
+            blueTaps.fill(scale: scales.2, centre: cx)
+        }
 
         forRows(h) { slot, rows in
             let bloomR = scratch.row(slot, 3), bloomG = scratch.row(slot, 4), bloomB = scratch.row(slot, 5)
@@ -177,26 +184,19 @@ extension PostProcessor {
                         }
                         g = near && displaced ? load16(srcG + x) : sanitize(load16(p + planeStride), exposure)
                         if near {
-                            // The source position differs from x + lane by less than one pixel
-                            // across eight lanes (8k < 1), so four unaligned loads and two
-                            // selects replace the gathers.
-                            @inline(__always) func sampleNear(_ row: UnsafeMutablePointer<Float>, _ s: Float, _ x0: Int) -> SIMD8<Float> {
-                                let xf = laneIndex + Float(x0)
-                                let start = cx * (1 - s) + 0.5 * s - 0.5
-                                let sx = SIMD8(repeating: start).addingProduct(xf, s)
-                                let fx = pp_floor8(sx)
-                                let t = sx - fx
-                                let i0 = Int((start + Float(x0) * s).rounded(.down))
-                                let delta = fx - (laneIndex + Float(i0))
-                                let q = row + i0
+                            // Four unaligned loads and two selects per eight pixels replace the
+                            // gathers (see `NearTaps`).
+                            @inline(__always) func sampleNear(_ row: UnsafeMutablePointer<Float>, _ taps: NearTaps, _ j: Int) -> SIMD8<Float> {
+                                let q = row + Int(taps.starts[j])
                                 let l0 = load8(q - 1), l1 = load8(q), l2 = load8(q + 1), l3 = load8(q + 2)
-                                let low = pp_lt8(delta, SIMD8(repeating: -0.5)), high = pp_lt8(SIMD8(repeating: 0.5), delta)
+                                let low = taps.low[j], high = taps.high[j]
                                 let a = pp_select8(low, l0, pp_select8(high, l2, l1))
                                 let b = pp_select8(low, l1, pp_select8(high, l3, l2))
-                                return a.addingProduct(b - a, t)
+                                return a.addingProduct(b - a, taps.weights[j])
                             }
-                            r = SIMD16(lowHalf: sampleNear(srcR, scales.0, x), highHalf: sampleNear(srcR, scales.0, x + 8))
-                            b = SIMD16(lowHalf: sampleNear(srcB, scales.2, x), highHalf: sampleNear(srcB, scales.2, x + 8))
+                            let j = x >> 3
+                            r = SIMD16(lowHalf: sampleNear(srcR, redTaps, j), highHalf: sampleNear(srcR, redTaps, j + 1))
+                            b = SIMD16(lowHalf: sampleNear(srcB, blueTaps, j), highHalf: sampleNear(srcB, blueTaps, j + 1))
                         } else {
                             r = sanitize(load16(p), exposure)
                             b = sanitize(load16(p + 2 * planeStride), exposure)
@@ -350,5 +350,57 @@ func resolveTransparentRow(light: (UnsafeMutablePointer<Float>, UnsafeMutablePoi
     for plane in 0..<(planeStride == 0 ? 1 : 3) {
         let q = p + plane * planeStride
         pp_prefetch(q); pp_prefetch(q + 32)
+    }
+}
+
+/// The near path's horizontal taps for one channel of chromatic aberration, for every eight
+/// columns of a row: a scale `s` about the centre reads column x from
+/// sx = c + (x + ½ − c)·s − ½, linearly between columns ⌊sx⌋ and ⌊sx⌋ + 1. Across eight
+/// columns sx differs from x + lane by less than one pixel (8k < 1), so the eight pairs are
+/// four unaligned loads from `starts[j]` − 1 … `starts[j]` + 2 and two selects (`low` takes
+/// one column to the left, `high` one to the right). None of this depends on the row, so
+/// `fill` works it out once per frame. Entry j covers columns 8j … 8j + 7.
+struct NearTaps: @unchecked Sendable {
+    let count: Int
+    let starts: UnsafeMutablePointer<Int32>
+    let weights: UnsafeMutablePointer<SIMD8<Float>>
+    let low: UnsafeMutablePointer<SIMD8<Int32>>
+    let high: UnsafeMutablePointer<SIMD8<Int32>>
+
+    /// Room for a row of `width` pixels, read sixteen at a time.
+    init(width: Int) {
+        let n = 2 * ((width + 15) / 16)
+        func zeroed<T>(_ zero: T) -> UnsafeMutablePointer<T> {
+            let p = UnsafeMutableRawPointer.allocate(byteCount: n * MemoryLayout<T>.stride, alignment: 64)
+                .bindMemory(to: T.self, capacity: n)
+            p.initialize(repeating: zero, count: n)
+            return p
+        }
+        count = n
+        starts = zeroed(Int32(0))
+        weights = zeroed(SIMD8<Float>.zero)
+        low = zeroed(SIMD8<Int32>.zero)
+        high = zeroed(SIMD8<Int32>.zero)
+    }
+
+    func deallocate() {
+        starts.deallocate(); weights.deallocate(); low.deallocate(); high.deallocate()
+    }
+
+    /// The taps of scale `s` about the centre column `centre`.
+    func fill(scale s: Float, centre cx: Float) {
+        let start = cx * (1 - s) + 0.5 * s - 0.5
+        for j in 0..<count {
+            let x0 = 8 * j
+            let xf = laneIndex + Float(x0)
+            let sx = SIMD8(repeating: start).addingProduct(xf, s)
+            let fx = pp_floor8(sx)
+            let i0 = Int((start + Float(x0) * s).rounded(.down))
+            let delta = fx - (laneIndex + Float(i0))
+            starts[j] = Int32(i0)
+            weights[j] = sx - fx
+            low[j] = pp_lt8(delta, SIMD8(repeating: -0.5))
+            high[j] = pp_lt8(SIMD8(repeating: 0.5), delta)
+        }
     }
 }

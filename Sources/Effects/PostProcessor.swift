@@ -100,6 +100,8 @@ public final class PostProcessor: @unchecked Sendable {
     let mips: [MipLevel]
     /// Scratch rows for each worker thread (see `Scratch`).
     let scratch: Scratch
+    /// The composite's horizontal taps for red and blue under chromatic aberration.
+    let nearTaps: (red: NearTaps, blue: NearTaps)
     /// Rows are split into up to this many contiguous ranges, many per thread so that a
     /// stalled thread holds back little. The split never changes the result: every row is
     /// computed the same way whoever runs it.
@@ -124,11 +126,14 @@ public final class PostProcessor: @unchecked Sendable {
         mips = levels
         ranges = max(1, min(height, 16 * pool.threads))
         scratch = Scratch(slots: pool.threads, width: width)
+        nearTaps = (NearTaps(width: width), NearTaps(width: width))
     }
 
     deinit {
         for m in mips { m.deallocate() }
         scratch.deallocate()
+        nearTaps.red.deallocate()
+        nearTaps.blue.deallocate()
     }
 
     /// Runs the chain on `target` (which it does not modify) and writes the 8-bit sRGB result
