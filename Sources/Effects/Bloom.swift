@@ -38,7 +38,7 @@ extension PostProcessor {
         let tileStride = RenderTarget.tileStride, planeStride = RenderTarget.planeStride
         let shift = RenderTarget.tileShift, size = RenderTarget.tileSize
         let scratch = self.scratch
-        forRows(dst.height) { slot, rows in
+        forRows(dst.height, ranges: Self.targetRanges(pool.threads)) { slot, rows in
             @inline(__always) func rowBase(_ y: Int) -> UnsafeMutablePointer<UInt16> {
                 storage + (y >> shift) * tilesX * tileStride + (y & (size - 1)) * size
             }
@@ -102,11 +102,20 @@ extension PostProcessor {
         }
     }
 
+    /// How many row ranges `downsampleTarget` splits its rows into. Each range computes two
+    /// half-resolution rows at its start that the range before it also computed, so it takes
+    /// fewer, longer ranges than the other passes.
+    static func targetRanges(_ threads: Int) -> Int { 4 * threads }
+
+    /// A pass over a mip level this small runs on the calling thread: waking the others costs
+    /// more than they would save.
+    static func smallRanges(_ level: MipLevel) -> Int? { level.width * level.height < 65_536 ? 1 : nil }
+
     /// `src` → `dst` (half its size).
     func downsample(from src: MipLevel, to dst: MipLevel) {
         let scratch = self.scratch
         let h = src.height, w = src.width
-        forRows(dst.height) { slot, rows in
+        forRows(dst.height, ranges: Self.smallRanges(dst)) { slot, rows in
             for j in rows {
                 let y0 = min(max(2 * j - 1, 0), h - 1), y1 = min(2 * j, h - 1)
                 let y2 = min(2 * j + 1, h - 1), y3 = min(2 * j + 2, h - 1)
@@ -123,7 +132,7 @@ extension PostProcessor {
     /// `dst` += `src` (half its size) upsampled with the tent.
     func upsampleAdd(from src: MipLevel, into dst: MipLevel) {
         let scratch = self.scratch
-        forRows(dst.height) { slot, rows in
+        forRows(dst.height, ranges: Self.smallRanges(dst)) { slot, rows in
             for j in rows {
                 upsampleRow(src, row: j, scratch: scratch, slot: slot,
                             dst: (dst.row(0, j), dst.row(1, j), dst.row(2, j)), scale: 1, accumulate: true)

@@ -193,10 +193,11 @@ public final class PostProcessor: @unchecked Sendable {
     }
 
     /// Calls `body(slot, rows)` for contiguous row ranges covering `0..<rows`, in parallel;
-    /// `slot` names the scratch rows of the worker running the call.
+    /// `slot` names the scratch rows of the worker running the call. `ranges` replaces the
+    /// usual number of ranges for a pass that is better split otherwise (1: on this thread).
     @inline(__always)
-    func forRows(_ rows: Int, _ body: (Int, Range<Int>) -> Void) {
-        let n = min(ranges, rows)
+    func forRows(_ rows: Int, ranges: Int? = nil, _ body: (Int, Range<Int>) -> Void) {
+        let n = min(ranges ?? self.ranges, rows)
         pool.forEach(n) { worker, s in body(worker, (rows * s / n)..<(rows * (s + 1) / n)) }
     }
 }
