@@ -49,7 +49,8 @@ public final class VirtualDisplay: @unchecked Sendable {
             var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             let waited = poll(&poller, 1, Int32(min((deadline - now) / 1_000_000, 1000) + 1))
             if waited < 0 && errno == EINTR { continue }
-            if waited <= 0 { continue }
+            if waited < 0 { break } // the pipe is unusable: fail below, as for an exit
+            if waited == 0 { continue }
             var buffer = [UInt8](repeating: 0, count: 64)
             let n = read(fd, &buffer, buffer.count)
             if n < 0 && errno == EINTR { continue }
