@@ -38,7 +38,7 @@ public final class VirtualDisplay: @unchecked Sendable {
         process.standardOutput = ready
         process.standardError = FileHandle.nullDevice
         try process.run()
-        // Reads the number with a time limit: poll, then read only what is there.
+        // Reads the number with a time limit: poll first, so that the read never blocks.
         var text = ""
         let fd = ready.fileHandleForReading.fileDescriptor
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(Self.startLimit * 1e9)
@@ -51,11 +51,10 @@ public final class VirtualDisplay: @unchecked Sendable {
             if waited < 0 && errno == EINTR { continue }
             if waited < 0 { break } // the pipe is unusable: fail below, as for an exit
             if waited == 0 { continue }
-            var buffer = [UInt8](repeating: 0, count: 64)
-            let n = read(fd, &buffer, buffer.count)
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break } // Xvfb exited first
-            text += String(decoding: buffer[0..<n], as: UTF8.self)
+            // Readable: this returns what is there at once, and nothing at end of file.
+            let chunk = ready.fileHandleForReading.availableData
+            if chunk.isEmpty { break } // Xvfb exited first
+            text += String(decoding: chunk, as: UTF8.self)
         }
         guard let n = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             kill(process.processIdentifier, SIGKILL)
