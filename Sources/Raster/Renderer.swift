@@ -126,9 +126,10 @@ public final class Renderer: @unchecked Sendable {
                         imageWidth: target.width, keepsAlpha: target.keepsAlpha,
                         blockMaxDepth: target.blockMaxDepth + tile * RenderTarget.blocksPerTile)
                     for chunk in chunkList {
-                        chunk.forEachTriangle(inTile: tile) { t in
-                            r.draw(t, infoPtr.value + Int(t.pointee.draw))
-                        }
+                        chunk.forEachRecord(
+                            inTile: tile,
+                            triangle: { t in r.draw(t, infoPtr.value + Int(t.pointee.draw)) },
+                            sprite: { s in r.draw(s, infoPtr.value + Int(s.pointee.draw)) })
                     }
                     target.store(tile: tile, from: base)
                     fragPtr.value[tile] = r.fragments
@@ -191,22 +192,61 @@ func runVertexStage(_ d: DrawCall, start: Int, count: Int, out: UnsafeMutablePoi
     }
 }
 
-/// One chunk's set-up triangles and their per-tile bins (a counting sort by tile).
+/// One chunk's set-up records and their per-tile bins (a counting sort by tile).
+///
+/// A record is a `Triangle`, or a `SpriteRecord` for a sprite set up from its centre (a
+/// quarter of the memory). `refs` lists them in submission order, each as its index in its
+/// own buffer, with `spriteTag` set for a sprite; the bins hold the same references.
 final class ChunkBins: @unchecked Sendable {
     private var triangles = GrowableBuffer<Triangle>()
-    /// Inclusive tile rectangle of each triangle.
+    private var sprites = GrowableBuffer<SpriteRecord>()
+    private var triangleCount = 0, spriteCount = 0
+    private var refs = GrowableBuffer<UInt32>()
+    static let spriteTag: UInt32 = 1 << 31
+    /// Inclusive tile rectangle of each record.
     private var tileRects = GrowableBuffer<SIMD4<Int16>>()
+    /// Records set up, of both kinds.
     private(set) var count = 0
     /// Bin of tile t is `entries[offsets[t] ..< offsets[t + 1]]`.
     private var offsets: [Int32] = []
     private var entries = GrowableBuffer<UInt32>()
     private var clipper = Clipper()
 
+    /// Room for the next triangle; `keepTriangle` then keeps what was set up there.
+    @inline(__always)
+    private func nextTriangle() -> UnsafeMutablePointer<Triangle> {
+        triangles.reserve(triangleCount + 1)
+        return triangles.pointer + triangleCount
+    }
+
+    @inline(__always)
+    private func keepTriangle() {
+        refs.reserve(count + 1)
+        refs.pointer[count] = UInt32(triangleCount)
+        triangleCount += 1
+        count += 1
+    }
+
+    /// Room for the next sprite; `keepSprite` then keeps what was set up there.
+    @inline(__always)
+    private func nextSprite() -> UnsafeMutablePointer<SpriteRecord> {
+        sprites.reserve(spriteCount + 1)
+        return sprites.pointer + spriteCount
+    }
+
+    @inline(__always)
+    private func keepSprite() {
+        refs.reserve(count + 1)
+        refs.pointer[count] = UInt32(spriteCount) | Self.spriteTag
+        spriteCount += 1
+        count += 1
+    }
+
     func build(
         triangles range: Range<Int>, draws: [DrawCall], triangleBase: [Int], vertexBase: [Int],
         vertices: UnsafePointer<ScreenVertex>, viewport: Viewport, tilesX: Int, tileCount: Int
     ) {
-        count = 0
+        count = 0; triangleCount = 0; spriteCount = 0
         // The first draw that owns triangle range.lowerBound.
         var draw = 0
         while triangleBase[draw + 1] <= range.lowerBound { draw += 1 }
@@ -246,10 +286,10 @@ final class ChunkBins: @unchecked Sendable {
                             if j0 < vertexCount && j1 < vertexCount && j2 < vertexCount {
                                 let w0 = vbase[Int(j0)], w1 = vbase[Int(j1)], w2 = vbase[Int(j2)]
                                 if (w0.outcode | w1.outcode | w2.outcode) & Outcode.clipMask == 0 {
-                                    triangles.reserve(count + 1)
+                                    let slot = nextTriangle()
                                     switch setupRectangle(v0, v1, v2, w0, w1, w2, cull: cull, draw: UInt32(draw),
-                                                          viewport: viewport, into: &triangles.pointer[count]) {
-                                    case .ready: count += 1; return 2
+                                                          viewport: viewport, into: &slot.pointee) {
+                                    case .ready: keepTriangle(); return 2
                                     case .empty: return 2
                                     case .notRectangle: break
                                     }
@@ -296,10 +336,10 @@ final class ChunkBins: @unchecked Sendable {
                     }
                     if local & 1 == 0 && g + 1 < range.upperBound {
                         // The common case straight from the centre; the rest through corners.
-                        triangles.reserve(count + 1)
-                        let setup = setupSprite(c, h, cull: cull, draw: draw, viewport: viewport, into: &triangles.pointer[count])
+                        let slot = nextSprite()
+                        let setup = setupSprite(c, h, cull: cull, draw: draw, viewport: viewport, into: &slot.pointee)
                         if setup != .general {
-                            if setup == .ready { count += 1 }
+                            if setup == .ready { keepSprite() }
                             g += 2
                             continue
                         }
@@ -333,10 +373,9 @@ final class ChunkBins: @unchecked Sendable {
             return 1
         }
         if let (w0, w1, w2) = partner, (w0.outcode | w1.outcode | w2.outcode) & Outcode.clipMask == 0 {
-            triangles.reserve(count + 1)
-            switch setupRectangle(v0, v1, v2, w0, w1, w2, cull: cull, draw: draw, viewport: viewport,
-                                  into: &triangles.pointer[count]) {
-            case .ready: count += 1; return 2
+            let slot = nextTriangle()
+            switch setupRectangle(v0, v1, v2, w0, w1, w2, cull: cull, draw: draw, viewport: viewport, into: &slot.pointee) {
+            case .ready: keepTriangle(); return 2
             case .empty: return 2
             case .notRectangle: break
             }
@@ -347,22 +386,30 @@ final class ChunkBins: @unchecked Sendable {
 
     @inline(__always)
     private func add(_ v0: ScreenVertex, _ v1: ScreenVertex, _ v2: ScreenVertex, cull: CullMode, draw: UInt32, viewport: Viewport) {
-        triangles.reserve(count + 1)
-        if setupTriangle(v0, v1, v2, cull: cull, draw: draw, viewport: viewport, into: &triangles.pointer[count]) {
-            count += 1
+        let slot = nextTriangle()
+        if setupTriangle(v0, v1, v2, cull: cull, draw: draw, viewport: viewport, into: &slot.pointee) {
+            keepTriangle()
         }
     }
 
     private func bin(tilesX: Int, tileCount: Int) {
         if offsets.count != tileCount + 1 { offsets = [Int32](repeating: 0, count: tileCount + 1) }
         tileRects.reserve(count)
-        let tris = triangles.pointer, rects = tileRects.pointer
+        let tris = triangles.pointer, spriteRecords = sprites.pointer, rects = tileRects.pointer, refs = refs.pointer
         var total = 0
         offsets.withUnsafeMutableBufferPointer { off in
             for i in 0...tileCount { off[i] = 0 }
             for i in 0..<count {
-                let t = tris[i]
-                let r = SIMD4<Int16>(Int16(t.x0 >> 6), Int16(t.y0 >> 6), Int16(t.x1 >> 6), Int16(t.y1 >> 6))
+                let ref = refs[i]
+                let bounds: SIMD4<Int16>
+                if ref & Self.spriteTag != 0 {
+                    let s = spriteRecords[Int(ref & ~Self.spriteTag)]
+                    bounds = SIMD4(s.x0, s.y0, s.x1, s.y1)
+                } else {
+                    let t = tris[Int(ref)]
+                    bounds = SIMD4(t.x0, t.y0, t.x1, t.y1)
+                }
+                let r = bounds &>> 6
                 rects[i] = r
                 for ty in Int(r.y)...Int(r.w) {
                     for tx in Int(r.x)...Int(r.z) { off[ty * tilesX + tx + 1] += 1 }
@@ -375,10 +422,11 @@ final class ChunkBins: @unchecked Sendable {
             // Fill using a cursor per tile (offsets[t] walks up to offsets[t + 1]); then shift back.
             for i in 0..<count {
                 let r = rects[i]
+                let ref = refs[i]
                 for ty in Int(r.y)...Int(r.w) {
                     for tx in Int(r.x)...Int(r.z) {
                         let t = ty * tilesX + tx
-                        e[Int(off[t])] = UInt32(i)
+                        e[Int(off[t])] = ref
                         off[t] += 1
                     }
                 }
@@ -389,29 +437,38 @@ final class ChunkBins: @unchecked Sendable {
         }
     }
 
-    /// How many records ahead `forEachTriangle` asks for.
+    /// How many records ahead `forEachRecord` asks for.
     static let prefetchDistance = 6
 
-    /// Calls `body` for each triangle of tile `tile`, in submission order.
+    /// Calls `triangle` or `sprite` for each record of tile `tile`, in submission order.
     @inline(__always)
-    func forEachTriangle(inTile tile: Int, _ body: (UnsafePointer<Triangle>) -> Void) {
+    func forEachRecord(inTile tile: Int, triangle: (UnsafePointer<Triangle>) -> Void,
+                       sprite: (UnsafePointer<SpriteRecord>) -> Void) {
         let lo = Int(offsets[tile]), hi = Int(offsets[tile + 1])
         if lo == hi { return }
-        let e = entries.pointer, tris = triangles.pointer
+        let e = entries.pointer, tris = triangles.pointer, spriteRecords = sprites.pointer
         let ahead = Self.prefetchDistance
-        for k in lo..<min(lo &+ ahead, hi) {
-            let raw = UnsafeRawPointer(tris + Int(e[k]))
-            pp_prefetch(raw); pp_prefetch(raw + 64); pp_prefetch(raw + 128)
-        }
-        for k in lo..<hi {
-            // The records were written by another stage, often on another core: fetch the
-            // one `ahead` places on (all three cache lines) while this one draws. Small
-            // sprites draw in tens of nanoseconds, less than a trip to memory.
-            if k &+ ahead < hi {
-                let raw = UnsafeRawPointer(tris + Int(e[k &+ ahead]))
+        // The records were written by another stage, often on another core: fetch the one
+        // `ahead` places on (all its cache lines) while this one draws. Small sprites draw in
+        // tens of nanoseconds, less than a trip to memory.
+        @inline(__always) func prefetch(_ ref: UInt32) {
+            if ref & Self.spriteTag != 0 {
+                let raw = UnsafeRawPointer(spriteRecords + Int(ref & ~Self.spriteTag))
+                pp_prefetch(raw); pp_prefetch(raw + (MemoryLayout<SpriteRecord>.size - 1))
+            } else {
+                let raw = UnsafeRawPointer(tris + Int(ref))
                 pp_prefetch(raw); pp_prefetch(raw + 64); pp_prefetch(raw + 128)
             }
-            body(tris + Int(e[k]))
+        }
+        for k in lo..<min(lo &+ ahead, hi) { prefetch(e[k]) }
+        for k in lo..<hi {
+            if k &+ ahead < hi { prefetch(e[k &+ ahead]) }
+            let ref = e[k]
+            if ref & Self.spriteTag != 0 {
+                sprite(spriteRecords + Int(ref & ~Self.spriteTag))
+            } else {
+                triangle(tris + Int(ref))
+            }
         }
     }
 }

@@ -25,7 +25,8 @@ struct TileRasterizer {
     /// Fragments that passed coverage and depth and were blended.
     var fragments: Int = 0
 
-    mutating func draw(_ t: UnsafePointer<Triangle>, _ d: UnsafePointer<DrawInfo>) {
+    /// Draws a set-up triangle or a sprite's record with draw `d`'s kernel and blend.
+    mutating func draw<R: TileRecord>(_ t: UnsafePointer<R>, _ d: UnsafePointer<DrawInfo>) {
         switch d.pointee.kernel {
         case .color: draw(t, d, ColorKernel.self)
         case .rgb: draw(t, d, RGBKernel.self)
@@ -37,27 +38,44 @@ struct TileRasterizer {
 
     /// Picks the blend specialisation, so the row loop has no blend branches.
     @inline(__always)
-    private mutating func draw<K: FragmentKernel>(_ t: UnsafePointer<Triangle>, _ d: UnsafePointer<DrawInfo>, _ kernel: K.Type) {
+    private mutating func draw<R: TileRecord, K: FragmentKernel>(_ t: UnsafePointer<R>, _ d: UnsafePointer<DrawInfo>, _ kernel: K.Type) {
         switch d.pointee.blend {
-        case .opaque: rasterize(t, d, K.self, OpaqueBlend.self)
-        case .additive: rasterize(t, d, K.self, AdditiveBlend.self)
-        case .premultipliedAlpha: rasterize(t, d, K.self, PremultipliedBlend.self)
+        case .opaque: R.rasterize(t, d, into: &self, K.self, OpaqueBlend.self)
+        case .additive: R.rasterize(t, d, into: &self, K.self, AdditiveBlend.self)
+        case .premultipliedAlpha: R.rasterize(t, d, into: &self, K.self, PremultipliedBlend.self)
         }
     }
 
+    /// A sprite's record: always a rectangle, with affine planes.
     @inline(__always)
-    private mutating func rasterize<K: FragmentKernel, B: BlendFunction>(
+    fileprivate mutating func rasterize<K: FragmentKernel, B: BlendFunction>(
+        _ sp: UnsafePointer<SpriteRecord>, _ dp: UnsafePointer<DrawInfo>, _ kernel: K.Type, _ blend: B.Type
+    ) {
+        let xs = max(Int(sp.pointee.x0), x0), xe = min(Int(sp.pointee.x1), x1 - 1)
+        let ys = max(Int(sp.pointee.y0), y0), ye = min(Int(sp.pointee.y1), y1 - 1)
+        if xs > xe || ys > ye { return }
+        let draw = dp.pointee
+        let needsDepth = draw.depthTest != .always || draw.depthWrite
+        rasterizeRectangle(dp, K.self, B.self, steps: PlaneSteps(sprite: sp, K.self, depth: needsDepth),
+                           origin: (Int(sp.pointee.x0), Int(sp.pointee.y0)), affine: true, xs: xs, xe: xe, ys: ys, ye: ye)
+    }
+
+    @inline(__always)
+    fileprivate mutating func rasterize<K: FragmentKernel, B: BlendFunction>(
         _ tp: UnsafePointer<Triangle>, _ dp: UnsafePointer<DrawInfo>, _ kernel: K.Type, _ blend: B.Type
     ) {
         let xs = max(Int(tp.pointee.x0), x0), xe = min(Int(tp.pointee.x1), x1 - 1)
         let ys = max(Int(tp.pointee.y0), y0), ye = min(Int(tp.pointee.y1), y1 - 1)
         if xs > xe || ys > ye { return }
+        let draw = dp.pointee
+        let needsDepth = draw.depthTest != .always || draw.depthWrite
         if tp.pointee.rectangle {
-            rasterizeRectangle(tp, dp, K.self, B.self, xs: xs, xe: xe, ys: ys, ye: ye)
+            rasterizeRectangle(dp, K.self, B.self, steps: PlaneSteps(tp, K.self, depth: needsDepth),
+                               origin: (Int(tp.pointee.x0), Int(tp.pointee.y0)), affine: tp.pointee.affine,
+                               xs: xs, xe: xe, ys: ys, ye: ye)
             return
         }
         let t = tp.pointee
-        let draw = dp.pointee
         let laneF = SIMD8<Float>(0, 1, 2, 3, 4, 5, 6, 7)
         let laneI = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
         let tx = Int64(t.x0), ty = Int64(t.y0)
@@ -66,7 +84,6 @@ struct TileRasterizer {
         // Corner offsets that give each edge's max and min over an 8×8 block.
         let hi = (7 * (max(a.0, 0) + max(b.0, 0)), 7 * (max(a.1, 0) + max(b.1, 0)), 7 * (max(a.2, 0) + max(b.2, 0)))
         let lo = (7 * (min(a.0, 0) + min(b.0, 0)), 7 * (min(a.1, 0) + min(b.1, 0)), 7 * (min(a.2, 0) + min(b.2, 0)))
-        let needsDepth = draw.depthTest != .always || draw.depthWrite
         let steps = PlaneSteps(tp, K.self, depth: needsDepth)
         // Hierarchical depth: the triangle's nearest depth over a block, from its plane.
         let depthCulls = draw.depthTest != .always
@@ -135,16 +152,16 @@ struct TileRasterizer {
     }
 
     /// A rectangle's coverage is its pixel bounds: whole rows, with lanes masked only at its
-    /// left and right ends. No edge functions.
+    /// left and right ends. No edge functions. `origin` is the pixel the planes start at.
     @inline(__always)
     private mutating func rasterizeRectangle<K: FragmentKernel, B: BlendFunction>(
-        _ tp: UnsafePointer<Triangle>, _ dp: UnsafePointer<DrawInfo>, _ kernel: K.Type, _ blend: B.Type, xs: Int, xe: Int, ys: Int, ye: Int
+        _ dp: UnsafePointer<DrawInfo>, _ kernel: K.Type, _ blend: B.Type, steps: PlaneSteps, origin: (Int, Int), affine: Bool,
+        xs: Int, xe: Int, ys: Int, ye: Int
     ) {
         let laneF = SIMD8<Float>(0, 1, 2, 3, 4, 5, 6, 7)
         let draw = dp.pointee
         let needsDepth = draw.depthTest != .always || draw.depthWrite
-        let steps = PlaneSteps(tp, K.self, depth: needsDepth)
-        let t = (x0: Int(tp.pointee.x0), y0: Int(tp.pointee.y0), affine: tp.pointee.affine)
+        let t = (x0: origin.0, y0: origin.1, affine: affine)
         var bx = xs & ~7
         while bx <= xe {
             // Lanes bx + l with xs ≤ bx + l ≤ xe.
@@ -261,19 +278,33 @@ struct PlaneSteps {
     /// correction) read; the others stay zero.
     @inline(__always)
     init<K: FragmentKernel>(_ t: UnsafePointer<Triangle>, _ kernel: K.Type, depth: Bool) {
+        self.init(c: t.pointee.c, gx: t.pointee.gx, gy: t.pointee.gy, affine: t.pointee.affine, K.self, depth: depth)
+    }
+
+    /// A sprite's planes, as its `Triangle` would hold them (see `SpriteRecord`).
+    @inline(__always)
+    init<K: FragmentKernel>(sprite s: UnsafePointer<SpriteRecord>, _ kernel: K.Type, depth: Bool) {
+        let r = s.pointee
+        self.init(c: SIMD8(r.z, 1, r.u, r.v, r.intensity, 0, 0, 0), gx: SIMD8(0, 0, r.du, 0, 0, 0, 0, 0),
+                  gy: SIMD8(0, 0, 0, r.dv, 0, 0, 0, 0), affine: true, K.self, depth: depth)
+    }
+
+    /// Planes in a triangle's lane order, [z, 1/w, a0, a1, a2, a3, 0, 0].
+    @inline(__always)
+    init<K: FragmentKernel>(c: SIMD8<Float>, gx: SIMD8<Float>, gy: SIMD8<Float>, affine: Bool, _ kernel: K.Type, depth: Bool) {
         @inline(__always) func splat(_ v: SIMD8<Float>) -> Planes8 {
             var p = Planes8(z: .zero, oow: .zero, v0: .zero, v1: .zero, v2: .zero, v3: .zero)
             if depth { p.z = SIMD8(repeating: v[0]) }
-            if !t.pointee.affine { p.oow = SIMD8(repeating: v[1]) }
+            if !affine { p.oow = SIMD8(repeating: v[1]) }
             if K.varyingCount > 0 { p.v0 = SIMD8(repeating: v[2]) }
             if K.varyingCount > 1 { p.v1 = SIMD8(repeating: v[3]) }
             if K.varyingCount > 2 { p.v2 = SIMD8(repeating: v[4]) }
             if K.varyingCount > 3 { p.v3 = SIMD8(repeating: v[5]) }
             return p
         }
-        c = splat(t.pointee.c)
-        gx = splat(t.pointee.gx)
-        gy = splat(t.pointee.gy)
+        self.c = splat(c)
+        self.gx = splat(gx)
+        self.gy = splat(gy)
     }
 
     /// Values at lanes `lx` (pixel offsets from the triangle's origin) on row `ly`. Only the
@@ -333,4 +364,24 @@ enum PremultipliedBlend: BlendFunction {
         o.r.addProduct(dst.r, k); o.g.addProduct(dst.g, k); o.b.addProduct(dst.b, k); o.a.addProduct(dst.a, k)
         return o
     }
+}
+
+/// What a tile draws: a set-up triangle, or a sprite's compact record.
+protocol TileRecord {
+    static func rasterize<K: FragmentKernel, B: BlendFunction>(
+        _ record: UnsafePointer<Self>, _ d: UnsafePointer<DrawInfo>, into r: inout TileRasterizer, _ kernel: K.Type, _ blend: B.Type)
+}
+
+extension Triangle: TileRecord {
+    @inline(__always)
+    static func rasterize<K: FragmentKernel, B: BlendFunction>(
+        _ record: UnsafePointer<Self>, _ d: UnsafePointer<DrawInfo>, into r: inout TileRasterizer, _ kernel: K.Type, _ blend: B.Type
+    ) { r.rasterize(record, d, K.self, B.self) }
+}
+
+extension SpriteRecord: TileRecord {
+    @inline(__always)
+    static func rasterize<K: FragmentKernel, B: BlendFunction>(
+        _ record: UnsafePointer<Self>, _ d: UnsafePointer<DrawInfo>, into r: inout TileRasterizer, _ kernel: K.Type, _ blend: B.Type
+    ) { r.rasterize(record, d, K.self, B.self) }
 }
