@@ -42,16 +42,32 @@ import Testing
                                        attributes: [SIMD4(0.1, 0.2, 0.3, 1), SIMD4(0.1, 0.2, 0.3, 1), SIMD4(0.1, 0.2, 0.3, 1)],
                                        indices: [0, 1, 2]),
                             transform: .identity, shading: .color, state: RenderState(depthTest: .always, depthWrite: false))
-        for cull in [CullMode.none, .back] {
-            let state = RenderState(depthTest: .always, depthWrite: false, blend: .additive, cull: cull)
-            let asSprites = DrawCall(sprites: sprites, shading: .glow(tint: SIMD3(1, 0.5, 0.25)), state: state)
-            let asQuads = DrawCall(mesh: sprites.mesh, transform: .identity, shading: .glow(tint: SIMD3(1, 0.5, 0.25)), state: state)
+        // Sprites keep compact records of their own (depth, u, v and the intensity): with
+        // depth tests and writes, and under a kernel that reads a fourth varying, they must
+        // still draw what the quads' full triangles draw.
+        let cases: [(String, Shading, RenderState)] = [
+            ("glow, additive", .glow(tint: SIMD3(1, 0.5, 0.25)), RenderState(depthTest: .always, depthWrite: false, blend: .additive)),
+            ("glow, additive, back faces culled", .glow(tint: SIMD3(1, 0.5, 0.25)),
+             RenderState(depthTest: .always, depthWrite: false, blend: .additive, cull: .back)),
+            ("glow, depth less and written", .glow(tint: SIMD3(0.25, 1, 0.5)), RenderState(depthTest: .less, depthWrite: true, blend: .additive)),
+            ("colour, opaque, depth less or equal", .color, RenderState(depthTest: .lessOrEqual, depthWrite: true, blend: .opaque)),
+            ("colour, premultiplied, depth tested only", .color,
+             RenderState(depthTest: .less, depthWrite: false, blend: .premultipliedAlpha)),
+        ]
+        for (name, shading, state) in cases {
+            let asSprites = DrawCall(sprites: sprites, shading: shading, state: state)
+            let asQuads = DrawCall(mesh: sprites.mesh, transform: .identity, shading: shading, state: state)
             let a = try RenderTarget(width: 197, height: 131), b = try RenderTarget(width: 197, height: 131)
-            let statsA = Renderer(threads: threads).render([lead, asSprites], into: a, clearColor: .zero)
-            let statsB = Renderer(threads: threads).render([lead, asQuads], into: b, clearColor: .zero)
-            #expect(statsA == statsB, "\(cull)")
-            #expect(statsA.triangles == 1 + 2 * 2_500)
-            #expect(Self.pixels(a) == Self.pixels(b), "\(cull)")
+            // Drawn twice, so the second pass meets the depths the first one wrote.
+            let statsA = Renderer(threads: threads).render([lead, asSprites, asSprites], into: a, clearColor: .zero)
+            let statsB = Renderer(threads: threads).render([lead, asQuads, asQuads], into: b, clearColor: .zero)
+            #expect(statsA == statsB, "\(name)")
+            #expect(statsA.triangles == 1 + 2 * 2 * 2_500)
+            #expect(statsA.fragments > 0, "\(name)")
+            // The first channel that differs, rather than two arrays of every channel.
+            let pa = Self.pixels(a), pb = Self.pixels(b)
+            let difference = pa.indices.first { $0 >= pb.count || pa[$0] != pb[$0] }.map { "pixel \($0 / 4) channel \($0 % 4)" }
+            #expect(pa.count == pb.count && difference == nil, "\(name): differs at \(difference ?? "none")")
         }
     }
 
