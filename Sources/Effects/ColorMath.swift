@@ -37,9 +37,14 @@ let maxLight: Float = 65504
 /// Krzysztof Narkowicz's fit of the ACES filmic curve (linear HDR in, display-linear 0…1
 /// out), then the sRGB encoding, as unrounded 0…255, with the two clamps merged into one.
 @inline(__always) func toneMap255(_ x: SIMD16<Float>) -> SIMD16<Float> {
+    srgb255(clamped: toneMap(x))
+}
+
+/// The ACES fit alone: display-linear values in [0, 1), ready for `srgb255(clamped:)`.
+@inline(__always) func toneMap(_ x: SIMD16<Float>) -> SIMD16<Float> {
     let num = x * SIMD16(repeating: 0.03).addingProduct(x, 2.51)
     let den = SIMD16(repeating: 0.14).addingProduct(x, SIMD16(repeating: 0.59).addingProduct(x, 2.43))
-    return srgb255(clamped: pp_clamp16(num / den, 0, 0.99999994))
+    return pp_clamp16(num / den, 0, 0.99999994)
 }
 
 /// The sRGB transfer function scaled to 0…255 (not rounded), for display-linear values

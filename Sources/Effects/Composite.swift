@@ -247,10 +247,22 @@ extension PostProcessor {
                                           rowKey: rowKey, dither: dither, into: dst)
                     continue
                 }
+                // The tone curve first, in place, in a loop of its own: the chain from the
+                // division through the sRGB polynomial to the packed bytes is too long for the
+                // out-of-order window to overlap its iterations. (An 8-lane C version of the
+                // whole resolve, with a third fewer instructions, ran no faster on Zen 3; nor
+                // did splitting off the sRGB step or the vignette and grain gain as well.)
                 x = 0
                 while x < w {
-                    var er = toneMap255(load16(lightR + x)), eg = toneMap255(load16(lightG + x))
-                    var eb = toneMap255(load16(lightB + x))
+                    store16(toneMap(load16(lightR + x)), lightR + x)
+                    store16(toneMap(load16(lightG + x)), lightG + x)
+                    store16(toneMap(load16(lightB + x)), lightB + x)
+                    x += 16
+                }
+                x = 0
+                while x < w {
+                    var er = srgb255(clamped: load16(lightR + x)), eg = srgb255(clamped: load16(lightG + x))
+                    var eb = srgb255(clamped: load16(lightB + x))
                     if dither {
                         // Exact black stays black: no noise where the value is 0.
                         let hash: SIMD16<UInt32>
