@@ -6,12 +6,16 @@
 # frame at 60 fps).
 #
 # With --x264-alone it also times libx264 by itself (through the ffmpeg tool) on the same
-# frames rendered losslessly first, to split the CPU between rendering and encoding.
+# frames rendered losslessly first, to split the CPU between rendering and encoding, with
+# the bitrate it reaches. --x264-presets LIST (comma-separated x264 presets, default
+# veryfast; implies --x264-alone) times each of them on those frames: how far a faster preset
+# goes towards 60 fps, and what it costs in bitrate.
 #
 # With --quality it also gives each scene's bitrate (Mbit/s) and SSIM against the same frames
 # coded losslessly (--crf 0), by ffmpeg's ssim filter, from the last run's files.
 #
-# usage: encode-1080p.sh [--photophore PATH] [--runs N] [--frames N] [--x264-alone] [--quality] [--crf N]
+# usage: encode-1080p.sh [--photophore PATH] [--runs N] [--frames N] [--x264-alone]
+#                        [--x264-presets LIST] [--quality] [--crf N]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 photophore="$here/../.build/release/photophore"
@@ -19,6 +23,7 @@ runs=3
 frames=600
 alone=0
 quality=0
+presets=veryfast
 crf=()
 
 die() { echo "encode-1080p.sh: $*" >&2; exit 2; }
@@ -29,9 +34,18 @@ while [ $# -gt 0 ]; do
     --frames)     [ $# -ge 2 ] || die "missing value for $1"; frames="$2"; shift 2 ;;
     --crf)        [ $# -ge 2 ] || die "missing value for $1"; crf=(--crf "$2"); shift 2 ;;
     --x264-alone) alone=1; shift ;;
+    --x264-presets) [ $# -ge 2 ] || die "missing value for $1"; presets="$2"; alone=1; shift 2 ;;
     --quality)    quality=1; shift ;;
-    -h|--help)    sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help)    sed -n '2,18p' "$0"; exit 0 ;;
     *)            die "unknown argument $1" ;;
+  esac
+done
+IFS=, read -r -a presetList <<< "$presets"
+[ ${#presetList[@]} -gt 0 ] || die "--x264-presets needs at least one preset, e.g. veryfast,superfast"
+for p in "${presetList[@]}"; do
+  case "$p" in
+    ultrafast|superfast|veryfast|faster|fast|medium|slow|slower|veryslow|placebo) ;;
+    *) die "unknown x264 preset '$p' in --x264-presets (one of ultrafast, superfast, veryfast, faster, fast, medium, slow, slower, veryslow, placebo)" ;;
   esac
 done
 [ -x "$photophore" ] || die "photophore binary not found at $photophore (build it, or pass --photophore PATH)"
@@ -70,10 +84,10 @@ if ((quality)); then
 fi
 
 if ((alone)); then
-  command -v ffmpeg >/dev/null || die "ffmpeg is missing (tools/setup.sh installs it)"
+  command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || die "ffmpeg is missing (tools/setup.sh installs it)"
   echo
-  echo "libx264 alone (ffmpeg, yuv420p input, preset veryfast, 2 sliced threads as the sinks use):"
-  printf '%-11s %8s %12s\n' scene fps "CPU ms/frame"
+  echo "libx264 alone (ffmpeg, yuv420p input, 2 sliced threads, lookahead 2 and 1 B-frame as the sinks use):"
+  printf '%-11s %-10s %8s %12s %8s\n' scene preset fps "CPU ms/frame" "Mbit/s"
   n=$((frames < 240 ? frames : 240))
   for scene in candlefish emergence; do
     mkdir -p "$work/$scene"
@@ -81,13 +95,17 @@ if ((alone)); then
       || die "render $scene to PNG failed"
     ffmpeg -v error -framerate 60 -i "$work/$scene/%05d.png" -pix_fmt yuv420p -f rawvideo -y "$work/$scene.yuv"
     rm -rf "${work:?}/$scene"
-    start=$(date +%s.%N)
-    /usr/bin/time -f '%U %S' -o "$work/time" ffmpeg -v error -f rawvideo -pix_fmt yuv420p -s 1920x1080 -r 60 \
-      -i "$work/$scene.yuv" -c:v libx264 -preset veryfast -crf "${crf[1]:-26}" -threads 2 -x264-params sliced-threads=1:rc-lookahead=2:bframes=1 -f mp4 -y "$work/alone.mp4"
-    end=$(date +%s.%N)
-    read -r user sys < "$work/time"
-    awk -v s="$scene" -v a="$start" -v b="$end" -v u="$user" -v y="$sys" -v n="$n" \
-      'BEGIN { printf "%-11s %8.1f %12.1f\n", s, n / (b - a), (u + y) * 1000 / n }'
+    for preset in "${presetList[@]}"; do
+      start=$(date +%s.%N)
+      /usr/bin/time -f '%U %S' -o "$work/time" ffmpeg -v error -f rawvideo -pix_fmt yuv420p -s 1920x1080 -r 60 \
+        -i "$work/$scene.yuv" -c:v libx264 -preset "$preset" -crf "${crf[1]:-26}" -threads 2 \
+        -x264-params sliced-threads=1:rc-lookahead=2:bframes=1 -f mp4 -y "$work/alone.mp4"
+      end=$(date +%s.%N)
+      read -r user sys < "$work/time"
+      rate=$(ffprobe -v error -show_entries format=bit_rate -of csv=p=0 "$work/alone.mp4")
+      awk -v s="$scene" -v p="$preset" -v a="$start" -v b="$end" -v u="$user" -v y="$sys" -v n="$n" -v r="$rate" \
+        'BEGIN { printf "%-11s %-10s %8.1f %12.1f %8.2f\n", s, p, n / (b - a), (u + y) * 1000 / n, r / 1e6 }'
+    done
     rm -f "$work/$scene.yuv"
   done
 fi
