@@ -27,6 +27,9 @@ presets=veryfast
 crf=()
 
 die() { echo "encode-1080p.sh: $*" >&2; exit 2; }
+needFFmpeg() { command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || die "ffmpeg is missing (tools/setup.sh installs it)"; }
+# A file's overall bitrate in bits per second.
+bitrate() { ffprobe -v error -show_entries format=bit_rate -of csv=p=0 "$1"; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --photophore) [ $# -ge 2 ] || die "missing value for $1"; photophore="$2"; shift 2 ;;
@@ -40,6 +43,7 @@ while [ $# -gt 0 ]; do
     *)            die "unknown argument $1" ;;
   esac
 done
+((quality == 0 || runs >= 1)) || die "--quality measures the last run's files: give --runs 1 or more"
 IFS=, read -r -a presetList <<< "$presets"
 [ ${#presetList[@]} -gt 0 ] || die "--x264-presets needs at least one preset, e.g. veryfast,superfast"
 for p in "${presetList[@]}"; do
@@ -68,14 +72,14 @@ for ((r = 1; r <= runs; r++)); do
 done
 
 if ((quality)); then
-  command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || die "ffmpeg is missing (tools/setup.sh installs it)"
+  needFFmpeg
   echo
   echo "bitrate and SSIM against the same frames coded losslessly (--crf 0):"
   printf '%-11s %10s %8s\n' scene "Mbit/s" SSIM
   for scene in candlefish emergence; do
     "$photophore" render "$scene" --size 1920x1080 --richness rich --frames "0..$((frames - 1))" --crf 0 \
       -o "$work/$scene-lossless.mp4" >/dev/null 2>&1 || die "the lossless render of $scene failed"
-    rate=$(ffprobe -v error -show_entries format=bit_rate -of csv=p=0 "$work/$scene.mp4")
+    rate=$(bitrate "$work/$scene.mp4")
     ssim=$(ffmpeg -i "$work/$scene.mp4" -i "$work/$scene-lossless.mp4" -lavfi "[0][1]ssim" -f null - 2>&1 \
       | grep -o 'All:[0-9.]*' | cut -d: -f2)
     awk -v s="$scene" -v b="$rate" -v q="$ssim" 'BEGIN { printf "%-11s %10.2f %8s\n", s, b / 1e6, q }'
@@ -84,7 +88,7 @@ if ((quality)); then
 fi
 
 if ((alone)); then
-  command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || die "ffmpeg is missing (tools/setup.sh installs it)"
+  needFFmpeg
   echo
   echo "libx264 alone (ffmpeg, yuv420p input, 2 sliced threads, lookahead 2 and 1 B-frame as the sinks use):"
   printf '%-11s %-10s %8s %12s %8s\n' scene preset fps "CPU ms/frame" "Mbit/s"
@@ -102,7 +106,7 @@ if ((alone)); then
         -x264-params sliced-threads=1:rc-lookahead=2:bframes=1 -f mp4 -y "$work/alone.mp4"
       end=$(date +%s.%N)
       read -r user sys < "$work/time"
-      rate=$(ffprobe -v error -show_entries format=bit_rate -of csv=p=0 "$work/alone.mp4")
+      rate=$(bitrate "$work/alone.mp4")
       awk -v s="$scene" -v p="$preset" -v a="$start" -v b="$end" -v u="$user" -v y="$sys" -v n="$n" -v r="$rate" \
         'BEGIN { printf "%-11s %-10s %8.1f %12.1f %8.2f\n", s, p, n / (b - a), (u + y) * 1000 / n, r / 1e6 }'
     done
