@@ -188,7 +188,42 @@ func classify(_ uri: String) -> Result<URIKind, Reason> {
         }
     }
     guard !path.contains(0) else { return .failure(Reason("a path with a NUL byte")) }
-    return .success(.file(String(decoding: path, as: UTF8.self)))
+    // A model names only files inside its own folder: the decoded path is resolved here, and
+    // one that starts at the root or climbs above the folder with `..` is refused. Symlinks
+    // that leave the folder are refused when the file is opened (`readInsideFolder`).
+    if path.first == UInt8(ascii: "/") { return .failure(Reason("an absolute path once percent-decoded; a model's files are named relative to it")) }
+    var kept: [String] = []
+    for part in String(decoding: path, as: UTF8.self).split(separator: "/", omittingEmptySubsequences: true) {
+        switch part {
+        case ".": continue
+        case "..":
+            guard !kept.isEmpty else { return .failure(Reason("a path that leaves the model's folder; a model names only files inside its own folder")) }
+            kept.removeLast()
+        default: kept.append(String(part))
+        }
+    }
+    guard !kept.isEmpty else { return .failure(Reason("a path that names the model's folder itself, not a file in it")) }
+    return .success(.file(kept.joined(separator: "/")))
+}
+
+/// Reads `relative` (already normalized by `classify`) from `folder`, refusing a file whose
+/// real path, symlinks followed, is not inside the folder's real path. The file that is read
+/// is the resolved one, so a link cannot be swapped in between the check and the read.
+func readInsideFolder(_ folder: String, _ relative: String) -> Result<[UInt8], Reason> {
+    guard let root = realPath(folder) else { return .failure(Reason("the model's folder cannot be resolved: \(String(cString: strerror(errno)))")) }
+    guard let file = realPath(folder + "/" + relative) else { return .failure(Reason(String(cString: strerror(errno)))) }
+    let prefix = root == "/" ? "/" : root + "/"
+    guard file.hasPrefix(prefix), file.count > prefix.count else {
+        return .failure(Reason("it resolves, through a symbolic link, to a file outside the model's folder; a model names only files inside its own folder"))
+    }
+    return readWholeFile(file)
+}
+
+/// The canonical absolute path (`realpath(3)`), or nil with errno set.
+func realPath(_ path: String) -> String? {
+    guard let resolved = realpath(path, nil) else { return nil }
+    defer { free(resolved) }
+    return String(cString: resolved)
 }
 
 /// Builds a .glb from a JSON text and a binary chunk (each padded to 4 bytes as the spec

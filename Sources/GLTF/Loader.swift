@@ -204,7 +204,7 @@ struct Loader {
             }
         case let .success(.file(relative)):
             guard let directory else { throw error(path, "names the external file \(quoted(relative)), but the model was given without its folder") }
-            switch readWholeFile(directory + "/" + relative) {
+            switch readInsideFolder(directory, relative) {
             case let .success(bytes): return bytes
             case let .failure(why): throw error(path, "cannot read \(quoted(relative)): \(why.text)")
             }

@@ -263,9 +263,12 @@ public struct CandlefishMind: Sendable {
         self.time += dt
         for event in stimuli { apply(event.stimulus, at: event.t) }
         var eaten = foodEaten
-        while let due = pendingFood.first, due <= self.time {
-            pendingFood.removeFirst()
-            eaten += 1
+        // One removal for all that are due (times are appended in order): removing them one
+        // by one from the front would cost the whole list each, quadratic in a flood of clicks.
+        let due = pendingFood.prefix(while: { $0 <= self.time }).count
+        if due > 0 {
+            pendingFood.removeFirst(due)
+            eaten += due
         }
         for _ in 0..<max(0, eaten) { record(.foodEaten(t: self.time, wall: wall, rate: rate)) }
         if let last = lastSample, self.time - last.time > tuning.speedTimeout {

@@ -30,6 +30,9 @@ enum Limits {
     static let fps = 1...1000
     /// `play --frames`: one day at 60 frames per second.
     static let playFrames = 1...5_184_000
+    /// The largest text file a command reads (a stimulus script): room for
+    /// `Script.maxEvents` events as `play --record` writes them.
+    static let textFileBytes = 128 << 20
     /// The seed: any unsigned 64-bit integer.
     static let seeds = UInt64.min...UInt64.max
 
@@ -45,10 +48,43 @@ enum Parse {
         return scene.name
     }
 
+    /// The one syntax of numbers on the command line (docs/cli.md, "Numbers"): whole numbers
+    /// are decimal digits with an optional leading minus (`42`, `-3`); other numbers may add
+    /// a fraction and an exponent (`0.5`, `2.5e-3`). Hex, `+`, `inf`, `nan`, spaces and
+    /// underscores are refused everywhere.
+    static func whole<S: StringProtocol>(_ text: S) -> Int? {
+        let body = text.hasPrefix("-") ? text.dropFirst() : text[...]
+        guard !body.isEmpty, body.utf8.allSatisfy({ (48...57).contains($0) }) else { return nil }
+        return Int(text)
+    }
+
+    /// A decimal number (see `whole`), finite.
+    static func decimal<S: StringProtocol>(_ text: S) -> Double? {
+        var rest = Substring(text)
+        if rest.hasPrefix("-") { rest = rest.dropFirst() }
+        func digits() -> Int {
+            let n = rest.utf8.prefix(while: { (48...57).contains($0) }).count
+            rest = rest.dropFirst(n)
+            return n
+        }
+        guard digits() > 0 else { return nil }
+        if rest.hasPrefix(".") {
+            rest = rest.dropFirst()
+            guard digits() > 0 else { return nil }
+        }
+        if rest.hasPrefix("e") || rest.hasPrefix("E") {
+            rest = rest.dropFirst()
+            if rest.hasPrefix("-") || rest.hasPrefix("+") { rest = rest.dropFirst() }
+            guard digits() > 0 else { return nil }
+        }
+        guard rest.isEmpty, let v = Double(String(text)), v.isFinite else { return nil }
+        return v
+    }
+
     /// A whole number in `range`.
     static func int(_ range: ClosedRange<Int>) -> @Sendable (String) throws -> Int {
         { text in
-            guard let v = Int(text), range.contains(v) else {
+            guard let v = Parse.whole(text), range.contains(v) else {
                 throw ValueError("use a whole number from \(range.lowerBound) to \(range.upperBound)")
             }
             return v
@@ -61,7 +97,7 @@ enum Parse {
         var heights: [Int] = []
         for part in parts {
             let digits = part.hasSuffix("p") ? String(part.dropLast()) : part
-            guard let h = Int(digits), (2...8192).contains(h) else {
+            guard let h = Parse.whole(digits), (2...8192).contains(h) else {
                 throw ValueError("use heights in pixels from 2 to 8192, separated by commas, like 1080,720,480")
             }
             guard !heights.contains(h) else { throw ValueError("\(h) is given twice; give each height once") }
@@ -74,7 +110,7 @@ enum Parse {
     static func number(_ range: ClosedRange<Double>, _ unit: String) -> @Sendable (String) throws -> Double {
         { text in
             // Double("nan") is NaN and Double("1e400") infinite: neither is in a closed range.
-            guard let v = Double(text), range.contains(v) else {
+            guard let v = Parse.decimal(text), range.contains(v) else {
                 throw ValueError("use a number of \(unit) from \(NumberText.short(range.lowerBound)) to \(NumberText.short(range.upperBound))")
             }
             return v
@@ -83,7 +119,7 @@ enum Parse {
 
     /// A seed: a whole number from 0 to 2^64 - 1.
     @Sendable static func seed(_ text: String) throws -> UInt64 {
-        guard let v = UInt64(text) else {
+        guard text.utf8.allSatisfy({ (48...57).contains($0) }), let v = UInt64(text) else {
             throw ValueError("use a whole number from 0 to \(UInt64.max) (2^64 - 1), e.g. --seed 7")
         }
         return v
@@ -111,7 +147,7 @@ enum Parse {
     /// `A..B`, a range of frame numbers within `Limits.frameNumbers`, both ends included.
     @Sendable static func frames(_ text: String) throws -> FrameRange {
         let parts = text.components(separatedBy: "..")
-        guard parts.count == 2, let a = Int(parts[0]), let b = Int(parts[1]) else {
+        guard parts.count == 2, let a = Parse.whole(parts[0]), let b = Parse.whole(parts[1]) else {
             throw ValueError("give the first and the last frame as A..B, e.g. --frames 0..599")
         }
         guard a <= b else { throw ValueError("the end is before the start; give A..B with A ≤ B, e.g. --frames \(b)..\(a)") }
@@ -173,7 +209,7 @@ struct IntPair: Sendable {
 
     init?(argument: String) {
         let parts = argument.lowercased().split(separator: "x", omittingEmptySubsequences: false)
-        guard parts.count == 2, let a = Int(parts[0]), let b = Int(parts[1]) else { return nil }
+        guard parts.count == 2, let a = Parse.whole(parts[0]), let b = Parse.whole(parts[1]) else { return nil }
         self.a = a
         self.b = b
     }

@@ -123,6 +123,7 @@ struct BenchWorkloadCommand: ParsableCommand {
 /// Fails with exit code 1 when `path` cannot be created: its directory is missing or not
 /// writable. Checked before rendering so that nobody waits for a frame that cannot be saved.
 func checkWritable(_ path: String) throws {
+    guard !path.isEmpty else { throw Failure.usage("an output path is empty; give a file name") }
     let dir: String
     if let slash = path.lastIndex(of: "/") {
         dir = slash == path.startIndex ? "/" : String(path[..<slash])
@@ -130,13 +131,24 @@ func checkWritable(_ path: String) throws {
         dir = "."
     }
     var st = stat()
-    if stat(dir, &st) != 0 || (st.st_mode & S_IFMT) != S_IFDIR {
-        throw Failure.runtime("cannot write \(path): directory \(dir) does not exist; create it or choose another path")
+    if stat(dir, &st) != 0 {
+        throw Failure.runtime("cannot write \(path): folder \(dir) does not exist; create it or choose another path")
     }
-    if access(dir, W_OK) != 0 {
-        throw Failure.runtime("cannot write \(path): directory \(dir) is not writable; choose another path")
+    if (st.st_mode & S_IFMT) != S_IFDIR {
+        throw Failure.runtime("cannot write \(path): \(dir) is a file, not a folder; choose another path")
     }
-    if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
-        throw Failure.runtime("cannot write \(path): it is a directory; give a file name")
+    if stat(path, &st) == 0 {
+        if (st.st_mode & S_IFMT) == S_IFDIR { throw Failure.runtime("cannot write \(path): it is a folder; give a file name") }
+        if (st.st_mode & S_IFMT) != S_IFREG { throw Failure.runtime("cannot write \(path): it is not a regular file (a device, pipe or socket); give a file name") }
     }
+    // The one sure test: create (and remove) a file beside it, as the atomic writer will.
+    let probe = path + ".partial-\(getpid())-0"
+    let fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+    guard fd >= 0 else {
+        let e = errno
+        let hint = e == ENOSPC ? "free some space and try again" : "choose another path"
+        throw Failure.runtime("cannot write \(path): \(String(cString: strerror(e))) in folder \(dir); \(hint)")
+    }
+    close(fd)
+    unlink(probe)
 }

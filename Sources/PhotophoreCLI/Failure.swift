@@ -1,4 +1,6 @@
 import ArgumentParser
+import Basics
+import Sinks
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -94,4 +96,27 @@ func helpCommand(_ arguments: [String]) -> String {
 public func printError(_ line: String) {
     let text = line.hasSuffix("\n") ? line : line + "\n"
     _ = text.withCString { write(2, $0, strlen($0)) }
+}
+
+/// Claims the files a command reads and writes before it writes any (`PathClaims`): two
+/// that name the same file, where one of them is written, are refused with exit 2 and one
+/// line naming both. Then every output's folder is cleared of the temporary files that a
+/// killed run left there (`removeStalePartials`).
+func claimPaths(_ claim: (inout PathClaims) throws -> Void) throws {
+    var claims = PathClaims()
+    do { try claim(&claims) } catch let clash as PathClaims.Clash {
+        throw Failure.usage(clash.description)
+    } catch let error as SinkError {
+        throw error.failure
+    }
+    for folder in claims.outputFolders { removeStalePartials(inFolderOf: folder + "/") }
+}
+
+extension PathClaims {
+    /// The memory store of a run: written with `--remember`, read with `--memory` alone,
+    /// untouched otherwise.
+    mutating func memory(_ options: MemoryOptions, remember: Bool) throws(Clash) {
+        let name = "the memory store \(options.memory ?? options.path)"
+        if remember { try output(options.path, as: name) } else if options.memory != nil { try input(options.path, as: name) }
+    }
 }

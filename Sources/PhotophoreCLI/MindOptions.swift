@@ -128,17 +128,27 @@ extension StoreError {
 func fixed(_ value: Double, _ decimals: Int = 1) -> String { NumberText.fixed(value, decimals) }
 
 /// Reads a whole text file, or fails with exit code 2 naming the file.
-func readTextFile(_ path: String, what: String) throws -> String {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-        throw Failure.usage("cannot read \(what) \(path): no such file; check the path")
+func readTextFile(_ path: String, what: String, limit: Int = Limits.textFileBytes) throws -> String {
+    guard !path.isEmpty else { throw Failure.usage("the \(what) path is empty; give the path of a file") }
+    var st = stat()
+    guard stat(path, &st) == 0 else {
+        let e = errno
+        if e == ENOENT { throw Failure.usage("cannot read \(what) \(path): no such file; check the path") }
+        if e == ENOTDIR { throw Failure.usage("cannot read \(what) \(path): a part of the path is a file, not a folder; check the path") }
+        throw Failure.usage("cannot read \(what) \(path): \(String(cString: strerror(e))); check the path and its permissions")
     }
-    guard !isDirectory.boolValue else { throw Failure.usage("cannot read \(what) \(path): it is a folder; give a file") }
+    if (st.st_mode & S_IFMT) == S_IFDIR { throw Failure.usage("cannot read \(what) \(path): it is a folder; give a file") }
+    guard (st.st_mode & S_IFMT) == S_IFREG else {
+        throw Failure.usage("cannot read \(what) \(path): it is not a regular file (a device, pipe or socket); save it to a file and give that")
+    }
+    guard Int(st.st_size) <= limit else {
+        throw Failure.usage("cannot read \(what) \(path): \(st.st_size) bytes, more than the \(limit) a \(what) may have; split it or make it smaller")
+    }
     let data: Data
     do {
         data = try Data(contentsOf: URL(fileURLWithPath: path))
     } catch {
-        throw Failure.usage("cannot read \(what) \(path): \(error.localizedDescription); check its permissions")
+        throw Failure.usage("cannot read \(what) \(path): \(String(cString: strerror(access(path, R_OK) == 0 ? EIO : errno))); check its permissions")
     }
     guard let text = String(data: data, encoding: .utf8) else {
         throw Failure.usage("\(what) \(path) is not UTF-8 text")

@@ -81,6 +81,13 @@ struct PlayCommand: ParsableCommand {
         let threadCount = threads ?? Limits.defaultThreads
         let sceneType = SceneRegistry.scene(named: scene)!  // Parse.scene took only registered names
         let pinnedClock = try clockOptions.resolve()
+        try claimPaths { claims in
+            if let record { try claims.output(record, as: "--record \(record)") }
+            if let screenshot { try claims.output(screenshot, as: "--screenshot \(screenshot)") }
+            if let frameHashes { try claims.output(frameHashes, as: "--frame-hashes \(frameHashes)") }
+            if let model = modelOptions.model { try claims.input(model, as: "--model \(model)") }
+            try claims.memory(memoryOptions, remember: !noRemember)
+        }
         for path in [record, screenshot, frameHashes].compactMap({ $0 }) { try checkWritable(path) }
         let shown = try modelOptions.resolve(for: sceneType)
 

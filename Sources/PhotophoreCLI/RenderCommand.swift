@@ -70,7 +70,7 @@ struct RenderCommand: ParsableCommand {
 
     @Option(help: "H.264 preset: ultrafast, superfast, veryfast, faster, fast, medium, slow, slower, veryslow or placebo (default: veryfast).",
             transform: Parse.choice(RenderCommand.presets))
-    var preset = "veryfast"
+    var preset: String?
 
     @Option(help: "Video codec: h264 (.mp4), vp9 (.webm), av1 (.mp4 or .webm) or webp (.webp) (default: h264 for .mp4, vp9 for .webm); with several video outputs, one for all or one per video output, in order.",
             transform: Parse.choice(VideoCodec.allCases.map(\.rawValue)))
@@ -90,16 +90,16 @@ struct RenderCommand: ParsableCommand {
 
     @Option(name: .customLong("av1-preset"), parsing: .unconditional, help: "SVT-AV1 preset, 0 (slowest) to 13 (fastest) (default: 10).",
             transform: Parse.int(0...13))
-    var av1Preset = 10
+    var av1Preset: Int?
 
     @Option(name: .customLong("film-grain"), parsing: .unconditional,
             help: "AV1 film-grain synthesis, 0 (off: grain is coded as pixels) to 50 (default: 8).", transform: Parse.int(0...50))
-    var filmGrain = 8
+    var filmGrain: Int?
 
     @Option(name: .customLong("png-compression"),
             help: "PNG output: fast (the default: about 0.04 s to encode a 1080p frame) or small (libpng's defaults: files about 15% smaller, 15 times slower to encode).",
             transform: Parse.choice(PNGCompression.allCases.map(\.rawValue)))
-    var pngCompression = PNGCompression.fast.rawValue
+    var pngCompression: String?
 
     @OptionGroup var memoryOptions: MemoryOptions
 
@@ -112,6 +112,27 @@ struct RenderCommand: ParsableCommand {
 
     @Option(name: .customLong("frame-hashes"), help: ArgumentHelp("Also write a hash of every rendered frame (to compare with play).", valueName: "FILE"))
     var frameHashes: String?
+
+    @Flag(help: "Let FFmpeg and the video encoders print their own warnings and errors (silent by default).")
+    var verbose = false
+
+    /// Refuses an option that would do nothing for these outputs (a quality setting of a
+    /// codec no output uses), with one line: a user who gives it expects it to act.
+    func refuseIdleOptions(kinds: [OutputKind], codecs: [VideoCodec]) throws {
+        let outputs = output.joined(separator: ", ")
+        if crf != nil, !codecs.contains(where: { $0 != .webp }) {
+            throw Failure.usage("--crf: no output here is MP4 or WebM video (\(outputs)); leave --crf out, or add such an output")
+        }
+        if let preset, !codecs.contains(.h264) {
+            throw Failure.usage("--preset \(preset): it is H.264's, and no output here is H.264 (\(outputs)); leave it out, or write out.mp4")
+        }
+        for (value, option) in [(av1Preset, "--av1-preset"), (filmGrain, "--film-grain")] where value != nil && !codecs.contains(.av1) {
+            throw Failure.usage("\(option) \(value!): it is AV1's, and no output here is AV1 (\(outputs)); leave it out, or add --codec av1")
+        }
+        if let pngCompression, !kinds.contains(where: { if case .video = $0 { false } else { true } }) {
+            throw Failure.usage("--png-compression \(pngCompression): no output here is PNG (\(outputs)); leave it out, or write out.png or a folder")
+        }
+    }
 
     /// libx264's presets, fastest first.
     static let presets = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow", "placebo"]
@@ -150,8 +171,24 @@ struct RenderCommand: ParsableCommand {
         for path in output {
             do { kinds.append(try OutputKind.of(path)) } catch { throw error.failure }
         }
-        if Set(output).count < output.count { throw Failure.usage("-o: an output is named twice; give each output once") }
         let plan = try RenditionPlan(outputs: output, kinds: kinds, heights: renditions, render: size)
+        // No output may be an input or another output, and every one is checked before the render.
+        try claimPaths { claims in
+            for target in plan.targets {
+                let name = "-o \(output[target.output])" + (plan.heights == nil ? "" : " at \(target.height)p (\(target.path))")
+                try Output.claim(target.path, frames: range, manifest: plan.heights == nil, as: name, in: &claims)
+            }
+            if plan.heights != nil {
+                for o in output {
+                    let m = try Output.manifestPath(for: o)
+                    try claims.output(m, as: "the manifest of -o \(o) (\(m))")
+                }
+            }
+            if let frameHashes { try claims.output(frameHashes, as: "--frame-hashes \(frameHashes)") }
+            if let script { try claims.input(script, as: "--script \(script)") }
+            if let model = modelOptions.model { try claims.input(model, as: "--model \(model)") }
+            try claims.memory(memoryOptions, remember: remember)
+        }
         let videoCount = kinds.filter { if case .video = $0 { true } else { false } }.count
         let codecs = codec.compactMap(VideoCodec.init(rawValue:))
         if !codecs.isEmpty && videoCount == 0 {
@@ -161,6 +198,7 @@ struct RenderCommand: ParsableCommand {
             throw Failure.usage("--codec: \(codecs.count) codecs for \(videoCount) video output(s); give one for all, or one per video output in order")
         }
         var chosenCodecs: [VideoCodec?] = []
+        var usedCodecs: [VideoCodec] = []
         var videoIndex = 0
         for (path, kind) in zip(output, kinds) {
             guard case let .video(format) = kind else {
@@ -181,7 +219,9 @@ struct RenderCommand: ParsableCommand {
                 throw Failure.usage("cannot write \(path) with --background transparent: \(VideoWriter.alphaRefusal(chosen))")
             }
             chosenCodecs.append(given)
+            usedCodecs.append(chosen)
         }
+        try refuseIdleOptions(kinds: kinds, codecs: usedCodecs)
         let needsRange = kinds.contains { kind in
             switch kind {
             case .video, .pngSequence: true
@@ -202,6 +242,7 @@ struct RenderCommand: ParsableCommand {
             parsed?.clock = pinned
         }
         for target in plan.targets { if case .png = kinds[target.output] { try checkWritable(target.path) } }
+        if let frameHashes { try checkWritable(frameHashes) }
 
         // Memory: fresh unless asked; read-only unless --remember.
         let session = try MemorySession(options: memoryOptions, remember: remember)
@@ -221,10 +262,11 @@ struct RenderCommand: ParsableCommand {
                 let scaled = target.width != size.width || target.height != size.height
                 sinks.append(try Output.open(
                     target.path, width: target.width, height: target.height, frames: range,
-                    video: VideoOptions(fps: fps, crf: crf, preset: preset, codec: chosenCodecs[target.output], av1Preset: av1Preset,
-                                        filmGrain: filmGrain, alpha: transparent, poster: true),
+                    video: VideoOptions(fps: fps, crf: crf, preset: preset ?? "veryfast", codec: chosenCodecs[target.output],
+                                        av1Preset: av1Preset ?? 10, filmGrain: filmGrain ?? 8, alpha: transparent, poster: true,
+                                        verbose: verbose),
                     pngWorkers: max(1, threadCount),
-                    pngCompression: PNGCompression(rawValue: pngCompression) ?? .fast,
+                    pngCompression: pngCompression.flatMap(PNGCompression.init(rawValue:)) ?? .fast,
                     rescaler: scaled ? Rescaler(sourceWidth: size.width, sourceHeight: size.height, width: target.width, height: target.height) : nil,
                     manifest: plan.heights == nil))
             }
@@ -232,7 +274,6 @@ struct RenderCommand: ParsableCommand {
             for sink in sinks { sink.cancel() }
             throw error.failure
         }
-        if let frameHashes { try checkWritable(frameHashes) }
         let progress = ProgressReporter(total: range.count, label: "render \(scene.rawValue)")
         // Frames rotate through more images than the sinks hold, so rendering never writes
         // into pixels an encoder still reads (which would copy them first).

@@ -119,6 +119,11 @@ public struct CandlefishWorld: Sendable {
     public static let fishLength = 0.7
     public static let jointCount = 28
     static let mouthRadius = 0.07
+    /// The most of each thing the water holds at once. A person never comes near them (a
+    /// click drops 3 pieces of food, 14 sparkles and a ripple); a flood of scripted clicks
+    /// would otherwise grow every list, and each step's cost, without bound. Past a limit
+    /// nothing new is added, with the random numbers drawn all the same.
+    static let maxFood = 300, maxSparkles = 2000, maxBubbles = 500, maxRipples = 100
 
     public init(seed: UInt64, aspect: Double = 16.0 / 9.0, richness: Richness = .standard) {
         self.aspect = aspect
@@ -177,12 +182,13 @@ public struct CandlefishWorld: Sendable {
     }
 
     mutating func feed(at p: SIMD2<Double>) {
-        ripples.append(Ripple(position: p))
+        if ripples.count < Self.maxRipples { ripples.append(Ripple(position: p)) }
         let pieces = 3
         for _ in 0..<pieces {
             let v = SIMD2(rng.uniform(-0.08, 0.08), rng.uniform(-0.02, 0.06))
             let q = p + SIMD2(rng.uniform(-0.03, 0.03), rng.uniform(-0.03, 0.03))
-            food.append(Food(position: q, previous: q, velocity: v, spin: rng.uniform(0, 6.28)))
+            let spin = rng.uniform(0, 6.28)
+            if food.count < Self.maxFood { food.append(Food(position: q, previous: q, velocity: v, spin: spin)) }
         }
         for _ in 0..<14 { spawnSparkle(around: p, spread: 0.05, speed: 0.25) }
     }
@@ -190,13 +196,15 @@ public struct CandlefishWorld: Sendable {
     mutating func spawnSparkle(around p: SIMD2<Double>, spread: Double, speed: Double) {
         let a = fxRng.uniform(0, 2 * Double.pi)
         let v = SIMD2(cos(a), sin(a)) * fxRng.uniform(0.2, 1) * speed
-        sparkles.append(Sparkle(position: p + SIMD2(fxRng.uniform(-spread, spread), fxRng.uniform(-spread, spread)),
-                                velocity: v, life: fxRng.uniform(0.35, 0.9), size: fxRng.uniform(0.6, 1.4)))
+        let sparkle = Sparkle(position: p + SIMD2(fxRng.uniform(-spread, spread), fxRng.uniform(-spread, spread)),
+                              velocity: v, life: fxRng.uniform(0.35, 0.9), size: fxRng.uniform(0.6, 1.4))
+        if sparkles.count < Self.maxSparkles { sparkles.append(sparkle) }
     }
 
     mutating func spawnBubble(at p: SIMD2<Double>, small: Bool) {
         let r = small ? fxRng.uniform(0.004, 0.009) : fxRng.uniform(0.007, 0.018)
-        bubbles.append(Bubble(position: p, previous: p, radius: r, rise: 0.09 + r * 9 + fxRng.uniform(0, 0.04), phase: fxRng.uniform(0, 6.28)))
+        let bubble = Bubble(position: p, previous: p, radius: r, rise: 0.09 + r * 9 + fxRng.uniform(0, 0.04), phase: fxRng.uniform(0, 6.28))
+        if bubbles.count < Self.maxBubbles { bubbles.append(bubble) }
     }
 
     // MARK: Steering
@@ -304,12 +312,15 @@ public struct CandlefishWorld: Sendable {
     mutating func updateFood(dt: Double) -> Int {
         var eaten = 0
         let mouth = agent.position + heading * 0.03
-        var i = 0
-        while i < food.count {
+        // Pieces that stay are moved down over those that went, in order: one pass, however
+        // many go in a step (removing each in place would make a flood of clicks quadratic).
+        var kept = 0
+        let drag = exp(-2.2 * dt)
+        for i in food.indices {
             var f = food[i]
             f.previous = f.position
             f.velocity.y -= 0.10 * dt
-            f.velocity *= exp(-2.2 * dt)
+            f.velocity *= drag
             f.velocity.x += sin(time * 1.3 + f.spin) * 0.02 * dt
             f.position += f.velocity * dt
             f.age += dt
@@ -318,52 +329,43 @@ public struct CandlefishWorld: Sendable {
                 gulp = 1
                 for _ in 0..<10 { spawnSparkle(around: f.position, spread: 0.02, speed: 0.35) }
                 for _ in 0..<3 { spawnBubble(at: f.position, small: true) }
-                food.remove(at: i)
                 continue
             }
-            if f.position.y < -1.15 || f.age > 30 {
-                food.remove(at: i)
-                continue
-            }
-            food[i] = f
+            if f.position.y < -1.15 || f.age > 30 { continue }
+            food[kept] = f
+            kept += 1
             if fxRng.chance(9 * dt) { spawnSparkle(around: f.position, spread: 0.025, speed: 0.05) }
-            i += 1
         }
+        food.removeLast(food.count - kept)
         eatenTotal += eaten
         return eaten
     }
 
     mutating func updateParticles(dt: Double, input: CandlefishInput) {
+        let drag = exp(-3 * dt)
         var i = 0
         while i < sparkles.count {
             sparkles[i].age += dt
             if sparkles[i].age >= sparkles[i].life { sparkles.swapAt(i, sparkles.count - 1); sparkles.removeLast(); continue }
             sparkles[i].position += sparkles[i].velocity * dt
-            sparkles[i].velocity *= exp(-3 * dt)
+            sparkles[i].velocity *= drag
             i += 1
         }
-        i = 0
-        while i < bubbles.count {
-            var b = bubbles[i]
-            b.previous = b.position
-            b.age += dt
-            b.position.y += b.rise * dt
-            b.position.x += sin(b.age * 3 + b.phase) * 0.03 * dt
-            if b.position.y > 1.08 { bubbles.remove(at: i); continue }
-            bubbles[i] = b
-            i += 1
+        // The lists below keep their order and drop what expired in one pass each.
+        for j in bubbles.indices {
+            bubbles[j].previous = bubbles[j].position
+            bubbles[j].age += dt
+            bubbles[j].position.y += bubbles[j].rise * dt
+            bubbles[j].position.x += sin(bubbles[j].age * 3 + bubbles[j].phase) * 0.03 * dt
         }
+        bubbles.removeAll { $0.position.y > 1.08 }
         // Bubbles: from the gills now and then (more when excited), and from the sea floor.
         let gillRate = input.mood == .excited ? 2.5 : (input.mood == .shy || input.mood == .lonely ? 0.3 : 0.7)
         if fxRng.chance(gillRate * dt) { spawnBubble(at: agent.position - heading * 0.08, small: true) }
         if fxRng.chance(0.7 * dt) { spawnBubble(at: SIMD2(fxRng.uniform(-aspect, aspect), -1.05), small: false) }
 
-        i = 0
-        while i < ripples.count {
-            ripples[i].age += dt
-            if ripples[i].age > Ripple.life { ripples.remove(at: i); continue }
-            i += 1
-        }
+        for j in ripples.indices { ripples[j].age += dt }
+        ripples.removeAll { $0.age > Ripple.life }
         for j in snow.indices {
             var f = snow[j]
             f.position.y -= f.fall * dt
@@ -371,12 +373,8 @@ public struct CandlefishWorld: Sendable {
             if f.position.y < -2 { f.position.y += 4 }
             snow[j] = f
         }
-        i = 0
-        while i < trail.count {
-            trail[i].age += dt
-            if trail[i].age > TrailPoint.life { trail.remove(at: i); continue }
-            i += 1
-        }
+        for j in trail.indices { trail[j].age += dt }
+        trail.removeAll { $0.age > TrailPoint.life }
         // The trail follows the tail end of the body; denser when fast.
         let tail = spine.joints[spine.count - 4]
         if trail.isEmpty || (trail[trail.count - 1].position - tail).length > 0.01 {

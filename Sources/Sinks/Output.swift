@@ -265,6 +265,38 @@ struct FramePattern: Sendable {
         let digits = String(frame)
         return prefix + String(repeating: "0", count: max(0, width - digits.count)) + digits + suffix
     }
+
+    /// The frame a file name holds, or nil when the name is not of this pattern.
+    func frame(named file: String) -> Int? {
+        guard file.count > prefix.count + suffix.count, file.hasPrefix(prefix), file.hasSuffix(suffix) else { return nil }
+        let digits = file.dropFirst(prefix.count).dropLast(suffix.count)
+        guard digits.count >= max(1, width), digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        guard digits.count == max(1, width) || !digits.hasPrefix("0") else { return nil }
+        return Int(digits)
+    }
+}
+
+extension Output {
+    /// Claims everything the output at `path` writes, named after `name` (how the user gave
+    /// it, e.g. `-o clip.mp4`): the file, or a sequence's frames in `frames`; the manifest
+    /// when `manifest`; a video's poster. Throws `PathClaims.Clash` for a file that another
+    /// claim names too, before anything is written.
+    public static func claim(_ path: String, frames: ClosedRange<Int>, manifest: Bool, as name: String, in claims: inout PathClaims) throws {
+        switch try OutputKind.of(path) {
+        case let .pngSequence(directory, pattern):
+            guard let frame = FramePattern(pattern) else { break }
+            try claims.outputSequence(in: directory, as: name) { frames.contains(frame.frame(named: $0) ?? -1) }
+        case .png:
+            try claims.output(path, as: name)
+        case .video:
+            try claims.output(path, as: name)
+            try claims.output(Poster.path(for: path), as: "the poster of \(name) (\(Poster.path(for: path)))")
+        }
+        if manifest {
+            let m = try manifestPath(for: path)
+            try claims.output(m, as: "the manifest of \(name) (\(m))")
+        }
+    }
 }
 
 /// PNG files, one per frame, encoded by a few worker threads while rendering goes on; or one

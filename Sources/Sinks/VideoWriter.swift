@@ -38,9 +38,13 @@ public struct VideoOptions: Sendable, Equatable {
     /// Write a poster still beside a video (`Poster`): its first frame, as WebP. `render`
     /// always does.
     public var poster: Bool = false
+    /// Let FFmpeg and the encoders print their own log lines (warnings and errors) on
+    /// stderr; without it they are silent and failures reach the caller as `SinkError`.
+    public var verbose: Bool = false
 
     public init(fps: Int = 60, crf: Int? = nil, preset: String = "veryfast", vp9Speed: Int = 8, threads: Int = 2,
-                codec: VideoCodec? = nil, av1Preset: Int = 10, filmGrain: Int = 8, alpha: Bool = false, poster: Bool = false) {
+                codec: VideoCodec? = nil, av1Preset: Int = 10, filmGrain: Int = 8, alpha: Bool = false, poster: Bool = false,
+                verbose: Bool = false) {
         self.fps = fps
         self.crf = crf
         self.preset = preset
@@ -51,6 +55,7 @@ public struct VideoOptions: Sendable, Equatable {
         self.filmGrain = filmGrain
         self.alpha = alpha
         self.poster = poster
+        self.verbose = verbose
     }
 }
 
@@ -110,6 +115,9 @@ public enum VideoCodec: String, CaseIterable, Sendable, Equatable {
     }
 
     /// Why this codec cannot go into `format`, or nil.
+    /// SVT-AV1 refuses frames narrower or lower than this.
+    public static let av1MinimumSide = 64
+
     public func refusal(in format: VideoFormat) -> String? {
         switch (self, format) {
         case (.h264, .webm): "H.264 goes into .mp4; for .webm use --codec vp9 or av1"
@@ -213,6 +221,9 @@ public final class VideoWriter: @unchecked Sendable {
             throw .usage("cannot write video \(path): the size \(width)x\(height) must be even and non-zero (4:2:0 chroma); choose an even --size")
         }
         if let refusal = codec.refusal(in: format) { throw .usage("cannot write video \(path): \(refusal)") }
+        if codec == .av1, width < VideoCodec.av1MinimumSide || height < VideoCodec.av1MinimumSide {
+            throw .usage("cannot write video \(path): AV1 (SVT-AV1) needs at least \(VideoCodec.av1MinimumSide) pixels on each side, and the size is \(width)x\(height); choose a larger --size or another --codec")
+        }
         if options.alpha && !codec.hasAlpha { throw .usage("cannot write video \(path): \(Self.alphaRefusal(codec))") }
         if let crf = options.crf, !codec.crfRange.contains(crf) {
             throw .usage("cannot write video \(path): --crf \(crf): \(codec.name) takes \(codec.crfRange.lowerBound) to \(codec.crfRange.upperBound)")
@@ -252,8 +263,14 @@ public final class VideoWriter: @unchecked Sendable {
             throw .runtime("cannot write \(path): \(String(cString: failure))")
         }
         // FFmpeg and the encoders log to stderr at "info" by default; errors reach the caller
-        // as SinkError instead.
-        av_log_set_level(AV_LOG_QUIET)
+        // as SinkError instead. SVT-AV1 logs through its own logger, which reads SVT_LOG
+        // (-1: nothing) when the encoder starts; a value the user set is kept.
+        if options.verbose {
+            av_log_set_level(AV_LOG_WARNING)
+        } else {
+            av_log_set_level(AV_LOG_QUIET)
+            setenv("SVT_LOG", "-1", 0)
+        }
         guard let encoderCodec = avcodec_find_encoder_by_name(codec.encoder) else {
             throw .runtime("cannot write \(path): this FFmpeg has no \(codec.name) encoder (\(codec.encoder)); install FFmpeg's libavcodec with \(codec.encoder) (tools/setup.sh)")
         }

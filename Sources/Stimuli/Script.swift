@@ -44,6 +44,10 @@ extension Script {
     /// of a run is bounded with it.
     public static let times: ClosedRange<Double> = 0...86_400
 
+    /// The most events a script may hold. Reading and stepping are linear in the count, and
+    /// this many take a few seconds and a few hundred MB (docs/stimuli.md, "Limits").
+    public static let maxEvents = 1_000_000
+
     /// The fields each event type must have, besides `t` and `type`.
     static let fieldsByType: [String: [String]] = [
         "pointer": ["x", "y"], "click": ["x", "y"], "leave": [],
@@ -98,6 +102,9 @@ extension Script {
         guard let eventsValue = root["events"] else { throw ScriptError(field: "events", "missing") }
         guard case let .array(items) = eventsValue else {
             throw ScriptError(field: "events", "must be an array, found \(eventsValue.typeName)")
+        }
+        guard items.count <= Script.maxEvents else {
+            throw ScriptError(field: "events", "\(items.count) events, more than the \(Script.maxEvents) a script may hold; split the session into several scripts")
         }
         var events: [StimulusEvent] = []
         events.reserveCapacity(items.count)

@@ -149,6 +149,20 @@ public final class SDLWindow {
         if let size = options.renderSize, size.width <= 0 || size.height <= 0 {
             throw WindowError(noDisplay: false, message: "cannot open a \(size.width)x\(size.height) window; give a --size like 1280x720")
         }
+        // Without a Wayland display (or the runtime folder its socket lives in), SDL's
+        // Wayland driver is not tried: libwayland would print a line of its own on stderr
+        // before SDL moves on to X11. SDL_VIDEODRIVER, when the user set it, decides.
+        if !env("SDL_VIDEODRIVER") {
+            var st = stat()
+            let runtime = getenv("XDG_RUNTIME_DIR").map { String(cString: $0) } ?? ""
+            let waylandReachable = env("WAYLAND_DISPLAY") && !runtime.isEmpty && stat(runtime, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+            if !waylandReachable {
+                guard env("DISPLAY") else {
+                    throw WindowError(noDisplay: true, message: "cannot open a window: WAYLAND_DISPLAY is set but XDG_RUNTIME_DIR is not a folder, and DISPLAY is unset; \(WindowError.headless)")
+                }
+                SDL_SetHint(SDL_HINT_VIDEODRIVER, "x11")
+            }
+        }
         SDL_SetMainReady()
         // Keep the compositor running; quit on Esc/close through our own events.
         SDL_SetHint(SDL_HINT_VIDEO_X11_NET_WM_BYPASS_COMPOSITOR, "0")

@@ -14,6 +14,8 @@ struct GLTFTarget: FuzzTarget {
     let weights: [Int]
     let maxLength = 8 << 20
     let scratch: String
+    /// The folder models are loaded from (`GLTFFolder`).
+    let folder: String
 
     init(root: String, scratch: String) throws {
         self.scratch = scratch
@@ -28,6 +30,13 @@ struct GLTFTarget: FuzzTarget {
         for model in try GLTFSeeds.all() {
             files.append(model)
             weights.append(40)
+        }
+        // The model's folder, with a file outside it that every escape would reach.
+        let folder = try GLTFFolder(scratch: scratch)
+        self.folder = folder.model
+        for uri in GLTFFolder.uris {
+            files.append(GLTFFolder.model(uri: uri))
+            weights.append(4)
         }
         seeds = files.map { FuzzInput(bytes: $0) }
         self.weights = weights
@@ -63,9 +72,15 @@ struct GLTFTarget: FuzzTarget {
     func run(_ input: FuzzInput) -> Outcome {
         let model: GLTFModel
         do {
-            model = try GLTFModel(bytes: input.bytes, name: "input.glb", directory: scratch)
+            model = try GLTFModel(bytes: input.bytes, name: "input.glb", directory: folder)
         } catch {
+            if error.description.contains(GLTFFolder.secretWord) { return .failed("a message shows the value of a file outside the model's folder: \(error.description)") }
             return .rejected(error.description)
+        }
+        for mesh in model.meshes {
+            for p in mesh.primitives where p.positions.contains(where: { $0.x == GLTFFolder.secretValue }) {
+                return .failed("a file outside the model's folder was read")
+            }
         }
         if model.triangleCount < 0 { return .failed("a negative triangle count") }
         _ = model.bounds()
@@ -209,5 +224,51 @@ enum GLTFSeeds {
             out.append(Array(text.utf8))
         }
         return out
+    }
+}
+
+/// A model's folder inside the scratch folder, beside a secret one. `outside/secret.bin`
+/// holds a triangle whose x coordinates are all `secretValue`; `model/mesh.bin` one at the
+/// origin. In the model's folder, `link.bin` and `away/` are symbolic links out, and
+/// `sub/inner.bin` one to a sibling. A model that is accepted with `secretValue` among its
+/// positions, or a message that shows its digits, read a file it must not.
+struct GLTFFolder {
+    static let secretValue: Float = 3.1415926e29
+    static let secretWord = "1415926e+29"
+    /// URIs that stay inside, then every form of leaving.
+    static let uris = [
+        "mesh.bin", "sub/../mesh.bin", "./mesh.bin", "sub/inner.bin", "%6Desh.bin",
+        "../outside/secret.bin", "%2e%2e/outside/secret.bin", "%2E%2E%2Foutside%2Fsecret.bin", "sub/../../outside/secret.bin",
+        "..%2f..%2foutside/secret.bin", "%2fetc/passwd", "/etc/passwd", "file:///etc/passwd", "link.bin", "away/secret.bin",
+        "sub/..", "..", ".", "", "//outside/secret.bin", "sub//../..//outside/secret.bin",
+    ]
+    let model: String
+
+    init(scratch: String) throws {
+        model = scratch + "/gltf-folder/model"
+        let outside = scratch + "/gltf-folder/outside"
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: model + "/sub", withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        try Data(Self.triangle(x: Self.secretValue)).write(to: URL(fileURLWithPath: outside + "/secret.bin"))
+        try Data(Self.triangle(x: 0)).write(to: URL(fileURLWithPath: model + "/mesh.bin"))
+        for (link, target) in [("link.bin", "../outside/secret.bin"), ("away", "../outside"), ("sub/inner.bin", "../mesh.bin")] {
+            try? fm.removeItem(atPath: model + "/" + link)
+            try fm.createSymbolicLink(atPath: model + "/" + link, withDestinationPath: target)
+        }
+    }
+
+    /// Three positions of 12 bytes, each with the given x.
+    static func triangle(x: Float) -> [UInt8] {
+        [x, 0, 0, x, 1, 0, x, 0, 1].flatMap { v in withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) } }
+    }
+
+    /// A .gltf whose one buffer (a triangle) is `uri`.
+    static func model(uri: String) -> [UInt8] {
+        Array("""
+            {"asset":{"version":"2.0"},"buffers":[{"byteLength":36,"uri":"\(uri)"}],"bufferViews":[{"buffer":0,"byteLength":36}],
+            "accessors":[{"bufferView":0,"componentType":5126,"count":3,"type":"VEC3"}],
+            "meshes":[{"primitives":[{"attributes":{"POSITION":0}}]}],"scenes":[{"nodes":[0]}],"scene":0,"nodes":[{"mesh":0}]}
+            """.utf8)
     }
 }

@@ -35,6 +35,9 @@ enum JSONMutator {
             "\"\u{01}\"", "\"\t\"", "\"🐟\"", "\"e\u{301}\"", "\"\\/\\b\\f\\n\\r\\t\"", "\"\\ud800",
             "\"\u{2028}\u{85}\u{1B}[31m\"", "\"" + String(repeating: "long ", count: 40) + "\"",
         ]
+        // Paths, for the glTF loader's `uri`s: inside the model's folder, and every form of
+        // leaving it (GLTFTarget lays out a folder where each of these leads somewhere).
+        s += GLTFFolder.uris.map { "\"\($0)\"" }
         return s
     }()
     static let values: [String] = [

@@ -189,3 +189,67 @@ import Testing
         #expect(model.bounds() == nil)
     }
 }
+
+/// A model reads only inside its own folder: `..` (plain, percent-encoded or after a
+/// sub-folder), a percent-encoded root, and symbolic links that lead out are refused, and
+/// the message never shows a byte of the file outside.
+@Suite struct FolderConfinementTests {
+    /// `root/model/` holds the model, `root/outside/secret.bin` a file it must not read.
+    static func layout() throws -> (root: String, model: String, bin: [UInt8]) {
+        let root = temporaryDirectory("confine")
+        var b = ModelBuilder()
+        _ = b.floats(triangle, type: "VEC3")
+        try FileManager.default.createDirectory(atPath: root + "/model/sub", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: root + "/outside", withIntermediateDirectories: true)
+        try Data(b.bin).write(to: URL(fileURLWithPath: root + "/outside/secret.bin"))
+        try Data(b.bin).write(to: URL(fileURLWithPath: root + "/model/mesh.bin"))
+        try FileManager.default.createSymbolicLink(atPath: root + "/model/link.bin", withDestinationPath: "../outside/secret.bin")
+        try FileManager.default.createSymbolicLink(atPath: root + "/model/away", withDestinationPath: "../outside")
+        try FileManager.default.createSymbolicLink(atPath: root + "/model/sub/inner.bin", withDestinationPath: "../mesh.bin")
+        return (root, root + "/model", b.bin)
+    }
+
+    static func load(_ uri: String, in folder: String) throws -> GLTFModel {
+        var b = ModelBuilder()
+        let pos = b.floats(triangle, type: "VEC3")
+        let json = b.json("\"meshes\":[{\"primitives\":[{\"attributes\":{\"POSITION\":\(pos)}}]}]," + oneNodeScene, bufferURI: uri)
+        try Data(json.utf8).write(to: URL(fileURLWithPath: folder + "/m.gltf"))
+        return try GLTFModel.load(contentsOf: folder + "/m.gltf")
+    }
+
+    @Test(arguments: [
+        ("../outside/secret.bin", "leaves the model's folder"),
+        ("%2e%2e/outside/secret.bin", "leaves the model's folder"),
+        ("%2E%2E%2Foutside%2Fsecret.bin", "leaves the model's folder"),
+        ("sub/../../outside/secret.bin", "leaves the model's folder"),
+        ("./sub/./../../outside/secret.bin", "leaves the model's folder"),
+        ("%2fetc/passwd", "an absolute path once percent-decoded"),
+        ("/etc/passwd", "an absolute path"),
+        ("file:///etc/passwd", "the scheme"),
+        ("link.bin", "through a symbolic link, to a file outside"),
+        ("away/secret.bin", "through a symbolic link, to a file outside"),
+        ("sub/..", "names the model's folder itself"),
+    ])
+    func escapesAreRefused(uri: String, words: String) throws {
+        let (root, folder, _) = try Self.layout()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        do {
+            _ = try Self.load(uri, in: folder)
+            Issue.record("\(uri) was read")
+        } catch let e as GLTFError {
+            let text = "\(e)"
+            #expect(text.contains(words), "\(uri): \(text)")
+            #expect(text.contains("buffers[0].uri"), "\(uri): \(text)")
+            #expect(!text.contains("e+") && !text.contains("0.0"), "\(uri): a message with numbers read from a file: \(text)")
+        }
+    }
+
+    /// Paths that stay inside, including `..` that comes back and a link to a sibling.
+    @Test(arguments: ["mesh.bin", "sub/../mesh.bin", "./mesh.bin", "sub/inner.bin", "%6Desh.bin"])
+    func pathsInsideAreRead(uri: String) throws {
+        let (root, folder, _) = try Self.layout()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let model = try Self.load(uri, in: folder)
+        #expect(model.meshes[0].primitives[0].positions[1] == SIMD3(1, 0, 0))
+    }
+}
