@@ -71,7 +71,13 @@ struct BenchWorkloadCommand: ParsableCommand {
         if kind == .spheres, grid.a * grid.b * segments.a * segments.b > 8_000_000 {
             throw Failure.usage("--segments \(segments.a)x\(segments.b): with --grid \(grid.a)x\(grid.b) that is over 8 million quads; use fewer segments or a smaller grid")
         }
-        if let output { try checkWritable(output) }
+        if let output {
+            guard output.lowercased().hasSuffix(".png") else {
+                throw Failure.usage("--output \(output): the frame is written as PNG; give a file name ending in .png")
+            }
+            try claimPaths { try $0.output(output, as: "--output \(output)") }
+            try checkWritable(output)
+        }
 
         let target: RenderTarget
         do { target = try RenderTarget(width: size.width, height: size.height, keepsAlpha: false) } catch {

@@ -30,7 +30,7 @@ struct SimulateCommand: ParsableCommand {
               transform: Parse.scene)
     var scene: SceneName
 
-    @Option(name: .long, help: ArgumentHelp("The stimulus script (format in docs/cli.md).", valueName: "FILE.json"))
+    @Option(name: .long, help: ArgumentHelp("The stimulus script (format in docs/stimuli.md).", valueName: "FILE.json"))
     var script: String
 
     @OptionGroup var memoryOptions: MemoryOptions

@@ -127,6 +127,7 @@ func photophoreBounded(_ arguments: [String], cwd: String, seconds: Double = 60)
         BadArguments(["bench", "workload", "glow", "--particle-size", "8..inf"], "--particle-size 8..inf", "4096"),
         BadArguments(["bench", "workload", "glow", "--frames", "100001"], "--frames 100001", "1 to 100000"),
         BadArguments(["bench", "workload", "glow", "--threads", "300"], "--threads 300", "1 to 256"),
+        BadArguments(["bench", "workload", "glow", "--output", "o.jpg"], "--output o.jpg", "ending in .png"),
         // No output overwrites an input or another output: refused before anything is written.
         BadArguments(["render", "candlefish", "-o", "x.mp4", "-o", "./x.mp4", "--frames", "0..1"], "-o x.mp4 and -o ./x.mp4 are the same file"),
         BadArguments(["render", "candlefish", "-o", "c.mp4", "-o", "c.poster.webp", "--frames", "0..1"],
