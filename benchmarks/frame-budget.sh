@@ -27,6 +27,7 @@ while [ $# -gt 0 ]; do
     *)            extra+=("$1"); shift ;;
   esac
 done
+((check == 0 || runs >= 1)) || die "--check compares the runs' p99 with the budget: give --runs 1 or more"
 [ -x "$photophore" ] || die "photophore binary not found at $photophore (build it, or pass --photophore PATH)"
 
 missed=0
