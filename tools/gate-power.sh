@@ -52,7 +52,7 @@ tmp=$(mktemp -d)
 hogs=()
 stop_hogs() { for p in "${hogs[@]}"; do kill "$p" 2>/dev/null || true; done; hogs=(); }
 trap 'stop_hogs; rm -rf "$tmp"' EXIT
-# Same settings as tools/gate-instructions.sh and .ci/run.
+# Same settings as tools/gate-instructions.sh and tools/update-baseline.sh.
 icount=(--size 640x360 --richness rich --frames 3)
 timed=(--size 640x360 --frames 300 --richness rich --threads 2)
 
