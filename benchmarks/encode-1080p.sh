@@ -14,8 +14,12 @@
 # With --quality it also gives each scene's bitrate (Mbit/s) and SSIM against the same frames
 # coded losslessly (--crf 0), by ffmpeg's ssim filter, from the last run's files.
 #
+# --check compares the render-plus-encode fps with the video target, 60 fps: one line per
+# scene and run under it, then exit 3 when any was (exit 0 when all reached it; exit 2 on a
+# usage or run error).
+#
 # usage: encode-1080p.sh [--photophore PATH] [--runs N] [--frames N] [--x264-alone]
-#                        [--x264-presets LIST] [--quality] [--crf N]
+#                        [--x264-presets LIST] [--quality] [--crf N] [--check]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 photophore="$here/../.build/release/photophore"
@@ -25,6 +29,9 @@ alone=0
 quality=0
 presets=veryfast
 crf=()
+check=0
+target_fps=60
+missed=0
 
 die() { echo "encode-1080p.sh: $*" >&2; exit 2; }
 needFFmpeg() { command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || die "ffmpeg is missing (tools/setup.sh installs it)"; }
@@ -39,11 +46,13 @@ while [ $# -gt 0 ]; do
     --x264-alone) alone=1; shift ;;
     --x264-presets) [ $# -ge 2 ] || die "missing value for $1"; presets="$2"; alone=1; shift 2 ;;
     --quality)    quality=1; shift ;;
-    -h|--help)    sed -n '2,18p' "$0"; exit 0 ;;
+    --check)      check=1; shift ;;
+    -h|--help)    sed -n '2,22p' "$0"; exit 0 ;;
     *)            die "unknown argument $1" ;;
   esac
 done
 ((quality == 0 || runs >= 1)) || die "--quality measures the last run's files: give --runs 1 or more"
+((check == 0 || runs >= 1)) || die "--check compares the runs' fps with the target: give --runs 1 or more"
 IFS=, read -r -a presetList <<< "$presets"
 [ ${#presetList[@]} -gt 0 ] || die "--x264-presets needs at least one preset, e.g. veryfast,superfast"
 for p in "${presetList[@]}"; do
@@ -68,6 +77,11 @@ for ((r = 1; r <= runs; r++)); do
     read -r user sys < "$work/time"
     awk -v s="$scene" -v r="$r" -v f="$fps" -v u="$user" -v y="$sys" -v n="$frames" \
       'BEGIN { printf "%-11s %4d %8s %12.1f\n", s, r, f, (u + y) * 1000 / n }'
+    [ -n "$fps" ] || die "render $scene printed no fps"
+    if ((check)) && awk -v f="$fps" -v t="$target_fps" 'BEGIN { exit !(f < t) }'; then
+      echo "encode-1080p.sh: run $r: $scene rendered and encoded at $fps fps, under the $target_fps fps target" >&2
+      missed=$((missed + 1))
+    fi
   done
 done
 
@@ -112,4 +126,9 @@ if ((alone)); then
     done
     rm -f "$work/$scene.yuv"
   done
+fi
+
+if ((check && missed > 0)); then
+  echo "encode-1080p.sh: the video target is missed: $missed scene runs under $target_fps fps (listed above)" >&2
+  exit 3
 fi

@@ -3,13 +3,18 @@
 # with peak RSS as GNU time reports it (KiB), and in MB of 10^6 bytes (the budget is 50 MB). Without a display it starts a
 # private Xvfb. Each run uses a throwaway memory store, so the user's is never touched.
 #
-# usage: play-memory.sh [--photophore PATH] [--runs N] [--frames N] [--size WxH]
+# --check compares the figures with the 50 MB budget: one line per scene and run over it,
+# then exit 3 when any was (exit 0 when all were within it; exit 2 on a usage or run error).
+#
+# usage: play-memory.sh [--photophore PATH] [--runs N] [--frames N] [--size WxH] [--check]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 photophore="$here/../.build/release/photophore"
 runs=3
 frames=300
 size=1280x720
+check=0
+budget_mb=50
 
 die() { echo "play-memory.sh: $*" >&2; exit 2; }
 while [ $# -gt 0 ]; do
@@ -18,7 +23,8 @@ while [ $# -gt 0 ]; do
     --runs)       [ $# -ge 2 ] || die "missing value for $1"; runs="$2"; shift 2 ;;
     --frames)     [ $# -ge 2 ] || die "missing value for $1"; frames="$2"; shift 2 ;;
     --size)       [ $# -ge 2 ] || die "missing value for $1"; size="$2"; shift 2 ;;
-    -h|--help)    sed -n '2,6p' "$0"; exit 0 ;;
+    --check)      check=1; shift ;;
+    -h|--help)    sed -n '2,9p' "$0"; exit 0 ;;
     *)            die "unknown argument $1" ;;
   esac
 done
@@ -42,6 +48,7 @@ if [ -z "${DISPLAY:-}" ]; then
   [ -n "$xvfb" ] || die "no free display number for Xvfb"
 fi
 
+missed=0
 printf '%-11s %4s %14s %10s %7s\n' scene run "peak RSS KiB" "MB (1e6)" "CPU s"
 for ((r = 1; r <= runs; r++)); do
   for scene in candlefish emergence; do
@@ -51,5 +58,13 @@ for ((r = 1; r <= runs; r++)); do
     read -r kb user sys < "$work/time"
     awk -v s="$scene" -v r="$r" -v kb="$kb" -v u="$user" -v y="$sys" \
       'BEGIN { printf "%-11s %4d %14d %10.1f %7.2f\n", s, r, kb, kb * 1024 / 1e6, u + y }'
+    if ((check)) && awk -v kb="$kb" -v b="$budget_mb" 'BEGIN { exit !(kb * 1024 / 1e6 > b) }'; then
+      echo "play-memory.sh: run $r: $scene peaked at $(awk -v kb="$kb" 'BEGIN { printf "%.1f", kb * 1024 / 1e6 }') MB, over the $budget_mb MB budget" >&2
+      missed=$((missed + 1))
+    fi
   done
 done
+if ((check && missed > 0)); then
+  echo "play-memory.sh: the memory budget is missed: $missed scene runs over $budget_mb MB (listed above)" >&2
+  exit 3
+fi

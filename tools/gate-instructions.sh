@@ -5,9 +5,10 @@
 # grew by more than 1% fails with exit 3. The counts repeat exactly whatever else the machine
 # is doing, so this leg holds on a loaded CI runner, where frame times cannot be trusted.
 #
-# The counts belong to one build and one machine kind (the C library picks its string
-# functions by CPU): a baseline counted elsewhere is refused with exit 2, and
-# `.ci/run` then skips this comparison, as it does for frame times.
+# The counts belong to one build (toolchain, CPU level, configuration) and compare on any
+# CPU model. A baseline counted with another build is refused with exit 5 (nothing was
+# compared), and `.ci/run` logs this comparison as not made; a baseline that cannot be read,
+# or lacks a scene, is exit 2 and fails.
 #
 # Callgrind cannot run AVX-512 code, so the counts come from an x86-64-v3 build, made here in
 # .build-v3 (on an AVX2 machine it is the same build as the default one).

@@ -51,37 +51,40 @@ public struct Gate: Sendable {
         + "or compare two builds side by side with bench --compare OTHER_BINARY"
 
     /// Why a run cannot be compared with a baseline at all, in one line that says what to do:
-    /// different settings (size, richness, threads, frames, scenes), or a different machine
-    /// (CPU model, the build's CPU level, core count). A baseline that does not record its
-    /// machine is refused too: its times cannot be trusted to mean anything here.
+    /// different settings (size, richness, threads, frames, scenes: `.settings`), or a
+    /// different machine (CPU model, the build's CPU level, core count: `.otherMachine`). A
+    /// baseline that does not record its machine is refused too, as `.settings`: its times
+    /// cannot be trusted to mean anything anywhere, so it has to be recorded again.
     /// `checkMachine: false` (the work-counter check) compares the settings only.
-    public func incompatibility(_ current: Setup, _ baseline: BenchReport, checkMachine: Bool = true) -> String? {
+    public func incompatibility(_ current: Setup, _ baseline: BenchReport, checkMachine: Bool = true) -> Incompatibility? {
+        func settings(_ message: String) -> Incompatibility { Incompatibility(.settings, message) }
         if current.width != baseline.width || current.height != baseline.height {
-            return "the baseline was recorded at \(baseline.width)x\(baseline.height); run with --size \(baseline.width)x\(baseline.height)"
+            return settings("the baseline was recorded at \(baseline.width)x\(baseline.height); run with --size \(baseline.width)x\(baseline.height)")
         }
-        if current.richness != baseline.richness { return "the baseline was recorded with --richness \(baseline.richness); run with --richness \(baseline.richness)" }
+        if current.richness != baseline.richness { return settings("the baseline was recorded with --richness \(baseline.richness); run with --richness \(baseline.richness)") }
         if checkMachine, current.threads != baseline.threads {
-            return "the baseline was recorded with --threads \(baseline.threads); run with --threads \(baseline.threads)"
+            return settings("the baseline was recorded with --threads \(baseline.threads); run with --threads \(baseline.threads)")
         }
         for s in current.frames {
             guard let b = baseline.scenes.first(where: { $0.scene == s.scene }) else {
-                return "the baseline has no \(s.scene); record a new baseline with tools/update-baseline.sh"
+                return settings("the baseline has no \(s.scene); record a new baseline with tools/update-baseline.sh")
             }
-            if b.frames != s.frames { return "the baseline ran \(b.frames) frames of \(s.scene); run with --frames \(b.frames)" }
+            if b.frames != s.frames { return settings("the baseline ran \(b.frames) frames of \(s.scene); run with --frames \(b.frames)") }
         }
         guard checkMachine else { return nil }
         guard let then = baseline.machine else {
-            return "the baseline does not say which machine recorded it (CPU, build level, cores), so its times cannot be compared: "
-                + Self.otherMachineAdvice
+            return settings("the baseline does not say which machine recorded it (CPU, build level, cores), so its times cannot be compared: "
+                + Self.otherMachineAdvice)
         }
         if let now = current.machine, now != then {
-            return "the baseline was recorded on \(then) and --threads \(baseline.threads); this is \(now): " + Self.otherMachineAdvice
+            return Incompatibility(.otherMachine, "the baseline was recorded on \(then) and --threads \(baseline.threads); this is \(now): "
+                + Self.otherMachineAdvice)
         }
         return nil
     }
 
     /// `incompatibility` of a finished run.
-    public func incompatibility(_ current: BenchReport, _ baseline: BenchReport, checkMachine: Bool = true) -> String? {
+    public func incompatibility(_ current: BenchReport, _ baseline: BenchReport, checkMachine: Bool = true) -> Incompatibility? {
         incompatibility(current.setup, baseline, checkMachine: checkMachine)
     }
 
@@ -147,6 +150,30 @@ extension BenchReport {
         Gate.Setup(width: width, height: height, threads: threads, richness: richness,
                    frames: scenes.map { ($0.scene, $0.frames) }, machine: machine)
     }
+}
+
+/// Why a run cannot be compared with a baseline (`Gate.incompatibility`,
+/// `InstructionGate.incompatibility`): one line that says what to do, and what kind of
+/// mismatch it is. `bench` exits 5 for `.otherMachine` (the baseline may be right, just not
+/// for this machine kind or build: nothing was compared) and 2 for `.settings`.
+public struct Incompatibility: Equatable, Sendable, CustomStringConvertible {
+    public enum Kind: Equatable, Sendable {
+        /// The run's settings or scenes differ from the baseline's, or the baseline lacks
+        /// what it needs: fix the command or record the baseline again.
+        case settings
+        /// The baseline was recorded on another machine kind or build.
+        case otherMachine
+    }
+
+    public var kind: Kind
+    public var message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
 }
 
 /// A figure of a regression message, to a thousandth.

@@ -44,30 +44,60 @@ public struct InstructionReport: Codable, Equatable, Sendable {
     }
 }
 
-/// What instruction counts depend on besides the settings.
+/// What instruction counts depend on besides the settings: the build (its CPU level, its
+/// compiler and its optimisation), which `sameBuild(as:)` compares, and the CPU the counts
+/// were taken on, recorded for information only.
 public struct InstructionBuild: Codable, Equatable, Sendable, CustomStringConvertible {
-    /// The build's CPU level, e.g. "x86-64-v3".
+    /// The build's CPU level, e.g. "x86-64-v3" (the `-march` of its flags).
     public var cpuLevel: String
     /// The Swift compiler the build came from, e.g. "Swift 6.3".
     public var compiler: String
-    /// The CPU the counts were taken on (/proc/cpuinfo's model name). The C library picks its
-    /// string functions and their thresholds by CPU, so counts repeat exactly on one machine
-    /// kind, not across kinds.
+    /// "release" or "debug": the build configuration, which sets the optimisation flags.
+    public var configuration: String
+    /// The CPU the counts were taken on (/proc/cpuinfo's model name). Not compared: the
+    /// instructions are the build's, and what the C library picks by CPU (its string
+    /// functions) moves the counts by far less than the gate's tolerance.
     public var cpuModel: String
 
     public init(cpuLevel: String, compiler: String = InstructionBuild.thisCompiler,
+                configuration: String = InstructionBuild.thisConfiguration,
                 cpuModel: String = Machine.cpuModel(cpuinfo: readSmallFile("/proc/cpuinfo") ?? "")) {
         self.cpuLevel = cpuLevel
         self.compiler = compiler
+        self.configuration = configuration
         self.cpuModel = cpuModel
     }
 
     enum CodingKeys: String, CodingKey {
-        case cpuLevel = "cpu_level", compiler
+        case cpuLevel = "cpu_level", compiler, configuration
         case cpuModel = "cpu_model"
     }
 
-    public var description: String { "a \(cpuLevel) build of \(compiler) on \(cpuModel)" }
+    /// Reads a build; a report from before `configuration` was recorded is a release build
+    /// (tools/gate-instructions.sh has always counted one).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        cpuLevel = try c.decode(String.self, forKey: .cpuLevel)
+        compiler = try c.decode(String.self, forKey: .compiler)
+        configuration = try c.decodeIfPresent(String.self, forKey: .configuration) ?? "release"
+        cpuModel = try c.decode(String.self, forKey: .cpuModel)
+    }
+
+    /// The same build: CPU level, compiler and configuration. The CPU model may differ.
+    public func sameBuild(as other: InstructionBuild) -> Bool {
+        cpuLevel == other.cpuLevel && compiler == other.compiler && configuration == other.configuration
+    }
+
+    public var description: String { "a \(cpuLevel) \(configuration) build of \(compiler) (on \(cpuModel))" }
+
+    /// The configuration of this build.
+    public static var thisConfiguration: String {
+        #if DEBUG
+        return "debug"
+        #else
+        return "release"
+        #endif
+    }
 
     /// The compiler of this build, to the minor version.
     public static var thisCompiler: String {
@@ -119,20 +149,23 @@ public struct InstructionGate: Sendable {
 
     public init() {}
 
-    /// Why `current` cannot be compared with `baseline`, in one line that says what to do.
+    /// Why `current` cannot be compared with `baseline`, in one line that says what to do:
+    /// other settings, or a scene the baseline has no counts of (`.settings`), or another
+    /// build (`.otherMachine`: `InstructionBuild.sameBuild`).
     public func incompatibility(width: Int, height: Int, richness: String, frames: Int, scenes: [String],
-                                build: InstructionBuild, baseline: InstructionReport) -> String? {
+                                build: InstructionBuild, baseline: InstructionReport) -> Incompatibility? {
+        func settings(_ message: String) -> Incompatibility { Incompatibility(.settings, message) }
         let advice = "record one with tools/gate-instructions.sh --record"
         if baseline.size != [width, height] {
-            return "the baseline was counted at \(baseline.size.map(String.init).joined(separator: "x")); run with --size \(baseline.size.map(String.init).joined(separator: "x"))"
+            return settings("the baseline was counted at \(baseline.size.map(String.init).joined(separator: "x")); run with --size \(baseline.size.map(String.init).joined(separator: "x"))")
         }
-        if baseline.richness != richness { return "the baseline was counted with --richness \(baseline.richness); run with --richness \(baseline.richness)" }
-        if baseline.frames != frames { return "the baseline counted \(baseline.frames) frames per scene; run with --frames \(baseline.frames)" }
+        if baseline.richness != richness { return settings("the baseline was counted with --richness \(baseline.richness); run with --richness \(baseline.richness)") }
+        if baseline.frames != frames { return settings("the baseline counted \(baseline.frames) frames per scene; run with --frames \(baseline.frames)") }
         for s in scenes where !baseline.scenes.contains(where: { $0.scene == s }) {
-            return "the baseline has no counts of \(s); \(advice)"
+            return settings("the baseline has no counts of \(s); count them into it with tools/gate-instructions.sh --record")
         }
-        if baseline.build != build {
-            return "the baseline was counted with \(baseline.build), this is \(build): counts differ between builds and machine kinds; \(advice)"
+        if !baseline.build.sameBuild(as: build) {
+            return Incompatibility(.otherMachine, "the baseline was counted with \(baseline.build), this is \(build): counts differ between builds; \(advice)")
         }
         return nil
     }

@@ -11,7 +11,9 @@ import Glibc
 /// (A B, B A, A B, …) so that a drift of the machine falls on both alike. Every run gives one
 /// p50 per scene (and per stage with `--stages`, when both binaries write them). After
 /// `--runs` rounds each scene has a verdict (`Compare.compare`); while one is UNKNOWN, rounds
-/// are added up to `--max-runs`.
+/// are added up to `--max-runs`. Exit 3 on a regression; otherwise exit 6 (undecided) when a
+/// scene is still UNKNOWN after `--max-runs`. Every scene asked for must be in both binaries'
+/// reports: a scene one of them did not measure is an error, never "no regression".
 struct BenchComparison {
     var other: String
     var scenes: [String]
@@ -26,6 +28,9 @@ struct BenchComparison {
     /// A fraction: 0.02 is 2%.
     var minEffect: Double
     var json: String?
+    /// `--plant-regression`, passed to this binary's runs only: a known regression, to prove
+    /// that the comparison catches one.
+    var plant: String?
 
     /// One measure of one scene: the frame's p50, or a stage's.
     struct Series {
@@ -66,7 +71,12 @@ struct BenchComparison {
             let order = round % 2 == 0 ? [true, false] : [false, true]
             for isThis in order {
                 let report = try runOnce(isThis ? this : other, json: tmp + (isThis ? "/a.json" : "/b.json"),
-                                         log: tmp + (isThis ? "/a.log" : "/b.log"))
+                                         log: tmp + (isThis ? "/a.log" : "/b.log"), planted: isThis)
+                // A scene the binary did not measure would drop out of the comparison unnoticed.
+                if let missing = scenes.first(where: { name in !report.scenes.contains { $0.scene == name } }) {
+                    throw Failure.runtime("bench --compare: the report of \(isThis ? this : other) has no \(missing); "
+                                          + "compare only the scenes both binaries measure (name them: bench SCENES --compare ...)")
+                }
                 add(report, this: isThis)
             }
             round += 1
@@ -83,23 +93,29 @@ struct BenchComparison {
         if let json {
             try writeTextFile(report(results, this: this).rendered() + "\n", to: json)
         }
-        if regressions.isEmpty {
-            print("compare: no regression (a regression is DIFFERENT with the whole 95% interval of this / other above \(JSONValue.format(1 + minEffect)))")
-        } else {
+        let undecided = results.filter { $0.0.metric == "frame" && $0.1.verdict == .unknown }.map(\.0.scene)
+        if !regressions.isEmpty {
             for (s, r) in regressions {
                 printError("regression: \(s.scene): p50 frame time \(Self.ms(r.medianThis)) vs other \(Self.ms(r.medianOther)), ratio \(Self.r(r.ratio)) [\(Self.r(r.ratioLow)), \(Self.r(r.ratioHigh))], p \(Self.p(r.p)), n \(r.n)")
             }
             throw Failure(.gate, "bench --compare: \(regressions.count) scene\(regressions.count == 1 ? "" : "s") slower than \(other) by more than \(JSONValue.format(minEffect * 100))% (listed above)")
         }
+        if !undecided.isEmpty {
+            throw Failure(.undecided, "bench --compare: undecided: \(undecided.joined(separator: " and ")) still UNKNOWN after \(round) runs of each binary; "
+                          + "give a larger --max-runs, or compare on a quieter machine")
+        }
+        print("compare: no regression (a regression is DIFFERENT with the whole 95% interval of this / other above \(JSONValue.format(1 + minEffect)))")
     }
 
     /// One `bench --json` run of `binary`, read back.
-    func runOnce(_ binary: String, json: String, log: String) throws -> BenchReport {
+    /// `planted`: this binary's run, which gets `plant`.
+    func runOnce(_ binary: String, json: String, log: String, planted: Bool = false) throws -> BenchReport {
         unlink(json)
         var args = [binary, "bench"] + scenes + ["--size", size.description, "--frames", String(frames), "--richness", richness,
                                                   "--threads", String(threads), "--budget-ms", JSONValue.format(budgetMs),
                                                   "--attempts", "1", "--json", json]
         if stages { args.append("--stages") }
+        if planted, let plant { args += ["--plant-regression", plant] }
         let status = try Self.spawn(args, output: log)
         guard status == 0 else {
             let why = (readSmallFile(log, limit: nil) ?? "").split(separator: "\n").last.map(String.init) ?? "no message"

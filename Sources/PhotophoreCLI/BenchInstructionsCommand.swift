@@ -32,8 +32,10 @@ struct BenchInstructionsCommand: ParsableCommand {
             of those frames together. The counts repeat exactly for the same binary and \
             settings, whatever else the machine does. With --baseline FILE a stage that \
             grew by more than 1% is a regression (exit 3). Counts are only compared for the \
-            same build (CPU level and compiler) and settings; otherwise the run stops with \
-            exit 2. Callgrind cannot run AVX-512 code: count with an x86-64-v3 build \
+            same build (CPU level, compiler and configuration, whatever the CPU model) and \
+            settings: a baseline of another build stops the run with exit 5 (nothing \
+            compared); other settings, a scene the baseline lacks, or a baseline that cannot \
+            be read stop it with exit 2. Callgrind cannot run AVX-512 code: count with an x86-64-v3 build \
             (tools/gate-instructions.sh builds one). A frame costs about a second of \
             callgrind at 640x360.
             """)
@@ -105,6 +107,19 @@ struct BenchInstructionsCommand: ParsableCommand {
         }
         if let json { try checkWritable(json) }
         let build = InstructionBuild(cpuLevel: String(cString: photophore_build_level()))
+        // The baseline is judged before anything else: a baseline of another build is exit 5
+        // whatever this machine could count.
+        let base = try baseline.map { path -> InstructionReport in
+            let text = try readTextFile(path, what: "baseline")
+            do { return try InstructionReport(jsonText: text) } catch {
+                throw Failure.usage("--baseline \(path) is not an instruction report: \(error); record one with tools/gate-instructions.sh --record")
+            }
+        }
+        let gate = InstructionGate()
+        if let base, let why = gate.incompatibility(width: size.width, height: size.height, richness: richness.rawValue, frames: frames,
+                                                    scenes: names.map(\.rawValue), build: build, baseline: base) {
+            throw Failure(baselineRefused: why, baseline!)
+        }
         guard photophore_callgrind_built_in() == 1 else {
             throw Failure.usage("this build has no callgrind requests: install valgrind (tools/setup.sh does), then build again")
         }
@@ -115,17 +130,6 @@ struct BenchInstructionsCommand: ParsableCommand {
             throw Failure.usage("valgrind is not installed: install it (apt-get install valgrind, or tools/setup.sh)")
         }()
         guard access(valgrindPath, X_OK) == 0 else { throw Failure.usage("--valgrind \(valgrindPath): not an executable file") }
-        let base = try baseline.map { path -> InstructionReport in
-            let text = try readTextFile(path, what: "baseline")
-            do { return try InstructionReport(jsonText: text) } catch {
-                throw Failure.usage("--baseline \(path) is not an instruction report: \(error); record one with tools/gate-instructions.sh --record")
-            }
-        }
-        let gate = InstructionGate()
-        if let base, let why = gate.incompatibility(width: size.width, height: size.height, richness: richness.rawValue, frames: frames,
-                                                    scenes: names.map(\.rawValue), build: build, baseline: base) {
-            throw Failure.usage("--baseline \(baseline!): \(why)")
-        }
 
         // Valgrind 3.19 cannot read the compiler's DWARF 5 debug information: callgrind runs a
         // copy of this program without it (the same code, so the same instructions).

@@ -32,9 +32,11 @@ struct BenchScenesCommand: ParsableCommand {
             judged on the median of --attempts runs, as the baseline records the median of \
             its attempts. A baseline is only compared with a run of the same settings \
             (size, richness, threads, frames) on the same machine kind (CPU model, the \
-            build's CPU level, core count); otherwise, or when the baseline does not record \
-            its machine, the run stops with exit 2 and one line saying what to do. \
-            --work-only compares the work counters alone, on any machine.
+            build's CPU level, core count). A baseline from another machine kind stops the \
+            run with exit 5 (nothing compared); other settings, a scene the baseline lacks, \
+            a baseline that cannot be read or does not record its machine stop it with exit \
+            2; either with one line saying what to do. --work-only compares the work \
+            counters alone, on any machine.
 
             With --compare OTHER_BINARY it is an A/B test on this machine: this binary and \
             the other run as subprocesses, interleaved with the order alternating each \
@@ -43,7 +45,9 @@ struct BenchScenesCommand: ParsableCommand {
             two-sample Kolmogorov-Smirnov test of the runs' p50s: DIFFERENT below 0.01, SAME \
             above 0.1 after --runs runs, else UNKNOWN, which adds runs up to --max-runs. The \
             ratio this / other is the Hodges-Lehmann estimate with its 95% interval. Exit 3 \
-            when a scene is DIFFERENT with the whole interval above 1 + --min-effect percent.
+            when a scene is DIFFERENT with the whole interval above 1 + --min-effect percent; \
+            otherwise exit 6 (undecided) when a scene is still UNKNOWN after --max-runs. A \
+            scene missing from either binary's report is an error (exit 1).
 
             Sampling: the built-in scripts cover 160 s, a timeline of 9600 frames at 60 fps \
             (the simulation's rate). Sample k of --frames N renders timeline frame \
@@ -113,8 +117,10 @@ struct BenchScenesCommand: ParsableCommand {
             transform: Parse.number(0...100, "percent"))
     var minEffect = 2.0
 
-    /// For proving the gate (tools/gate-selftest.sh): `work` renders every frame twice and
-    /// counts both; `time` spins for an extra half of each frame's time.
+    /// For proving the gate (tools/gate-selftest.sh, tools/gate-power.sh): `work` renders every
+    /// frame twice and counts both; `time` spins for an extra half of each frame's time;
+    /// STAGE:PERCENT spins inside the stage for that share of its time. With `--compare` it is
+    /// planted in this binary's runs only.
     @Option(name: .customLong("plant-regression"), help: .hidden)
     var plantRegression: String?
 
@@ -149,20 +155,22 @@ struct BenchScenesCommand: ParsableCommand {
         }
         if let compare {
             if baseline != nil { throw Failure.usage("--compare: give --compare OTHER_BINARY or --baseline FILE, not both") }
-            if plot != nil || plantRegression != nil || attempts != nil || reportMedian {
-                throw Failure.usage("--compare: --plot, --attempts, --median and --plant-regression do not apply; each run is one attempt")
+            if plot != nil || attempts != nil || reportMedian {
+                throw Failure.usage("--compare: --plot, --attempts and --median do not apply; each run is one attempt")
             }
+            // Checked here, once, rather than in every run of this binary.
+            if let plantRegression { _ = try SceneBench.Plant(parsing: plantRegression) }
             guard maxRuns >= self.runs else { throw Failure.usage("--max-runs \(maxRuns): use at least --runs (\(self.runs))") }
             try BenchComparison(other: compare, scenes: sceneNames.map(\.rawValue), size: size, frames: frames, richness: richness.rawValue,
                                 threads: threadCount, budgetMs: budgetMs, stages: stages, runs: self.runs, maxRuns: maxRuns,
-                                minEffect: minEffect / 100, json: json).run()
+                                minEffect: minEffect / 100, json: json, plant: plantRegression).run()
             return
         }
         let base = try baseline.map(Self.readBaseline)
         if let base {
             let setup = Gate.Setup(width: size.width, height: size.height, threads: threadCount, richness: richness.rawValue,
                                    frames: sceneNames.map { ($0.rawValue, frames) }, machine: machine)
-            if let why = Gate().incompatibility(setup, base, checkMachine: !workOnly) { throw Failure.usage("--baseline \(baseline!): \(why)") }
+            if let why = Gate().incompatibility(setup, base, checkMachine: !workOnly) { throw Failure(baselineRefused: why, baseline!) }
         }
         let plant = try plantRegression.map(SceneBench.Plant.init(parsing:))
 
@@ -293,6 +301,14 @@ struct BenchScenesCommand: ParsableCommand {
         let image: Image8
         do { image = try chart.render(width: 1280, height: 140 + 300 * panels.count) } catch { throw Failure.runtime("cannot draw the plot: \(error)") }
         do { try PNG.write(image, to: path) } catch { throw Failure.runtime(error.description) }
+    }
+}
+
+extension Failure {
+    /// `--baseline FILE` refused before anything ran: exit 5 when it comes from another
+    /// machine kind or build (nothing was compared), else exit 2.
+    init(baselineRefused why: Incompatibility, _ path: String) {
+        self.init(why.kind == .otherMachine ? .otherMachine : .usage, "--baseline \(path): \(why.message)")
     }
 }
 

@@ -7,7 +7,9 @@ import Glibc
 
 /// A failure the user can act on. Each case maps to an exit code documented in docs/cli.md:
 /// 0 success · 1 runtime failure (I/O, encoder, store) · 2 bad usage or bad input file ·
-/// 3 benchmark gate failed · 4 no display for `play`.
+/// 3 benchmark gate failed · 4 no display for `play` · 5 the gate cannot compare here (its
+/// baseline comes from another machine kind or build: nothing was compared) · 6 `bench
+/// --compare` undecided (a scene still UNKNOWN after `--max-runs`).
 ///
 /// `message` is one line that says what went wrong and what to do.
 public struct Failure: Error, CustomStringConvertible {
@@ -16,6 +18,12 @@ public struct Failure: Error, CustomStringConvertible {
         case usage = 2
         case gate = 3
         case noDisplay = 4
+        /// The baseline was recorded on another machine kind or build; nothing was compared.
+        /// Only for that case: a baseline that cannot be read, or that lacks a scene or a
+        /// setting of the run, is `usage`.
+        case otherMachine = 5
+        /// `bench --compare`: a scene's verdict is still UNKNOWN after `--max-runs`.
+        case undecided = 6
     }
 
     public var kind: Kind

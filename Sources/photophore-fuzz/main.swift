@@ -53,7 +53,8 @@ while !arguments.isEmpty {
     case "--target":
         guard value == "all" || targetNames.contains(value) else { fail("--target \(value): use script, store, png, gltf or all") }
         if value != "all" { targetNames = [value] }
-    case "--inputs": guard let n = Int(value), n >= 0 else { fail("--inputs \(value): give a count such as 1000000") }; inputs = n
+    // No inputs would be a run that passes without reading anything.
+    case "--inputs": guard let n = Int(value), n >= 1 else { fail("--inputs \(value): give a count of 1 or more, such as 1000000") }; inputs = n
     case "--seed": guard let s = UInt64(value) else { fail("--seed \(value): give a non-negative integer") }; seed = s
     case "--jobs": guard let j = Int(value), (1...64).contains(j) else { fail("--jobs \(value): give 1 to 64") }; jobs = j
     case "--only": guard let i = Int(value), i >= 0 else { fail("--only \(value): give an input index") }; only = i
@@ -105,7 +106,8 @@ func makeTarget(_ name: String, root: String, scratch: String) -> FuzzTarget {
 
 /// Runs `jobs` copies of this program on one target, each on every `jobs`-th input, and
 /// adds up their tallies. A copy that crashed or hung has said which input; its exit
-/// status becomes this one's.
+/// status becomes this one's. A copy that wrote no tally, or one that cannot be read, is a
+/// failure too: its inputs did not run as far as anyone can tell.
 @MainActor func runJobs(_ name: String) -> Tally {
     let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
     var children: [(Process, String)] = []
@@ -120,14 +122,15 @@ func makeTarget(_ name: String, root: String, scratch: String) -> FuzzTarget {
     }
     var tally = Tally()
     var status: Int32 = 0
-    for (p, result) in children {
+    var unreadable: [Int] = []
+    for (k, (p, result)) in children.enumerated() {
         p.waitUntilExit()
         if p.terminationStatus != 0 && status == 0 { status = p.terminationReason == .uncaughtSignal ? 128 + p.terminationStatus : p.terminationStatus }
-        guard let text = try? String(contentsOfFile: result, encoding: .utf8) else { continue }
+        guard let text = try? String(contentsOfFile: result, encoding: .utf8) else { unreadable.append(k); continue }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         let head = lines[0].split(separator: " ").map(String.init)
-        guard head.count == 6 else { continue }
-        tally.inputs += Int(head[0]) ?? 0
+        guard head.count == 6, let n = Int(head[0]) else { unreadable.append(k); continue }
+        tally.inputs += n
         tally.rejected += Int(head[1]) ?? 0
         tally.accepted += Int(head[2]) ?? 0
         let slowest = (index: Int(head[3]) ?? -1, seconds: Double(head[4]) ?? 0)
@@ -142,6 +145,10 @@ func makeTarget(_ name: String, root: String, scratch: String) -> FuzzTarget {
     if status != 0 {
         FileHandle.standardError.write(Data("photophore-fuzz: a \(name) job failed (exit status \(status)); its message above names the input\n".utf8))
         cleanExit(status)
+    }
+    if let k = unreadable.first {
+        FileHandle.standardError.write(Data("photophore-fuzz: \(name) job \(k) of \(jobs) exited without a readable tally, so its inputs cannot be counted as run; run again, or with --jobs 1 to see it fail alone\n".utf8))
+        cleanExit(1)
     }
     return tally
 }
@@ -199,6 +206,12 @@ for name in targetNames {
         Guard.describe("photophore-fuzz --target \(name) --seed \(seed)")
         say("\(name): \(inputs) inputs from \(target.seeds.count) seeds, seed \(seed)")
         tally = Runner.run(target, seed: seed, indices: Array(0..<inputs), progress: true, scratch: scratch)
+    }
+    // Every input asked for must have run: a job that stopped early, or a tally that lost
+    // some, would otherwise pass for a clean run.
+    guard tally.inputs == inputs else {
+        FileHandle.standardError.write(Data("photophore-fuzz: \(name) ran \(tally.inputs) inputs of the \(inputs) asked for; the jobs' tallies do not add up, so the run proves nothing: run again\n".utf8))
+        cleanExit(1)
     }
     total += tally.inputs
     say("\(name): \(tally.inputs) inputs in \(NumberText.fixed(tally.seconds, 1)) s (\(NumberText.fixed(Double(tally.inputs) / max(tally.seconds, 1e-9), 0))/s): no crash, no hang; \(tally.rejected) refused, \(tally.accepted) accepted; slowest input \(tally.slowest.index) took \(NumberText.fixed(tally.slowest.seconds * 1000, 1)) ms of CPU")

@@ -77,16 +77,22 @@ import Testing
     @Test func incompatibleRunsAreNamed() {
         var other = Self.report()
         other.width = 1920
-        #expect(Gate().incompatibility(other, Self.report())?.contains("--size 1280x720") == true)
+        #expect(Gate().incompatibility(other, Self.report())?.message.contains("--size 1280x720") == true)
         var frames = Self.report()
         frames.scenes[0].frames = 10
-        #expect(Gate().incompatibility(frames, Self.report())?.contains("--frames 300") == true)
+        #expect(Gate().incompatibility(frames, Self.report())?.message.contains("--frames 300") == true)
         var richness = Self.report()
         richness.richness = "minimal"
-        #expect(Gate().incompatibility(richness, Self.report())?.contains("--richness rich") == true)
+        #expect(Gate().incompatibility(richness, Self.report())?.message.contains("--richness rich") == true)
         var threads = Self.report()
         threads.threads = 8
-        #expect(Gate().incompatibility(threads, Self.report()) == "the baseline was recorded with --threads 2; run with --threads 2")
+        #expect(Gate().incompatibility(threads, Self.report()) == Incompatibility(.settings, "the baseline was recorded with --threads 2; run with --threads 2"))
+        // Every one of these is a mismatch of settings (exit 2), never of the machine (exit 5).
+        for run in [other, frames, richness] { #expect(Gate().incompatibility(run, Self.report())?.kind == .settings) }
+        var scenes = Self.report()
+        scenes.scenes[0].scene = "lanterns"
+        let missing = Gate().incompatibility(scenes, Self.report())
+        #expect(missing?.kind == .settings && missing?.message.contains("the baseline has no lanterns") == true)
         #expect(Gate().incompatibility(Self.report(), Self.report()) == nil)
     }
 
@@ -99,7 +105,10 @@ import Testing
         Machine(cpuModel: "Intel(R) Xeon(R) Platinum 8488C", cpuLevel: "x86-64-v4", cores: 4),
     ])
     func aBaselineFromAnotherMachineIsRefused(recordedOn: Machine) throws {
-        let why = try #require(Gate().incompatibility(Self.report(), Self.report(machine: recordedOn)))
+        let refused = try #require(Gate().incompatibility(Self.report(), Self.report(machine: recordedOn)))
+        // The one case of exit 5: the baseline may be right, only not for this machine kind.
+        #expect(refused.kind == .otherMachine)
+        let why = refused.message
         #expect(why == "the baseline was recorded on \(recordedOn) and --threads 2; this is \(Self.machine): "
                 + "record a baseline on this machine with tools/update-baseline.sh, or compare two builds side by side with bench --compare OTHER_BINARY")
         #expect(!why.contains("\n"))
@@ -108,7 +117,10 @@ import Testing
     }
 
     @Test func aBaselineThatDoesNotSayItsMachineIsRefused() throws {
-        let why = try #require(Gate().incompatibility(Self.report(), Self.report(machine: nil)))
+        let refused = try #require(Gate().incompatibility(Self.report(), Self.report(machine: nil)))
+        // It cannot be compared anywhere: record it again (exit 2), not "another machine" (5).
+        #expect(refused.kind == .settings)
+        let why = refused.message
         #expect(why.contains("does not say which machine") && why.contains("tools/update-baseline.sh") && why.contains("bench --compare"))
     }
 

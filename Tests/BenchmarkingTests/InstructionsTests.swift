@@ -102,16 +102,35 @@ import Testing
         let gate = InstructionGate()
         func why(frames: Int = 3, richness: String = "rich", width: Int = 640, scenes: [String] = ["candlefish"],
                  build: InstructionBuild = Self.build) -> String? {
-            gate.incompatibility(width: width, height: 360, richness: richness, frames: frames, scenes: scenes, build: build,
-                                 baseline: Self.report())
+            let refused = gate.incompatibility(width: width, height: 360, richness: richness, frames: frames, scenes: scenes, build: build,
+                                               baseline: Self.report())
+            // Only another build is "another machine kind or build" (exit 5); the rest is exit 2.
+            #expect(refused.map { $0.kind == (build.sameBuild(as: Self.build) ? .settings : .otherMachine) } ?? true, "\(build)")
+            return refused?.message
         }
         #expect(why() == nil)
         #expect(why(frames: 6)?.contains("run with --frames 3") == true)
         #expect(why(richness: "minimal")?.contains("--richness rich") == true)
         #expect(why(width: 1280)?.contains("--size 640x360") == true)
         #expect(why(scenes: ["candlefish", "emergence"])?.contains("no counts of emergence") == true)
-        #expect(why(build: InstructionBuild(cpuLevel: "x86-64-v3", compiler: "Swift 6.3", cpuModel: "Other CPU"))?.contains("Other CPU") == true)
+        // The same build on another CPU model compares: the counts are the build's.
+        #expect(why(build: InstructionBuild(cpuLevel: "x86-64-v3", compiler: "Swift 6.3", cpuModel: "Other CPU")) == nil)
         let other = why(build: InstructionBuild(cpuLevel: "x86-64-v3", compiler: "Swift 6.4", cpuModel: "Test CPU"))
         #expect(other?.contains("Swift 6.4") == true && other?.contains("tools/gate-instructions.sh --record") == true)
+        #expect(why(build: InstructionBuild(cpuLevel: "portable", compiler: "Swift 6.3", cpuModel: "Test CPU"))?.contains("portable") == true)
+        let debug = why(build: InstructionBuild(cpuLevel: "x86-64-v3", compiler: "Swift 6.3",
+                                                configuration: Self.build.configuration == "debug" ? "release" : "debug", cpuModel: "Test CPU"))
+        #expect(debug != nil)
+    }
+
+    /// A report from before the configuration was recorded reads as a release build, and its
+    /// CPU model is kept for information.
+    @Test func aReportWithoutTheConfigurationIsARelease() throws {
+        let r = try InstructionReport(jsonText: #"""
+            {"size": [640, 360], "richness": "rich", "frames": 3, "scenes": [],
+             "build": {"cpu_level": "x86-64-v3", "compiler": "Swift 6.3", "cpu_model": "AMD EPYC"}}
+            """#)
+        #expect(r.build.configuration == "release" && r.build.cpuModel == "AMD EPYC")
+        #expect(r.jsonText().contains("\"configuration\" : \"release\""))
     }
 }

@@ -96,9 +96,10 @@ func jsonNumber(_ value: Any?) -> Double? {
         #expect(!r.stdout.contains("gate: pass"))
     }
 
-    /// A baseline from another machine, or one that does not say which (as every baseline
-    /// before this field did), is refused before anything runs: exit 2, one line saying what
-    /// to do. `--work-only` still compares the work counters against it.
+    /// A baseline from another machine is refused before anything runs with exit 5 (the gate
+    /// cannot compare here; nothing was compared), one that does not say which (as every
+    /// baseline before this field did) with exit 2 (it cannot be compared anywhere); either
+    /// with one line saying what to do. `--work-only` still compares the work counters.
     @Test(arguments: ["other", "missing"])
     func aBaselineFromAnotherMachineIsRefusedInOneLine(kind: String) throws {
         let dir = temporaryDirectory()
@@ -115,7 +116,7 @@ func jsonNumber(_ value: Any?) -> Double? {
         let path = dir + "/foreign.json"
         try JSONSerialization.data(withJSONObject: b).write(to: URL(fileURLWithPath: path))
         let r = try Self.gate(path)
-        #expect(r.status == 2, "\(r.stderr)")
+        #expect(r.status == (kind == "other" ? 5 : 2), "\(r.stderr)")
         let lines = r.stderr.split(separator: "\n")
         #expect(lines.count == 1 && lines[0].contains("record a baseline on this machine with tools/update-baseline.sh")
                 && lines[0].contains("bench --compare"), "\(r.stderr)")
@@ -124,6 +125,25 @@ func jsonNumber(_ value: Any?) -> Double? {
         let work = try run(photophorePath, Self.settings + ["--baseline", path, "--work-only"])
         #expect(work.status == 0, "\(work.stderr)")
         #expect(work.stdout.split(separator: "\n").last == "gate: pass (work counters only, against \(path))", "\(work.stdout)")
+    }
+
+    /// A baseline that cannot be read, or that lacks a scene of the run, is exit 2 and one
+    /// line, never 5: CI must not take it for a baseline of another machine and skip it.
+    @Test func aCorruptBaselineOrAMissingSceneIsExit2() throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var b = try Self.record(in: dir)
+        b["scenes"] = (b["scenes"] as? [[String: Any]])?.filter { $0["scene"] as? String == "candlefish" }
+        let lacking = dir + "/lacking.json"
+        try JSONSerialization.data(withJSONObject: b).write(to: URL(fileURLWithPath: lacking))
+        let corrupt = dir + "/corrupt.json"
+        try "{\"size\": [64, 36], \"scenes\": [".write(toFile: corrupt, atomically: true, encoding: .utf8)
+        for (path, says) in [(lacking, "the baseline has no emergence"), (corrupt, "is not a benchmark report")] {
+            let r = try Self.gate(path)
+            #expect(r.status == 2, "\(path): \(r.stderr)")
+            let lines = r.stderr.split(separator: "\n")
+            #expect(lines.count == 1 && lines[0].contains(says), "\(r.stderr)")
+        }
     }
 
     @Test func aBaselineRecordedWithOtherThreadsIsRefused() throws {

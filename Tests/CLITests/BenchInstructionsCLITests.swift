@@ -21,6 +21,35 @@ import TestSupport
         }
     }
 
+    /// A baseline of another build is exit 5 (the gate cannot compare here; nothing was
+    /// compared); one that cannot be read, or lacks a scene, is exit 2: CI skips only the
+    /// first. Judged before anything is counted, on any build.
+    @Test func aBaselineOfAnotherBuildIsExit5AndABrokenOneExit2() throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func baseline(_ name: String, _ text: String) throws -> String {
+            try text.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8)
+            return dir + "/" + name
+        }
+        let stages = #"[{"stage": "scene", "instructions": 1}, {"stage": "raster", "instructions": 1}, {"stage": "effects", "instructions": 1}]"#
+        func report(compiler: String, scenes: [String]) -> String {
+            #"{"size": [64, 36], "richness": "rich", "frames": 1, "build": {"cpu_level": "x86-64-v3", "compiler": ""#
+                + compiler + #"", "cpu_model": "Some CPU"}, "scenes": ["#
+                + scenes.map { #"{"scene": ""# + $0 + #"", "stages": "# + stages + "}" }.joined(separator: ", ") + "]}"
+        }
+        let cases = [
+            (try baseline("other-build.json", report(compiler: "Swift 5.0", scenes: ["candlefish"])), 5, "counts differ between builds"),
+            (try baseline("no-scene.json", report(compiler: "Swift 5.0", scenes: ["emergence"])), 2, "the baseline has no counts of candlefish"),
+            (try baseline("corrupt.json", "{\"size\": [64, 36"), 2, "is not an instruction report"),
+        ]
+        for (path, status, says) in cases {
+            let r = try run(photophorePath, ["bench", "instructions", "candlefish", "--size", "64x36", "--frames", "1", "--baseline", path])
+            #expect(r.status == Int32(status), "\(path): \(r.stderr)")
+            let lines = r.stderr.split(separator: "\n")
+            #expect(lines.count == 1 && lines[0].contains(says), "\(path): \(r.stderr)")
+        }
+    }
+
     @Test func aPlantNeedsABaseline() throws {
         let r = try run(photophorePath, ["bench", "instructions", "--plant-regression", "raster:10"])
         #expect(r.status == 2)
