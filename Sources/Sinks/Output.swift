@@ -31,6 +31,7 @@ public enum OutputKind: Sendable, Equatable {
 
     /// Classifies `path`, or throws a usage error that lists the forms that work.
     public static func of(_ path: String) throws(SinkError) -> OutputKind {
+        guard !path.isEmpty else { throw .usage("an output path is empty; give one like out.png, out.mp4 or frames/") }
         var isDirectory: ObjCBool = false
         if path.hasSuffix("/") || (FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue) {
             var dir = path

@@ -154,6 +154,8 @@ func photophoreBounded(_ arguments: [String], cwd: String, seconds: Double = 60)
         // Files that are not regular files, and empty paths
         BadArguments(["render", "candlefish", "-o", "x.png", "--script", "/dev/zero"], "/dev/zero", "not a regular file"),
         BadArguments(["render", "candlefish", "-o", "x.png", "--script", ""], "the script path is empty"),
+        BadArguments(["render", "candlefish", "-o", ""], "an output path is empty"),
+        BadArguments(["render", "candlefish", "-o", "x.png", "--frame-hashes", ""], "an output path is empty"),
         BadArguments(["render", "candlefish", "-o", "x.png", "--script", "/dev/null/x.json"], "/dev/null/x.json", "is a file, not a folder"),
         // One syntax for numbers: decimal only
         BadArguments(["render", "candlefish", "-o", "x.png", "--fps", "0x10"], "--fps 0x10", "1 to 1000"),
