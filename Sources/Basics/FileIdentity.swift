@@ -76,6 +76,7 @@ public struct PathClaims: Sendable {
         let file: String
         let name: String
         let writes: Bool
+        let sharing: String?
     }
 
     /// Numbered files a command writes in one folder.
@@ -92,9 +93,10 @@ public struct PathClaims: Sendable {
     public init() {}
 
     /// Claims `path`, which the command will write, named `name` in messages (e.g.
-    /// `"-o x.mp4"`, `"the poster of -o x.mp4 (x.poster.webp)"`).
-    public mutating func output(_ path: String, as name: String) throws(Clash) {
-        try claim(path, name: name, writes: true)
+    /// `"-o x.mp4"`, `"the poster of -o x.mp4 (x.poster.webp)"`). Claims with the same
+    /// `sharing` tag may name one file: they write the same bytes (two videos' one poster).
+    public mutating func output(_ path: String, as name: String, sharing: String? = nil) throws(Clash) {
+        try claim(path, name: name, writes: true, sharing: sharing)
     }
 
     /// Claims `path`, which the command will only read: inputs may be read by several roles,
@@ -114,10 +116,11 @@ public struct PathClaims: Sendable {
         sequences.append(sequence)
     }
 
-    private mutating func claim(_ path: String, name: String, writes: Bool) throws(Clash) {
+    private mutating func claim(_ path: String, name: String, writes: Bool, sharing: String? = nil) throws(Clash) {
         let (folder, file) = Self.split(path)
-        let c = Claim(identity: FileIdentity(path), folder: FileIdentity(folder), folderPath: folder, file: file, name: name, writes: writes)
-        if let earlier = claims.first(where: { $0.identity == c.identity && ($0.writes || writes) }) {
+        let c = Claim(identity: FileIdentity(path), folder: FileIdentity(folder), folderPath: folder, file: file, name: name,
+                      writes: writes, sharing: sharing)
+        if let earlier = claims.first(where: { $0.identity == c.identity && ($0.writes || writes) && (sharing == nil || $0.sharing != sharing) }) {
             throw Clash(first: earlier.name, second: name)
         }
         if let sequence = sequences.first(where: { $0.folder == c.folder && $0.contains(file) }) {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Basics
 import Benchmarking
 import CPUCheck
 import Engine
@@ -103,19 +104,19 @@ struct BenchScenesCommand: ParsableCommand {
                                valueName: "OTHER_BINARY"))
     var compare: String?
 
-    @Option(parsing: .unconditional, help: "With --compare: runs of each binary before a verdict, 3 to 200 (default: 10).",
+    @Option(name: .customLong("runs"), parsing: .unconditional, help: "With --compare: runs of each binary before a verdict, 3 to 200 (default: 10).",
             transform: Parse.int(3...200))
-    var runs = 10
+    var compareRuns: Int?
 
     @Option(name: .customLong("max-runs"), parsing: .unconditional,
             help: "With --compare: at most this many runs of each while a verdict is UNKNOWN, 3 to 500, at least --runs (default: 30).",
             transform: Parse.int(3...500))
-    var maxRuns = 30
+    var maxRuns: Int?
 
     @Option(name: .customLong("min-effect"), parsing: .unconditional,
             help: "With --compare: the slowdown in percent, 0 to 100, that the 95% interval of this / other must lie above to be a regression (default: 2).",
             transform: Parse.number(0...100, "percent"))
-    var minEffect = 2.0
+    var minEffect: Double?
 
     /// For proving the gate (tools/gate-selftest.sh, tools/gate-power.sh): `work` renders every
     /// frame twice and counts both; `time` spins for an extra half of each frame's time;
@@ -148,22 +149,34 @@ struct BenchScenesCommand: ParsableCommand {
         if workOnly && baseline == nil { throw Failure.usage("--work-only: give --baseline FILE too") }
         let runs = attempts ?? (baseline == nil || workOnly ? 1 : 3)
         let machine = Self.thisMachine
+        if compare == nil, let given = [(compareRuns.map { "--runs \($0)" }), maxRuns.map { "--max-runs \($0)" },
+                                        minEffect.map { "--min-effect \(NumberText.short($0))" }].compactMap({ $0 }).first {
+            throw Failure.usage("\(given): it is for --compare OTHER_BINARY; leave it out, or compare two binaries (--attempts sets the runs of a plain bench)")
+        }
+        try claimPaths { claims in
+            if let json { try claims.output(json, as: "--json \(json)") }
+            if let plot { try claims.output(plot, as: "--plot \(plot)") }
+            if let baseline { try claims.input(baseline, as: "--baseline \(baseline)") }
+            if let compare { try claims.input(compare, as: "--compare \(compare)") }
+            if let model { try claims.input(model, as: "--model \(model)") }
+        }
         if let json { try checkWritable(json) }
         if let plot {
             guard plot.hasSuffix(".png") else { throw Failure.usage("--plot \(plot): give a file name ending in .png") }
             try checkWritable(plot)
         }
         if let compare {
+            let firstRuns = compareRuns ?? 10, mostRuns = maxRuns ?? 30
             if baseline != nil { throw Failure.usage("--compare: give --compare OTHER_BINARY or --baseline FILE, not both") }
             if plot != nil || attempts != nil || reportMedian {
                 throw Failure.usage("--compare: --plot, --attempts and --median do not apply; each run is one attempt")
             }
             // Checked here, once, rather than in every run of this binary.
             if let plantRegression { _ = try SceneBench.Plant(parsing: plantRegression) }
-            guard maxRuns >= self.runs else { throw Failure.usage("--max-runs \(maxRuns): use at least --runs (\(self.runs))") }
+            guard mostRuns >= firstRuns else { throw Failure.usage("--max-runs \(mostRuns): use at least --runs (\(firstRuns))") }
             try BenchComparison(other: compare, scenes: sceneNames.map(\.rawValue), size: size, frames: frames, richness: richness.rawValue,
-                                threads: threadCount, budgetMs: budgetMs, stages: stages, runs: self.runs, maxRuns: maxRuns,
-                                minEffect: minEffect / 100, json: json, plant: plantRegression).run()
+                                threads: threadCount, budgetMs: budgetMs, stages: stages, runs: firstRuns, maxRuns: mostRuns,
+                                minEffect: (minEffect ?? 2) / 100, json: json, plant: plantRegression).run()
             return
         }
         let base = try baseline.map(Self.readBaseline)

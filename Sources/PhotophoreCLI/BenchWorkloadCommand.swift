@@ -72,11 +72,11 @@ struct BenchWorkloadCommand: ParsableCommand {
             throw Failure.usage("--segments \(segments.a)x\(segments.b): with --grid \(grid.a)x\(grid.b) that is over 8 million quads; use fewer segments or a smaller grid")
         }
         if let output {
+            try claimPaths { try $0.output(output, as: "--output \(output)") }
+            try checkWritable(output)
             guard output.lowercased().hasSuffix(".png") else {
                 throw Failure.usage("--output \(output): the frame is written as PNG; give a file name ending in .png")
             }
-            try claimPaths { try $0.output(output, as: "--output \(output)") }
-            try checkWritable(output)
         }
 
         let target: RenderTarget

@@ -289,9 +289,14 @@ extension Output {
             try claims.outputSequence(in: directory, as: name) { frames.contains(frame.frame(named: $0) ?? -1) }
         case .png:
             try claims.output(path, as: name)
-        case .video:
+        case let .video(format):
             try claims.output(path, as: name)
-            try claims.output(Poster.path(for: path), as: "the poster of \(name) (\(Poster.path(for: path)))")
+            // Videos of one render at one size share a poster (clip.mp4 and clip.webm both
+            // have clip.poster.webp): the same first frame, so the same bytes. An animated
+            // .webp is an image of its own and has none.
+            if format != .webp {
+                try claims.output(Poster.path(for: path), as: "the poster of \(name) (\(Poster.path(for: path)))", sharing: "poster")
+            }
         }
         if manifest {
             let m = try manifestPath(for: path)

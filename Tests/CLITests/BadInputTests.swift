@@ -99,6 +99,9 @@ func photophoreBounded(_ arguments: [String], cwd: String, seconds: Double = 60)
         BadArguments(["bench", "--budget-ms", "inf"], "--budget-ms inf", "0.1 to 1000"),
         BadArguments(["bench", "--attempts", "0"], "--attempts 0", "1 to 20"),
         BadArguments(["bench", "--attempts", "21"], "--attempts 21", "1 to 20"),
+        BadArguments(["bench", "--runs", "5"], "--runs 5", "for --compare"),
+        BadArguments(["bench", "--min-effect", "5"], "--min-effect 5", "for --compare"),
+        BadArguments(["bench", "--json", "b.json", "--baseline", "b.json"], "--json b.json and --baseline b.json are the same file"),
         BadArguments(["bench", "--size", "0x0"], "--size 0x0"),
         BadArguments(["bench", "aquarium"], "aquarium", "candlefish, emergence, lanterns or model"),
         // bench scenes-quick
