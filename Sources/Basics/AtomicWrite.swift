@@ -16,10 +16,10 @@ public struct WriteError: Error, CustomStringConvertible, Sendable {
 /// The bytes go to `<path>.partial-<pid>-<thread>` in the same folder, which is then renamed
 /// to `path`; on any failure the temporary file is removed and `path` is left as it was. A
 /// full disk is told apart from other causes in the message.
-public func writeAtomically(_ bytes: some Collection<UInt8>, to path: String) throws(WriteError) {
+public func writeAtomically(_ bytes: some Collection<UInt8>, to path: String, mode: mode_t = 0o644) throws(WriteError) {
     // Unique per process and thread, so writers of the same file never share a temporary.
     let tmp = path + ".partial-\(getpid())-\(pthread_self())"
-    let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
     guard fd >= 0 else {
         let e = errno
         throw WriteError(path: path, code: e, description: "cannot write \(path): \(String(cString: strerror(e))); check that the folder exists and is writable")
