@@ -239,10 +239,21 @@ struct MemoryCommand: ParsableCommand {
             if report.wasHealthy {
                 print("memory \(path) is healthy; nothing was changed")
             } else {
-                print("repaired \(path): salvaged \(report.salvagedEvents) events, lost \(report.lostEvents)"
+                print("repaired \(path): \(MemoryCommand.salvaged(report))"
                       + (report.keptUserID ? "" : ", made a new user id") + "; the original is kept at \(report.backupPath ?? "?")")
             }
         }
+    }
+
+    /// What `repair` salvaged and lost, saying so when the damaged file does not tell how
+    /// many events it held.
+    static func salvaged(_ report: RepairReport) -> String {
+        let s = report.salvagedEvents
+        guard let held = report.heldEvents, let lost = report.lostEvents else {
+            return "salvaged \(s) events; how many were lost is unknown (the damaged file no longer says how many it held)"
+        }
+        if report.heldIsExact { return "salvaged \(s) of \(held) events, lost \(lost)" }
+        return "salvaged \(s) events, lost at least \(lost) (the damaged file shows event ids up to \(held); whether it held more is unknown)"
     }
 
     struct Reset: ParsableCommand {

@@ -50,9 +50,9 @@ public final class MemoryStore {
     public let scenes: SceneMemories
     public internal(set) var userID: String
     /// The current memory, kept equal to snapshot + replay as events are appended.
-    public private(set) var state: Memory
+    public internal(set) var state: Memory
     /// How many events the log holds.
-    public private(set) var eventCount: Int
+    public internal(set) var eventCount: Int
     let queue: DatabaseQueue
     public let writable: Bool
 
@@ -105,7 +105,7 @@ public final class MemoryStore {
                 if writable { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
                 if let cap { try db.execute(sql: "PRAGMA max_page_count = \(cap)") }
             }
-            let queue = try DatabaseQueue(path: path, configuration: config)
+            let queue = try DatabaseQueue(path: writable ? path : MemoryStore.readOnlyLocation(path), configuration: config)
             if writable { try MemoryStore.migrator.migrate(queue) }
             self.queue = queue
             let loaded = try queue.read { db in try MemoryStore.load(db, scenes: scenes) }
@@ -152,7 +152,7 @@ public final class MemoryStore {
             var config = Configuration()
             config.readonly = true
             config.busyMode = .timeout(options.busyTimeout)
-            let queue = try DatabaseQueue(path: path, configuration: config)
+            let queue = try DatabaseQueue(path: readOnlyLocation(path), configuration: config)
             defer { try? queue.close() }
             try queue.read { db in
                 let integrity = try String.fetchAll(db, sql: "PRAGMA quick_check")
@@ -190,6 +190,38 @@ public final class MemoryStore {
             throw e
         }
     }
+
+    /// What a read-only connection opens: an SQLite URI with `mode=ro`, so nothing can write
+    /// the file, and `immutable=1` unless a write-ahead log lies beside it. A read-only
+    /// connection to a file in WAL mode otherwise creates `-wal` and `-shm` files beside it;
+    /// immutable, SQLite creates neither, takes no lock and reads the file alone. With a log
+    /// beside it (another process has the store open, or a killed run left one) the log holds
+    /// the latest events and must be read, so the file is opened read-only but not immutable
+    /// (SQLite then makes a `-shm` beside the log if there is none). Without SQLite's URIs
+    /// (a build without SQLITE_USE_URI) the plain path is opened read-only.
+    static func readOnlyLocation(_ path: String) -> String {
+        guard sqliteReadsURIs else { return path }
+        // The path part of a file: URI: '%', '?' and '#' would be read as escapes or the query.
+        var escaped = ""
+        for scalar in path.unicodeScalars {
+            switch scalar {
+            case "%": escaped += "%25"
+            case "?": escaped += "%3f"
+            case "#": escaped += "%23"
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        let immutable = FileManager.default.fileExists(atPath: path + "-wal") ? "" : "&immutable=1"
+        return "file:\(escaped)?mode=ro\(immutable)"
+    }
+
+    /// Whether SQLite reads `file:` names as URIs (GRDB does not ask it to; a build with
+    /// SQLITE_USE_URI, as Debian's, does).
+    static let sqliteReadsURIs: Bool = {
+        guard let queue = try? DatabaseQueue() else { return false }
+        defer { try? queue.close() }
+        return ((try? queue.read { db in try String.fetchAll(db, sql: "PRAGMA compile_options") }) ?? []).contains("USE_URI")
+    }()
 
     /// The version field of the write-ahead log beside `path`, when there is one that SQLite
     /// would read (one with a log's magic number; it ignores any other).
