@@ -31,7 +31,7 @@ struct MemoryCommand: ParsableCommand {
         @OptionGroup var memoryOptions: MemoryOptions
 
         func run() throws {
-            let path = memoryOptions.path
+            let path = try memoryOptions.resolvedPath()
             let store = try MemoryCommand.openExisting(path)
             let m = store?.state ?? .fresh
             if json {
@@ -57,16 +57,34 @@ struct MemoryCommand: ParsableCommand {
         @OptionGroup var memoryOptions: MemoryOptions
 
         func run() throws {
-            let path = memoryOptions.path
-            guard let store = try MemoryCommand.openExisting(path) else {
+            let path = try memoryOptions.resolvedPath()
+            guard MemoryStore.exists(at: path) else {
                 print("memory \(path): no events yet")
                 return
             }
-            var events: [StoredEvent]
-            do { events = try store.events() } catch { throw error.failure }
-            if let last { events = Array(events.suffix(last)) }
-            for e in events {
-                print("#\(e.id)  session \(e.session.map(String.init) ?? "-")  \(e.event.scene.rawValue)  \(MemoryCommand.describe(e.event))")
+            // Read row by row: an event that cannot be read is a line of its own, not the end.
+            let log: MemoryStore.Log
+            do { log = try MemoryStore.readLog(path: path, scenes: SceneRegistry.memories) } catch { throw error.failure }
+            let entries = last.map { Array(log.entries.suffix($0)) } ?? log.entries
+            for entry in entries {
+                switch entry {
+                case let .event(e):
+                    print("#\(e.id)  session \(e.session.map(String.init) ?? "-")  \(e.event.scene.rawValue)  \(MemoryCommand.describe(e.event))")
+                case let .unreadable(id, problem):
+                    print("#\(id)  cannot be read: \(problem)")
+                }
+            }
+            for (id, problem) in log.unreadableSnapshots { print("snapshot after #\(id)  cannot be read: \(problem)") }
+            func unreadable(_ list: [MemoryStore.Log.Entry]) -> Int {
+                list.filter { if case .unreadable = $0 { return true } else { return false } }.count
+            }
+            let badEvents = unreadable(log.entries), badSnapshots = log.unreadableSnapshots.count
+            guard badEvents + badSnapshots == 0 else {
+                var what: [String] = []
+                if badEvents > 0 { what.append("\(badEvents) of \(log.entries.count) events") }
+                if badSnapshots > 0 { what.append("\(badSnapshots) snapshot\(badSnapshots == 1 ? "" : "s")") }
+                let shown = unreadable(entries) == badEvents ? "each has its line above" : "without --last each has its line"
+                throw Failure.runtime("memory store \(path) is damaged: \(what.joined(separator: " and ")) could not be read (\(shown)); run `photophore memory repair --memory \(path)` to keep what can be read in a fresh store")
             }
         }
     }
@@ -86,7 +104,7 @@ struct MemoryCommand: ParsableCommand {
                 guard plot.hasSuffix(".png") else { throw Failure.usage("--plot \(plot): give a file name ending in .png") }
                 try checkWritable(plot)
             }
-            let path = memoryOptions.path
+            let path = try memoryOptions.resolvedPath()
             let summaries: [SessionSummary]
             if let store = try MemoryCommand.openExisting(path) {
                 do { summaries = SessionSummary.summarise(try store.events()) } catch { throw error.failure }
@@ -121,14 +139,19 @@ struct MemoryCommand: ParsableCommand {
             for scene in SceneRegistry.scenes {
                 let these = summaries.filter { $0.scene == scene.name }
                 guard !these.isEmpty, let range = scene.memoryType.trustRange else { continue }
-                print("\(scene.name.rawValue) trust at the end of each session:")
-                let (lo, hi) = (range.lowerBound, range.upperBound)
+                print("\(scene.name.rawValue) trust at the end of each session (1 to 40 blocks for \(fixed(range.lowerBound, 0)) to \(fixed(range.upperBound, 0))):")
                 for (i, s) in these.enumerated() {
-                    let n = Int(((s.trustAtEnd - lo) / (hi - lo) * 40).rounded())
-                    print("  \(String(i + 1).leftPadded(3)) \(fixed(s.trustAtEnd).leftPadded(6)) |\(String(repeating: "▇", count: max(0, n)))")
+                    print("  \(String(i + 1).leftPadded(3)) \(fixed(s.trustAtEnd).leftPadded(6)) |\(String(repeating: "▇", count: MemoryCommand.barLength(s.trustAtEnd, in: range)))")
                 }
             }
         }
+    }
+
+    /// The length of a trust bar in `memory stats`: 1 block at the bottom of the range, 40 at
+    /// the top, longer for more trust, so the lowest trust still shows as a bar.
+    static func barLength(_ trust: Double, in range: ClosedRange<Double>) -> Int {
+        let fraction = (trust - range.lowerBound) / (range.upperBound - range.lowerBound)
+        return 1 + Int((min(1, max(0, fraction)) * 39).rounded())
     }
 
     /// The stats chart: time in each mood per candlefish session (stacked, in the mood
@@ -172,7 +195,7 @@ struct MemoryCommand: ParsableCommand {
         @OptionGroup var memoryOptions: MemoryOptions
 
         func run() throws {
-            let path = memoryOptions.path
+            let path = try memoryOptions.resolvedPath()
             guard let store = try MemoryCommand.openExisting(path) else {
                 throw Failure.runtime("no memory store at \(path); there is nothing to export")
             }
@@ -202,7 +225,7 @@ struct MemoryCommand: ParsableCommand {
         @OptionGroup var memoryOptions: MemoryOptions
 
         func run() throws {
-            let path = memoryOptions.path
+            let path = try memoryOptions.resolvedPath()
             guard MemoryStore.exists(at: path) else {
                 print("memory \(path): nothing to forget")
                 return
@@ -222,7 +245,7 @@ struct MemoryCommand: ParsableCommand {
                 let store = try MemoryStore(path: path, writable: true, scenes: SceneRegistry.memories)
                 try store.forget()
                 store.close()
-            } catch { throw error.failure }
+            } catch { throw error.failure(command: "forget --yes") }
             print("forgot everything in \(path)")
         }
     }
@@ -233,9 +256,9 @@ struct MemoryCommand: ParsableCommand {
         @OptionGroup var memoryOptions: MemoryOptions
 
         func run() throws {
-            let path = memoryOptions.path
+            let path = try memoryOptions.resolvedPath()
             let report: RepairReport
-            do { report = try MemoryStore.repair(path: path, scenes: SceneRegistry.memories) } catch { throw error.failure }
+            do { report = try MemoryStore.repair(path: path, scenes: SceneRegistry.memories) } catch { throw error.failure(command: "repair") }
             if report.wasHealthy {
                 print("memory \(path) is healthy; nothing was changed")
             } else {
@@ -262,9 +285,9 @@ struct MemoryCommand: ParsableCommand {
         @OptionGroup var memoryOptions: MemoryOptions
 
         func run() throws {
-            let path = memoryOptions.path
+            let path = try memoryOptions.resolvedPath()
             let backup: String?
-            do { backup = try MemoryStore.reset(path: path, scenes: SceneRegistry.memories) } catch { throw error.failure }
+            do { backup = try MemoryStore.reset(path: path, scenes: SceneRegistry.memories) } catch { throw error.failure(command: "reset") }
             print("reset \(path)" + (backup.map { "; the old store is kept at \($0)" } ?? " (there was no store)"))
         }
     }

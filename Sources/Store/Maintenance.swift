@@ -208,3 +208,71 @@ extension MemoryStore {
         return result
     }
 }
+
+extension MemoryStore {
+    /// The log read row by row, for listing it: every event, or why it cannot be read.
+    public struct Log: Sendable {
+        public enum Entry: Sendable {
+            case event(StoredEvent)
+            /// An event whose row or payload cannot be read: its id and the problem.
+            case unreadable(id: Int64, problem: String)
+        }
+        /// Oldest first.
+        public var entries: [Entry] = []
+        /// The snapshots that cannot be read: the id of the event each follows, and the problem.
+        public var unreadableSnapshots: [(eventID: Int64, problem: String)] = []
+    }
+
+    /// Reads the log of the store at `path` through a read-only connection, after the same
+    /// check as opening (a file SQLite finds damaged, or not ours, throws). Unlike opening,
+    /// an event or snapshot that cannot be read does not stop it: the event is an entry of
+    /// its own, the snapshot is listed apart.
+    public static func readLog(path: String, scenes: SceneMemories, options: StoreOptions = StoreOptions()) throws(StoreError) -> Log {
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw StoreError(.unreadable, path: path, FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
+        }
+        try check(path: path, options: options)
+        var log = Log()
+        do {
+            var config = Configuration()
+            config.readonly = true
+            config.busyMode = .timeout(options.busyTimeout)
+            let queue = try DatabaseQueue(path: readOnlyLocation(path), configuration: config)
+            defer { try? queue.close() }
+            try queue.read { db in
+                // A file never initialised (see `load`) has no tables yet: no events.
+                guard try db.tableExists("events") else { return }
+                let rows = try Row.fetchCursor(db, sql: "SELECT id, session, payload FROM events ORDER BY id")
+                while let row = try rows.next() {
+                    let id: Int64 = try column(row, "id", of: "an event")
+                    do {
+                        let event = try decodeEvent(try column(row, "payload", of: "event \(id)"), id: id, scenes: scenes)
+                        log.entries.append(.event(StoredEvent(id: id, session: try column(row, "session", of: "event \(id)"), event: event)))
+                    } catch {
+                        log.entries.append(.unreadable(id: id, problem: problem(error, dropping: "event \(id) cannot be read", otherwise: "its payload is not an event this photophore knows")))
+                    }
+                }
+                let snapshots = try Row.fetchCursor(db, sql: "SELECT event_id, state FROM snapshots ORDER BY event_id")
+                while let row = try snapshots.next() {
+                    let id: Int64 = try column(row, "event_id", of: "a snapshot")
+                    do {
+                        _ = try decodeState(try column(row, "state", of: "snapshot \(id)"), what: "snapshot \(id)", scenes: scenes)
+                    } catch {
+                        log.unreadableSnapshots.append((id, problem(error, dropping: "snapshot \(id) cannot be read", otherwise: "its state is not a memory this photophore knows")))
+                    }
+                }
+            }
+        } catch {
+            throw StoreError.from(error, path: path, writing: false)
+        }
+        return log
+    }
+
+    /// What is wrong with a row, without the "<what> cannot be read" its message starts with.
+    static func problem(_ error: any Error, dropping prefix: String, otherwise: String) -> String {
+        let message = (error as? DatabaseError)?.message ?? "\(error)"
+        guard message.hasPrefix(prefix) else { return message }
+        let rest = message.dropFirst(prefix.count).drop { $0 == ":" || $0 == " " }
+        return rest.isEmpty ? otherwise : String(rest)
+    }
+}

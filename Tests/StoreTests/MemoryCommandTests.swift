@@ -68,4 +68,80 @@ struct MemoryCommandTests {
         #expect(repair.status == 0, "\(repair.stderr)")
         #expect(repair.stdout.contains("of \(held) events, lost "), "\(repair.stdout)")
     }
+
+    /// `memory history` lists the events it can read and a line for each it cannot, and says
+    /// how many those are (exit 1), instead of refusing the whole store.
+    @Test func historyListsTheGoodEventsAndALineForEachBadOne() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let store = dir.file("memory.sqlite")
+        try makeStore(dir, store)
+        let count = try MemoryStore(path: store, writable: false, scenes: SceneRegistry.memories).eventCount
+        let q = try DatabaseQueue(path: store)
+        try q.write { db in
+            try db.execute(sql: "UPDATE events SET payload = 'x' WHERE id = 2")
+            try db.execute(sql: #"UPDATE events SET payload = '{"candlefish":{"_0":{"visit":{"rate":0.7,"utcOffset":3600,"wall":1e308}}}}' WHERE id = 5"#)
+            try db.execute(sql: "UPDATE snapshots SET state = 'y' WHERE event_id = (SELECT min(event_id) FROM snapshots)")
+        }
+        try q.close()
+        let r = try photophoreRun(["memory", "history", "--memory", store], state: dir.path)
+        expectOneLine(r, status: 1, saying: ["2 of \(count) events and 1 snapshot could not be read", "memory repair"])
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.count == count + 1)
+        #expect(lines[1].hasPrefix("#2  cannot be read"))
+        #expect(lines[4].hasPrefix("#5  cannot be read: its wall"))
+        #expect(lines[0].hasPrefix("#1  session 1  candlefish"))
+        #expect(lines.last?.hasPrefix("snapshot after #") == true)
+        let last = try photophoreRun(["memory", "history", "--last", "3", "--memory", store], state: dir.path)
+        expectOneLine(last, status: 1, saying: ["2 of \(count) events", "without --last"])
+        #expect(last.stdout.split(separator: "\n").count == 4)
+    }
+
+    /// The text chart of `memory stats` grows with trust and shows the lowest trust as one
+    /// block: emergence at −75, then at −100.
+    @Test func statsBarsGrowWithTrustAndTheMinimumIsOneBlock() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        for _ in 0..<2 {
+            let r = try photophoreRun(["simulate", "emergence", "--script", scriptsFolder + "/five-wrong.json", "--remember"], state: dir.path)
+            try #require(r.status == 0, "\(r.stderr)")
+        }
+        let stats = try photophoreRun(["memory", "stats"], state: dir.path)
+        #expect(stats.status == 0, "\(stats.stderr)")
+        let lines = stats.stdout.split(separator: "\n")
+        let header = try #require(lines.firstIndex { $0.hasPrefix("emergence trust at the end of each session") })
+        let bars = lines[(header + 1)...].prefix(2).map { line in (line.split(separator: "|").first ?? "", line.filter { $0 == "▇" }.count) }
+        #expect(bars.map { $0.0.split(separator: " ").last } == ["-75.0", "-100.0"])
+        #expect(bars.map(\.1) == [6, 1])
+    }
+
+    /// The messages: XDG_STATE_HOME naming a file, `forget --yes` on a store that cannot be
+    /// written, and `--memory ''`.
+    @Test func messagesSayWhatIsWrongAndWhatToDo() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let file = dir.file("state-file")
+        try Data("x".utf8).write(to: URL(fileURLWithPath: file))
+        let script = scriptsFolder + "/gentle-60s.json"
+        let r = try photophoreRun(["simulate", "candlefish", "--script", script, "--remember"], state: file)
+        expectOneLine(r, status: 2, saying: ["XDG_STATE_HOME", file, "a file, not a folder"])
+        #expect(!r.stderr.contains("NSCocoaErrorDomain"))
+        expectOneLine(try photophoreRun(["memory", "show"], state: file), status: 2, saying: ["XDG_STATE_HOME"])
+        // A run that uses no store is not affected.
+        #expect(try photophoreRun(["simulate", "candlefish", "--script", script], state: file).status == 0)
+
+        let empty = try photophoreRun(["memory", "show", "--memory", ""], state: dir.path)
+        expectOneLine(empty, status: 2, saying: ["--memory is empty"])
+        #expect(!empty.stderr.contains("directory"))
+
+        let store = dir.file("ro/memory.sqlite")
+        try makeStore(dir, store)
+        try #require(makeReadOnly(store), "cannot make a file read-only here")
+        defer { makeWritable(store) }
+        let before = bytes(store)
+        let forget = try photophoreRun(["memory", "forget", "--yes", "--memory", store], state: dir.path)
+        expectOneLine(forget, status: 1, saying: [store, "read-only", "memory forget --yes", "nothing was changed"])
+        #expect(!forget.stderr.contains("--remember"))
+        #expect(bytes(store) == before)
+    }
 }
