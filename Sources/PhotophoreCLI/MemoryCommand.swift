@@ -16,8 +16,8 @@ import Glibc
 struct MemoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "memory",
-        abstract: "Show, export, forget, repair or reset what the scenes remember.",
-        subcommands: [Show.self, History.self, Stats.self, Export.self, Forget.self, Repair.self, Reset.self])
+        abstract: "Show, export, import, forget, repair or reset what the scenes remember.",
+        subcommands: [Show.self, History.self, Stats.self, Export.self, Import.self, Forget.self, Repair.self, Reset.self])
 
     /// Opens an existing store read-only; nil when there is none yet.
     static func openExisting(_ path: String) throws -> MemoryStore? {
@@ -196,26 +196,83 @@ struct MemoryCommand: ParsableCommand {
 
         func run() throws {
             let path = try memoryOptions.resolvedPath()
+            // Before anything is opened or written: the export must not land on the store.
+            for suffix in ["", "-wal", "-shm"] where MemoryCommand.sameFile(file, path + suffix) {
+                throw Failure.usage("memory export \(file) would overwrite the memory store \(path + suffix); write the export to another file")
+            }
             guard let store = try MemoryCommand.openExisting(path) else {
                 throw Failure.runtime("no memory store at \(path); there is nothing to export")
             }
-            let events: [StoredEvent]
-            let sessions: [(id: Int64, scene: String, clock: String?, profile: String)]
-            do {
-                events = try store.events()
-                sessions = try store.sessions()
-            } catch { throw error.failure }
-            let export = MemoryExport(
-                path: path, userID: store.userID, state: store.state,
-                sessions: sessions.map { .init(id: $0.id, scene: $0.scene, clock: $0.clock, profile: $0.profile) },
-                events: events.map { .init(id: $0.id, session: $0.session, scene: $0.event.scene.rawValue, kind: $0.event.kind, event: $0.event) })
+            let export: MemoryExport
+            do { export = try MemoryExport(store) } catch { throw error.failure }
             let text: String
-            do { text = try JSONOutput.text(export, pretty: true, userInfo: [SceneMemories.userInfoKey: store.scenes]) } catch {
+            do { text = try export.json(scenes: store.scenes) } catch {
                 throw Failure.runtime("cannot write \(file): \(error)")
             }
-            try writeTextFile(text + "\n", to: file)
-            print("exported \(events.count) events from \(path) to \(file)")
+            // What the person did and when: as private as the store itself.
+            try writeTextFile(text, to: file, mode: 0o600)
+            print("exported \(export.events.count) events from \(path) to \(file)")
         }
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Read a file written by memory export into a store that holds nothing yet (with --replace, in place of one, kept as a backup).")
+        @Argument(help: ArgumentHelp("A file written by `photophore memory export`.", valueName: "FILE.json")) var file: String
+        @Flag(name: .long, help: "When the store holds events, move it aside as <store>.backup-N and import in its place.")
+        var replace = false
+        @OptionGroup var memoryOptions: MemoryOptions
+
+        func run() throws {
+            let path = try memoryOptions.resolvedPath()
+            for suffix in ["", "-wal", "-shm"] where MemoryCommand.sameFile(file, path + suffix) {
+                throw Failure.usage("memory import \(file): that is the memory store \(path + suffix) itself; give a file written by `photophore memory export`")
+            }
+            let text = try readTextFile(file, what: "memory export")
+            let export: MemoryExport
+            do { export = try MemoryExport(json: Data(text.utf8), scenes: SceneRegistry.memories) } catch {
+                throw Failure.usage("cannot import \(file): \(error.description); give a file written by `photophore memory export`")
+            }
+            var backup: String?
+            if let store = try MemoryCommand.openExisting(path) {
+                let empty: Bool
+                do { empty = try store.isEmpty() } catch { throw error.failure }
+                let count = store.eventCount
+                store.close()
+                if !empty {
+                    guard replace else {
+                        throw Failure.usage("memory store \(path) already holds \(count) events; import into a new store with --memory NEW.sqlite, or pass --replace to keep it as a backup and import in its place")
+                    }
+                    do { backup = try MemoryStore.reset(path: path, scenes: SceneRegistry.memories) } catch { throw error.failure(command: "import") }
+                }
+            }
+            do {
+                let store = try MemoryStore(path: path, writable: true, scenes: SceneRegistry.memories)
+                try store.fill(with: export)
+                store.close()
+            } catch { throw error.failure(command: "import") }
+            print("imported \(export.events.count) events and \(export.sessions.count) sessions from \(file) into \(path)"
+                  + (backup.map { "; the old store is kept at \($0)" } ?? ""))
+        }
+    }
+
+    /// Whether two paths name the same file: the same device and inode when both exist, else
+    /// the same absolute path with the folder's symbolic links resolved.
+    // FileIdentity in Basics replaces this when merged
+    private static func sameFile(_ a: String, _ b: String) -> Bool {
+        var sa = stat(), sb = stat()
+        let (ea, eb) = (stat(a, &sa) == 0, stat(b, &sb) == 0)
+        if ea && eb { return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino }
+        if ea != eb { return false }
+        func resolved(_ path: String) -> String {
+            let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+            let url = URL(fileURLWithPath: absolute).standardized
+            let folder = url.deletingLastPathComponent().path
+            guard let real = realpath(folder, nil) else { return url.path }
+            defer { free(real) }
+            return String(cString: real) + "/" + url.lastPathComponent
+        }
+        return resolved(a) == resolved(b)
     }
 
     struct Forget: ParsableCommand {

@@ -178,8 +178,8 @@ func readTextFile(_ path: String, what: String) throws -> String {
 }
 
 /// Writes a text file with `writeAtomically` (never half-written), or fails with exit code 1.
-func writeTextFile(_ text: String, to path: String) throws {
-    do throws(WriteError) { try writeAtomically(Array(text.utf8), to: path) } catch { throw Failure.runtime(error.description) }
+func writeTextFile(_ text: String, to path: String, mode: mode_t = 0o644) throws {
+    do throws(WriteError) { try writeAtomically(Array(text.utf8), to: path, mode: mode) } catch { throw Failure.runtime(error.description) }
 }
 
 /// `--clock TIME`: pins the calendar (the wall clock of t = 0) that trust decay and the daily

@@ -28,6 +28,83 @@ struct MemoryCommandTests {
         for w in words { #expect(r.stderr.contains(w), "\(r.stderr) should say \(w)", sourceLocation: sourceLocation) }
     }
 
+    /// export → import → export gives the same bytes but for the path; the export is private
+    /// (0600) and has no `_0` keys; a store that holds events is not overwritten without
+    /// `--replace`, which keeps a backup.
+    @Test func exportImportExportRoundTripsByteForByte() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let store = dir.file("memory.sqlite"), first = dir.file("first.json"), second = dir.file("second.json")
+        try makeStore(dir, store)
+        let export = try photophoreRun(["memory", "export", first, "--memory", store], state: dir.path)
+        #expect(export.status == 0, "\(export.stderr)")
+        #expect(permissions(first) == 0o600)
+        let text = try String(contentsOfFile: first, encoding: .utf8)
+        #expect(!text.contains("\"_0\"") && text.contains("\"version\" : 2"))
+
+        let copy = dir.file("copy.sqlite")
+        let imported = try photophoreRun(["memory", "import", first, "--memory", copy], state: dir.path)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.contains("imported"))
+        #expect(try photophoreRun(["memory", "export", second, "--memory", copy], state: dir.path).status == 0)
+        let again = try String(contentsOfFile: second, encoding: .utf8)
+        #expect(again.replacingOccurrences(of: copy, with: store) == text)
+
+        // Into a store that holds events: refused, untouched; with --replace, in its place.
+        let before = bytes(copy)
+        let refused = try photophoreRun(["memory", "import", first, "--memory", copy], state: dir.path)
+        expectOneLine(refused, status: 2, saying: [copy, "--replace", "--memory NEW.sqlite"])
+        #expect(bytes(copy) == before)
+        let replaced = try photophoreRun(["memory", "import", first, "--memory", copy, "--replace"], state: dir.path)
+        #expect(replaced.status == 0 && replaced.stdout.contains(copy + ".backup-1"), "\(replaced.stdout) \(replaced.stderr)")
+        #expect(bytes(copy + ".backup-1") == before)
+    }
+
+    /// A file that is not an export, or a damaged one, is one line and exit 2, and no store
+    /// is made.
+    @Test func badImportFilesAreOneLineAndExit2() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let store = dir.file("memory.sqlite"), good = dir.file("good.json")
+        try makeStore(dir, store)
+        #expect(try photophoreRun(["memory", "export", good, "--memory", store], state: dir.path).status == 0)
+        let text = try String(contentsOfFile: good, encoding: .utf8)
+        let cases: [(String, String)] = [
+            ("{", "not valid JSON"),
+            (#"{"format": "something-else"}"#, "not a photophore memory export"),
+            (text.replacingOccurrences(of: "\"version\" : 2", with: "\"version\" : 3"), "newer photophore"),
+            (text.replacingOccurrences(of: "\"user_id\"", with: "\"user\""), "user_id: missing"),
+            (text.replacingOccurrences(of: "\"kind\" : \"visit\"", with: "\"kind\" : \"fed\""), "events[0].kind"),
+            (text.replacingOccurrences(of: "\"scene\" : \"emergence\"", with: "\"scene\" : \"nowhere\""), "nowhere"),
+        ]
+        for (i, (content, words)) in cases.enumerated() {
+            let file = dir.file("bad\(i).json"), target = dir.file("new\(i).sqlite")
+            try content.write(toFile: file, atomically: true, encoding: .utf8)
+            let r = try photophoreRun(["memory", "import", file, "--memory", target], state: dir.path)
+            expectOneLine(r, status: 2, saying: [file, words])
+            #expect(!FileManager.default.fileExists(atPath: target), "case \(i)")
+        }
+        let missing = try photophoreRun(["memory", "import", dir.file("none.json"), "--memory", dir.file("x.sqlite")], state: dir.path)
+        expectOneLine(missing, status: 2, saying: ["no such file"])
+    }
+
+    /// `memory export S --memory S`, by any name of the same file, is refused before anything
+    /// is written: exit 2, one line naming both.
+    @Test func exportOntoTheStoreItselfIsRefused() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let store = dir.file("memory.sqlite")
+        try makeStore(dir, store)
+        let before = bytes(store)
+        try FileManager.default.createSymbolicLink(atPath: dir.file("link.json"), withDestinationPath: store)
+        for target in [store, dir.file("link.json"), dir.path + "/./memory.sqlite", store + "-wal"] {
+            let r = try photophoreRun(["memory", "export", target, "--memory", store], state: dir.path)
+            expectOneLine(r, status: 2, saying: [target, store])
+            #expect(bytes(store) == before)
+        }
+        #expect(!FileManager.default.fileExists(atPath: store + "-wal"))
+    }
+
     /// A damaged store (cut off in the middle) is left byte for byte by every read-only
     /// command, with no -wal or -shm beside it; so is a healthy one. `repair` says how many of
     /// its events it lost.
