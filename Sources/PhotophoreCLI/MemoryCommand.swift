@@ -243,14 +243,14 @@ struct MemoryCommand: ParsableCommand {
                     guard replace else {
                         throw Failure.usage("memory store \(path) already holds \(count) events; import into a new store with --memory NEW.sqlite, or pass --replace to keep it as a backup and import in its place")
                     }
-                    do { backup = try MemoryStore.reset(path: path, scenes: SceneRegistry.memories) } catch { throw error.failure(command: "import") }
+                    do { backup = try MemoryStore.reset(path: path, scenes: SceneRegistry.memories) } catch { throw error.failure(command: "import \(file)") }
                 }
             }
             do {
                 let store = try MemoryStore(path: path, writable: true, scenes: SceneRegistry.memories)
                 try store.fill(with: export)
                 store.close()
-            } catch { throw error.failure(command: "import") }
+            } catch { throw error.failure(command: "import \(file)") }
             print("imported \(export.events.count) events and \(export.sessions.count) sessions from \(file) into \(path)"
                   + (backup.map { "; the old store is kept at \($0)" } ?? ""))
         }

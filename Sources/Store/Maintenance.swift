@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import GRDB
 import Mind
 
@@ -48,13 +51,14 @@ extension MemoryStore {
     /// Moves the database and its side files to `backup`, keeping them together so the
     /// backup still opens with everything that was in its write-ahead log.
     static func moveAside(_ path: String, to backup: String) throws(StoreError) {
-        do {
-            try FileManager.default.moveItem(atPath: path, toPath: backup)
-            for s in sideSuffixes where FileManager.default.fileExists(atPath: path + s) {
-                try FileManager.default.moveItem(atPath: path + s, toPath: backup + s)
+        for s in [""] + sideSuffixes where s.isEmpty || FileManager.default.fileExists(atPath: path + s) {
+            // rename(2) rather than FileManager: its errno tells a folder that cannot be
+            // written (advice of its own) from other failures, and reads as a sentence.
+            guard rename(path + s, backup + s) == 0 else {
+                let e = errno
+                let detail = "cannot move \((path + s as NSString).lastPathComponent) to \(backup + s): \(String(cString: strerror(e)))"
+                throw StoreError([EACCES, EPERM, EROFS].contains(e) ? .readOnly : .io, path: path, detail)
             }
-        } catch {
-            throw StoreError(.io, path: path, "cannot move it to \(backup): \(error.localizedDescription)")
         }
     }
 

@@ -220,5 +220,19 @@ struct MemoryCommandTests {
         expectOneLine(forget, status: 1, saying: [store, "read-only", "memory forget --yes", "nothing was changed"])
         #expect(!forget.stderr.contains("--remember"))
         #expect(bytes(store) == before)
+
+        // reset and repair in a folder that cannot be written: the same advice, their command.
+        makeWritable(store)
+        let damaged = dir.file("ro/damaged.sqlite")
+        try try #require(bytes(store)).prefix(8192).write(to: URL(fileURLWithPath: damaged))
+        try #require(makeReadOnly(dir.file("ro")))
+        defer { makeWritable(dir.file("ro")) }
+        for (command, path) in [("reset", store), ("repair", damaged)] {
+            let r = try photophoreRun(["memory", command, "--memory", path], state: dir.path)
+            expectOneLine(r, status: 1, saying: [path, "read-only", "`photophore memory \(command)` again"])
+            #expect(!r.stderr.contains("--remember") && !r.stderr.contains("check the disk"))
+        }
+        #expect(bytes(store) == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.file("ro")).sorted() == ["damaged.sqlite", "memory.sqlite"])
     }
 }
