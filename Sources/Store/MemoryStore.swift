@@ -84,8 +84,9 @@ public final class MemoryStore {
             try MemoryStore.createFile(path)
         } else {
             guard fm.isReadableFile(atPath: path) else { throw StoreError(.unreadable, path: path, "permission denied") }
-            // Check with a read-only connection before anything can write to the file.
-            try MemoryStore.check(path: path, options: options)
+            // Check with a read-only connection before anything can write to the file; to be
+            // written, the memory must also read (snapshot and later events) through it.
+            try MemoryStore.check(path: path, options: options, loading: writable ? scenes : nil)
             if writable {
                 let dir = (path as NSString).deletingLastPathComponent
                 guard fm.isWritableFile(atPath: path) else { throw StoreError(.readOnly, path: path, "the file is not writable") }
@@ -99,10 +100,17 @@ public final class MemoryStore {
             config.readonly = !writable
             config.busyMode = .timeout(options.busyTimeout)
             config.label = "memory"
-            if writable { config.journalMode = .wal }
             let cap = options.maxPageCount
             config.prepareDatabase { db in
-                if writable { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+                // WAL set here, not through GRDB's journalMode: that one also creates and drops
+                // a table whenever no -wal lies beside the file (for its pools' readers), which
+                // rewrites the header's schema cookie of every store it opens.
+                if writable {
+                    guard try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") == "wal" else {
+                        throw DatabaseError(resultCode: .SQLITE_IOERR, message: "cannot use a write-ahead log beside it")
+                    }
+                    try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                }
                 if let cap { try db.execute(sql: "PRAGMA max_page_count = \(cap)") }
             }
             let queue = try DatabaseQueue(path: writable ? path : MemoryStore.readOnlyLocation(path), configuration: config)
@@ -146,8 +154,9 @@ public final class MemoryStore {
     }
 
     /// Checks an existing file through a read-only connection: readable, an SQLite database,
-    /// intact, ours, and not newer than this build.
-    static func check(path: String, options: StoreOptions) throws(StoreError) {
+    /// intact, ours, and not newer than this build; with `loading`, also that the memory
+    /// (last snapshot and later events) reads with those scenes.
+    static func check(path: String, options: StoreOptions, loading scenes: SceneMemories? = nil) throws(StoreError) {
         do {
             var config = Configuration()
             config.readonly = true
@@ -178,6 +187,7 @@ public final class MemoryStore {
                 if !unknown.isEmpty {
                     throw StoreError(.newerSchema, path: path, "unknown migration \(unknown.sorted().joined(separator: ", "))")
                 }
+                if let scenes { _ = try MemoryStore.load(db, scenes: scenes) }
             }
         } catch {
             let e = StoreError.from(error, path: path, writing: false)

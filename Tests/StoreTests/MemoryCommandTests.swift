@@ -146,6 +146,28 @@ struct MemoryCommandTests {
         #expect(repair.stdout.contains("of \(held) events, lost "), "\(repair.stdout)")
     }
 
+    /// A store whose last event does not read passes SQLite's own check; a run that would
+    /// write it (`--remember`, `forget --yes`) reads the memory through the read-only
+    /// connection first, and stops with the file as it was: no table made and dropped that
+    /// rewrote the header's schema cookie (9 to 11), no -wal or -shm.
+    @Test func aWritingRunStopsBeforeTouchingAStoreWhoseEventsDoNotRead() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let store = dir.file("memory.sqlite")
+        try makeStore(dir, store)
+        let count = try MemoryStore(path: store, writable: false, scenes: SceneRegistry.memories).eventCount
+        let q = try DatabaseQueue(path: store)
+        try q.write { db in try db.execute(sql: "UPDATE events SET payload = 'x' WHERE id = ?", arguments: [count]) }
+        try q.close()
+        let before = try #require(bytes(store))
+        for command in [["simulate", "candlefish", "--script", scriptsFolder + "/gentle-60s.json", "--remember"], ["memory", "forget", "--yes"]] {
+            let r = try photophoreRun(command + ["--memory", store], state: dir.path)
+            expectOneLine(r, status: 1, saying: [store, "event \(count) cannot be read", "memory repair"])
+            #expect(bytes(store) == before, "\(command) changed the store")
+            #expect(!FileManager.default.fileExists(atPath: store + "-wal") && !FileManager.default.fileExists(atPath: store + "-shm"))
+        }
+    }
+
     /// `memory history` lists the events it can read and a line for each it cannot, and says
     /// how many those are (exit 1), instead of refusing the whole store.
     @Test func historyListsTheGoodEventsAndALineForEachBadOne() throws {
