@@ -218,7 +218,7 @@ struct MemoryCommand: ParsableCommand {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Read a file written by memory export into a store that holds nothing yet (with --replace, in place of one, kept as a backup).")
-        @Argument(help: ArgumentHelp("A file written by `photophore memory export`.", valueName: "FILE.json")) var file: String
+        @Argument(help: ArgumentHelp("A file written by photophore memory export.", valueName: "FILE.json")) var file: String
         @Flag(name: .long, help: "When the store holds events, move it aside as <store>.backup-N and import in its place.")
         var replace = false
         @OptionGroup var memoryOptions: MemoryOptions
