@@ -116,6 +116,21 @@ public struct MemoryEvent: Equatable, Codable, Sendable {
         var inner = c.nestedContainer(keyedBy: NameKey.self, forKey: NameKey(scene.rawValue))
         try payload.encode(into: &inner, forKey: NameKey("_0"))
     }
+
+    /// Writes the scene's own event alone, e.g. `{"visit": {"rate": 1, ...}}`: the event without
+    /// the log's `{"<scene>": {"_0": ...}}` around it (the form `memory export` writes).
+    public func encodeSceneEvent(to encoder: any Encoder) throws { try payload.encode(to: encoder) }
+
+    /// Reads an event of `scene` written by `encodeSceneEvent`. Decoding needs the
+    /// `SceneMemories` in the decoder's `userInfo`.
+    public init(scene: SceneName, sceneEventFrom decoder: any Decoder) throws {
+        guard let memories = decoder.userInfo[SceneMemories.userInfoKey] as? SceneMemories,
+              let type = memories.type(of: scene) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown scene \(scene.rawValue)"))
+        }
+        func decode<M: SceneMemory>(_ memory: M.Type) throws -> MemoryEvent { MemoryEvent(memory, try M.Event(from: decoder)) }
+        self = try decode(type)
+    }
 }
 
 /// A memory event with its scene's types erased.
@@ -125,6 +140,7 @@ protocol MemoryEventPayload: Sendable {
     var time: Double? { get }
     func isEqual(_ other: any MemoryEventPayload) -> Bool
     func encode(into container: inout KeyedEncodingContainer<NameKey>, forKey key: NameKey) throws
+    func encode(to encoder: any Encoder) throws
     func apply(to memory: inout Memory)
 }
 
@@ -137,6 +153,7 @@ struct TypedMemoryEvent<M: SceneMemory>: MemoryEventPayload {
     func encode(into container: inout KeyedEncodingContainer<NameKey>, forKey key: NameKey) throws {
         try container.encode(event, forKey: key)
     }
+    func encode(to encoder: any Encoder) throws { try event.encode(to: encoder) }
     func apply(to memory: inout Memory) { memory[M.self].apply(event) }
 }
 

@@ -16,8 +16,8 @@ import Glibc
 struct MemoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "memory",
-        abstract: "Show, export, forget, repair or reset what the scenes remember.",
-        subcommands: [Show.self, History.self, Stats.self, Export.self, Forget.self, Repair.self, Reset.self])
+        abstract: "Show, export, import, forget, repair or reset what the scenes remember.",
+        subcommands: [Show.self, History.self, Stats.self, Export.self, Import.self, Forget.self, Repair.self, Reset.self])
 
     /// Opens an existing store read-only; nil when there is none yet.
     static func openExisting(_ path: String) throws -> MemoryStore? {
@@ -31,7 +31,7 @@ struct MemoryCommand: ParsableCommand {
         @OptionGroup var memoryOptions: MemoryOptions
 
         func run() throws {
-            let path = memoryOptions.path
+            let path = try memoryOptions.resolvedPath()
             let store = try MemoryCommand.openExisting(path)
             let m = store?.state ?? .fresh
             if json {
@@ -57,16 +57,34 @@ struct MemoryCommand: ParsableCommand {
         @OptionGroup var memoryOptions: MemoryOptions
 
         func run() throws {
-            let path = memoryOptions.path
-            guard let store = try MemoryCommand.openExisting(path) else {
+            let path = try memoryOptions.resolvedPath()
+            guard MemoryStore.exists(at: path) else {
                 print("memory \(path): no events yet")
                 return
             }
-            var events: [StoredEvent]
-            do { events = try store.events() } catch { throw error.failure }
-            if let last { events = Array(events.suffix(last)) }
-            for e in events {
-                print("#\(e.id)  session \(e.session.map(String.init) ?? "-")  \(e.event.scene.rawValue)  \(MemoryCommand.describe(e.event))")
+            // Read row by row: an event that cannot be read is a line of its own, not the end.
+            let log: MemoryStore.Log
+            do { log = try MemoryStore.readLog(path: path, scenes: SceneRegistry.memories) } catch { throw error.failure }
+            let entries = last.map { Array(log.entries.suffix($0)) } ?? log.entries
+            for entry in entries {
+                switch entry {
+                case let .event(e):
+                    print("#\(e.id)  session \(e.session.map(String.init) ?? "-")  \(e.event.scene.rawValue)  \(MemoryCommand.describe(e.event))")
+                case let .unreadable(id, problem):
+                    print("#\(id)  cannot be read: \(problem)")
+                }
+            }
+            for (id, problem) in log.unreadableSnapshots { print("snapshot after #\(id)  cannot be read: \(problem)") }
+            func unreadable(_ list: [MemoryStore.Log.Entry]) -> Int {
+                list.filter { if case .unreadable = $0 { return true } else { return false } }.count
+            }
+            let badEvents = unreadable(log.entries), badSnapshots = log.unreadableSnapshots.count
+            guard badEvents + badSnapshots == 0 else {
+                var what: [String] = []
+                if badEvents > 0 { what.append("\(badEvents) of \(log.entries.count) events") }
+                if badSnapshots > 0 { what.append("\(badSnapshots) snapshot\(badSnapshots == 1 ? "" : "s")") }
+                let shown = unreadable(entries) == badEvents ? "each has its line above" : "without --last each has its line"
+                throw Failure.runtime("memory store \(path) is damaged: \(what.joined(separator: " and ")) could not be read (\(shown)); run `photophore memory repair --memory \(path)` to keep what can be read in a fresh store")
             }
         }
     }
@@ -86,7 +104,7 @@ struct MemoryCommand: ParsableCommand {
                 guard plot.hasSuffix(".png") else { throw Failure.usage("--plot \(plot): give a file name ending in .png") }
                 try checkWritable(plot)
             }
-            let path = memoryOptions.path
+            let path = try memoryOptions.resolvedPath()
             let summaries: [SessionSummary]
             if let store = try MemoryCommand.openExisting(path) {
                 do { summaries = SessionSummary.summarise(try store.events()) } catch { throw error.failure }
@@ -121,14 +139,19 @@ struct MemoryCommand: ParsableCommand {
             for scene in SceneRegistry.scenes {
                 let these = summaries.filter { $0.scene == scene.name }
                 guard !these.isEmpty, let range = scene.memoryType.trustRange else { continue }
-                print("\(scene.name.rawValue) trust at the end of each session:")
-                let (lo, hi) = (range.lowerBound, range.upperBound)
+                print("\(scene.name.rawValue) trust at the end of each session (1 to 40 blocks for \(fixed(range.lowerBound, 0)) to \(fixed(range.upperBound, 0))):")
                 for (i, s) in these.enumerated() {
-                    let n = Int(((s.trustAtEnd - lo) / (hi - lo) * 40).rounded())
-                    print("  \(String(i + 1).leftPadded(3)) \(fixed(s.trustAtEnd).leftPadded(6)) |\(String(repeating: "▇", count: max(0, n)))")
+                    print("  \(String(i + 1).leftPadded(3)) \(fixed(s.trustAtEnd).leftPadded(6)) |\(String(repeating: "▇", count: MemoryCommand.barLength(s.trustAtEnd, in: range)))")
                 }
             }
         }
+    }
+
+    /// The length of a trust bar in `memory stats`: 1 block at the bottom of the range, 40 at
+    /// the top, longer for more trust, so the lowest trust still shows as a bar.
+    static func barLength(_ trust: Double, in range: ClosedRange<Double>) -> Int {
+        let fraction = (trust - range.lowerBound) / (range.upperBound - range.lowerBound)
+        return 1 + Int((min(1, max(0, fraction)) * 39).rounded())
     }
 
     /// The stats chart: time in each mood per candlefish session (stacked, in the mood
@@ -172,27 +195,84 @@ struct MemoryCommand: ParsableCommand {
         @OptionGroup var memoryOptions: MemoryOptions
 
         func run() throws {
-            let path = memoryOptions.path
+            let path = try memoryOptions.resolvedPath()
+            // Before anything is opened or written: the export must not land on the store.
+            for suffix in ["", "-wal", "-shm"] where MemoryCommand.sameFile(file, path + suffix) {
+                throw Failure.usage("memory export \(file) would overwrite the memory store \(path + suffix); write the export to another file")
+            }
             guard let store = try MemoryCommand.openExisting(path) else {
                 throw Failure.runtime("no memory store at \(path); there is nothing to export")
             }
-            let events: [StoredEvent]
-            let sessions: [(id: Int64, scene: String, clock: String?, profile: String)]
-            do {
-                events = try store.events()
-                sessions = try store.sessions()
-            } catch { throw error.failure }
-            let export = MemoryExport(
-                path: path, userID: store.userID, state: store.state,
-                sessions: sessions.map { .init(id: $0.id, scene: $0.scene, clock: $0.clock, profile: $0.profile) },
-                events: events.map { .init(id: $0.id, session: $0.session, scene: $0.event.scene.rawValue, kind: $0.event.kind, event: $0.event) })
+            let export: MemoryExport
+            do { export = try MemoryExport(store) } catch { throw error.failure }
             let text: String
-            do { text = try JSONOutput.text(export, pretty: true, userInfo: [SceneMemories.userInfoKey: store.scenes]) } catch {
+            do { text = try export.json(scenes: store.scenes) } catch {
                 throw Failure.runtime("cannot write \(file): \(error)")
             }
-            try writeTextFile(text + "\n", to: file)
-            print("exported \(events.count) events from \(path) to \(file)")
+            // What the person did and when: as private as the store itself.
+            try writeTextFile(text, to: file, mode: 0o600)
+            print("exported \(export.events.count) events from \(path) to \(file)")
         }
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Read a file written by memory export into a store that holds nothing yet (with --replace, in place of one, kept as a backup).")
+        @Argument(help: ArgumentHelp("A file written by photophore memory export.", valueName: "FILE.json")) var file: String
+        @Flag(name: .long, help: "When the store holds events, move it aside as <store>.backup-N and import in its place.")
+        var replace = false
+        @OptionGroup var memoryOptions: MemoryOptions
+
+        func run() throws {
+            let path = try memoryOptions.resolvedPath()
+            for suffix in ["", "-wal", "-shm"] where MemoryCommand.sameFile(file, path + suffix) {
+                throw Failure.usage("memory import \(file): that is the memory store \(path + suffix) itself; give a file written by `photophore memory export`")
+            }
+            let text = try readTextFile(file, what: "memory export")
+            let export: MemoryExport
+            do { export = try MemoryExport(json: Data(text.utf8), scenes: SceneRegistry.memories) } catch {
+                throw Failure.usage("cannot import \(file): \(error.description); give a file written by `photophore memory export`")
+            }
+            var backup: String?
+            if let store = try MemoryCommand.openExisting(path) {
+                let empty: Bool
+                do { empty = try store.isEmpty() } catch { throw error.failure }
+                let count = store.eventCount
+                store.close()
+                if !empty {
+                    guard replace else {
+                        throw Failure.usage("memory store \(path) already holds \(count) events; import into a new store with --memory NEW.sqlite, or pass --replace to keep it as a backup and import in its place")
+                    }
+                    do { backup = try MemoryStore.reset(path: path, scenes: SceneRegistry.memories) } catch { throw error.failure(command: "import \(file)") }
+                }
+            }
+            do {
+                let store = try MemoryStore(path: path, writable: true, scenes: SceneRegistry.memories)
+                try store.fill(with: export)
+                store.close()
+            } catch { throw error.failure(command: "import \(file)") }
+            print("imported \(export.events.count) events and \(export.sessions.count) sessions from \(file) into \(path)"
+                  + (backup.map { "; the old store is kept at \($0)" } ?? ""))
+        }
+    }
+
+    /// Whether two paths name the same file: the same device and inode when both exist, else
+    /// the same absolute path with the folder's symbolic links resolved.
+    // FileIdentity in Basics replaces this when merged
+    private static func sameFile(_ a: String, _ b: String) -> Bool {
+        var sa = stat(), sb = stat()
+        let (ea, eb) = (stat(a, &sa) == 0, stat(b, &sb) == 0)
+        if ea && eb { return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino }
+        if ea != eb { return false }
+        func resolved(_ path: String) -> String {
+            let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+            let url = URL(fileURLWithPath: absolute).standardized
+            let folder = url.deletingLastPathComponent().path
+            guard let real = realpath(folder, nil) else { return url.path }
+            defer { free(real) }
+            return String(cString: real) + "/" + url.lastPathComponent
+        }
+        return resolved(a) == resolved(b)
     }
 
     struct Forget: ParsableCommand {
@@ -202,7 +282,7 @@ struct MemoryCommand: ParsableCommand {
         @OptionGroup var memoryOptions: MemoryOptions
 
         func run() throws {
-            let path = memoryOptions.path
+            let path = try memoryOptions.resolvedPath()
             guard MemoryStore.exists(at: path) else {
                 print("memory \(path): nothing to forget")
                 return
@@ -222,7 +302,7 @@ struct MemoryCommand: ParsableCommand {
                 let store = try MemoryStore(path: path, writable: true, scenes: SceneRegistry.memories)
                 try store.forget()
                 store.close()
-            } catch { throw error.failure }
+            } catch { throw error.failure(command: "forget --yes") }
             print("forgot everything in \(path)")
         }
     }
@@ -233,16 +313,27 @@ struct MemoryCommand: ParsableCommand {
         @OptionGroup var memoryOptions: MemoryOptions
 
         func run() throws {
-            let path = memoryOptions.path
+            let path = try memoryOptions.resolvedPath()
             let report: RepairReport
-            do { report = try MemoryStore.repair(path: path, scenes: SceneRegistry.memories) } catch { throw error.failure }
+            do { report = try MemoryStore.repair(path: path, scenes: SceneRegistry.memories) } catch { throw error.failure(command: "repair") }
             if report.wasHealthy {
                 print("memory \(path) is healthy; nothing was changed")
             } else {
-                print("repaired \(path): salvaged \(report.salvagedEvents) events, lost \(report.lostEvents)"
+                print("repaired \(path): \(MemoryCommand.salvaged(report))"
                       + (report.keptUserID ? "" : ", made a new user id") + "; the original is kept at \(report.backupPath ?? "?")")
             }
         }
+    }
+
+    /// What `repair` salvaged and lost, saying so when the damaged file does not tell how
+    /// many events it held.
+    static func salvaged(_ report: RepairReport) -> String {
+        let s = report.salvagedEvents
+        guard let held = report.heldEvents, let lost = report.lostEvents else {
+            return "salvaged \(s) events; how many were lost is unknown (the damaged file no longer says how many it held)"
+        }
+        if report.heldIsExact { return "salvaged \(s) of \(held) events, lost \(lost)" }
+        return "salvaged \(s) events, lost at least \(lost) (the damaged file shows event ids up to \(held); whether it held more is unknown)"
     }
 
     struct Reset: ParsableCommand {
@@ -251,9 +342,9 @@ struct MemoryCommand: ParsableCommand {
         @OptionGroup var memoryOptions: MemoryOptions
 
         func run() throws {
-            let path = memoryOptions.path
+            let path = try memoryOptions.resolvedPath()
             let backup: String?
-            do { backup = try MemoryStore.reset(path: path, scenes: SceneRegistry.memories) } catch { throw error.failure }
+            do { backup = try MemoryStore.reset(path: path, scenes: SceneRegistry.memories) } catch { throw error.failure(command: "reset") }
             print("reset \(path)" + (backup.map { "; the old store is kept at \($0)" } ?? " (there was no store)"))
         }
     }

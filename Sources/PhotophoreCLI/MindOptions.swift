@@ -19,9 +19,33 @@ struct MemoryOptions: ParsableArguments {
         return memory.hasPrefix("/") ? memory : FileManager.default.currentDirectoryPath + "/" + memory
     }
 
-    /// Refuses a folder where the store file should be (SQLite would only say "disk I/O
-    /// error"): exit 2, while the arguments are parsed.
+    /// The chosen path, once its folder is known to be one that can be (a file where a folder
+    /// should be would fail later as an obscure Foundation error): exit 2 otherwise. For
+    /// the commands that use a store; the others never look at its folder.
+    func resolvedPath(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
+        let path = self.path
+        var folder = (path as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        while folder.count > 1 {
+            if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) {
+                guard !isDirectory.boolValue else { break }
+                if memory == nil, let state = environment["XDG_STATE_HOME"], path.hasPrefix(state + "/") {
+                    let what = folder == state ? "XDG_STATE_HOME is \(state), a file, not a folder" : "XDG_STATE_HOME is \(state), and \(folder) is a file, not a folder"
+                    throw Failure.usage("\(what), so the memory store \(path) cannot be there; point XDG_STATE_HOME at a folder or unset it, or choose a store with --memory PATH")
+                }
+                throw Failure.usage("--memory \(memory ?? path): \(folder) is a file, not a folder; give a path inside a folder")
+            }
+            folder = (folder as NSString).deletingLastPathComponent
+        }
+        return path
+    }
+
+    /// Refuses an empty path, and a folder where the store file should be (SQLite would only
+    /// say "disk I/O error"): exit 2, while the arguments are parsed.
     func validate() throws {
+        if memory?.isEmpty == true {
+            throw ValidationError("--memory is empty; give the path of a store file, e.g. --memory memory.sqlite")
+        }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { return }
         guard let memory else {
@@ -56,7 +80,7 @@ final class MemorySession {
             userID = Self.fixedUserID
             return
         }
-        let path = options.path
+        let path = try options.resolvedPath()
         if !remember && !MemoryStore.exists(at: path) {
             throw Failure.runtime("no memory store at \(path); pass --remember to create one, or leave out --memory to start fresh")
         }
@@ -122,6 +146,13 @@ struct ProfileOptions: ParsableArguments {
 extension StoreError {
     /// Store failures are runtime failures (exit 1).
     var failure: Failure { Failure.runtime(description) }
+
+    /// The failure of a `memory` command that writes the store and has no `--remember` to
+    /// leave out (forget, import, repair, reset): a read-only store gets advice of its own.
+    func failure(command: String) -> Failure {
+        guard kind == .readOnly else { return failure }
+        return Failure.runtime("memory store \(path) is read-only (\(detail)); nothing was changed: make the file and its folder writable (chmod u+w, or chattr -i if it is immutable), then run `photophore memory \(command)` again")
+    }
 }
 
 /// A number with a fixed number of decimals (`NumberText.fixed`), for the commands' text.
@@ -157,8 +188,8 @@ func readTextFile(_ path: String, what: String, limit: Int = Limits.textFileByte
 }
 
 /// Writes a text file with `writeAtomically` (never half-written), or fails with exit code 1.
-func writeTextFile(_ text: String, to path: String) throws {
-    do throws(WriteError) { try writeAtomically(Array(text.utf8), to: path) } catch { throw Failure.runtime(error.description) }
+func writeTextFile(_ text: String, to path: String, mode: mode_t = 0o644) throws {
+    do throws(WriteError) { try writeAtomically(Array(text.utf8), to: path, mode: mode) } catch { throw Failure.runtime(error.description) }
 }
 
 /// `--clock TIME`: pins the calendar (the wall clock of t = 0) that trust decay and the daily

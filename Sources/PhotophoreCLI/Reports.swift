@@ -48,47 +48,6 @@ struct JSONTree: Encodable {
 /// Milliseconds as the reports give them: to the microsecond.
 func roundedMs(_ v: Double) -> Double { (v * 1000).rounded() / 1000 }
 
-/// `memory export FILE`: everything in the store, indented. The state and the events are the
-/// store's own Codable values, encoded with its scenes' memory codecs.
-struct MemoryExport: Encodable {
-    // Written out rather than synthesized: a nil clock or session is written as null, as the
-    // contract shows it, where the synthesized encoder would leave the key out.
-    struct Session: Encodable {
-        var id: Int64, scene: String, clock: String?, profile: String
-        enum CodingKeys: CodingKey { case id, scene, clock, profile }
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(id, forKey: .id)
-            try c.encode(scene, forKey: .scene)
-            try c.encode(clock, forKey: .clock)
-            try c.encode(profile, forKey: .profile)
-        }
-    }
-    struct Event: Encodable {
-        var id: Int64, session: Int64?, scene: String, kind: String, event: MemoryEvent
-        enum CodingKeys: CodingKey { case id, session, scene, kind, event }
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(id, forKey: .id)
-            try c.encode(session, forKey: .session)
-            try c.encode(scene, forKey: .scene)
-            try c.encode(kind, forKey: .kind)
-            try c.encode(event, forKey: .event)
-        }
-    }
-    var format = "photophore-memory-1"
-    var path: String
-    var userID: String
-    var state: Memory
-    var sessions: [Session]
-    var events: [Event]
-
-    enum CodingKeys: String, CodingKey {
-        case format, path, state, sessions, events
-        case userID = "user_id"
-    }
-}
-
 // MARK: simulate --json
 
 /// `{"max": …, "p50": …, "p95": …, "p99": …}` in milliseconds, to the microsecond.

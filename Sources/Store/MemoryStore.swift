@@ -50,9 +50,9 @@ public final class MemoryStore {
     public let scenes: SceneMemories
     public internal(set) var userID: String
     /// The current memory, kept equal to snapshot + replay as events are appended.
-    public private(set) var state: Memory
+    public internal(set) var state: Memory
     /// How many events the log holds.
-    public private(set) var eventCount: Int
+    public internal(set) var eventCount: Int
     let queue: DatabaseQueue
     public let writable: Bool
 
@@ -84,8 +84,9 @@ public final class MemoryStore {
             try MemoryStore.createFile(path)
         } else {
             guard fm.isReadableFile(atPath: path) else { throw StoreError(.unreadable, path: path, "permission denied") }
-            // Check with a read-only connection before anything can write to the file.
-            try MemoryStore.check(path: path, options: options)
+            // Check with a read-only connection before anything can write to the file; to be
+            // written, the memory must also read (snapshot and later events) through it.
+            try MemoryStore.check(path: path, options: options, loading: writable ? scenes : nil)
             if writable {
                 let dir = (path as NSString).deletingLastPathComponent
                 guard fm.isWritableFile(atPath: path) else { throw StoreError(.readOnly, path: path, "the file is not writable") }
@@ -99,13 +100,20 @@ public final class MemoryStore {
             config.readonly = !writable
             config.busyMode = .timeout(options.busyTimeout)
             config.label = "memory"
-            if writable { config.journalMode = .wal }
             let cap = options.maxPageCount
             config.prepareDatabase { db in
-                if writable { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+                // WAL set here, not through GRDB's journalMode: that one also creates and drops
+                // a table whenever no -wal lies beside the file (for its pools' readers), which
+                // rewrites the header's schema cookie of every store it opens.
+                if writable {
+                    guard try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") == "wal" else {
+                        throw DatabaseError(resultCode: .SQLITE_IOERR, message: "cannot use a write-ahead log beside it")
+                    }
+                    try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                }
                 if let cap { try db.execute(sql: "PRAGMA max_page_count = \(cap)") }
             }
-            let queue = try DatabaseQueue(path: path, configuration: config)
+            let queue = try DatabaseQueue(path: writable ? path : MemoryStore.readOnlyLocation(path), configuration: config)
             if writable { try MemoryStore.migrator.migrate(queue) }
             self.queue = queue
             let loaded = try queue.read { db in try MemoryStore.load(db, scenes: scenes) }
@@ -146,13 +154,14 @@ public final class MemoryStore {
     }
 
     /// Checks an existing file through a read-only connection: readable, an SQLite database,
-    /// intact, ours, and not newer than this build.
-    static func check(path: String, options: StoreOptions) throws(StoreError) {
+    /// intact, ours, and not newer than this build; with `loading`, also that the memory
+    /// (last snapshot and later events) reads with those scenes.
+    static func check(path: String, options: StoreOptions, loading scenes: SceneMemories? = nil) throws(StoreError) {
         do {
             var config = Configuration()
             config.readonly = true
             config.busyMode = .timeout(options.busyTimeout)
-            let queue = try DatabaseQueue(path: path, configuration: config)
+            let queue = try DatabaseQueue(path: readOnlyLocation(path), configuration: config)
             defer { try? queue.close() }
             try queue.read { db in
                 let integrity = try String.fetchAll(db, sql: "PRAGMA quick_check")
@@ -178,6 +187,7 @@ public final class MemoryStore {
                 if !unknown.isEmpty {
                     throw StoreError(.newerSchema, path: path, "unknown migration \(unknown.sorted().joined(separator: ", "))")
                 }
+                if let scenes { _ = try MemoryStore.load(db, scenes: scenes) }
             }
         } catch {
             let e = StoreError.from(error, path: path, writing: false)
@@ -190,6 +200,38 @@ public final class MemoryStore {
             throw e
         }
     }
+
+    /// What a read-only connection opens: an SQLite URI with `mode=ro`, so nothing can write
+    /// the file, and `immutable=1` unless a write-ahead log lies beside it. A read-only
+    /// connection to a file in WAL mode otherwise creates `-wal` and `-shm` files beside it;
+    /// immutable, SQLite creates neither, takes no lock and reads the file alone. With a log
+    /// beside it (another process has the store open, or a killed run left one) the log holds
+    /// the latest events and must be read, so the file is opened read-only but not immutable
+    /// (SQLite then makes a `-shm` beside the log if there is none). Without SQLite's URIs
+    /// (a build without SQLITE_USE_URI) the plain path is opened read-only.
+    static func readOnlyLocation(_ path: String) -> String {
+        guard sqliteReadsURIs else { return path }
+        // The path part of a file: URI: '%', '?' and '#' would be read as escapes or the query.
+        var escaped = ""
+        for scalar in path.unicodeScalars {
+            switch scalar {
+            case "%": escaped += "%25"
+            case "?": escaped += "%3f"
+            case "#": escaped += "%23"
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        let immutable = FileManager.default.fileExists(atPath: path + "-wal") ? "" : "&immutable=1"
+        return "file:\(escaped)?mode=ro\(immutable)"
+    }
+
+    /// Whether SQLite reads `file:` names as URIs (GRDB does not ask it to; a build with
+    /// SQLITE_USE_URI, as Debian's, does).
+    static let sqliteReadsURIs: Bool = {
+        guard let queue = try? DatabaseQueue() else { return false }
+        defer { try? queue.close() }
+        return ((try? queue.read { db in try String.fetchAll(db, sql: "PRAGMA compile_options") }) ?? []).contains("USE_URI")
+    }()
 
     /// The version field of the write-ahead log beside `path`, when there is one that SQLite
     /// would read (one with a log's magic number; it ignores any other).

@@ -8,7 +8,7 @@ import TestSupport
     static let commands: [[String]] = [
         [], ["play"], ["render"], ["simulate"], ["version"],
         ["memory"], ["memory", "show"], ["memory", "history"], ["memory", "stats"], ["memory", "export"],
-        ["memory", "forget"], ["memory", "repair"], ["memory", "reset"],
+        ["memory", "import"], ["memory", "forget"], ["memory", "repair"], ["memory", "reset"],
         ["bench"], ["bench", "scenes"], ["bench", "workload"], ["bench", "soak"], ["bench", "instructions"],
         ["bench", "scenes-quick"],
     ]

@@ -173,6 +173,35 @@ struct DamagedStoreTests {
         #expect(try MemoryStore(path: copy, writable: false, scenes: SceneRegistry.memories).eventCount == 12)
     }
 
+    /// A store of 610 events cut off in the middle of its file: `repair` reads its event
+    /// counter (sqlite_sequence, on a page near the start) and reports how many of the 610 it
+    /// salvaged and how many were lost, not "0 lost". Cut to its first page, the file no
+    /// longer says how many it held, and the report says so. The damaged file itself is kept
+    /// byte for byte, with no side files.
+    @Test func repairOfATruncatedStoreCountsWhatItLost() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let path = dir.file("memory.sqlite")
+        try makeStore(path, count: 610)
+        let whole = try #require(bytes(path))
+        let cut = whole.prefix(whole.count / 2 + 1000)
+        try cut.write(to: URL(fileURLWithPath: path))
+        let report = try MemoryStore.repair(path: path, scenes: SceneRegistry.memories)
+        #expect(report.heldEvents == 610 && report.heldIsExact)
+        #expect(report.salvagedEvents < 610)
+        #expect(report.lostEvents == 610 - report.salvagedEvents)
+        let backup = try #require(report.backupPath)
+        #expect(bytes(backup) == cut)
+        #expect(!FileManager.default.fileExists(atPath: backup + "-wal") && !FileManager.default.fileExists(atPath: backup + "-shm"))
+        #expect(try MemoryStore(path: path, writable: false, scenes: SceneRegistry.memories).eventCount == report.salvagedEvents)
+
+        let other = dir.file("first-page.sqlite")
+        try makeStore(other, count: 610)
+        try try #require(bytes(other)).prefix(4096).write(to: URL(fileURLWithPath: other))
+        let unknown = try MemoryStore.repair(path: other, scenes: SceneRegistry.memories)
+        #expect(unknown.heldEvents == nil && unknown.lostEvents == nil && unknown.salvagedEvents == 0)
+    }
+
     /// Found by fuzzing: `memory history` and `memory stats` failed on a file never
     /// initialised (zero bytes: a first run killed at once), which `memory show` reads as a
     /// fresh memory; and a store missing one of its tables was "check the disk", not damaged.

@@ -75,6 +75,36 @@ struct StoreLogTests {
         #expect(store.eventCount == total)
     }
 
+    /// An export reads back as what was written (without the log's `_0` wrapper), fills an
+    /// empty store with the same log, ids, sessions and user id, and that store exports the
+    /// same bytes. A store that holds events is not filled.
+    @Test func anExportReadsBackAndFillsAnEmptyStoreWithTheSameLog() throws {
+        let dir = TempDir()
+        defer { dir.cleanup() }
+        let store = try MemoryStore(path: dir.file("memory.sqlite"), writable: true, scenes: SceneRegistry.memories,
+                                    options: StoreOptions(snapshotInterval: 7))
+        let session = try store.beginSession(scene: .candlefish, clock: WallClock(unixSeconds: 1.7e9, utcOffsetSeconds: 3600), profile: .standard)
+        try store.append(randomSessionEvents(seed: 4, start: store.state).events, session: session)
+        try store.append(randomSessionEvents(seed: 5, start: store.state).events, session: nil)
+        let export = try MemoryExport(store)
+        let text = try export.json(scenes: SceneRegistry.memories)
+        #expect(!text.contains("\"_0\""))
+        let read = try MemoryExport(json: Data(text.utf8), scenes: SceneRegistry.memories)
+        #expect(read == export)
+
+        let copy = try MemoryStore(path: dir.file("copy.sqlite"), writable: true, scenes: SceneRegistry.memories,
+                                   options: StoreOptions(snapshotInterval: 7))
+        try copy.fill(with: read)
+        #expect(copy.userID == store.userID && copy.state == store.state && copy.eventCount == store.eventCount)
+        #expect(try copy.events() == store.events())
+        #expect(try copy.loadFromSnapshot() == copy.replayAll())
+        #expect(try copy.snapshotCount() == store.snapshotCount())
+        var again = try MemoryExport(copy)
+        again.path = export.path
+        #expect(try again.json(scenes: SceneRegistry.memories) == text)
+        #expect(throws: StoreError.self) { try copy.fill(with: read) }
+    }
+
     @Test func sessionStatisticsAddUpMoodTimes() throws {
         let dir = TempDir()
         defer { dir.cleanup() }
