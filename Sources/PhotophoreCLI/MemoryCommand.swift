@@ -100,11 +100,12 @@ struct MemoryCommand: ParsableCommand {
         @OptionGroup var memoryOptions: MemoryOptions
 
         func run() throws {
+            let path = try memoryOptions.resolvedPath()
             if let plot {
                 guard plot.hasSuffix(".png") else { throw Failure.usage("--plot \(plot): give a file name ending in .png") }
+                try MemoryCommand.refuseStore(plot, as: "--plot \(plot)", store: path)
                 try checkWritable(plot)
             }
-            let path = try memoryOptions.resolvedPath()
             let summaries: [SessionSummary]
             if let store = try MemoryCommand.openExisting(path) {
                 do { summaries = SessionSummary.summarise(try store.events()) } catch { throw error.failure }
@@ -197,9 +198,7 @@ struct MemoryCommand: ParsableCommand {
         func run() throws {
             let path = try memoryOptions.resolvedPath()
             // Before anything is opened or written: the export must not land on the store.
-            for suffix in ["", "-wal", "-shm"] where MemoryCommand.sameFile(file, path + suffix) {
-                throw Failure.usage("memory export \(file) would overwrite the memory store \(path + suffix); write the export to another file")
-            }
+            try MemoryCommand.refuseStore(file, as: "memory export \(file)", store: path)
             guard let store = try MemoryCommand.openExisting(path) else {
                 throw Failure.runtime("no memory store at \(path); there is nothing to export")
             }
@@ -225,9 +224,7 @@ struct MemoryCommand: ParsableCommand {
 
         func run() throws {
             let path = try memoryOptions.resolvedPath()
-            for suffix in ["", "-wal", "-shm"] where MemoryCommand.sameFile(file, path + suffix) {
-                throw Failure.usage("memory import \(file): that is the memory store \(path + suffix) itself; give a file written by `photophore memory export`")
-            }
+            try MemoryCommand.refuseStore(file, as: "memory import \(file)", store: path, reads: true)
             let text = try readTextFile(file, what: "memory export")
             let export: MemoryExport
             do { export = try MemoryExport(json: Data(text.utf8), scenes: SceneRegistry.memories) } catch {
@@ -256,23 +253,13 @@ struct MemoryCommand: ParsableCommand {
         }
     }
 
-    /// Whether two paths name the same file: the same device and inode when both exist, else
-    /// the same absolute path with the folder's symbolic links resolved.
-    // FileIdentity in Basics replaces this when merged
-    private static func sameFile(_ a: String, _ b: String) -> Bool {
-        var sa = stat(), sb = stat()
-        let (ea, eb) = (stat(a, &sa) == 0, stat(b, &sb) == 0)
-        if ea && eb { return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino }
-        if ea != eb { return false }
-        func resolved(_ path: String) -> String {
-            let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-            let url = URL(fileURLWithPath: absolute).standardized
-            let folder = url.deletingLastPathComponent().path
-            guard let real = realpath(folder, nil) else { return url.path }
-            defer { free(real) }
-            return String(cString: real) + "/" + url.lastPathComponent
+    /// Refuses `file`, which the command writes (or with `reads`, reads), where it is the
+    /// store or one of its log files: exit 2, one line naming both (`PathClaims`).
+    static func refuseStore(_ file: String, as name: String, store path: String, reads: Bool = false) throws {
+        try claimPaths { claims in
+            for suffix in ["", "-wal", "-shm"] { try claims.output(path + suffix, as: "the memory store \(path + suffix)") }
+            if reads { try claims.input(file, as: name) } else { try claims.output(file, as: name) }
         }
-        return resolved(a) == resolved(b)
     }
 
     struct Forget: ParsableCommand {

@@ -89,6 +89,7 @@ func photophoreBounded(_ arguments: [String], cwd: String, seconds: Double = 60)
         BadArguments(["memory", "history", "--last", "-1"], "--last -1", "0 to 1000000000"),
         BadArguments(["memory", "show", "--memory", "."], "--memory . is a directory", "./memory.sqlite"),
         BadArguments(["memory", "stats", "--memory", "/"], "--memory / is a directory", "/memory.sqlite"),
+        BadArguments(["memory", "stats", "--memory", "s.png", "--plot", "./s.png"], "s.png and --plot ./s.png are the same file"),
         // bench (the scenes)
         BadArguments(["bench", "--frames", "3"], "--frames 3", "4 to 1000000"),
         BadArguments(["bench", "--frames", "1000001"], "--frames 1000001", "4 to 1000000"),
