@@ -152,6 +152,7 @@ public final class SDLWindow {
         // Without a Wayland display (or the runtime folder its socket lives in), SDL's
         // Wayland driver is not tried: libwayland would print a line of its own on stderr
         // before SDL moves on to X11. SDL_VIDEODRIVER, when the user set it, decides.
+        var onlyX11 = false
         if !env("SDL_VIDEODRIVER") {
             var st = stat()
             let runtime = getenv("XDG_RUNTIME_DIR").map { String(cString: $0) } ?? ""
@@ -160,7 +161,8 @@ public final class SDLWindow {
                 guard env("DISPLAY") else {
                     throw WindowError(noDisplay: true, message: "cannot open a window: WAYLAND_DISPLAY is set but XDG_RUNTIME_DIR is not a folder, and DISPLAY is unset; \(WindowError.headless)")
                 }
-                SDL_SetHint(SDL_HINT_VIDEODRIVER, "x11")
+                SDL_SetHintWithPriority(SDL_HINT_VIDEODRIVER, "x11", SDL_HINT_OVERRIDE)
+                onlyX11 = true
             }
         }
         SDL_SetMainReady()
@@ -175,6 +177,10 @@ public final class SDLWindow {
         }
         guard SDL_Init(SDL_INIT_VIDEO) == 0 else {
             let reason = Self.sdlError()
+            if onlyX11 {
+                let display = getenv("DISPLAY").map { String(cString: $0) } ?? ""
+                throw WindowError(noDisplay: true, message: "cannot open a window: the display \(display) cannot be reached (\(reason)); \(WindowError.headless)")
+            }
             throw WindowError(noDisplay: true, message: "cannot open a window: \(reason); \(WindowError.headless)")
         }
         // SDL falls back to drivers that show nothing (offscreen, dummy) when the display in

@@ -50,4 +50,18 @@ import TestSupport
         let (b, _) = try photophoreBounded(["render", "candlefish", "--size", "32x18", "-o", "x.png", "--frame-hashes", "/dev/null"], cwd: dir)
         #expect(b.status == 1 && b.stderr.contains("not a regular file"), "\(b.stderr)")
     }
+
+    /// `play` with no display it can reach says so in one line, exit 4, whatever the
+    /// environment names: an X display that is not there, or a Wayland one without its runtime
+    /// folder (libwayland printed a line of its own before).
+    @Test(arguments: [["DISPLAY": ":4243", "WAYLAND_DISPLAY": ""], ["DISPLAY": "", "WAYLAND_DISPLAY": "wayland-77", "XDG_RUNTIME_DIR": ""],
+                      ["DISPLAY": ":4243", "WAYLAND_DISPLAY": "wayland-77", "XDG_RUNTIME_DIR": "/nonexistent"]])
+    func playWithoutAReachableDisplayPrintsOneLine(_ environment: [String: String]) throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try run(photophorePath, ["play", "candlefish", "--frames", "1"],
+                        environment: environment.merging(["XDG_STATE_HOME": dir + "/state", "SDL_VIDEODRIVER": ""]) { a, _ in a }, cwd: dir, timeout: 60)
+        #expect(r.status == 4, "\(environment): exit \(r.status): \(r.stderr)")
+        #expect(r.stderr.hasPrefix("photophore: ") && r.stderr.split(separator: "\n").count == 1, "\(environment): \(r.stderr)")
+    }
 }
