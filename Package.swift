@@ -143,7 +143,7 @@ let package = Package(
         .target(name: "Engine", dependencies: ["Basics", "Mind", "Stimuli", "Simulation", "Scenes", "Raster", "RasterKernels", "Effects", "Plot", "GLTF"], swiftSettings: simdSwift),
         .target(name: "Sinks", dependencies: ["Basics", "JSONWriter", "Raster", "CPNG", "CFFmpeg", "FFmpegLoader", "SinksKernels", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: simdSwift),
         // glTF 2.0 models (.glb, .gltf): docs/gltf.md.
-        .target(name: "GLTF", dependencies: ["Raster", "Sinks", "GLTFKernels"], swiftSettings: hotLoopSwift),
+        .target(name: "GLTF", dependencies: ["Basics", "Raster", "Sinks", "GLTFKernels"], swiftSettings: hotLoopSwift),
         .target(name: "Window", dependencies: ["Basics", "CSDL2", "Raster", "Plot"], swiftSettings: simdSwift),
         .target(
             name: "PhotophoreCLI",

@@ -29,11 +29,7 @@ public enum FileIdentity: Hashable, Sendable {
         var parts = normalised(absolute)
         guard let name = parts.popLast() else { return "/" }
         let folder = "/" + parts.joined(separator: "/")
-        if let real = realpath(folder, nil) {
-            defer { free(real) }
-            let base = String(cString: real)
-            return (base == "/" ? "" : base) + "/" + name
-        }
+        if let base = realPath(folder) { return (base == "/" ? "" : base) + "/" + name }
         return folder == "/" ? "/" + name : folder + "/" + name
     }
 
@@ -53,6 +49,14 @@ public enum FileIdentity: Hashable, Sendable {
         defer { free(cwd) }
         return String(cString: cwd)
     }
+}
+
+/// The canonical absolute path of an existing file or folder, symbolic links followed
+/// (`realpath(3)`), or nil with errno set.
+public func realPath(_ path: String) -> String? {
+    guard let resolved = realpath(path, nil) else { return nil }
+    defer { free(resolved) }
+    return String(cString: resolved)
 }
 
 /// The files one command reads and writes, each under the name the user gave it (`-o x.mp4`,

@@ -1,3 +1,4 @@
+import Basics
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -219,12 +220,6 @@ func readInsideFolder(_ folder: String, _ relative: String) -> Result<[UInt8], R
     return readWholeFile(file)
 }
 
-/// The canonical absolute path (`realpath(3)`), or nil with errno set.
-func realPath(_ path: String) -> String? {
-    guard let resolved = realpath(path, nil) else { return nil }
-    defer { free(resolved) }
-    return String(cString: resolved)
-}
 
 /// Builds a .glb from a JSON text and a binary chunk (each padded to 4 bytes as the spec
 /// asks): for tests, fuzz seeds and tools that write models.
