@@ -238,10 +238,7 @@ extension MemoryStore {
         try check(path: path, options: options)
         var log = Log()
         do {
-            var config = Configuration()
-            config.readonly = true
-            config.busyMode = .timeout(options.busyTimeout)
-            let queue = try DatabaseQueue(path: readOnlyLocation(path), configuration: config)
+            let queue = try readOnlyQueue(path, options: options)
             defer { try? queue.close() }
             try queue.read { db in
                 // A file never initialised (see `load`) has no tables yet: no events.

@@ -158,10 +158,7 @@ public final class MemoryStore {
     /// (last snapshot and later events) reads with those scenes.
     static func check(path: String, options: StoreOptions, loading scenes: SceneMemories? = nil) throws(StoreError) {
         do {
-            var config = Configuration()
-            config.readonly = true
-            config.busyMode = .timeout(options.busyTimeout)
-            let queue = try DatabaseQueue(path: readOnlyLocation(path), configuration: config)
+            let queue = try readOnlyQueue(path, options: options)
             defer { try? queue.close() }
             try queue.read { db in
                 let integrity = try String.fetchAll(db, sql: "PRAGMA quick_check")
@@ -199,6 +196,15 @@ public final class MemoryStore {
             }
             throw e
         }
+    }
+
+    /// A read-only connection to the file at `path` (`readOnlyLocation`), waiting on a lock
+    /// as `options` says: the one way a store is read without being written.
+    static func readOnlyQueue(_ path: String, options: StoreOptions) throws -> DatabaseQueue {
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(options.busyTimeout)
+        return try DatabaseQueue(path: readOnlyLocation(path), configuration: config)
     }
 
     /// What a read-only connection opens: an SQLite URI with `mode=ro`, so nothing can write
