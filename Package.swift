@@ -36,6 +36,11 @@ let level: String = {
 }()
 let simdSwift: [SwiftSetting] = portable ? [] : [.unsafeFlags(["-Xcc", "-march=\(level)"])]
 let simdC: [CSetting] = portable ? [] : [.unsafeFlags(["-march=\(level)"])]
+/// Exclusivity checking off: only for the per-pixel loops of the rasterizer (Raster), the
+/// effects (Effects) and the painters that fill draw lists every frame (Scenes), where the
+/// runtime checks of inout access cost measurable time per frame and no input file is
+/// parsed. Every module that reads input (GLTF, Stimuli, Store, Sinks' PNG reader) keeps the
+/// checks on.
 let hotLoopSwift: [SwiftSetting] = simdSwift + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
 
 // tools/build-static.sh builds a self-contained program: with --static-swift-stdlib the Swift
@@ -143,7 +148,7 @@ let package = Package(
         .target(name: "Engine", dependencies: ["Basics", "Mind", "Stimuli", "Simulation", "Scenes", "Raster", "RasterKernels", "Effects", "Plot", "GLTF"], swiftSettings: simdSwift),
         .target(name: "Sinks", dependencies: ["Basics", "JSONWriter", "Raster", "CPNG", "CFFmpeg", "FFmpegLoader", "SinksKernels", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: simdSwift),
         // glTF 2.0 models (.glb, .gltf): docs/gltf.md.
-        .target(name: "GLTF", dependencies: ["Basics", "Raster", "Sinks", "GLTFKernels"], swiftSettings: hotLoopSwift),
+        .target(name: "GLTF", dependencies: ["Basics", "Raster", "Sinks", "GLTFKernels"], swiftSettings: simdSwift),
         .target(name: "Window", dependencies: ["Basics", "CSDL2", "Raster", "Plot"], swiftSettings: simdSwift),
         .target(
             name: "PhotophoreCLI",
