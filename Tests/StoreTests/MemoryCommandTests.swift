@@ -22,6 +22,17 @@ struct MemoryCommandTests {
         }
     }
 
+    /// `makeStore`, then `damage` run on it (given the event count) through a connection of
+    /// its own; returns the event count.
+    func makeDamagedStore(_ dir: TempDir, _ path: String, damage: (Database, Int) throws -> Void) throws -> Int {
+        try makeStore(dir, path)
+        let count = try MemoryStore(path: path, writable: false, scenes: SceneRegistry.memories).eventCount
+        let q = try DatabaseQueue(path: path)
+        try q.write { db in try damage(db, count) }
+        try q.close()
+        return count
+    }
+
     func expectOneLine(_ r: ProcessOutput, status: Int32, saying words: [String], sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(r.status == status, "exit \(r.status): \(r.stderr)", sourceLocation: sourceLocation)
         #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)", sourceLocation: sourceLocation)
@@ -154,11 +165,9 @@ struct MemoryCommandTests {
         let dir = TempDir()
         defer { dir.cleanup() }
         let store = dir.file("memory.sqlite")
-        try makeStore(dir, store)
-        let count = try MemoryStore(path: store, writable: false, scenes: SceneRegistry.memories).eventCount
-        let q = try DatabaseQueue(path: store)
-        try q.write { db in try db.execute(sql: "UPDATE events SET payload = 'x' WHERE id = ?", arguments: [count]) }
-        try q.close()
+        let count = try makeDamagedStore(dir, store) { db, count in
+            try db.execute(sql: "UPDATE events SET payload = 'x' WHERE id = ?", arguments: [count])
+        }
         let before = try #require(bytes(store))
         for command in [["simulate", "candlefish", "--script", scriptsFolder + "/gentle-60s.json", "--remember"], ["memory", "forget", "--yes"]] {
             let r = try photophoreRun(command + ["--memory", store], state: dir.path)
@@ -174,15 +183,11 @@ struct MemoryCommandTests {
         let dir = TempDir()
         defer { dir.cleanup() }
         let store = dir.file("memory.sqlite")
-        try makeStore(dir, store)
-        let count = try MemoryStore(path: store, writable: false, scenes: SceneRegistry.memories).eventCount
-        let q = try DatabaseQueue(path: store)
-        try q.write { db in
+        let count = try makeDamagedStore(dir, store) { db, _ in
             try db.execute(sql: "UPDATE events SET payload = 'x' WHERE id = 2")
             try db.execute(sql: #"UPDATE events SET payload = '{"candlefish":{"_0":{"visit":{"rate":0.7,"utcOffset":3600,"wall":1e308}}}}' WHERE id = 5"#)
             try db.execute(sql: "UPDATE snapshots SET state = 'y' WHERE event_id = (SELECT min(event_id) FROM snapshots)")
         }
-        try q.close()
         let r = try photophoreRun(["memory", "history", "--memory", store], state: dir.path)
         expectOneLine(r, status: 1, saying: ["2 of \(count) events and 1 snapshot could not be read", "memory repair"])
         let lines = r.stdout.split(separator: "\n")
