@@ -107,4 +107,7 @@ struct DrawInfo {
     var depthTest: DepthTest
     var depthWrite: Bool
     var blend: BlendMode
+    /// Coverage per sample; false for sprites, whose samples all take the pixel centre's
+    /// (see `SamplePattern`).
+    var sampled = true
 }

@@ -3,22 +3,28 @@
 /// the fast path; coverage, interpolation, shading, depth and blending are written out here
 /// pixel by pixel, in Int64 and Double, with no tiles, bins, blocks or SIMD. Like the fast
 /// path, it blends in floats and rounds to the target's half floats once, at the end.
+///
+/// With samples (see `SamplePattern`) each pixel keeps every sample's colour and depth:
+/// coverage and depth are decided per sample (sprites: coverage at the centre), the fragment
+/// is shaded once at the pixel centre, and the samples are averaged at the end.
 public enum ReferenceRasterizer {
-    /// Draws like `Renderer.render`, single-threaded.
-    public static func render(_ draws: [DrawCall], into target: RenderTarget, clearColor: SIMD4<Float>, clearDepth: Float = 1) {
+    /// Draws like `Renderer(threads:samples:).render`, single-threaded.
+    public static func render(_ draws: [DrawCall], into target: RenderTarget, clearColor: SIMD4<Float>, clearDepth: Float = 1,
+                              samples: Int = 1) {
+        precondition(SamplePattern.supported.contains(samples), "\(samples) samples: the rasterizer draws 1, 2, 4 or 8")
         target.clear(color: clearColor, depth: clearDepth)
-        let canvas = Canvas(target, clearColor: clearColor, clearDepth: clearDepth)
+        let canvas = Canvas(target, clearColor: clearColor, clearDepth: clearDepth, samples: samples)
         defer { canvas.store() }
         let viewport = Viewport(width: target.width, height: target.height)
         var clipper = Clipper()
         for var d in draws {
+            let info = DrawInfo(d)
             // Sprites go through the vertex stage as the quads they stand for.
             if let sprites = d.sprites { d.mesh = sprites.mesh; d.sprites = nil }
             let n = d.mesh.positions.count
             let verts = UnsafeMutablePointer<ScreenVertex>.allocate(capacity: max(n, 1))
             defer { verts.deallocate() }
             runVertexStage(d, start: 0, count: n, out: verts, viewport: viewport)
-            let info = DrawInfo(d)
             for t in 0..<d.mesh.triangleCount {
                 let i0 = Int(d.mesh.indices[3 * t]), i1 = Int(d.mesh.indices[3 * t + 1]), i2 = Int(d.mesh.indices[3 * t + 2])
                 if i0 >= n || i1 >= n || i2 >= n { continue }
@@ -68,20 +74,28 @@ public enum ReferenceRasterizer {
         let bx0 = max(0, Int(xs.min()! >> 8) - 1), bx1 = min(target.width - 1, Int(xs.max()! >> 8) + 1)
         let by0 = max(0, Int(ys.min()! >> 8) - 1), by1 = min(target.height - 1, Int(ys.max()! >> 8) + 1)
         if bx0 > bx1 || by0 > by1 { return }
+        let offsets = SamplePattern.offsets(target.samples)
+        func covers(_ x: Int64, _ y: Int64) -> Bool {
+            for k in 0..<3 {
+                let e = edge(k, x, y)
+                if e < 0 || (e == 0 && !isTopLeft(k)) { return false }
+            }
+            return true
+        }
+        func barycentric(_ x: Int64, _ y: Int64) -> SIMD3<Double> {
+            SIMD3((0..<3).map { Double(edge($0, x, y)) / Double(sign * area) })
+        }
         for y in by0...by1 {
             for x in bx0...bx1 {
                 let sx = Int64(x) * 256 + 128, sy = Int64(y) * 256 + 128
-                var inside = true
-                var lambda = SIMD3<Double>.zero
-                for k in 0..<3 {
-                    let e = edge(k, sx, sy)
-                    if e < 0 || (e == 0 && !isTopLeft(k)) { inside = false; break }
-                    lambda[k] = Double(e) / Double(sign * area)
-                }
-                if !inside { continue }
+                // The samples covered; sprites take the centre's coverage at every sample.
+                let centre = covers(sx, sy)
+                let covered = offsets.map { o in info.sampled ? covers(sx + Int64(o.x), sy + Int64(o.y)) : centre }
+                if !covered.contains(true) { continue }
+                // Shaded once, at the centre (extrapolated when only other samples are covered).
+                let lambda = barycentric(sx, sy)
 
                 // Depth is affine in window space; attributes are perspective-correct.
-                let z = Float(lambda[0] * Double(v0.z) + lambda[1] * Double(v1.z) + lambda[2] * Double(v2.z))
                 var attr = SIMD4<Double>.zero
                 if affine {
                     for k in 0..<3 { attr += SIMD4<Double>(verts[k].varyings) * lambda[k] }
@@ -95,13 +109,20 @@ public enum ReferenceRasterizer {
                     attr /= oow
                 }
 
-                let stored = target.depth(x: x, y: y)
-                switch d.state.depthTest {
-                case .less: if !(z < stored) { continue }
-                case .lessOrEqual: if !(z <= stored) { continue }
-                case .always: break
+                var passes = [Bool](repeating: false, count: offsets.count)
+                for (s, o) in offsets.enumerated() where covered[s] {
+                    let l = offsets.count == 1 ? lambda : barycentric(sx + Int64(o.x), sy + Int64(o.y))
+                    let z = Float(l[0] * Double(v0.z) + l[1] * Double(v1.z) + l[2] * Double(v2.z))
+                    let stored = target.depth(x: x, y: y, sample: s)
+                    switch d.state.depthTest {
+                    case .less: if !(z < stored) { continue }
+                    case .lessOrEqual: if !(z <= stored) { continue }
+                    case .always: break
+                    }
+                    if d.state.depthWrite { target.setDepth(x: x, y: y, sample: s, z) }
+                    passes[s] = true
                 }
-                if d.state.depthWrite { target.setDepth(x: x, y: y, z) }
+                if !passes.contains(true) { continue }
 
                 let a = SIMD4<Float>(attr)
                 let src: SIMD4<Float>
@@ -117,45 +138,61 @@ public enum ReferenceRasterizer {
                     let s = info.texture!.sample(u: a.x, v: a.y)
                     src = s * (info.ambient + info.tint * a.z) + info.rim * (a.w * s.w)
                 }
-                let dst = target.color(x: x, y: y)
-                let out: SIMD4<Float>
-                switch d.state.blend {
-                case .opaque: out = src
-                case .additive: out = dst + src
-                case .premultipliedAlpha: out = src + dst * (1 - src.w)
+                for s in 0..<offsets.count where passes[s] {
+                    let dst = target.color(x: x, y: y, sample: s)
+                    let out: SIMD4<Float>
+                    switch d.state.blend {
+                    case .opaque: out = src
+                    case .additive: out = dst + src
+                    case .premultipliedAlpha: out = src + dst * (1 - src.w)
+                    }
+                    target.setColor(x: x, y: y, sample: s, out)
                 }
-                target.setColor(x: x, y: y, out)
             }
         }
     }
 }
 
-/// The reference's frame in floats, stored into the target once drawn.
+/// The reference's frame in floats, every sample of every pixel, stored into the target once
+/// drawn: each pixel's samples averaged (pairwise sums, then one product, as the fast path).
 private final class Canvas {
     let target: RenderTarget
-    let width: Int, height: Int
+    let width: Int, height: Int, samples: Int
     var colors: [SIMD4<Float>]
     var depths: [Float]
 
-    init(_ target: RenderTarget, clearColor: SIMD4<Float>, clearDepth: Float) {
+    init(_ target: RenderTarget, clearColor: SIMD4<Float>, clearDepth: Float, samples: Int) {
         self.target = target
         width = target.width
         height = target.height
+        self.samples = samples
         colors = Array(repeating: target.keepsAlpha ? clearColor : SIMD4(clearColor.x, clearColor.y, clearColor.z, 1),
-                       count: width * height)
-        depths = Array(repeating: clearDepth, count: width * height)
+                       count: width * height * samples)
+        depths = Array(repeating: clearDepth, count: width * height * samples)
     }
 
-    func color(x: Int, y: Int) -> SIMD4<Float> { colors[y * width + x] }
-    func setColor(x: Int, y: Int, _ c: SIMD4<Float>) { colors[y * width + x] = target.keepsAlpha ? c : SIMD4(c.x, c.y, c.z, 1) }
-    func depth(x: Int, y: Int) -> Float { depths[y * width + x] }
-    func setDepth(x: Int, y: Int, _ z: Float) { depths[y * width + x] = z }
+    func color(x: Int, y: Int, sample: Int) -> SIMD4<Float> { colors[(y * width + x) * samples + sample] }
+    func setColor(x: Int, y: Int, sample: Int, _ c: SIMD4<Float>) {
+        colors[(y * width + x) * samples + sample] = target.keepsAlpha ? c : SIMD4(c.x, c.y, c.z, 1)
+    }
+    func depth(x: Int, y: Int, sample: Int) -> Float { depths[(y * width + x) * samples + sample] }
+    func setDepth(x: Int, y: Int, sample: Int, _ z: Float) { depths[(y * width + x) * samples + sample] = z }
 
     func store() {
         for y in 0..<height {
             for x in 0..<width {
-                target.setColor(x: x, y: y, colors[y * width + x])
-                if target.keepsDepth { target.setDepth(x: x, y: y, depths[y * width + x]) }
+                let i = (y * width + x) * samples
+                let c = colors[i..<(i + samples)]
+                func at(_ s: Int) -> SIMD4<Float> { c[i + s] }
+                let sum: SIMD4<Float>
+                switch samples {
+                case 1: sum = at(0)
+                case 2: sum = at(0) + at(1)
+                case 4: sum = (at(0) + at(1)) + (at(2) + at(3))
+                default: sum = ((at(0) + at(1)) + (at(2) + at(3))) + ((at(4) + at(5)) + (at(6) + at(7)))
+                }
+                target.setColor(x: x, y: y, samples == 1 ? sum : sum * (1 / Float(samples)))
+                if target.keepsDepth { target.setDepth(x: x, y: y, depths[i..<(i + samples)].min()!) }
             }
         }
     }

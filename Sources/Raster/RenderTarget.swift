@@ -135,15 +135,17 @@ public final class RenderTarget: @unchecked Sendable {
     /// fills them with `color`, and when `depth` is given (a frame whose draws neither test
     /// nor write depth leaves it alone) the depth plane `depthPlane` the tile is drawn with,
     /// its own or a thread's (see `keepsDepth`). `store(tile:from:)` ends it.
+    /// With samples, `depthPlanes` consecutive depth planes are filled (colours only in sample
+    /// 0's planes: see `TileSamples`).
     func beginTile(_ tile: Int, work: UnsafeMutablePointer<Float>, color: SIMD4<Float>, depth: Float?,
-                   depthPlane: UnsafeMutablePointer<Float>) {
+                   depthPlane: UnsafeMutablePointer<Float>, depthPlanes: Int = 1) {
         let n = Self.planeStride
         (work + 0 * n).update(repeating: color.x, count: n)
         (work + 1 * n).update(repeating: color.y, count: n)
         (work + 2 * n).update(repeating: color.z, count: n)
         if keepsAlpha { (work + 3 * n).update(repeating: color.w, count: n) }
         if let depth {
-            depthPlane.update(repeating: depth, count: n)
+            depthPlane.update(repeating: depth, count: n * depthPlanes)
             (blockMaxDepth + tile * Self.blocksPerTile).update(repeating: depth, count: Self.blocksPerTile)
         }
     }

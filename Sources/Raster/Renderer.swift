@@ -35,14 +35,23 @@ public final class Renderer: @unchecked Sendable {
 
     private var vertices = GrowableBuffer<ScreenVertex>()
     private var chunks: [ChunkBins] = []
-    /// One work tile per thread, `workTileFloats` floats each: the four float colour planes
-    /// a tile is drawn in, then a depth plane for targets that do not keep depth.
+    /// Samples per pixel (see `SamplePattern`).
+    public let samples: Int
+    /// One work tile per thread, `workTileFloats` floats each: per sample, the four float
+    /// colour planes a tile is drawn in; then per sample a depth plane (used for targets that
+    /// do not keep depth, and always with samples); then the samples' scratch
+    /// (`TileSamples.scratchBytes`).
     private let workTiles: UnsafeMutablePointer<Float>
-    static let workTileFloats = 5 * RenderTarget.planeStride
+    private let workTileFloats: Int
 
-    public init(threads: Int) {
+    /// A renderer drawing on `threads` threads with `samples` samples per pixel (1, 2, 4 or
+    /// 8; see `SamplePattern`).
+    public init(threads: Int, samples: Int = 1) {
+        precondition(SamplePattern.supported.contains(samples), "\(samples) samples: the rasterizer draws 1, 2, 4 or 8")
         pool = WorkerPool(threads: max(1, threads))
-        let count = pool.threads * Self.workTileFloats
+        self.samples = samples
+        workTileFloats = 5 * samples * RenderTarget.planeStride + TileSamples.scratchBytes / 4
+        let count = pool.threads * workTileFloats
         workTiles = UnsafeMutableRawPointer.allocate(byteCount: count * 4, alignment: 64).bindMemory(to: Float.self, capacity: count)
         workTiles.initialize(repeating: 0, count: count)
     }
@@ -57,7 +66,7 @@ public final class Renderer: @unchecked Sendable {
         _ draws: [DrawCall], into target: RenderTarget,
         clearColor: SIMD4<Float>, clearDepth: Float = 1
     ) -> FrameStats {
-        let viewport = Viewport(width: target.width, height: target.height)
+        let viewport = Viewport(width: target.width, height: target.height, samples: samples)
 
         // Per-draw offsets into the frame's vertex buffer and triangle sequence.
         var vertexBase = [Int](), triangleBase = [Int]()
@@ -113,10 +122,18 @@ public final class Renderer: @unchecked Sendable {
                 let infoPtr = UnsafeSendable(infoBuffer.baseAddress!)
                 let fragPtr = UnsafeSendable(fragmentsOut.baseAddress!)
                 let workTiles = UnsafeSendable(self.workTiles)
+                let samples = self.samples, workTileFloats = self.workTileFloats
+                let planes = target.keepsAlpha ? 4 : 3
                 pool.forEach(tileCount) { worker, tile in
-                    let base = workTiles.value + worker * Self.workTileFloats
-                    let depthPlane = target.keepsDepth ? target.depthPlane(tile) : base + 4 * RenderTarget.planeStride
-                    target.beginTile(tile, work: base, color: clearColor, depth: depthClear, depthPlane: depthPlane)
+                    let base = workTiles.value + worker * workTileFloats
+                    let ownDepth = base + 4 * samples * RenderTarget.planeStride
+                    // With samples, depth is drawn per sample in the work tile; the target keeps the nearest.
+                    let depthPlane = target.keepsDepth && samples == 1 ? target.depthPlane(tile) : ownDepth
+                    let tileSamples = TileSamples(count: samples,
+                                                  scratch: UnsafeMutableRawPointer(ownDepth + samples * RenderTarget.planeStride))
+                    target.beginTile(tile, work: base, color: clearColor, depth: depthClear, depthPlane: depthPlane,
+                                     depthPlanes: samples)
+                    tileSamples.begin()
                     let tx = tile % tilesX, ty = tile / tilesX
                     var r = TileRasterizer(
                         base: base, depthOffset: base.distance(to: depthPlane),
@@ -124,12 +141,16 @@ public final class Renderer: @unchecked Sendable {
                         x1: min((tx + 1) * RenderTarget.tileSize, target.width),
                         y1: min((ty + 1) * RenderTarget.tileSize, target.height),
                         imageWidth: target.width, keepsAlpha: target.keepsAlpha,
-                        blockMaxDepth: target.blockMaxDepth + tile * RenderTarget.blocksPerTile)
+                        blockMaxDepth: target.blockMaxDepth + tile * RenderTarget.blocksPerTile, samples: tileSamples)
                     for chunk in chunkList {
                         chunk.forEachRecord(
                             inTile: tile,
                             triangle: { t in r.draw(t, infoPtr.value + Int(t.pointee.draw)) },
                             sprite: { s in r.draw(s, infoPtr.value + Int(s.pointee.draw)) })
+                    }
+                    if samples > 1 {
+                        tileSamples.resolve(base: base, planes: planes)
+                        if target.keepsDepth && depthClear != nil { tileSamples.nearestDepth(ownDepth, into: target.depthPlane(tile)) }
                     }
                     target.store(tile: tile, from: base)
                     fragPtr.value[tile] = r.fragments
@@ -165,6 +186,7 @@ extension DrawInfo {
             self.init(kernel: .texturedLit, tint: SIMD4(light.key, 0), ambient: SIMD4(light.ambient, 0), rim: SIMD4(light.rim, 0),
                       texture: TextureView(texture), depthTest: d.state.depthTest, depthWrite: d.state.depthWrite, blend: d.state.blend)
         }
+        sampled = d.sprites == nil
     }
 }
 
@@ -257,6 +279,8 @@ final class ChunkBins: @unchecked Sendable {
             let drawEnd = min(range.upperBound, triangleBase[draw + 1])
             let spritesStart = triangleBase[draw] + d.mesh.triangleCount
             let cull = d.state.cull
+            // A mesh's triangles are covered per sample; sprites by their pixel centres.
+            let reach = viewport.reach
             if global >= spritesStart, let sprites = d.sprites {
                 buildSprites(sprites, triangles: global..<drawEnd, first: spritesStart, cull: cull, draw: UInt32(draw),
                              viewport: viewport)
@@ -280,8 +304,9 @@ final class ChunkBins: @unchecked Sendable {
                     if all & Outcode.clipMask == 0 && all & Outcode.nonFinite == 0 {
                         if v0.outcode & v1.outcode & v2.outcode & Outcode.rejectMask != 0 { return 1 }
                         // A rectangle has one w at every corner: perspective meshes skip the
-                        // attempt without touching the next triangle's vertices.
-                        if g + 1 < end && v0.clip.w == v1.clip.w && v0.clip.w == v2.clip.w {
+                        // attempt without touching the next triangle's vertices. Rectangles
+                        // are covered by pixel centres, so with samples a mesh has none.
+                        if reach == 0 && g + 1 < end && v0.clip.w == v1.clip.w && v0.clip.w == v2.clip.w {
                             let j0 = idx[local + 3], j1 = idx[local + 4], j2 = idx[local + 5]
                             if j0 < vertexCount && j1 < vertexCount && j2 < vertexCount {
                                 let w0 = vbase[Int(j0)], w1 = vbase[Int(j1)], w2 = vbase[Int(j2)]
@@ -296,14 +321,14 @@ final class ChunkBins: @unchecked Sendable {
                                 }
                             }
                         }
-                        add(v0, v1, v2, cull: cull, draw: UInt32(draw), viewport: viewport)
+                        add(v0, v1, v2, cull: cull, draw: UInt32(draw), viewport: viewport, reach: reach)
                     } else if all & Outcode.nonFinite != 0 {
                         return 1
                     } else if v0.outcode & v1.outcode & v2.outcode & Outcode.rejectMask != 0 {
                         return 1
                     } else {
                         clipper.clip(v0, v1, v2, planes: all & Outcode.clipMask, viewport: viewport) { a, b, c in
-                            add(a, b, c, cull: cull, draw: UInt32(draw), viewport: viewport)
+                            add(a, b, c, cull: cull, draw: UInt32(draw), viewport: viewport, reach: reach)
                         }
                     }
                     return 1
@@ -385,9 +410,10 @@ final class ChunkBins: @unchecked Sendable {
     }
 
     @inline(__always)
-    private func add(_ v0: ScreenVertex, _ v1: ScreenVertex, _ v2: ScreenVertex, cull: CullMode, draw: UInt32, viewport: Viewport) {
+    private func add(_ v0: ScreenVertex, _ v1: ScreenVertex, _ v2: ScreenVertex, cull: CullMode, draw: UInt32, viewport: Viewport,
+                     reach: Int64 = 0) {
         let slot = nextTriangle()
-        if setupTriangle(v0, v1, v2, cull: cull, draw: draw, viewport: viewport, into: &slot.pointee) {
+        if setupTriangle(v0, v1, v2, cull: cull, draw: draw, viewport: viewport, reach: reach, into: &slot.pointee) {
             keepTriangle()
         }
     }

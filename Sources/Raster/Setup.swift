@@ -17,6 +17,12 @@
 /// when `F ≥ 0`, and F changes by `−dy` per pixel in x and by `dx` per pixel in y, which
 /// keeps the per-pixel values small enough for Int32 SIMD lanes inside an 8×8 block.
 ///
+/// A sample at offset (sx, sy) from the centre (see `SamplePattern`) has
+/// `E_s = E + (−dy)·sx + dx·sy`. Since `E − bias` has the same remainder r modulo 256 at every
+/// pixel centre, the sample's F is the centre's plus `⌊(r − dy·sx + dx·sy) / 256⌋`, one constant
+/// per edge and sample for the whole triangle: the record keeps `E − bias` itself, from which
+/// both F (`>> 8`) and r (`& 255`) follow.
+///
 /// ## Interpolation
 /// Depth is affine in window space. Attributes are interpolated as `a/w` and `1/w`, both
 /// affine, then divided per pixel (perspective correction). Triangles whose three `w` are
@@ -27,8 +33,8 @@ struct Triangle {
     var c: SIMD8<Float>
     var gx: SIMD8<Float>
     var gy: SIMD8<Float>
-    /// F of each edge at the centre of pixel (x0, y0).
-    var f0: Int64, f1: Int64, f2: Int64
+    /// `E − bias` of each edge at the centre of pixel (x0, y0); F is this `>> 8`.
+    var e0: Int64, e1: Int64, e2: Int64
     /// F step per pixel in x (−dy) and in y (dx).
     var a0: Int32, a1: Int32, a2: Int32
     var b0: Int32, b1: Int32, b2: Int32
@@ -95,8 +101,11 @@ struct Viewport {
     static let guardPixels: Float = 8192
     /// Smallest w accepted; clipping keeps w at or above it.
     static let minW: Float = 1e-5
+    /// How far from a pixel centre its farthest sample lies, in 1/256 pixel (0 with one sample).
+    let reach: Int64
 
-    init(width: Int, height: Int) {
+    init(width: Int, height: Int, samples: Int = 1) {
+        reach = SamplePattern.reach(samples)
         self.width = Float(width)
         self.height = Float(height)
         widthInt = Int32(width)
@@ -154,14 +163,13 @@ private func interpolants(_ v: ScreenVertex, affine: Bool) -> SIMD8<Float> {
     return SIMD8(v.z, v.oow, a.x, a.y, a.z, a.w, 0, 0)
 }
 
-@inline(__always) private func floorDiv256(_ v: Int64) -> Int64 { v >> 8 }
-
 /// Sets up one triangle whose vertices are inside every clip plane. Returns false when it
-/// covers no pixel centre, is degenerate, or is culled.
+/// covers no pixel centre (or, with `reach`, no sample: see `SamplePattern.reach`), is
+/// degenerate, or is culled.
 @inline(__always)
 func setupTriangle(
     _ v0: ScreenVertex, _ v1In: ScreenVertex, _ v2In: ScreenVertex,
-    cull: CullMode, draw: UInt32, viewport: Viewport, into t: inout Triangle
+    cull: CullMode, draw: UInt32, viewport: Viewport, reach: Int64 = 0, into t: inout Triangle
 ) -> Bool {
     var v1 = v1In, v2 = v2In
     let ax = Int64(v0.x), ay = Int64(v0.y)
@@ -182,9 +190,10 @@ func setupTriangle(
         area = -area
     }
 
-    // Pixel bounds: the pixels whose centres (128 + 256k) lie within the vertex bounds.
-    let minX = min(ax, bx, cx), maxX = max(ax, bx, cx)
-    let minY = min(ay, by, cy), maxY = max(ay, by, cy)
+    // Pixel bounds: the pixels whose centres (128 + 256k), or samples within `reach` of them,
+    // lie within the vertex bounds.
+    let minX = min(ax, bx, cx) - reach, maxX = max(ax, bx, cx) + reach
+    let minY = min(ay, by, cy) - reach, maxY = max(ay, by, cy) + reach
     let px0 = max((minX - 128 + 255) >> 8, 0)
     let px1 = min((maxX - 128) >> 8, Int64(viewport.widthInt) - 1)
     let py0 = max((minY - 128 + 255) >> 8, 0)
@@ -197,7 +206,7 @@ func setupTriangle(
         let dx = xj - xi, dy = yj - yi
         let topLeft = dy < 0 || (dy == 0 && dx > 0)
         let e = dx * (sy - yi) - dy * (sx - xi) - (topLeft ? 0 : 1)
-        return (floorDiv256(e), Int32(truncatingIfNeeded: -dy), Int32(truncatingIfNeeded: dx))
+        return (e, Int32(truncatingIfNeeded: -dy), Int32(truncatingIfNeeded: dx))
     }
     let e0 = edge(ax, ay, bx, by)
     let e1 = edge(bx, by, cx, cy)
@@ -225,7 +234,7 @@ func setupTriangle(
     t.c = c
     t.gx = gx
     t.gy = gy
-    t.f0 = e0.f; t.f1 = e1.f; t.f2 = e2.f
+    t.e0 = e0.f; t.e1 = e1.f; t.e2 = e2.f
     t.a0 = e0.a; t.a1 = e1.a; t.a2 = e2.a
     t.b0 = e0.b; t.b1 = e1.b; t.b2 = e2.b
     t.x0 = Int16(px0); t.y0 = Int16(py0); t.x1 = Int16(px1); t.y1 = Int16(py1)

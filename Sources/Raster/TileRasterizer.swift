@@ -22,7 +22,9 @@ struct TileRasterizer {
     let keepsAlpha: Bool
     /// This tile's 64 block depth bounds (see `RenderTarget.blockMaxDepth`).
     let blockMaxDepth: UnsafeMutablePointer<Float>
-    /// Fragments that passed coverage and depth and were blended.
+    /// Samples per pixel (see `SamplePattern` and `TileSamples`).
+    var samples: TileSamples
+    /// Fragments that passed coverage and depth and were blended (pixels, not samples).
     var fragments: Int = 0
 
     /// Draws a set-up triangle or a sprite's record with draw `d`'s kernel and blend.
@@ -75,6 +77,10 @@ struct TileRasterizer {
                                xs: xs, xe: xe, ys: ys, ye: ye)
             return
         }
+        if samples.count > 1 {
+            rasterizeSamples(tp, dp, K.self, B.self, xs: xs, xe: xe, ys: ys, ye: ye)
+            return
+        }
         let t = tp.pointee
         let laneF = SIMD8<Float>(0, 1, 2, 3, 4, 5, 6, 7)
         let laneI = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
@@ -97,9 +103,9 @@ struct TileRasterizer {
             while bx <= xe {
                 defer { bx &+= 8 }
                 let ox = Int64(bx) &- tx, oy = Int64(by) &- ty
-                let f0 = t.f0 &+ a.0 &* ox &+ b.0 &* oy
-                let f1 = t.f1 &+ a.1 &* ox &+ b.1 &* oy
-                let f2 = t.f2 &+ a.2 &* ox &+ b.2 &* oy
+                let f0 = (t.e0 &>> 8) &+ a.0 &* ox &+ b.0 &* oy
+                let f1 = (t.e1 &>> 8) &+ a.1 &* ox &+ b.1 &* oy
+                let f2 = (t.e2 &>> 8) &+ a.2 &* ox &+ b.2 &* oy
                 if f0 &+ hi.0 < 0 || f1 &+ hi.1 < 0 || f2 &+ hi.2 < 0 { continue }
                 let in0 = f0 &+ lo.0 >= 0, in1 = f1 &+ lo.1 >= 0, in2 = f2 &+ lo.2 >= 0
                 let block = ((by &- y0) >> 3) &* 8 &+ ((bx &- x0) >> 3)
@@ -169,10 +175,23 @@ struct TileRasterizer {
             let mask = pp_lt8(SIMD8(repeating: Float(xs) - 0.5), lanes) & pp_lt8(lanes, SIMD8(repeating: Float(xe) + 0.5))
             var planes = steps.start(laneF + Float(bx &- Int(t.x0)), Float(ys &- Int(t.y0)), K.self, depth: needsDepth, affine: t.affine)
             var p = base + ((ys &- y0) &* RenderTarget.tileSize &+ (bx &- x0))
-            for _ in ys...ye {
-                _ = shade(&planes, steps, p, draw, K.self, B.self, affine: t.affine, depth: needsDepth, mask: mask)
-                steps.advance(&planes, K.self, depth: needsDepth, affine: t.affine)
-                p += RenderTarget.tileSize
+            if samples.count > 1 {
+                // Pixel-centre coverage for every sample (rectangles come from sprites here);
+                // depth per sample.
+                if needsDepth { samples.prepareDepth(gx: steps.gx.z[0], gy: steps.gy.z[0]) }
+                for y in ys...ye {
+                    let block = ((y &- y0) >> 3) &* 8 &+ ((bx &- x0) >> 3)
+                    _ = shadeSamples(&planes, p, draw, K.self, B.self, affine: t.affine, depth: needsDepth,
+                                     shared: mask, block: block)
+                    steps.advance(&planes, K.self, depth: needsDepth, affine: t.affine)
+                    p += RenderTarget.tileSize
+                }
+            } else {
+                for _ in ys...ye {
+                    _ = shade(&planes, steps, p, draw, K.self, B.self, affine: t.affine, depth: needsDepth, mask: mask)
+                    steps.advance(&planes, K.self, depth: needsDepth, affine: t.affine)
+                    p += RenderTarget.tileSize
+                }
             }
             if draw.depthWrite {
                 var by = ys & ~7
@@ -192,7 +211,6 @@ struct TileRasterizer {
         _ planes: inout Planes8, _ steps: PlaneSteps, _ p: UnsafeMutablePointer<Float>, _ draw: DrawInfo,
         _ kernel: K.Type, _ blend: B.Type, affine: Bool, depth: Bool, mask coverage: SIMD8<Int32>
     ) -> Bool {
-        let n = RenderTarget.planeStride
         var mask = coverage
         if depth {
             let zp = p + depthOffset
@@ -206,6 +224,15 @@ struct TileRasterizer {
             if draw.depthWrite { store8(pp_select8(mask, planes.z, stored), zp) }
         }
 
+        let src = K.shade(varyings(planes, K.self, affine: affine), draw)
+        blendRow(src, p, K.self, B.self, mask: mask)
+        fragments &+= pp_signbits8(mask).nonzeroBitCount
+        return true
+    }
+
+    /// Varyings of the current row for kernel `K`, divided by w where perspective-correct.
+    @inline(__always)
+    func varyings<K: FragmentKernel>(_ planes: Planes8, _ kernel: K.Type, affine: Bool) -> Varyings8 {
         var v = Varyings8(v0: planes.v0, v1: planes.v1, v2: planes.v2, v3: planes.v3)
         if !affine {
             let w = 1 / planes.oow
@@ -214,8 +241,15 @@ struct TileRasterizer {
             if K.varyingCount > 2 { v.v2 *= w }
             if K.varyingCount > 3 { v.v3 *= w }
         }
-        let src = K.shade(v, draw)
+        return v
+    }
 
+    /// Blends `src` into the 8 values at `p` (one sample's colour planes) where `mask` is -1.
+    @inline(__always)
+    func blendRow<K: FragmentKernel, B: BlendFunction>(
+        _ src: Color8, _ p: UnsafeMutablePointer<Float>, _ kernel: K.Type, _ blend: B.Type, mask: SIMD8<Int32>
+    ) {
+        let n = RenderTarget.planeStride
         // Kernels whose alpha is always 0 leave alpha untouched under additive blending.
         let touchAlpha = keepsAlpha && !(K.alphaIsZero && B.self == AdditiveBlend.self)
         if B.self == OpaqueBlend.self && pp_signbits8(mask) == 0xFF {
@@ -223,8 +257,7 @@ struct TileRasterizer {
             // destination survives, so it is not read.
             store8(src.r, p); store8(src.g, p + n); store8(src.b, p + 2 * n)
             if touchAlpha { store8(src.a, p + 3 * n) }
-            fragments &+= 8
-            return true
+            return
         }
         let dr = load8(p), dg = load8(p + n), db = load8(p + 2 * n)
         let da = touchAlpha ? load8(p + 3 * n) : .zero
@@ -233,8 +266,6 @@ struct TileRasterizer {
         store8(pp_select8(mask, out.g, dg), p + n)
         store8(pp_select8(mask, out.b, db), p + 2 * n)
         if touchAlpha { store8(pp_select8(mask, out.a, da), p + 3 * n) }
-        fragments &+= pp_signbits8(mask).nonzeroBitCount
-        return true
     }
 
     /// True when a triangle whose depth over a block is at least `zMin` fails the depth test
@@ -254,10 +285,14 @@ struct TileRasterizer {
     /// depths only decrease, so the exact maximum of the block's depths is recomputed (which
     /// tightens the bound); `always` may raise depths, and also recomputes.
     @inline(__always)
-    private func updateBlockDepth(_ block: Int, bx: Int, by: Int, test: DepthTest) {
+    func updateBlockDepth(_ block: Int, bx: Int, by: Int, test: DepthTest) {
         let zp = base + depthOffset + ((by &- y0) &* RenderTarget.tileSize &+ (bx &- x0))
         var m = load8(zp)
         for r in 1..<8 { m = pp_max8(m, load8(zp + r &* RenderTarget.tileSize)) }
+        for s in 1..<samples.count {
+            let sp = zp + s &* RenderTarget.planeStride
+            for r in 0..<8 { m = pp_max8(m, load8(sp + r &* RenderTarget.tileSize)) }
+        }
         blockMaxDepth[block] = pp_hmax8(m)
     }
 }

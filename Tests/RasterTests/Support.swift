@@ -18,11 +18,11 @@ struct TestRNG {
 
 /// Renders the same draws with the fast path (at `threads`) and with the reference.
 func renderBoth(_ draws: [DrawCall], width: Int, height: Int, threads: Int = 2,
-                clear: SIMD4<Float> = .zero) throws -> (fast: RenderTarget, reference: RenderTarget) {
+                clear: SIMD4<Float> = .zero, samples: Int = 1) throws -> (fast: RenderTarget, reference: RenderTarget) {
     let fast = try RenderTarget(width: width, height: height)
     let reference = try RenderTarget(width: width, height: height)
-    Renderer(threads: threads).render(draws, into: fast, clearColor: clear)
-    ReferenceRasterizer.render(draws, into: reference, clearColor: clear)
+    Renderer(threads: threads, samples: samples).render(draws, into: fast, clearColor: clear)
+    ReferenceRasterizer.render(draws, into: reference, clearColor: clear, samples: samples)
     return (fast, reference)
 }
 

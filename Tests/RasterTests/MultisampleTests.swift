@@ -1,0 +1,112 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Raster
+import Testing
+
+/// Anti-aliasing (`SamplePattern`): the fast path's samples against the reference's, and what
+/// samples must do to an edge.
+@Suite struct MultisampleTests {
+    static let counts = [2, 4, 8]
+
+    @Test(arguments: counts)
+    func coverageMatchesTheReferencePerSample(samples: Int) throws {
+        // Additive red 1 per triangle: each sample counts the triangles covering it, and a
+        // pixel shows the mean count. Any sample's coverage that differs moves it by 1/n.
+        var d = ReferenceTests.randomPerspectiveDraw(seed: 21, count: 1200, shading: .color, state: .additive)
+        d.mesh.attributes = d.mesh.attributes.map { _ in SIMD4(1, 0, 0, 0) }
+        let (fast, reference) = try renderBoth([d], width: 203, height: 145, samples: samples)
+        let f = redChannel(fast), r = redChannel(reference)
+        let mismatches = zip(f, r).filter { abs($0 - $1) > 0.5 / Float(samples) }.count
+        #expect(mismatches == 0, "\(mismatches) pixels differ in sample coverage")
+        // Partly covered pixels exist: the counts are not all whole.
+        #expect(f.contains { abs($0 - $0.rounded()) > 0.1 })
+    }
+
+    @Test(arguments: counts)
+    func depthTestedOpaqueMatchesTheReference(samples: Int) throws {
+        let d = ReferenceTests.randomPerspectiveDraw(seed: 5, count: 1200, shading: .color, state: .opaque)
+        let (fast, reference) = try renderBoth([d], width: 160, height: 120, samples: samples)
+        var differing = 0
+        for y in 0..<120 { for x in 0..<160 {
+            let diff = fast.color(x: x, y: y) - reference.color(x: x, y: y)
+            if (0..<4).contains(where: { abs(diff[$0]) > 2e-3 }) { differing += 1 }
+        } }
+        #expect(differing <= 3, "\(differing) pixels differ")
+    }
+
+    @Test(arguments: counts)
+    func blendedTrianglesMatchTheReference(samples: Int) throws {
+        let state = RenderState(depthTest: .less, depthWrite: false, blend: .premultipliedAlpha)
+        var d = ReferenceTests.randomPerspectiveDraw(seed: 8, count: 600, shading: .color, state: state)
+        d.mesh.attributes = d.mesh.attributes.map { a in SIMD4(a.x * a.w, a.y * a.w, a.z * a.w, a.w) }
+        let (fast, reference) = try renderBoth([d], width: 150, height: 110, clear: SIMD4(0.2, 0.1, 0.3, 1), samples: samples)
+        #expect(maxDifference(fast, reference) < 2e-3)
+    }
+
+    @Test func meshSeamsCoverEachSampleOnce() throws {
+        // A fan of triangles around a centre tiles a polygon: every sample inside is covered
+        // exactly once, so the pixels well inside read exactly 1.
+        var tris: [(SIMD2<Float>, SIMD2<Float>, SIMD2<Float>)] = []
+        let c = SIMD2<Float>(0.03, -0.02)
+        for k in 0..<37 {
+            let a0 = Float(k) / 37 * 2 * .pi, a1 = Float(k + 1) / 37 * 2 * .pi
+            tris.append((c, c + 0.8 * SIMD2(cos(a0), sin(a0)), c + 0.8 * SIMD2(cos(a1), sin(a1))))
+        }
+        let target = try RenderTarget(width: 96, height: 96)
+        Renderer(threads: 2, samples: 4).render([countingDraw(tris)], into: target, clearColor: .zero)
+        var inner = 0
+        for y in 30..<66 { for x in 30..<66 {
+            #expect(target.color(x: x, y: y).x == 1, "pixel \(x), \(y)")
+            inner += 1
+        } }
+        #expect(inner > 0)
+    }
+
+    @Test(arguments: counts)
+    func anEdgeIsGraded(samples: Int) throws {
+        // A slanted edge of a white triangle over black: pixels on it take k/n for some k,
+        // and every level 1…n−1 appears somewhere along it.
+        let d = countingDraw([(SIMD2(-1, -1), SIMD2(1, -1), SIMD2(-1, 0.9))])
+        let target = try RenderTarget(width: 128, height: 64)
+        Renderer(threads: 1, samples: samples).render([d], into: target, clearColor: .zero)
+        var levels = Set<Int>()
+        for v in redChannel(target) {
+            let k = v * Float(samples)
+            #expect(abs(k - k.rounded()) < 1e-3, "\(v) is not a multiple of 1/\(samples)")
+            levels.insert(Int(k.rounded()))
+        }
+        #expect(levels == Set(0...samples), "levels seen: \(levels.sorted())")
+    }
+
+    @Test(arguments: counts)
+    func spritesTakeTheirPixelCentresCoverage(samples: Int) throws {
+        // Sprites over a clear target draw the same bytes with any sample count.
+        var rng = TestRNG(seed: 3)
+        var centres = [SIMD4<Float>](), halves = [SIMD2<Float>]()
+        for _ in 0..<400 {
+            centres.append(SIMD4(rng.float(-1.1, 1.1), rng.float(-1.1, 1.1), rng.float(-1, 1), rng.float(0.2, 1)))
+            halves.append(SIMD2(rng.float(0.005, 0.2), rng.float(0.005, 0.2)))
+        }
+        let d = DrawCall(sprites: Sprites(centres: centres, halves: halves), shading: .glow(tint: SIMD3(1, 0.6, 0.3)))
+        let one = try RenderTarget(width: 170, height: 130), many = try RenderTarget(width: 170, height: 130)
+        Renderer(threads: 2).render([d], into: one, clearColor: .zero)
+        Renderer(threads: 2, samples: samples).render([d], into: many, clearColor: .zero)
+        #expect(maxDifference(one, many) == 0)
+        let reference = try RenderTarget(width: 170, height: 130)
+        ReferenceRasterizer.render([d], into: reference, clearColor: .zero, samples: samples)
+        #expect(maxDifference(many, reference) < 2e-3)
+    }
+
+    @Test(arguments: counts)
+    func threadCountDoesNotChangeTheBytes(samples: Int) throws {
+        let d = ReferenceTests.randomPerspectiveDraw(seed: 9, count: 900, shading: .color, state: .opaque)
+        var images: [[Float]] = []
+        for threads in [1, 2, 3] {
+            let target = try RenderTarget(width: 150, height: 100)
+            Renderer(threads: threads, samples: samples).render([d], into: target, clearColor: SIMD4(0.1, 0.2, 0.3, 1))
+            images.append(redChannel(target))
+        }
+        #expect(images[0] == images[1] && images[1] == images[2])
+    }
+}
