@@ -33,10 +33,13 @@ public struct Gate: Sendable {
     public struct Setup: Sendable {
         public var width: Int, height: Int, threads: Int
         public var richness: String
+        public var samples: Int
         public var frames: [(scene: String, frames: Int)]
         public var machine: Machine?
 
-        public init(width: Int, height: Int, threads: Int, richness: String, frames: [(scene: String, frames: Int)], machine: Machine?) {
+        public init(width: Int, height: Int, threads: Int, richness: String, samples: Int = 1, frames: [(scene: String, frames: Int)],
+                    machine: Machine?) {
+            self.samples = samples
             self.width = width
             self.height = height
             self.threads = threads
@@ -62,6 +65,7 @@ public struct Gate: Sendable {
             return settings("the baseline was recorded at \(baseline.width)x\(baseline.height); run with --size \(baseline.width)x\(baseline.height)")
         }
         if current.richness != baseline.richness { return settings("the baseline was recorded with --richness \(baseline.richness); run with --richness \(baseline.richness)") }
+        if current.samples != baseline.samples { return settings("the baseline was recorded with --samples \(baseline.samples); run with --samples \(baseline.samples)") }
         if checkMachine, current.threads != baseline.threads {
             return settings("the baseline was recorded with --threads \(baseline.threads); run with --threads \(baseline.threads)")
         }
@@ -147,7 +151,7 @@ public struct Gate: Sendable {
 extension BenchReport {
     /// The settings and machine of this run.
     public var setup: Gate.Setup {
-        Gate.Setup(width: width, height: height, threads: threads, richness: richness,
+        Gate.Setup(width: width, height: height, threads: threads, richness: richness, samples: samples,
                    frames: scenes.map { ($0.scene, $0.frames) }, machine: machine)
     }
 }

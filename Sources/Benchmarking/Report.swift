@@ -112,6 +112,9 @@ public struct SceneResult: Equatable, Sendable {
     /// and frame count give the same numbers on any machine and thread count.
     public var trianglesPerFrame: Double
     public var fragmentsPerFrame: Double
+    /// With samples: 8×8 blocks per frame drawn per sample, at edges (`FrameStats.splitBlocks`).
+    /// Deterministic too, but not a gated counter.
+    public var splitBlocksPerFrame: Double = 0
     /// Milliseconds per round of the calibration loop, measured in the same process just
     /// before this scene ran.
     public var calibrationMs: Double
@@ -146,14 +149,17 @@ public struct BenchReport: Equatable, Sendable {
     public var height: Int
     public var threads: Int
     public var richness: String
+    /// Anti-aliasing samples per pixel; 1 in reports from before anti-aliasing.
+    public var samples: Int
     public var budgetMs: Double
     public var scenes: [SceneResult]
     /// The machine and build the run measured; nil in reports from before it was recorded.
     public var machine: Machine?
 
-    public init(width: Int, height: Int, threads: Int, richness: String, budgetMs: Double, machine: Machine? = nil,
+    public init(width: Int, height: Int, threads: Int, richness: String, samples: Int = 1, budgetMs: Double, machine: Machine? = nil,
                 scenes: [SceneResult]) {
         self.machine = machine
+        self.samples = samples
         self.width = width
         self.height = height
         self.threads = threads
@@ -182,7 +188,7 @@ public struct BenchReport: Equatable, Sendable {
 // [width, height], a scene's work counters and stage percentiles as objects.
 extension BenchReport: Codable {
     enum CodingKeys: String, CodingKey {
-        case size, threads, richness, machine, scenes
+        case size, threads, richness, samples, machine, scenes
         case budgetMs = "budget_ms"
     }
 
@@ -193,7 +199,8 @@ extension BenchReport: Codable {
             throw DecodingError.dataCorruptedError(forKey: .size, in: c, debugDescription: "size must be [width, height]")
         }
         self.init(width: size[0], height: size[1], threads: try c.decode(Int.self, forKey: .threads),
-                  richness: try c.decode(String.self, forKey: .richness), budgetMs: try c.decode(Double.self, forKey: .budgetMs),
+                  richness: try c.decode(String.self, forKey: .richness),
+                  samples: try c.decodeIfPresent(Int.self, forKey: .samples) ?? 1, budgetMs: try c.decode(Double.self, forKey: .budgetMs),
                   machine: try c.decodeIfPresent(Machine.self, forKey: .machine), scenes: try c.decode([SceneResult].self, forKey: .scenes))
     }
 
@@ -202,6 +209,7 @@ extension BenchReport: Codable {
         try c.encode([width, height], forKey: .size)
         try c.encode(threads, forKey: .threads)
         try c.encode(richness, forKey: .richness)
+        try c.encode(samples, forKey: .samples)
         try c.encode(rounded(budgetMs, 1000), forKey: .budgetMs)
         try c.encodeIfPresent(machine, forKey: .machine)
         try c.encode(scenes, forKey: .scenes)
@@ -246,6 +254,11 @@ extension SceneResult: Codable {
 
     struct Work: Codable {
         var triangles: Double, fragments: Double
+        var splitBlocks: Double?
+        enum CodingKeys: String, CodingKey {
+            case triangles, fragments
+            case splitBlocks = "split_blocks"
+        }
     }
 
     public init(from decoder: any Decoder) throws {
@@ -256,6 +269,7 @@ extension SceneResult: Codable {
                   overBudgetPercent: try c.decode(Double.self, forKey: .overBudgetPercent),
                   peakRSSMB: try c.decode(Double.self, forKey: .peakRSSMB), trianglesPerFrame: work.triangles,
                   fragmentsPerFrame: work.fragments, calibrationMs: try c.decode(Double.self, forKey: .calibrationMs))
+        splitBlocksPerFrame = work.splitBlocks ?? 0
         if let a = try c.decodeIfPresent(Int.self, forKey: .attempt), let of = try c.decodeIfPresent(Int.self, forKey: .attempts) {
             attempt = a
             attempts = of
@@ -279,7 +293,8 @@ extension SceneResult: Codable {
         try c.encode(rounded(fps, 10), forKey: .fps)
         try c.encode(rounded(overBudgetPercent, 100), forKey: .overBudgetPercent)
         try c.encode(rounded(peakRSSMB, 10), forKey: .peakRSSMB)
-        try c.encode(Work(triangles: rounded(trianglesPerFrame, 10), fragments: rounded(fragmentsPerFrame, 10)), forKey: .work)
+        try c.encode(Work(triangles: rounded(trianglesPerFrame, 10), fragments: rounded(fragmentsPerFrame, 10),
+                          splitBlocks: rounded(splitBlocksPerFrame, 10)), forKey: .work)
         try c.encode(rounded(calibrationMs, 10000), forKey: .calibrationMs)
         if !stages.isEmpty {
             var nested = c.nestedContainer(keyedBy: JSONKey.self, forKey: .stageMs)

@@ -17,6 +17,8 @@ public enum SceneBench {
         public var scene: Double, raster: Double, effects: Double
         /// Work counters: deterministic for the same scene, settings and frame.
         public var triangles: Int, fragments: Int
+        /// Blocks drawn per sample (edges; `FrameStats.splitBlocks`).
+        public var splitBlocks = 0
     }
 
     /// A regression planted to prove the gate (tools/gate-selftest.sh, tools/gate-power.sh).
@@ -58,6 +60,7 @@ public enum SceneBench {
             let t = renderer.timings
             var cost = FrameCost(ms: 0, scene: Double(t.scene) / 1e6, raster: Double(t.raster) / 1e6, effects: Double(t.effects) / 1e6,
                                  triangles: renderer.stats.triangles, fragments: renderer.stats.fragments)
+            cost.splitBlocks = renderer.stats.splitBlocks
             switch plant {
             case .work?:
                 renderer.render(frame: frame, into: &image)

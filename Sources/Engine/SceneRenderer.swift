@@ -37,10 +37,12 @@ public struct RenderSettings: Sendable {
     /// A seamless loop of this many frames (`render --loop`): nil for none. See
     /// `SceneRenderer.loopFade`.
     public var loopFrames: Int? = nil
+    /// Anti-aliasing samples per pixel: 1, 2, 4 or 8 (`SamplePattern`).
+    public var samples: Int = SamplePattern.standard
 
     public init(scene: SceneName, width: Int = 1920, height: Int = 1080, seed: UInt64 = 1, script: Script? = nil,
                 richness: Richness = .standard, threads: Int = 2, memory: Memory = .fresh, profile: Profile = .standard,
-                fps: Int = 60, model: SceneModel? = nil) {
+                fps: Int = 60, model: SceneModel? = nil, samples: Int = SamplePattern.standard) {
         self.scene = scene
         self.width = width
         self.height = height
@@ -52,6 +54,7 @@ public struct RenderSettings: Sendable {
         self.profile = profile
         self.fps = fps
         self.model = model
+        self.samples = samples
     }
 
     /// What the scene's session starts from.
@@ -126,7 +129,7 @@ public final class SceneRenderer {
         // background, where it is the coverage the frames' alpha starts from.
         target = try RenderTarget(width: settings.width, height: settings.height,
                                   keepsAlpha: settings.background == .transparent, keepsDepth: false)
-        renderer = Renderer(threads: settings.threads)
+        renderer = Renderer(threads: settings.threads, samples: settings.samples)
         post = PostProcessor(width: settings.width, height: settings.height, pool: renderer.pool)
         stepper = SceneStepper(scene, start: settings.start, events: settings.script?.events ?? [])
         if let n = settings.loopFrames {

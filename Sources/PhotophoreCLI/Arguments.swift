@@ -35,6 +35,8 @@ enum Limits {
     static let textFileBytes = 128 << 20
     /// The seed: any unsigned 64-bit integer.
     static let seeds = UInt64.min...UInt64.max
+    /// Anti-aliasing samples per pixel (`--samples`).
+    static let samples = SamplePattern.supported
 
     /// One per CPU, within `threads`.
     static var defaultThreads: Int { min(threads.upperBound, max(threads.lowerBound, WorkerPool.systemWidth().threads)) }
@@ -82,6 +84,12 @@ enum Parse {
     }
 
     /// A whole number in `range`.
+    /// `--samples`: one of `Limits.samples`.
+    @Sendable static func samples(_ text: String) throws -> Int {
+        guard let v = Parse.whole(text), Limits.samples.contains(v) else { throw ValueError("use 1, 2, 4 or 8") }
+        return v
+    }
+
     static func int(_ range: ClosedRange<Int>) -> @Sendable (String) throws -> Int {
         { text in
             guard let v = Parse.whole(text), range.contains(v) else {

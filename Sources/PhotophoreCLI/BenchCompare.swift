@@ -21,6 +21,9 @@ struct BenchComparison {
     var frames: Int
     var richness: String
     var threads: Int
+    /// `--samples`, given to both binaries; a binary from before anti-aliasing (no such option)
+    /// draws one sample, so against it this is the cost of the samples.
+    var samples: Int
     var budgetMs: Double
     var stages: Bool
     var runs: Int
@@ -47,7 +50,7 @@ struct BenchComparison {
         let this = Self.ownPath()
         let tmp = try makeTemporaryDirectory("photophore-compare")
         defer {
-            for name in ["a.json", "b.json", "a.log", "b.log"] { unlink(tmp + "/" + name) }
+            for name in ["a.json", "b.json", "a.log", "b.log", "help.log"] { unlink(tmp + "/" + name) }
             rmdir(tmp)
         }
         var series: [Series] = []
@@ -64,14 +67,19 @@ struct BenchComparison {
                 }
             }
         }
-        printError("compare: \(this) (this) against \(other) (other), \(runs) to \(maxRuns) runs each, alternating")
+        // A binary from before anti-aliasing has no --samples and draws one sample.
+        _ = try Self.spawn([other, "bench", "--help"], output: tmp + "/help.log")
+        let otherKnowsSamples = (readSmallFile(tmp + "/help.log", limit: nil) ?? "").contains("--samples")
+        printError("compare: \(this) (this, \(samples) samples) against \(other) (other, "
+                   + (otherKnowsSamples ? "\(samples) samples" : "1 sample: it has no --samples") + "), \(runs) to \(maxRuns) runs each, alternating")
         var round = 0
         var results: [(Series, Compare.Result)] = []
         while round < maxRuns {
             let order = round % 2 == 0 ? [true, false] : [false, true]
             for isThis in order {
                 let report = try runOnce(isThis ? this : other, json: tmp + (isThis ? "/a.json" : "/b.json"),
-                                         log: tmp + (isThis ? "/a.log" : "/b.log"), planted: isThis)
+                                         log: tmp + (isThis ? "/a.log" : "/b.log"), planted: isThis,
+                                         samples: isThis || otherKnowsSamples)
                 // A scene the binary did not measure would drop out of the comparison unnoticed.
                 if let missing = scenes.first(where: { name in !report.scenes.contains { $0.scene == name } }) {
                     throw Failure.runtime("bench --compare: the report of \(isThis ? this : other) has no \(missing); "
@@ -109,11 +117,13 @@ struct BenchComparison {
 
     /// One `bench --json` run of `binary`, read back.
     /// `planted`: this binary's run, which gets `plant`.
-    func runOnce(_ binary: String, json: String, log: String, planted: Bool = false) throws -> BenchReport {
+    /// `samples`: pass `--samples`.
+    func runOnce(_ binary: String, json: String, log: String, planted: Bool = false, samples passSamples: Bool) throws -> BenchReport {
         unlink(json)
         var args = [binary, "bench"] + scenes + ["--size", size.description, "--frames", String(frames), "--richness", richness,
                                                   "--threads", String(threads), "--budget-ms", JSONValue.format(budgetMs),
                                                   "--attempts", "1", "--json", json]
+        if passSamples { args += ["--samples", String(samples)] }
         if stages { args.append("--stages") }
         if planted, let plant { args += ["--plant-regression", plant] }
         let status = try Self.spawn(args, output: log)

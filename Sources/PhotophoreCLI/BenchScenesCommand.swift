@@ -72,6 +72,9 @@ struct BenchScenesCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Worker threads, 1 to 256 (default: one per CPU).", transform: Parse.int(Limits.threads))
     var threads: Int?
 
+    @Option(parsing: .unconditional, help: "Anti-aliasing samples per pixel: 1, 2, 4 or 8 (default: 4).", transform: Parse.samples)
+    var samples = SamplePattern.standard
+
     @Option(name: .customLong("budget-ms"), parsing: .unconditional, help: "The frame budget, 0.1 to 1000 milliseconds (default: 16.67).",
             transform: Parse.number(0.1...1000, "milliseconds"))
     var budgetMs = 16.67
@@ -175,13 +178,13 @@ struct BenchScenesCommand: ParsableCommand {
             if let plantRegression { _ = try SceneBench.Plant(parsing: plantRegression) }
             guard mostRuns >= firstRuns else { throw Failure.usage("--max-runs \(mostRuns): use at least --runs (\(firstRuns))") }
             try BenchComparison(other: compare, scenes: sceneNames.map(\.rawValue), size: size, frames: frames, richness: richness.rawValue,
-                                threads: threadCount, budgetMs: budgetMs, stages: stages, runs: firstRuns, maxRuns: mostRuns,
+                                threads: threadCount, samples: samples, budgetMs: budgetMs, stages: stages, runs: firstRuns, maxRuns: mostRuns,
                                 minEffect: (minEffect ?? 2) / 100, json: json, plant: plantRegression).run()
             return
         }
         let base = try baseline.map(Self.readBaseline)
         if let base {
-            let setup = Gate.Setup(width: size.width, height: size.height, threads: threadCount, richness: richness.rawValue,
+            let setup = Gate.Setup(width: size.width, height: size.height, threads: threadCount, richness: richness.rawValue, samples: samples,
                                    frames: sceneNames.map { ($0.rawValue, frames) }, machine: machine)
             if let why = Gate().incompatibility(setup, base, checkMachine: !workOnly) { throw Failure(baselineRefused: why, baseline!) }
         }
@@ -195,7 +198,7 @@ struct BenchScenesCommand: ParsableCommand {
             for scene in sceneNames {
                 if runs > 1 { printError("bench: \(scene.rawValue), attempt \(attempt + 1) of \(runs)") }
                 let (result, times) = try Self.measure(scene, size: size, frames: frames, richness: richness,
-                                                        threads: threadCount, budgetMs: budgetMs, plant: plant,
+                                                        threads: threadCount, samples: samples, budgetMs: budgetMs, plant: plant,
                                                         measureStages: stages,
                                                         model: SceneRegistry.scene(named: scene)?.modelUse == ModelUse.none ? nil : shown)
                 results.append(result)
@@ -203,7 +206,7 @@ struct BenchScenesCommand: ParsableCommand {
             }
             seriesByAttempt.append(series)
             reports.append(BenchReport(width: size.width, height: size.height, threads: threadCount,
-                                       richness: richness.rawValue, budgetMs: budgetMs, machine: machine, scenes: results))
+                                       richness: richness.rawValue, samples: samples, budgetMs: budgetMs, machine: machine, scenes: results))
         }
         let report = reportMedian || base != nil ? Gate.median(of: reports) : Gate.best(of: reports)
         Self.printTable(report)
@@ -230,7 +233,7 @@ struct BenchScenesCommand: ParsableCommand {
 
     /// Renders one scene for `frames` frames and measures it.
 
-    static func measure(_ scene: SceneName, size: Size, frames: Int, richness: Richness, threads: Int,
+    static func measure(_ scene: SceneName, size: Size, frames: Int, richness: Richness, threads: Int, samples: Int,
                         budgetMs: Double, plant: SceneBench.Plant? = nil, measureStages: Bool = false,
                         model: SceneModel? = nil) throws -> (SceneResult, [Double]) {
         let before = Calibration.measure(threads: threads)
@@ -238,7 +241,7 @@ struct BenchScenesCommand: ParsableCommand {
         let fps = BenchScripts.fps
         let settings = RenderSettings(scene: scene, width: size.width, height: size.height, seed: 1,
                                       script: BenchScripts.script(for: scene), richness: richness, threads: threads, fps: fps,
-                                      model: model)
+                                      model: model, samples: samples)
         let renderer: SceneRenderer
         do { renderer = try SceneRenderer(settings) } catch { throw Failure.usage("\(error)") }
         // Sample k is frame k · 9600 / N of the 60 fps timeline (BenchScripts.sampledFrame).
@@ -255,6 +258,7 @@ struct BenchScenesCommand: ParsableCommand {
             scene: scene.rawValue, frames: frames, frameMs: Percentiles(measured), overBudgetPercent: over,
             peakRSSMB: MemoryProbe.peakResidentMB(), trianglesPerFrame: Double(triangles) / Double(frames),
             fragmentsPerFrame: Double(fragments) / Double(frames), calibrationMs: calibration)
+        result.splitBlocksPerFrame = Double(costs.reduce(0) { $0 + $1.splitBlocks }) / Double(frames)
         if measureStages {
             result.stages = [("scene", stageTimes.scene), ("raster", stageTimes.raster), ("effects", stageTimes.effects)]
                 .map { StageTimes(stage: $0.0, ms: Percentiles($0.1)) }
@@ -270,6 +274,11 @@ struct BenchScenesCommand: ParsableCommand {
         for s in r.scenes {
             for st in s.stages {
                 print("\(s.scene) \(st.stage): p50 \(fixed(st.ms.p50, 2)) ms, p95 \(fixed(st.ms.p95, 2)) ms, p99 \(fixed(st.ms.p99, 2)) ms")
+            }
+            if r.samples > 1 {
+                let blocks = Double(((r.width + 7) / 8) * ((r.height + 7) / 8))
+                print("\(s.scene) edges: \(fixed(s.splitBlocksPerFrame, 0)) of \(Int(blocks)) 8x8 blocks per frame drawn per sample "
+                      + "(\(fixed(100 * s.splitBlocksPerFrame / blocks, 1))%)")
             }
         }
     }

@@ -52,6 +52,10 @@ struct BenchWorkloadCommand: ParsableCommand {
             transform: Parse.positiveRange(upper: 4096, example: "8..48"))
     var particleSize = FloatRange(8, 48)
 
+    @Option(name: .customLong("samples"), parsing: .unconditional, help: "Anti-aliasing samples per pixel: 1, 2, 4 or 8 (default: 1).",
+            transform: Parse.samples)
+    var sampleCount = 1
+
     @Option(help: "Write the last frame to this PNG file.")
     var output: String?
 
@@ -83,7 +87,7 @@ struct BenchWorkloadCommand: ParsableCommand {
         do { target = try RenderTarget(width: size.width, height: size.height, keepsAlpha: false) } catch {
             throw Failure.usage("\(error)")
         }
-        let renderer = Renderer(threads: threadCount)
+        let renderer = Renderer(threads: threadCount, samples: sampleCount)
         let aspect = Float(size.width) / Float(size.height)
         let spheres = kind == .spheres ? SpheresWorkload(grid: (grid.a, grid.b), segments: (segments.a, segments.b)) : nil
         let glow = kind == .glow
@@ -96,7 +100,7 @@ struct BenchWorkloadCommand: ParsableCommand {
             let draw = spheres?.draw(frame: f, aspect: aspect) ?? glow!.draw()
             let start = Monotonic.nanoseconds()
             if reference {
-                ReferenceRasterizer.render([draw], into: target, clearColor: workloadClearColor)
+                ReferenceRasterizer.render([draw], into: target, clearColor: workloadClearColor, samples: sampleCount)
                 stats = FrameStats()
                 stats.triangles = draw.triangleCount
             } else {

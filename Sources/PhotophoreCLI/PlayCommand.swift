@@ -66,6 +66,9 @@ struct PlayCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Worker threads, 1 to 256 (default: one per CPU).", transform: Parse.int(Limits.threads))
     var threads: Int?
 
+    @Option(parsing: .unconditional, help: "Anti-aliasing samples per pixel: 1, 2, 4 or 8 (default: 4).", transform: Parse.samples)
+    var samples = SamplePattern.standard
+
     @Flag(help: "Show the HUD from the start.")
     var hud = false
 
@@ -114,7 +117,7 @@ struct PlayCommand: ParsableCommand {
             renderer = try SceneRenderer(RenderSettings(
                 scene: scene, width: width, height: height, seed: seed, script: Script(scene: scene, clock: clock),
                 richness: profile.richness, threads: threadCount, memory: memory.state, profile: profile, fps: Self.fps,
-                model: shown))
+                model: shown, samples: samples))
         } catch { throw Failure.runtime("cannot render at \(width)x\(height): \(error)") }
         var hashes: [String] = []
         var realTime = RealTimeClock(start: window.now, fps: Self.fps)

@@ -61,6 +61,9 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Visual effects richness: minimal, standard or rich.")
     var richness: Richness = .standard
 
+    @Option(parsing: .unconditional, help: "Anti-aliasing samples per pixel: 1, 2, 4 or 8 (default: 4).", transform: Parse.samples)
+    var samples = SamplePattern.standard
+
     @Option(parsing: .unconditional, help: "Worker threads, 1 to 256 (default: one per CPU).", transform: Parse.int(Limits.threads))
     var threads: Int?
 
@@ -250,7 +253,7 @@ struct RenderCommand: ParsableCommand {
         var settings = RenderSettings(
             scene: scene, width: size.width, height: size.height, seed: seed, script: parsed,
             richness: richness, threads: threadCount, memory: session.state,
-            profile: Profile(richness: richness), fps: fps, model: shown)
+            profile: Profile(richness: richness), fps: fps, model: shown, samples: samples)
         settings.background = transparent ? .transparent : .scene
         settings.loopFrames = loopFrames
         let renderer: SceneRenderer
@@ -476,6 +479,9 @@ struct BenchScenesQuickCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Worker threads, 1 to 256 (default: one per CPU).", transform: Parse.int(Limits.threads))
     var threads: Int?
 
+    @Option(parsing: .unconditional, help: "Anti-aliasing samples per pixel: 1, 2, 4 or 8 (default: 4).", transform: Parse.samples)
+    var samples = SamplePattern.standard
+
     @Option(help: ArgumentHelp("A stimulus script to drive the scenes.", valueName: "FILE.json"))
     var script: String?
 
@@ -489,7 +495,7 @@ struct BenchScenesQuickCommand: ParsableCommand {
             }
             let renderer = try SceneRenderer(RenderSettings(
                 scene: scene, width: size.width, height: size.height, seed: 1, script: parsed,
-                richness: richness, threads: threadCount, fps: 60))
+                richness: richness, threads: threadCount, fps: 60, samples: samples))
             // Consecutive frames from 0, each stepping the world once inside its timer, as in play.
             let costs = SceneBench.run(renderer, frames: frames, fps: 60, frameAt: { $0 }, catchUp: false)
             let samples = costs.map(\.ms), withoutEffects = costs.map { $0.scene + $0.raster }

@@ -7,8 +7,11 @@ public struct FrameStats: Sendable, Equatable {
     public var triangles: Int = 0
     /// Triangles set up for rasterization (after culling, clipping and empty rejection).
     public var setupTriangles: Int = 0
-    /// Fragments that passed coverage and depth and were blended.
+    /// Fragments that passed coverage and depth and were blended (pixels, not samples).
     public var fragments: Int = 0
+    /// With samples: the 8×8 blocks whose samples came to differ (edges), which were blended
+    /// and resolved per sample; every other block was drawn as with one sample.
+    public var splitBlocks: Int = 0
 
     public init() {}
 }
@@ -116,10 +119,13 @@ public final class Renderer: @unchecked Sendable {
         let usesDepth = draws.contains { $0.state.depthTest != .always || $0.state.depthWrite }
         let depthClear: Float? = usesDepth ? clearDepth : nil
         var tileFragments = [Int](repeating: 0, count: tileCount)
+        var tileSplits = [Int](repeating: 0, count: tileCount)
         let chunkList = Array(chunks.prefix(chunkCount))
         infos.withUnsafeBufferPointer { infoBuffer in
             tileFragments.withUnsafeMutableBufferPointer { fragmentsOut in
+              tileSplits.withUnsafeMutableBufferPointer { splitsOut in
                 let infoPtr = UnsafeSendable(infoBuffer.baseAddress!)
+                let splitPtr = UnsafeSendable(splitsOut.baseAddress!)
                 let fragPtr = UnsafeSendable(fragmentsOut.baseAddress!)
                 let workTiles = UnsafeSendable(self.workTiles)
                 let samples = self.samples, workTileFloats = self.workTileFloats
@@ -149,12 +155,13 @@ public final class Renderer: @unchecked Sendable {
                             sprite: { s in r.draw(s, infoPtr.value + Int(s.pointee.draw)) })
                     }
                     if samples > 1 {
-                        tileSamples.resolve(base: base, planes: planes)
+                        splitPtr.value[tile] = tileSamples.resolve(base: base, planes: planes)
                         if target.keepsDepth && depthClear != nil { tileSamples.nearestDepth(ownDepth, into: target.depthPlane(tile)) }
                     }
                     target.store(tile: tile, from: base)
                     fragPtr.value[tile] = r.fragments
                 }
+              }
             }
         }
         withExtendedLifetime(draws) {}
@@ -163,6 +170,7 @@ public final class Renderer: @unchecked Sendable {
         stats.triangles = totalTriangles
         stats.setupTriangles = chunkList.reduce(0) { $0 + $1.count }
         stats.fragments = tileFragments.reduce(0, +)
+        stats.splitBlocks = tileSplits.reduce(0, +)
         return stats
     }
 }
@@ -304,16 +312,15 @@ final class ChunkBins: @unchecked Sendable {
                     if all & Outcode.clipMask == 0 && all & Outcode.nonFinite == 0 {
                         if v0.outcode & v1.outcode & v2.outcode & Outcode.rejectMask != 0 { return 1 }
                         // A rectangle has one w at every corner: perspective meshes skip the
-                        // attempt without touching the next triangle's vertices. Rectangles
-                        // are covered by pixel centres, so with samples a mesh has none.
-                        if reach == 0 && g + 1 < end && v0.clip.w == v1.clip.w && v0.clip.w == v2.clip.w {
+                        // attempt without touching the next triangle's vertices.
+                        if g + 1 < end && v0.clip.w == v1.clip.w && v0.clip.w == v2.clip.w {
                             let j0 = idx[local + 3], j1 = idx[local + 4], j2 = idx[local + 5]
                             if j0 < vertexCount && j1 < vertexCount && j2 < vertexCount {
                                 let w0 = vbase[Int(j0)], w1 = vbase[Int(j1)], w2 = vbase[Int(j2)]
                                 if (w0.outcode | w1.outcode | w2.outcode) & Outcode.clipMask == 0 {
                                     let slot = nextTriangle()
                                     switch setupRectangle(v0, v1, v2, w0, w1, w2, cull: cull, draw: UInt32(draw),
-                                                          viewport: viewport, into: &slot.pointee) {
+                                                          viewport: viewport, reach: reach, into: &slot.pointee) {
                                     case .ready: keepTriangle(); return 2
                                     case .empty: return 2
                                     case .notRectangle: break

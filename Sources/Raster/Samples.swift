@@ -15,6 +15,8 @@
 public enum SamplePattern {
     /// The sample counts the rasterizer draws.
     public static let supported = [1, 2, 4, 8]
+    /// What `render` and `play` draw unless told otherwise (docs/cli.md, "Anti-aliasing").
+    public static let standard = 4
 
     /// Sample offsets from the pixel centre in 1/16 pixel (x right, y down).
     static func offsets16(_ n: Int) -> [SIMD2<Int32>] {

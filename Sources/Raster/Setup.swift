@@ -46,7 +46,9 @@ struct Triangle {
     /// True when the planes hold attributes themselves (all w equal), not a/w.
     var affine: Bool
     /// True for an axis-aligned rectangle merged from two triangles (see `setupRectangle`):
-    /// the pixel bounds are then its exact coverage and the edge functions are unused.
+    /// the pixel bounds are then its exact coverage and the edge functions are unused. With
+    /// samples (`reach` > 0), the bounds are the pixels with a sample inside, and a0, a1, b0,
+    /// b1 hold the rectangle's own bounds in 1/256 pixel: x in [a0, a1), y in [b0, b1).
     var rectangle: Bool
 }
 
@@ -266,7 +268,7 @@ enum RectangleSetup {
 func setupRectangle(
     _ a0: ScreenVertex, _ a1: ScreenVertex, _ a2: ScreenVertex,
     _ b0: ScreenVertex, _ b1: ScreenVertex, _ b2: ScreenVertex,
-    cull: CullMode, draw: UInt32, viewport: Viewport, into t: inout Triangle
+    cull: CullMode, draw: UInt32, viewport: Viewport, reach: Int64 = 0, into t: inout Triangle
 ) -> RectangleSetup {
     // Cheapest test first: a rectangle on screen with affine attributes has one w.
     let w = a0.clip.w
@@ -305,14 +307,16 @@ func setupRectangle(
     if abs(extra.z - (side1.z + side2.z - opposite.z)) > 1e-7 { return .notRectangle }
 
     // The first triangle spans the whole rectangle; its planes are the rectangle's.
-    guard setupTriangle(a0, a1, a2, cull: cull, draw: draw, viewport: viewport, into: &t) else { return .empty }
-    // Exact coverage: pixel centres c with minX ≤ c < maxX and minY ≤ c < maxY.
-    let px1 = min(((Int64(maxX) - 128 + 255) >> 8) - 1, Int64(viewport.widthInt) - 1)
-    let py1 = min(((Int64(maxY) - 128 + 255) >> 8) - 1, Int64(viewport.heightInt) - 1)
+    guard setupTriangle(a0, a1, a2, cull: cull, draw: draw, viewport: viewport, reach: reach, into: &t) else { return .empty }
+    // Exact coverage: pixel centres (or samples, within `reach` of them) c with minX ≤ c < maxX
+    // and minY ≤ c < maxY.
+    let px1 = min(((Int64(maxX) - 128 + reach + 255) >> 8) - 1, Int64(viewport.widthInt) - 1)
+    let py1 = min(((Int64(maxY) - 128 + reach + 255) >> 8) - 1, Int64(viewport.heightInt) - 1)
     if Int64(t.x0) > px1 || Int64(t.y0) > py1 { return .empty }
     t.x1 = Int16(px1)
     t.y1 = Int16(py1)
     t.rectangle = true
+    if reach > 0 { t.a0 = minX; t.a1 = maxX; t.b0 = minY; t.b1 = maxY }
     return .ready
 }
 

@@ -72,9 +72,11 @@ struct TileRasterizer {
         let draw = dp.pointee
         let needsDepth = draw.depthTest != .always || draw.depthWrite
         if tp.pointee.rectangle {
+            let t = tp.pointee
             rasterizeRectangle(dp, K.self, B.self, steps: PlaneSteps(tp, K.self, depth: needsDepth),
-                               origin: (Int(tp.pointee.x0), Int(tp.pointee.y0)), affine: tp.pointee.affine,
-                               xs: xs, xe: xe, ys: ys, ye: ye)
+                               origin: (Int(t.x0), Int(t.y0)), affine: t.affine,
+                               xs: xs, xe: xe, ys: ys, ye: ye,
+                               bounds: samples.count > 1 && draw.sampled ? SIMD4(t.a0, t.a1, t.b0, t.b1) : nil)
             return
         }
         if samples.count > 1 {
@@ -159,10 +161,12 @@ struct TileRasterizer {
 
     /// A rectangle's coverage is its pixel bounds: whole rows, with lanes masked only at its
     /// left and right ends. No edge functions. `origin` is the pixel the planes start at.
+    /// With samples, `bounds` (x from, x to, y from, y to, in 1/256 pixel; see `Triangle`)
+    /// decides each sample's coverage; nil gives every sample its pixel's.
     @inline(__always)
     private mutating func rasterizeRectangle<K: FragmentKernel, B: BlendFunction>(
         _ dp: UnsafePointer<DrawInfo>, _ kernel: K.Type, _ blend: B.Type, steps: PlaneSteps, origin: (Int, Int), affine: Bool,
-        xs: Int, xe: Int, ys: Int, ye: Int
+        xs: Int, xe: Int, ys: Int, ye: Int, bounds: SIMD4<Int32>? = nil
     ) {
         let laneF = SIMD8<Float>(0, 1, 2, 3, 4, 5, 6, 7)
         let draw = dp.pointee
@@ -175,9 +179,20 @@ struct TileRasterizer {
             let mask = pp_lt8(SIMD8(repeating: Float(xs) - 0.5), lanes) & pp_lt8(lanes, SIMD8(repeating: Float(xe) + 0.5))
             var planes = steps.start(laneF + Float(bx &- Int(t.x0)), Float(ys &- Int(t.y0)), K.self, depth: needsDepth, affine: t.affine)
             var p = base + ((ys &- y0) &* RenderTarget.tileSize &+ (bx &- x0))
-            if samples.count > 1 {
-                // Pixel-centre coverage for every sample (rectangles come from sprites here);
-                // depth per sample.
+            if let bounds {
+                if needsDepth { samples.prepareDepth(gx: steps.gx.z[0], gy: steps.gy.z[0]) }
+                samples.rectangleColumns(bx: bx, lanes: mask, bounds: bounds)
+                for y in ys...ye {
+                    let block = ((y &- y0) >> 3) &* 8 &+ ((bx &- x0) >> 3)
+                    if samples.rectangleRow(y: y, bounds: bounds) {
+                        _ = shadeSamples(&planes, p, draw, K.self, B.self, affine: t.affine, depth: needsDepth,
+                                         shared: nil, block: block)
+                    }
+                    steps.advance(&planes, K.self, depth: needsDepth, affine: t.affine)
+                    p += RenderTarget.tileSize
+                }
+            } else if samples.count > 1 {
+                // Pixel-centre coverage for every sample (a sprite's); depth per sample.
                 if needsDepth { samples.prepareDepth(gx: steps.gx.z[0], gy: steps.gy.z[0]) }
                 for y in ys...ye {
                     let block = ((y &- y0) >> 3) &* 8 &+ ((bx &- x0) >> 3)

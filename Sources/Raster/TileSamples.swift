@@ -61,6 +61,33 @@ struct TileSamples {
         depthOffsetMin = lowest
     }
 
+    /// A rectangle's coverage in x per sample, for the 8 pixels from `bx` (`lanes`: those
+    /// within its pixel bounds), kept in the edge offsets' room (unused by rectangles).
+    @inline(__always)
+    func rectangleColumns(bx: Int, lanes: SIMD8<Int32>, bounds: SIMD4<Int32>) {
+        let centres = (SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7) &+ Int32(truncatingIfNeeded: bx)) &* 256 &+ 128
+        for s in 0..<count {
+            let x = centres &+ offsetX[s]
+            // Sign masks: x ≥ from and x < to (the values are far from Int32's limits).
+            edgeOffsets[s] = lanes & ~((x &- bounds.x) &>> 31) & ((x &- bounds.y) &>> 31)
+        }
+    }
+
+    /// Row `y`'s sample masks of a rectangle (`rectangleColumns` first). False when no sample
+    /// of the row is inside.
+    @inline(__always)
+    func rectangleRow(y: Int, bounds: SIMD4<Int32>) -> Bool {
+        let centre = Int32(truncatingIfNeeded: y) &* 256 &+ 128
+        var any = false
+        for s in 0..<count {
+            let sy = centre &+ offsetY[s]
+            let inside = sy >= bounds.z && sy < bounds.w
+            masks[s] = inside ? edgeOffsets[s] : .zero
+            any = any || inside
+        }
+        return any
+    }
+
     /// Starts a tile: every block uniform.
     func begin() { split.update(repeating: 0, count: RenderTarget.blocksPerTile) }
 
@@ -79,9 +106,13 @@ struct TileSamples {
 
     /// Averages each split block's samples into sample 0: pairwise sums, then one product, so
     /// that a uniform block's average is its own value, bit for bit.
-    func resolve(base: UnsafeMutablePointer<Float>, planes: Int) {
+    /// Returns how many blocks were split.
+    @discardableResult
+    func resolve(base: UnsafeMutablePointer<Float>, planes: Int) -> Int {
         let k = 1 / Float(count)
+        var splitBlocks = 0
         for block in 0..<RenderTarget.blocksPerTile where split[block] != 0 {
+            splitBlocks &+= 1
             let q = base + (((block >> 3) &* 8) &* RenderTarget.tileSize &+ (block & 7) &* 8)
             for plane in 0..<planes {
                 for r in 0..<8 {
@@ -97,6 +128,7 @@ struct TileSamples {
                 }
             }
         }
+        return splitBlocks
     }
 
     /// The nearest sample's depth of each pixel, from the depth planes at `depth` to `out`
