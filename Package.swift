@@ -151,13 +151,13 @@ let package = Package(
         .target(name: "GLTF", dependencies: ["Basics", "Raster", "Sinks", "GLTFKernels"], swiftSettings: simdSwift),
         .target(name: "Window", dependencies: ["Basics", "CSDL2", "Raster", "Plot"], swiftSettings: simdSwift),
         // An image against a reference: the sRGB curves, the linear-light box filter, PSNR,
-        // SSIM and the crop sheet.
+        // SSIM and the crop sheet (`photophore image compare`).
         .target(name: "ImageMetrics", dependencies: ["Raster"], swiftSettings: simdSwift),
         .target(
             name: "PhotophoreCLI",
             dependencies: [
                 "Basics", "JSONWriter", "Raster", "Workloads", "Sinks", "Window", "Stimuli", "Mind", "Store", "Plot", "Benchmarking", "Engine", "Simulation", "GLTF",
-                "CPUCheck", "CProbe", "BuildInfo",
+                "ImageMetrics", "CPUCheck", "CProbe", "BuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: simdSwift),
