@@ -150,11 +150,14 @@ let package = Package(
         // glTF 2.0 models (.glb, .gltf): docs/gltf.md.
         .target(name: "GLTF", dependencies: ["Basics", "Raster", "Sinks", "GLTFKernels"], swiftSettings: simdSwift),
         .target(name: "Window", dependencies: ["Basics", "CSDL2", "Raster", "Plot"], swiftSettings: simdSwift),
+        // An image against a reference: the sRGB curves, the linear-light box filter, PSNR,
+        // SSIM and the crop sheet (`photophore image compare`).
+        .target(name: "ImageMetrics", dependencies: ["Raster"], swiftSettings: simdSwift),
         .target(
             name: "PhotophoreCLI",
             dependencies: [
                 "Basics", "JSONWriter", "Raster", "Workloads", "Sinks", "Window", "Stimuli", "Mind", "Store", "Plot", "Benchmarking", "Engine", "Simulation", "GLTF",
-                "CPUCheck", "CProbe", "BuildInfo",
+                "ImageMetrics", "CPUCheck", "CProbe", "BuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: simdSwift),
@@ -182,6 +185,7 @@ let package = Package(
         .testTarget(name: "BenchmarkingTests", dependencies: ["Benchmarking", "Stimuli", "Mind", "Engine"], swiftSettings: simdSwift),
         .testTarget(name: "PlotTests", dependencies: ["Plot", "Raster"], swiftSettings: simdSwift),
         .testTarget(name: "EffectsTests", dependencies: ["Effects", "Raster"], swiftSettings: simdSwift),
+        .testTarget(name: "ImageMetricsTests", dependencies: ["ImageMetrics", "Raster"], swiftSettings: simdSwift),
         .testTarget(name: "MindTests", dependencies: ["Mind", "Stimuli"]),
         .testTarget(
             name: "SimulationTests",

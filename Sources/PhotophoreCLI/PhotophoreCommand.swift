@@ -12,7 +12,7 @@ public struct PhotophoreCommand: ParsableCommand {
         commandName: "photophore",
         abstract: "A software-rendered 3D animation and simulation engine.",
         discussion: "With no arguments: the candlefish in a window, or without a display a short demo video in ./out.",
-        subcommands: [PlayCommand.self, RenderCommand.self, SimulateCommand.self, MemoryCommand.self, BenchCommand.self,
+        subcommands: [PlayCommand.self, RenderCommand.self, SimulateCommand.self, MemoryCommand.self, BenchCommand.self, ImageCommand.self,
                       VersionCommand.self])
 
     public init() {}

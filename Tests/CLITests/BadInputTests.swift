@@ -132,6 +132,15 @@ func photophoreBounded(_ arguments: [String], cwd: String, seconds: Double = 60)
         BadArguments(["bench", "workload", "glow", "--frames", "100001"], "--frames 100001", "1 to 100000"),
         BadArguments(["bench", "workload", "glow", "--threads", "300"], "--threads 300", "1 to 256"),
         BadArguments(["bench", "workload", "glow", "--output", "o.jpg"], "--output o.jpg", "ending in .png"),
+        // image compare
+        BadArguments(["image", "compare", "a.png", "b.png", "--downsample", "0"], "--downsample 0", "1 to 16"),
+        BadArguments(["image", "compare", "a.png", "b.png", "--downsample", "17"], "--downsample 17", "1 to 16"),
+        BadArguments(["image", "compare", "a.png", "b.png", "--threshold", "-1"], "--threshold -1", "0 to 255"),
+        BadArguments(["image", "compare", "a.png", "b.png", "--threshold", "256"], "--threshold 256", "0 to 255"),
+        BadArguments(["image", "compare", "a.png", "b.png", "--threshold", "1.5"], "--threshold 1.5", "0 to 255"),
+        BadArguments(["image", "compare", "a.png", "b.png", "--crop-sheet", "s.jpg"], "--crop-sheet s.jpg", "ending in .png"),
+        BadArguments(["image", "compare", "a.png", "b.png"], "cannot read a.png"),
+        BadArguments(["image", "compare", "a.png", "b.png", "--crop-sheet", "./b.png"], "the reference b.png and --crop-sheet ./b.png are the same file"),
         // No output overwrites an input or another output: refused before anything is written.
         BadArguments(["render", "candlefish", "-o", "x.mp4", "-o", "./x.mp4", "--frames", "0..1"], "-o x.mp4 and -o ./x.mp4 are the same file"),
         BadArguments(["render", "candlefish", "-o", "c.mp4", "-o", "c.poster.webp", "--frames", "0..1"],

@@ -10,7 +10,7 @@ import TestSupport
         ["memory"], ["memory", "show"], ["memory", "history"], ["memory", "stats"], ["memory", "export"],
         ["memory", "import"], ["memory", "forget"], ["memory", "repair"], ["memory", "reset"],
         ["bench"], ["bench", "scenes"], ["bench", "workload"], ["bench", "soak"], ["bench", "instructions"],
-        ["bench", "scenes-quick"],
+        ["bench", "scenes-quick"], ["image"], ["image", "compare"],
     ]
 
     @Test(arguments: commands) func helpIsPlainText(_ command: [String]) throws {
