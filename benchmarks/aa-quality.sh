@@ -51,7 +51,8 @@ command -v python3 >/dev/null || die "python3 is missing (tools/setup.sh install
 
 # A binary from before multisampling has no --samples: it draws one sample per pixel.
 test_samples=() ref_samples=() label="$samples"
-if "$binary" render --help | grep -q -- --samples; then
+# (grep reads all of the help: grep -q would stop early and fail the pipe under pipefail)
+if "$binary" render --help | grep -c -- --samples > /dev/null; then
   [ -z "$samples" ] || test_samples=(--samples "$samples")
   ref_samples=(--samples 1)
   [ -n "$label" ] || label=default

@@ -85,6 +85,12 @@ public enum ReferenceRasterizer {
         func barycentric(_ x: Int64, _ y: Int64) -> SIMD3<Double> {
             SIMD3((0..<3).map { Double(edge($0, x, y)) / Double(sign * area) })
         }
+        func barycentric(_ x: Double, _ y: Double) -> SIMD3<Double> {
+            SIMD3((0..<3).map { k in
+                let (xi, yi) = p[(k + 1) % 3], (xj, yj) = p[(k + 2) % 3]
+                return Double(sign) * (Double(xj - xi) * (y - Double(yi)) - Double(yj - yi) * (x - Double(xi))) / Double(sign * area)
+            })
+        }
         for y in by0...by1 {
             for x in bx0...bx1 {
                 let sx = Int64(x) * 256 + 128, sy = Int64(y) * 256 + 128
@@ -92,8 +98,16 @@ public enum ReferenceRasterizer {
                 let centre = covers(sx, sy)
                 let covered = offsets.map { o in info.sampled ? covers(sx + Int64(o.x), sy + Int64(o.y)) : centre }
                 if !covered.contains(true) { continue }
-                // Shaded once, at the centre (extrapolated when only other samples are covered).
-                let lambda = barycentric(sx, sy)
+                // Shaded once: at the centre, or where only some samples are covered, at the
+                // mean of their positions (centroid sampling: never outside the triangle).
+                let count = covered.filter { $0 }.count
+                var lambda = barycentric(sx, sy)
+                if count < offsets.count {
+                    let picked = zip(offsets, covered).filter { $0.1 }.map(\.0)
+                    let mx = Double(picked.map { Int($0.x) }.reduce(0, +)) / Double(count)
+                    let my = Double(picked.map { Int($0.y) }.reduce(0, +)) / Double(count)
+                    lambda = barycentric(Double(sx) + mx, Double(sy) + my)
+                }
 
                 // Depth is affine in window space; attributes are perspective-correct.
                 var attr = SIMD4<Double>.zero

@@ -185,7 +185,7 @@ struct TileRasterizer {
                 for y in ys...ye {
                     let block = ((y &- y0) >> 3) &* 8 &+ ((bx &- x0) >> 3)
                     if samples.rectangleRow(y: y, bounds: bounds) {
-                        _ = shadeSamples(&planes, p, draw, K.self, B.self, affine: t.affine, depth: needsDepth,
+                        _ = shadeSamples(&planes, steps, p, draw, K.self, B.self, affine: t.affine, depth: needsDepth,
                                          shared: nil, block: block)
                     }
                     steps.advance(&planes, K.self, depth: needsDepth, affine: t.affine)
@@ -196,7 +196,7 @@ struct TileRasterizer {
                 if needsDepth { samples.prepareDepth(gx: steps.gx.z[0], gy: steps.gy.z[0]) }
                 for y in ys...ye {
                     let block = ((y &- y0) >> 3) &* 8 &+ ((bx &- x0) >> 3)
-                    _ = shadeSamples(&planes, p, draw, K.self, B.self, affine: t.affine, depth: needsDepth,
+                    _ = shadeSamples(&planes, steps, p, draw, K.self, B.self, affine: t.affine, depth: needsDepth,
                                      shared: mask, block: block)
                     steps.advance(&planes, K.self, depth: needsDepth, affine: t.affine)
                     p += RenderTarget.tileSize
@@ -375,6 +375,20 @@ struct PlaneSteps {
         if K.varyingCount > 2 { p.v2 = at(c.v2, gx.v2, gy.v2) }
         if K.varyingCount > 3 { p.v3 = at(c.v3, gx.v3, gy.v3) }
         return p
+    }
+
+    /// Moves the varyings' planes (not depth) by (dx, dy) pixels, lane by lane.
+    @inline(__always)
+    func move<K: FragmentKernel>(_ p: inout Planes8, dx: SIMD8<Float>, dy: SIMD8<Float>, _ kernel: K.Type, affine: Bool) {
+        @inline(__always) func shift(_ v: inout SIMD8<Float>, _ gx: SIMD8<Float>, _ gy: SIMD8<Float>) {
+            v.addProduct(gx, dx)
+            v.addProduct(gy, dy)
+        }
+        if !affine { shift(&p.oow, gx.oow, gy.oow) }
+        if K.varyingCount > 0 { shift(&p.v0, gx.v0, gy.v0) }
+        if K.varyingCount > 1 { shift(&p.v1, gx.v1, gy.v1) }
+        if K.varyingCount > 2 { shift(&p.v2, gx.v2, gy.v2) }
+        if K.varyingCount > 3 { shift(&p.v3, gx.v3, gy.v3) }
     }
 
     /// Steps the planes down one row.

@@ -20,8 +20,9 @@ struct TileSamples {
     let count: Int
     /// Floats from one sample's colour planes to the next's.
     static let colorStride = 4 * RenderTarget.planeStride
-    /// Sample offsets from the pixel centre in 1/256 pixel (lane s; unused lanes 0).
+    /// Sample offsets from the pixel centre in 1/256 pixel (lane s; unused lanes 0), and in pixels.
     let offsetX: SIMD8<Int32>, offsetY: SIMD8<Int32>
+    let pixelOffsetX: SIMD8<Float>, pixelOffsetY: SIMD8<Float>
     /// Per block: 0 uniform, 1 split.
     let split: UnsafeMutablePointer<UInt8>
     /// Row masks per sample (8), then per-triangle constants: each edge's F offset per sample
@@ -43,6 +44,8 @@ struct TileSamples {
         for (s, v) in o.enumerated() { ox[s] = v.x; oy[s] = v.y }
         offsetX = ox
         offsetY = oy
+        pixelOffsetX = SIMD8<Float>(ox) * (1 / 256)
+        pixelOffsetY = SIMD8<Float>(oy) * (1 / 256)
         masks = (scratch + 64).bindMemory(to: SIMD8<Int32>.self, capacity: 32)
         depthOffsets = (scratch + 64 + 32 * 32).bindMemory(to: SIMD8<Float>.self, capacity: 8)
         split = scratch.bindMemory(to: UInt8.self, capacity: 64)
@@ -219,7 +222,7 @@ extension TileRasterizer {
                 var p = base + ((rowStart &- y0) &* RenderTarget.tileSize &+ (bx &- x0))
                 if in0 && in1 && in2 {
                     for _ in rowStart...rowEnd {
-                        wrote = shadeSamples(&planes, p, draw, K.self, B.self, affine: t.affine, depth: needsDepth,
+                        wrote = shadeSamples(&planes, steps, p, draw, K.self, B.self, affine: t.affine, depth: needsDepth,
                                              shared: scissor, block: block) || wrote
                         steps.advance(&planes, K.self, depth: needsDepth, affine: t.affine)
                         p += RenderTarget.tileSize
@@ -241,7 +244,7 @@ extension TileRasterizer {
                             any |= m
                         }
                         if pp_signbits8(any) != 0 {
-                            wrote = shadeSamples(&planes, p, draw, K.self, B.self, affine: t.affine, depth: needsDepth,
+                            wrote = shadeSamples(&planes, steps, p, draw, K.self, B.self, affine: t.affine, depth: needsDepth,
                                                  shared: nil, block: block) || wrote
                         }
                         steps.advance(&planes, K.self, depth: needsDepth, affine: t.affine)
@@ -258,14 +261,36 @@ extension TileRasterizer {
 
     /// Depth-tests each sample of the 8 pixels at `p`, shades them once, and blends into the
     /// samples that pass. Coverage is `shared` for every sample, or when nil `samples.masks`.
-    /// Returns whether any sample passed (and so may have written depth).
+    /// A pixel is shaded at its centre, or where only some of its samples are covered, at
+    /// their centroid (the mean of their positions, which lies inside the triangle), so that
+    /// no colour is extrapolated past the triangle's edge. Returns whether any sample passed
+    /// (and so may have written depth).
     @inline(__always)
     mutating func shadeSamples<K: FragmentKernel, B: BlendFunction>(
-        _ planes: inout Planes8, _ p: UnsafeMutablePointer<Float>, _ draw: DrawInfo,
+        _ planes: inout Planes8, _ steps: PlaneSteps, _ p: UnsafeMutablePointer<Float>, _ draw: DrawInfo,
         _ kernel: K.Type, _ blend: B.Type, affine: Bool, depth: Bool, shared: SIMD8<Int32>?, block: Int
     ) -> Bool {
         let n = samples.count
         let masks = samples.masks
+        // Where to shade: planes moved to the centroid of the covered samples (before depth).
+        var at = planes
+        if shared == nil {
+            var covered = SIMD8<Int32>.zero, sx = SIMD8<Float>.zero, sy = SIMD8<Float>.zero
+            for s in 0..<n {
+                let m = masks[s]
+                covered &-= m
+                sx = pp_select8(m, sx + samples.pixelOffsetX[s], sx)
+                sy = pp_select8(m, sy + samples.pixelOffsetY[s], sy)
+            }
+            // Lanes with some samples covered, not all.
+            let count = pp_toFloat8(covered)
+            let partial = pp_lt8(SIMD8(repeating: 0.5), count) & pp_lt8(count, SIMD8(repeating: Float(n) - 0.5))
+            if pp_signbits8(partial) != 0 {
+                let k = 1 / pp_max8(count, SIMD8(repeating: 1))
+                let dx = pp_select8(partial, sx * k, .zero), dy = pp_select8(partial, sy * k, .zero)
+                steps.move(&at, dx: dx, dy: dy, K.self, affine: affine)
+            }
+        }
         // `same`: every sample has the coverage `first`.
         var same = true
         var any = SIMD8<Int32>.zero, first = SIMD8<Int32>.zero
@@ -298,7 +323,7 @@ extension TileRasterizer {
             }
         }
         if pp_signbits8(any) == 0 { return false }
-        let src = K.shade(varyings(planes, K.self, affine: affine), draw)
+        let src = K.shade(varyings(at, K.self, affine: affine), draw)
         fragments &+= pp_signbits8(any).nonzeroBitCount
         if same && samples.split[block] == 0 {
             blendRow(src, p, K.self, B.self, mask: first)

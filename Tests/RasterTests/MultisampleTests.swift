@@ -110,3 +110,69 @@ import Testing
         #expect(images[0] == images[1] && images[1] == images[2])
     }
 }
+
+extension MultisampleTests {
+    @Test(arguments: counts)
+    func aSceneLikeFrameMatchesTheReferenceWithoutAlpha(samples: Int) throws {
+        // A backdrop of bands (mesh rectangles), an opaque depth-written body, translucent
+        // and additive depth-tested layers and depth-tested sprites, into a target with no alpha.
+        var positions = [SIMD3<Float>](), attributes = [SIMD4<Float>](), indices = [UInt32]()
+        for k in 0..<7 {
+            let y0 = -1 + Float(k) * 2 / 7, y1 = -1 + Float(k + 1) * 2 / 7
+            let base = UInt32(positions.count)
+            positions += [SIMD3(-1, y0, 0.99), SIMD3(1, y0, 0.99), SIMD3(1, y1, 0.99), SIMD3(-1, y1, 0.99)]
+            let c = SIMD4<Float>(0.1 * Float(k), 0.2, 0.3, 1)
+            attributes += [c, c, c, c]
+            indices += [base, base + 1, base + 2, base, base + 2, base + 3]
+        }
+        let backdrop = DrawCall(mesh: Mesh(positions: positions, attributes: attributes, indices: indices), transform: .identity,
+                                shading: .color, state: RenderState(depthTest: .always, depthWrite: false, blend: .opaque))
+        let body = ReferenceTests.randomPerspectiveDraw(seed: 31, count: 500, shading: .color, state: .opaque)
+        var fins = ReferenceTests.randomPerspectiveDraw(seed: 32, count: 200, shading: .color,
+                                                       state: RenderState(depthTest: .less, depthWrite: false, blend: .premultipliedAlpha))
+        fins.mesh.attributes = fins.mesh.attributes.map { a in SIMD4(a.x * a.w, a.y * a.w, a.z * a.w, a.w) }
+        var rng = TestRNG(seed: 4)
+        var centres = [SIMD4<Float>](), halves = [SIMD2<Float>]()
+        for _ in 0..<300 {
+            centres.append(SIMD4(rng.float(-1, 1), rng.float(-1, 1), rng.float(0.8, 1), rng.float(0.2, 1)))
+            halves.append(SIMD2(rng.float(0.002, 0.05), rng.float(0.002, 0.05)))
+        }
+        let sprites = DrawCall(sprites: Sprites(centres: centres, halves: halves), shading: .glow(tint: SIMD3(1, 0.8, 0.5)),
+                               state: RenderState(depthTest: .less, depthWrite: false, blend: .additive))
+        let draws = [backdrop, body, fins, sprites]
+        let fast = try RenderTarget(width: 190, height: 130, keepsAlpha: false, keepsDepth: false)
+        let reference = try RenderTarget(width: 190, height: 130, keepsAlpha: false, keepsDepth: false)
+        Renderer(threads: 2, samples: samples).render(draws, into: fast, clearColor: SIMD4(0, 0, 0, 1))
+        ReferenceRasterizer.render(draws, into: reference, clearColor: SIMD4(0, 0, 0, 1), samples: samples)
+        var differing = 0
+        for y in 0..<130 { for x in 0..<190 {
+            let diff = fast.color(x: x, y: y) - reference.color(x: x, y: y)
+            if (0..<3).contains(where: { abs(diff[$0]) > 2e-3 }) { differing += 1 }
+        } }
+        #expect(differing <= 3, "\(differing) pixels differ")
+    }
+}
+
+extension MultisampleTests {
+    @Test(arguments: counts)
+    func edgePixelsAreShadedInsideTheTriangle(samples: Int) throws {
+        // Slivers whose colour runs from 0 to 1 across their width: a pixel shaded at a centre
+        // outside the sliver would extrapolate below 0 or above 1. Centroid sampling keeps
+        // every shaded colour inside the vertices' range, so the resolved red stays in [0, 1].
+        var positions = [SIMD3<Float>](), attributes = [SIMD4<Float>](), indices = [UInt32]()
+        for k in 0..<12 {
+            let x = -0.9 + Float(k) * 0.15
+            let base = UInt32(positions.count)
+            positions += [SIMD3(x, -0.9, 0), SIMD3(x + 0.012, -0.9, 0), SIMD3(x + 0.1, 0.9, 0)]
+            attributes += [SIMD4(0, 0, 0, 1), SIMD4(1, 0, 0, 1), SIMD4(0.5, 0, 0, 1)]
+            indices += [base, base + 1, base + 2]
+        }
+        let d = DrawCall(mesh: Mesh(positions: positions, attributes: attributes, indices: indices), transform: .identity,
+                         shading: .color, state: .additive)
+        let target = try RenderTarget(width: 160, height: 90)
+        Renderer(threads: 2, samples: samples).render([d], into: target, clearColor: .zero)
+        let red = redChannel(target)
+        #expect(red.allSatisfy { $0 >= 0 && $0 <= 1.001 }, "red from \(red.min()!) to \(red.max()!)")
+        #expect(red.contains { $0 > 0.05 })
+    }
+}
