@@ -79,7 +79,7 @@ for line in open(sys.argv[1]):
     # A report without "samples" comes from a side that draws 1 sample per pixel.
     got = report.get("samples", 1)
     if got != asked:
-        sys.exit(f"compare.sh: {label} {w} drew {got} samples per pixel, not {asked}")
+        sys.exit(f"compare.sh: {label} {w} reports samples = {got}, not {asked}")
     ms = report["frame_ms"]
     runs.setdefault((w, label), []).append((ms["p50"], ms["p95"]))
 med = lambda xs: statistics.median(xs)
