@@ -25,6 +25,7 @@ typedef struct {
     float pmin, pmax;        /* glow particle size range, pixels */
     const char *output;
     int json;
+    int samples;             /* 1 = the default framebuffer; 2, 4, 8 = a multisampled FBO, resolved */
 } Options;
 
 static void usage_error(const char *msg, const char *arg) {
@@ -68,10 +69,10 @@ static int parse_range(const char *s, float *lo, float *hi) {
 }
 
 static Options parse_args(int argc, char **argv) {
-    Options o = {1, 1280, 720, 60, 8, 4, 64, 32, 10000, 8, 48, NULL, 0};
+    Options o = {1, 1280, 720, 60, 8, 4, 64, 32, 10000, 8, 48, NULL, 0, 1};
     if (argc < 2) usage_error("usage: glbench spheres|glow [--size WxH] [--frames N] [--grid GXxGY] "
                               "[--segments SXxSY] [--count N] [--particle-size MIN..MAX] "
-                              "[--output FILE.png] [--json]", NULL);
+                              "[--samples 1|2|4|8] [--output FILE.png] [--json]", NULL);
     if (!strcmp(argv[1], "spheres")) o.spheres = 1;
     else if (!strcmp(argv[1], "glow")) o.spheres = 0;
     else usage_error("unknown workload (expected spheres or glow)", argv[1]);
@@ -88,6 +89,14 @@ static Options parse_args(int argc, char **argv) {
         else if (!strcmp(a, "--segments")) ok = parse_pair(v, &o.sx, &o.sy);
         else if (!strcmp(a, "--count")) ok = parse_int_min(v, &o.count, 0);
         else if (!strcmp(a, "--particle-size")) ok = parse_range(v, &o.pmin, &o.pmax);
+        else if (!strcmp(a, "--samples")) {
+            ok = parse_int(v, &o.samples) &&
+                 (o.samples == 1 || o.samples == 2 || o.samples == 4 || o.samples == 8);
+            if (!ok) {
+                fprintf(stderr, "glbench: bad value for --samples: %s (expected 1, 2, 4 or 8)\n", v);
+                exit(2);
+            }
+        }
         else if (!strcmp(a, "--output")) o.output = v;
         else usage_error("unknown option", a);
         if (!ok) {
@@ -312,6 +321,64 @@ static GLsizei setup_glow(const Options *o) {
     return (GLsizei)nverts;
 }
 
+/* ---------- multisampling ---------- */
+
+/* Makes a complete FBO with o->samples samples (RGBA8 colour, as the default
+ * framebuffer, and 24-bit depth) and binds it; exits if the renderer cannot
+ * give exactly that many samples. */
+static GLuint setup_msaa(const Options *o) {
+    GLint max_samples = 0;
+    glGetIntegerv(GL_MAX_SAMPLES, &max_samples);
+    if (o->samples > max_samples) {
+        fprintf(stderr, "glbench: --samples %d is not supported by %s (GL_MAX_SAMPLES = %d)\n",
+                o->samples, (const char *)glGetString(GL_RENDERER), max_samples);
+        exit(1);
+    }
+    GLuint rb[2], fbo;
+    glGenRenderbuffers(2, rb);
+    glBindRenderbuffer(GL_RENDERBUFFER, rb[0]);
+    glRenderbufferStorageMultisample(GL_RENDERBUFFER, o->samples, GL_RGBA8, o->w, o->h);
+    /* GL may round the count up (llvmpipe gives 4 for 2); the comparison needs it exact. */
+    GLint got = 0;
+    glGetRenderbufferParameteriv(GL_RENDERBUFFER, GL_RENDERBUFFER_SAMPLES, &got);
+    if (got != o->samples) {
+        fprintf(stderr, "glbench: --samples %d is not supported by %s: it gives %d samples for it "
+                "(GL_MAX_SAMPLES = %d)\n", o->samples, (const char *)glGetString(GL_RENDERER), got, max_samples);
+        exit(1);
+    }
+    glBindRenderbuffer(GL_RENDERBUFFER, rb[1]);
+    glRenderbufferStorageMultisample(GL_RENDERBUFFER, o->samples, GL_DEPTH_COMPONENT24, o->w, o->h);
+    glGenFramebuffers(1, &fbo);
+    glBindFramebuffer(GL_FRAMEBUFFER, fbo);
+    glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, rb[0]);
+    glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_DEPTH_ATTACHMENT, GL_RENDERBUFFER, rb[1]);
+    const GLenum status = glCheckFramebufferStatus(GL_FRAMEBUFFER);
+    if (status != GL_FRAMEBUFFER_COMPLETE) {
+        fprintf(stderr, "glbench: the %d-sample framebuffer is incomplete (0x%04x)\n", o->samples, status);
+        exit(1);
+    }
+    GLint fb_samples = 0;
+    glGetIntegerv(GL_SAMPLES, &fb_samples);
+    if (fb_samples != o->samples) {
+        fprintf(stderr, "glbench: asked for %d samples, the framebuffer has %d\n", o->samples, fb_samples);
+        exit(1);
+    }
+    glEnable(GL_MULTISAMPLE);
+    return fbo;
+}
+
+/* Prints the bound draw framebuffer's sample positions: GL's convention, in
+ * [0, 1] from the bottom-left corner of the pixel, y up. */
+static void print_sample_positions(int samples) {
+    fprintf(stderr, "glbench: sample positions (x, y in the pixel, origin bottom-left, y up):");
+    for (int i = 0; i < samples; i++) {
+        GLfloat p[2] = {0, 0};
+        glGetMultisamplefv(GL_SAMPLE_POSITION, (GLuint)i, p);
+        fprintf(stderr, " (%g, %g)", p[0], p[1]);
+    }
+    fprintf(stderr, "\n");
+}
+
 /* ---------- timing, output ---------- */
 
 static double now_ms(void) {
@@ -381,9 +448,13 @@ int main(int argc, char **argv) {
     GLint y_up = 1;
     OSMesaGetIntegerv(OSMESA_Y_UP, &y_up);   /* default 1: first row in fb is the bottom */
     const int threads = thread_count();
-    fprintf(stderr, "glbench: GL_RENDERER = %s, GL_VERSION = %s, threads = %d%s\n",
+    /* With --samples > 1 everything is drawn into this FBO, resolved into the default one. */
+    const GLuint msaa_fbo = o.samples > 1 ? setup_msaa(&o) : 0;
+    fprintf(stderr, "glbench: GL_RENDERER = %s, GL_VERSION = %s, threads = %d%s, samples = %d\n",
             (const char *)glGetString(GL_RENDERER), (const char *)glGetString(GL_VERSION), threads,
-            getenv("LP_NUM_THREADS") ? " (LP_NUM_THREADS)" : " (online CPUs; LP_NUM_THREADS unset)");
+            getenv("LP_NUM_THREADS") ? " (LP_NUM_THREADS)" : " (online CPUs; LP_NUM_THREADS unset)",
+            o.samples);
+    if (o.samples > 1) print_sample_positions(o.samples);
 
     GLuint vao;
     glGenVertexArrays(1, &vao);
@@ -404,10 +475,17 @@ int main(int argc, char **argv) {
     if (!ms) { fprintf(stderr, "glbench: out of memory\n"); return 1; }
     for (int f = 0; f < o.frames; f++) {
         const double t0 = now_ms();
+        if (msaa_fbo) glBindFramebuffer(GL_DRAW_FRAMEBUFFER, msaa_fbo);
         glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
         if (o.spheres) draw_spheres(&sph, f);
         else glDrawArrays(GL_TRIANGLES, 0, glow_verts);
-        glFinish();   /* OSMesa copies the frame into fb here */
+        if (msaa_fbo) {   /* the resolve is part of the frame */
+            glBindFramebuffer(GL_DRAW_FRAMEBUFFER, 0);
+            glBlitFramebuffer(0, 0, o.w, o.h, 0, 0, o.w, o.h, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+        }
+        /* OSMesa copies the frame into fb here, only if the default framebuffer
+         * is the draw framebuffer (hence the resolve leaves it bound). */
+        glFinish();
         ms[f] = now_ms() - t0;
     }
     GLenum err = glGetError();
@@ -423,12 +501,13 @@ int main(int argc, char **argv) {
     const double p99 = percentile(s, n, 99), mx = s[n - 1];
     const char *name = o.spheres ? "spheres" : "glow";
     if (o.json)
-        printf("{\"workload\": \"%s\", \"width\": %d, \"height\": %d, \"threads\": %d, \"frames\": %d, "
-               "\"frame_ms\": {\"p50\": %.3f, \"p95\": %.3f, \"p99\": %.3f, \"max\": %.3f}}\n",
-               name, o.w, o.h, threads, o.frames, p50, p95, p99, mx);
+        printf("{\"workload\": \"%s\", \"width\": %d, \"height\": %d, \"threads\": %d, \"samples\": %d, "
+               "\"frames\": %d, \"frame_ms\": {\"p50\": %.3f, \"p95\": %.3f, \"p99\": %.3f, \"max\": %.3f}}\n",
+               name, o.w, o.h, threads, o.samples, o.frames, p50, p95, p99, mx);
     else
-        printf("%s %dx%d, %d threads, %d frames (%d timed): p50 %.3f ms, p95 %.3f ms, p99 %.3f ms, max %.3f ms\n",
-               name, o.w, o.h, threads, o.frames, n, p50, p95, p99, mx);
+        printf("%s %dx%d, %d threads, %d samples, %d frames (%d timed): p50 %.3f ms, p95 %.3f ms, "
+               "p99 %.3f ms, max %.3f ms\n",
+               name, o.w, o.h, threads, o.samples, o.frames, n, p50, p95, p99, mx);
 
     free(ms);
     OSMesaDestroyContext(ctx);
