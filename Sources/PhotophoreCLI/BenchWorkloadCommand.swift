@@ -120,10 +120,10 @@ struct BenchWorkloadCommand: ParsableCommand {
             let work = reference ? WorkloadReport.Work(triangles: stats.triangles)
                 : WorkloadReport.Work(triangles: stats.triangles, setupTriangles: stats.setupTriangles, fragments: stats.fragments)
             try printJSON(WorkloadReport(workload: kind.rawValue, rasterizer: reference ? "reference" : "fast",
-                                         width: size.width, height: size.height, threads: threadCount, frames: frames,
+                                         width: size.width, height: size.height, threads: threadCount, samples: sampleCount, frames: frames,
                                          frameMs: FrameMilliseconds(t), work: work))
         } else {
-            print("\(kind.rawValue) \(size) \(reference ? "reference rasterizer" : "threads=\(threadCount)") frames=\(frames): \(t.summary) · "
+            print("\(kind.rawValue) \(size) \(reference ? "reference rasterizer" : "threads=\(threadCount)") samples=\(sampleCount) frames=\(frames): \(t.summary) · "
                 + (reference ? "\(stats.triangles) triangles per frame" : "\(stats.triangles) triangles, \(stats.fragments) fragments per frame"))
             if let output { print("wrote \(output)") }
         }

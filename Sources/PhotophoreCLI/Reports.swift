@@ -69,6 +69,8 @@ struct WorkloadReport: Encodable {
     var width: Int
     var height: Int
     var threads: Int
+    /// Anti-aliasing samples per pixel.
+    var samples: Int
     var frames: Int
     var frameMs: FrameMilliseconds
     var work: Work
@@ -86,7 +88,7 @@ struct WorkloadReport: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case workload, rasterizer, width, height, threads, frames, work
+        case workload, rasterizer, width, height, threads, samples, frames, work
         case frameMs = "frame_ms"
     }
 }

@@ -61,20 +61,21 @@ import TestSupport
     }
 
     // 4 samples a pixel on both sides (llvmpipe's only count above 1), at llvmpipe's sample
-    // positions, shaded once per pixel at its centre. Coverage and depth are exact per sample
-    // on both sides, so only the colour's rounding may differ: llvmpipe stores each sample
-    // clamped and rounded to 8 bits and rounds the mean of those; Photophore clamps each
-    // sample's linear float colour, averages, and rounds once. The two means are within half
-    // a step, so the resolve adds at most 1 step to the 1-sample bounds, and seldom makes a
-    // pixel differ by more than 1 (the share). A sample covered differently moves its pixel
-    // by a quarter of the edge's contrast, tens of steps; so does clamping after averaging
-    // where the spheres' blue passes 1.
+    // positions, shaded once per pixel; glbench's colour is `centroid`, as Photophore shades.
+    // Coverage and depth are exact per sample on both sides. What may differ:
+    // - where a partly covered pixel is shaded: GL leaves the centroid's point to the
+    //   implementation (Photophore takes the mean of the covered samples), which moves a
+    //   Gouraud colour by a few steps along every edge, inner mesh edges too (the share);
+    // - the resolve: llvmpipe averages samples clamped and rounded to 8 bits, Photophore
+    //   averages linear floats (HDR, the spheres' blue passes 1) and rounds once.
+    // A sample covered differently moves its pixel by a quarter of a silhouette's contrast,
+    // some 50 steps against the dark background: the max catches it.
 
     @Test(arguments: ["1280x720", "333x219"])
     func spheresMatchLlvmpipeAt4Samples(size: String) throws {
         let r = try Self.compare("spheres", size: size, extra: ["--samples", "4"])
-        #expect(r.max <= 3, "max difference \(r.max)")
-        #expect(Double(r.over1) / Double(r.pixels) < 0.01, "\(r.over1) pixels differ by more than 1")
+        #expect(r.max <= 32, "max difference \(r.max)")
+        #expect(Double(r.over3) / Double(r.pixels) < 0.03, "\(r.over3) pixels differ by more than 3")
     }
 
     @Test(arguments: ["1280x720", "333x219"])

@@ -162,7 +162,7 @@ static const char *SPHERES_VS =
     "uniform vec2 u_cs;\n"    /* (cos a, sin a) of the frame's rotation */
     "uniform mat4 u_proj;\n"
     "uniform vec3 u_light;\n" /* normalized light direction */
-    "smooth out vec3 v_col;\n"
+    "centroid out vec3 v_col;\n"
     "vec3 rot(vec3 p) { return vec3(u_cs.x * p.x + u_cs.y * p.z, p.y, -u_cs.y * p.x + u_cs.x * p.z); }\n"
     "void main() {\n"
     "  vec3 p = rot(a_pos) + vec3(0.0, 0.0, -12.0);\n"
@@ -173,7 +173,7 @@ static const char *SPHERES_VS =
 
 static const char *SPHERES_FS =
     "#version 330 core\n"
-    "smooth in vec3 v_col;\n"
+    "centroid in vec3 v_col;\n"
     "out vec4 o_col;\n"
     "void main() { o_col = vec4(v_col, 1.0); }\n";
 
