@@ -135,11 +135,12 @@ public final class Renderer: @unchecked Sendable {
                     let ownDepth = base + 4 * samples * RenderTarget.planeStride
                     // With samples, depth is drawn per sample in the work tile; the target keeps the nearest.
                     let depthPlane = target.keepsDepth && samples == 1 ? target.depthPlane(tile) : ownDepth
-                    let tileSamples = TileSamples(count: samples,
+                    var tileSamples = TileSamples(count: samples,
                                                   scratch: UnsafeMutableRawPointer(ownDepth + samples * RenderTarget.planeStride))
+                    // With samples, depth is cleared block by block as draws first test it (`TileSamples`).
                     target.beginTile(tile, work: base, color: clearColor, depth: depthClear, depthPlane: depthPlane,
-                                     depthPlanes: samples)
-                    tileSamples.begin()
+                                     depthPlanes: samples == 1 ? 1 : 0)
+                    tileSamples.begin(clearDepth: depthClear)
                     let tx = tile % tilesX, ty = tile / tilesX
                     var r = TileRasterizer(
                         base: base, depthOffset: base.distance(to: depthPlane),

@@ -181,10 +181,22 @@ struct TileRasterizer {
             var p = base + ((ys &- y0) &* RenderTarget.tileSize &+ (bx &- x0))
             if let bounds {
                 if needsDepth { samples.prepareDepth(gx: steps.gx.z[0], gy: steps.gy.z[0]) }
-                samples.rectangleColumns(bx: bx, lanes: mask, bounds: bounds)
+                let columnsAgree = samples.rectangleColumns(bx: bx, lanes: mask, bounds: bounds)
                 for y in ys...ye {
                     let block = ((y &- y0) >> 3) &* 8 &+ ((bx &- x0) >> 3)
-                    if samples.rectangleRow(y: y, bounds: bounds) {
+                    let row = samples.rectangleRow(y: y, bounds: bounds)
+                    if row == 2 && columnsAgree {
+                        // Every sample of a pixel alike: as a sprite's row.
+                        let m = samples.edgeOffsets[0]
+                        if !needsDepth && samples.split[block] == 0 {
+                            _ = shade(&planes, steps, p, draw, K.self, B.self, affine: t.affine, depth: false, mask: m)
+                        } else if needsDepth, shadeUniformDepth(planes, p, draw, K.self, B.self, affine: t.affine, coverage: m,
+                                                                block: block) != nil {
+                        } else {
+                            _ = shadeSamples(&planes, steps, p, draw, K.self, B.self, affine: t.affine, depth: needsDepth,
+                                             shared: m, block: block)
+                        }
+                    } else if row != 0 {
                         _ = shadeSamples(&planes, steps, p, draw, K.self, B.self, affine: t.affine, depth: needsDepth,
                                          shared: nil, block: block)
                     }
@@ -196,8 +208,15 @@ struct TileRasterizer {
                 if needsDepth { samples.prepareDepth(gx: steps.gx.z[0], gy: steps.gy.z[0]) }
                 for y in ys...ye {
                     let block = ((y &- y0) >> 3) &* 8 &+ ((bx &- x0) >> 3)
-                    _ = shadeSamples(&planes, steps, p, draw, K.self, B.self, affine: t.affine, depth: needsDepth,
-                                     shared: mask, block: block)
+                    if !needsDepth && samples.split[block] == 0 {
+                        // A uniform block without depth: exactly the one-sample path.
+                        _ = shade(&planes, steps, p, draw, K.self, B.self, affine: t.affine, depth: false, mask: mask)
+                    } else if needsDepth, shadeUniformDepth(planes, p, draw, K.self, B.self, affine: t.affine, coverage: mask,
+                                                            block: block) != nil {
+                    } else {
+                        _ = shadeSamples(&planes, steps, p, draw, K.self, B.self, affine: t.affine, depth: needsDepth,
+                                         shared: mask, block: block)
+                    }
                     steps.advance(&planes, K.self, depth: needsDepth, affine: t.affine)
                     p += RenderTarget.tileSize
                 }
@@ -222,7 +241,7 @@ struct TileRasterizer {
     /// Shades, depth-tests and blends the 8 pixels at `p` where `coverage` is -1. Returns
     /// whether any pixel passed (and so may have written depth).
     @inline(__always)
-    private mutating func shade<K: FragmentKernel, B: BlendFunction>(
+    mutating func shade<K: FragmentKernel, B: BlendFunction>(
         _ planes: inout Planes8, _ steps: PlaneSteps, _ p: UnsafeMutablePointer<Float>, _ draw: DrawInfo,
         _ kernel: K.Type, _ blend: B.Type, affine: Bool, depth: Bool, mask coverage: SIMD8<Int32>
     ) -> Bool {
@@ -301,6 +320,7 @@ struct TileRasterizer {
     /// tightens the bound); `always` may raise depths, and also recomputes.
     @inline(__always)
     func updateBlockDepth(_ block: Int, bx: Int, by: Int, test: DepthTest) {
+        if samples.count > 1 { samples.prepareDepthBlock(block, depth: base + depthOffset) }
         let zp = base + depthOffset + ((by &- y0) &* RenderTarget.tileSize &+ (bx &- x0))
         var m = load8(zp)
         for r in 1..<8 { m = pp_max8(m, load8(zp + r &* RenderTarget.tileSize)) }
@@ -309,6 +329,247 @@ struct TileRasterizer {
             for r in 0..<8 { m = pp_max8(m, load8(sp + r &* RenderTarget.tileSize)) }
         }
         blockMaxDepth[block] = pp_hmax8(m)
+    }
+}
+
+// MARK: Samples (see `TileSamples`)
+
+extension TileRasterizer {
+    /// A triangle with samples (see `SamplePattern` and `TileSamples`): the one-sample path's
+    /// blocks and rows, with coverage and depth per sample and shading once per pixel.
+    @inline(__always)
+    mutating func rasterizeSamples<K: FragmentKernel, B: BlendFunction>(
+        _ tp: UnsafePointer<Triangle>, _ dp: UnsafePointer<DrawInfo>, _ kernel: K.Type, _ blend: B.Type,
+        xs: Int, xe: Int, ys: Int, ye: Int
+    ) {
+        let t = tp.pointee
+        let draw = dp.pointee
+        let needsDepth = draw.depthTest != .always || draw.depthWrite
+        let laneF = SIMD8<Float>(0, 1, 2, 3, 4, 5, 6, 7)
+        let laneI = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
+        let tx = Int64(t.x0), ty = Int64(t.y0)
+        let a = (Int64(t.a0), Int64(t.a1), Int64(t.a2))
+        let b = (Int64(t.b0), Int64(t.b1), Int64(t.b2))
+        let n = samples.count
+        // Each edge's F at a sample, less the centre's: a constant per triangle (see `Triangle`).
+        // Sprites take the centre's coverage at every sample.
+        let edges = samples.edgeOffsets
+        var dMin = (Int64.max, Int64.max, Int64.max), dMax = (Int64.min, Int64.min, Int64.min)
+        let r = (t.e0 & 255, t.e1 & 255, t.e2 & 255)
+        for s in 0..<n {
+            let sx = draw.sampled ? Int64(samples.offsetX[s]) : 0, sy = draw.sampled ? Int64(samples.offsetY[s]) : 0
+            let d = ((r.0 &+ a.0 &* sx &+ b.0 &* sy) &>> 8, (r.1 &+ a.1 &* sx &+ b.1 &* sy) &>> 8,
+                     (r.2 &+ a.2 &* sx &+ b.2 &* sy) &>> 8)
+            edges[s] = SIMD8(repeating: Int32(truncatingIfNeeded: d.0))
+            edges[8 &+ s] = SIMD8(repeating: Int32(truncatingIfNeeded: d.1))
+            edges[16 &+ s] = SIMD8(repeating: Int32(truncatingIfNeeded: d.2))
+            dMin = (min(dMin.0, d.0), min(dMin.1, d.1), min(dMin.2, d.2))
+            dMax = (max(dMax.0, d.0), max(dMax.1, d.1), max(dMax.2, d.2))
+        }
+        // Each edge's max and min over an 8×8 block and its samples.
+        let hi = (7 * (max(a.0, 0) + max(b.0, 0)) + dMax.0, 7 * (max(a.1, 0) + max(b.1, 0)) + dMax.1,
+                  7 * (max(a.2, 0) + max(b.2, 0)) + dMax.2)
+        let lo = (7 * (min(a.0, 0) + min(b.0, 0)) + dMin.0, 7 * (min(a.1, 0) + min(b.1, 0)) + dMin.1,
+                  7 * (min(a.2, 0) + min(b.2, 0)) + dMin.2)
+        let steps = PlaneSteps(tp, K.self, depth: needsDepth)
+        let depthCulls = draw.depthTest != .always
+        let zc = t.c[0], zgx = t.gx[0], zgy = t.gy[0]
+        if needsDepth { samples.prepareDepth(gx: zgx, gy: zgy) }
+        let zLow = 7 * (min(zgx, 0) + min(zgy, 0)) + (needsDepth ? samples.depthOffsetMin : 0)
+        // An edge inside the whole block for every sample: a value no sample offset makes negative.
+        let inside = SIMD8<Int32>(repeating: 1 << 29)
+
+        var by = ys & ~7
+        while by <= ye {
+            let rowStart = max(by, ys), rowEnd = min(by &+ 7, ye)
+            var bx = xs & ~7
+            while bx <= xe {
+                defer { bx &+= 8 }
+                let ox = Int64(bx) &- tx, oy = Int64(by) &- ty
+                let f0 = (t.e0 &>> 8) &+ a.0 &* ox &+ b.0 &* oy
+                let f1 = (t.e1 &>> 8) &+ a.1 &* ox &+ b.1 &* oy
+                let f2 = (t.e2 &>> 8) &+ a.2 &* ox &+ b.2 &* oy
+                if f0 &+ hi.0 < 0 || f1 &+ hi.1 < 0 || f2 &+ hi.2 < 0 { continue }
+                let in0 = f0 &+ lo.0 >= 0, in1 = f1 &+ lo.1 >= 0, in2 = f2 &+ lo.2 >= 0
+                let block = ((by &- y0) >> 3) &* 8 &+ ((bx &- x0) >> 3)
+                if depthCulls {
+                    var zMin = zc
+                    zMin.addProduct(zgx, Float(bx &- Int(t.x0)))
+                    zMin.addProduct(zgy, Float(by &- Int(t.y0)))
+                    zMin += zLow
+                    if Self.blockFailsDepth(zMin, blockMaxDepth[block], draw.depthTest) { continue }
+                }
+                var scissor = SIMD8<Int32>(repeating: -1)
+                if bx &+ 8 > imageWidth {
+                    scissor = pp_lt8(pp_toFloat8(laneI), SIMD8(repeating: Float(imageWidth &- bx)))
+                }
+                var wrote = false
+                defer { if wrote && draw.depthWrite { updateBlockDepth(block, bx: bx, by: by, test: draw.depthTest) } }
+                var planes = steps.start(laneF + Float(bx &- Int(t.x0)), Float(rowStart &- Int(t.y0)), K.self, depth: needsDepth, affine: t.affine)
+                var p = base + ((rowStart &- y0) &* RenderTarget.tileSize &+ (bx &- x0))
+                if in0 && in1 && in2 {
+                    for _ in rowStart...rowEnd {
+                        if !needsDepth && samples.split[block] == 0 {
+                            wrote = shade(&planes, steps, p, draw, K.self, B.self, affine: t.affine, depth: false, mask: scissor) || wrote
+                        } else if needsDepth, let done = shadeUniformDepth(planes, p, draw, K.self, B.self, affine: t.affine,
+                                                                           coverage: scissor, block: block) {
+                            wrote = done || wrote
+                        } else {
+                            wrote = shadeSamples(&planes, steps, p, draw, K.self, B.self, affine: t.affine, depth: needsDepth,
+                                                 shared: scissor, block: block) || wrote
+                        }
+                        steps.advance(&planes, K.self, depth: needsDepth, affine: t.affine)
+                        p += RenderTarget.tileSize
+                    }
+                } else {
+                    let rr = Int64(rowStart &- by)
+                    var e0 = in0 ? inside : SIMD8(repeating: Int32(truncatingIfNeeded: f0 &+ b.0 &* rr)) &+ Int32(truncatingIfNeeded: a.0) &* laneI
+                    var e1 = in1 ? inside : SIMD8(repeating: Int32(truncatingIfNeeded: f1 &+ b.1 &* rr)) &+ Int32(truncatingIfNeeded: a.1) &* laneI
+                    var e2 = in2 ? inside : SIMD8(repeating: Int32(truncatingIfNeeded: f2 &+ b.2 &* rr)) &+ Int32(truncatingIfNeeded: a.2) &* laneI
+                    let s0 = in0 ? 0 : Int32(truncatingIfNeeded: b.0)
+                    let s1 = in1 ? 0 : Int32(truncatingIfNeeded: b.1)
+                    let s2 = in2 ? 0 : Int32(truncatingIfNeeded: b.2)
+                    let masks = samples.masks
+                    for _ in rowStart...rowEnd {
+                        var any = SIMD8<Int32>.zero
+                        for s in 0..<n {
+                            let m = ~((e0 &+ edges[s]) | (e1 &+ edges[8 &+ s]) | (e2 &+ edges[16 &+ s])) &>> 31 & scissor
+                            masks[s] = m
+                            any |= m
+                        }
+                        if pp_signbits8(any) != 0 {
+                            wrote = shadeSamples(&planes, steps, p, draw, K.self, B.self, affine: t.affine, depth: needsDepth,
+                                                 shared: nil, block: block) || wrote
+                        }
+                        steps.advance(&planes, K.self, depth: needsDepth, affine: t.affine)
+                        e0 &+= s0
+                        e1 &+= s1
+                        e2 &+= s2
+                        p += RenderTarget.tileSize
+                    }
+                }
+            }
+            by &+= 8
+        }
+    }
+
+    /// A row whose samples share `coverage` in a uniform block, with a depth test: when the
+    /// test gives every sample of each pixel the same answer (a surface's interior), writes the
+    /// samples' depths and blends in sample 0 alone, as one sample would; otherwise leaves
+    /// everything untouched and returns nil, for `shadeSamples`.
+    @inline(__always)
+    mutating func shadeUniformDepth<K: FragmentKernel, B: BlendFunction>(
+        _ planes: Planes8, _ p: UnsafeMutablePointer<Float>, _ draw: DrawInfo,
+        _ kernel: K.Type, _ blend: B.Type, affine: Bool, coverage: SIMD8<Int32>, block: Int
+    ) -> Bool? {
+        if samples.split[block] != 0 { return nil }
+        samples.prepareDepthBlock(block, depth: base + depthOffset)
+        let zp = p + depthOffset
+        var first = SIMD8<Int32>.zero
+        for s in 0..<samples.count {
+            let z = planes.z + samples.depthOffsets[s]
+            let stored = load8(zp + s &* RenderTarget.planeStride)
+            var m = coverage
+            switch draw.depthTest {
+            case .less: m &= pp_lt8(z, stored)
+            case .lessOrEqual: m &= pp_le8(z, stored)
+            case .always: break
+            }
+            if s == 0 { first = m } else if pp_signbits8(m) != pp_signbits8(first) { return nil }
+        }
+        if pp_signbits8(first) == 0 { return false }
+        if draw.depthWrite {
+            for s in 0..<samples.count {
+                let sp = zp + s &* RenderTarget.planeStride
+                store8(pp_select8(first, planes.z + samples.depthOffsets[s], load8(sp)), sp)
+            }
+        }
+        let src = K.shade(varyings(planes, K.self, affine: affine), draw)
+        blendRow(src, p, K.self, B.self, mask: first)
+        fragments &+= pp_signbits8(first).nonzeroBitCount
+        return true
+    }
+
+    /// Depth-tests each sample of the 8 pixels at `p`, shades them once, and blends into the
+    /// samples that pass. Coverage is `shared` for every sample, or when nil `samples.masks`.
+    /// A pixel is shaded at its centre, or where only some of its samples are covered, at
+    /// their centroid (the mean of their positions, which lies inside the triangle), so that
+    /// no colour is extrapolated past the triangle's edge. Returns whether any sample passed
+    /// (and so may have written depth).
+    @inline(__always)
+    mutating func shadeSamples<K: FragmentKernel, B: BlendFunction>(
+        _ planes: inout Planes8, _ steps: PlaneSteps, _ p: UnsafeMutablePointer<Float>, _ draw: DrawInfo,
+        _ kernel: K.Type, _ blend: B.Type, affine: Bool, depth: Bool, shared: SIMD8<Int32>?, block: Int
+    ) -> Bool {
+        let n = samples.count
+        let masks = samples.masks
+        // Where to shade: planes moved to the centroid of the covered samples (before depth).
+        var at = planes
+        if shared == nil {
+            var covered = SIMD8<Int32>.zero, sx = SIMD8<Float>.zero, sy = SIMD8<Float>.zero
+            for s in 0..<n {
+                let m = masks[s]
+                covered &-= m
+                sx = pp_select8(m, sx + samples.pixelOffsetX[s], sx)
+                sy = pp_select8(m, sy + samples.pixelOffsetY[s], sy)
+            }
+            // Lanes with some samples covered, not all.
+            let count = pp_toFloat8(covered)
+            let partial = pp_lt8(SIMD8(repeating: 0.5), count) & pp_lt8(count, SIMD8(repeating: Float(n) - 0.5))
+            if pp_signbits8(partial) != 0 {
+                let k = 1 / pp_max8(count, SIMD8(repeating: 1))
+                let dx = pp_select8(partial, sx * k, .zero), dy = pp_select8(partial, sy * k, .zero)
+                steps.move(&at, dx: dx, dy: dy, K.self, affine: affine)
+            }
+        }
+        // `same`: every sample has the coverage `first`.
+        var same = true
+        var any = SIMD8<Int32>.zero, first = SIMD8<Int32>.zero
+        if depth {
+            samples.prepareDepthBlock(block, depth: base + depthOffset)
+            for s in 0..<n {
+                let zp = p + (depthOffset &+ s &* RenderTarget.planeStride)
+                let z = planes.z + samples.depthOffsets[s]
+                let stored = load8(zp)
+                var m = shared ?? masks[s]
+                switch draw.depthTest {
+                case .less: m &= pp_lt8(z, stored)
+                case .lessOrEqual: m &= pp_le8(z, stored)
+                case .always: break
+                }
+                if draw.depthWrite { store8(pp_select8(m, z, stored), zp) }
+                masks[s] = m
+                any |= m
+                if s == 0 { first = m } else if pp_signbits8(m) != pp_signbits8(first) { same = false }
+            }
+        } else if let shared {
+            any = shared
+            first = shared
+        } else {
+            first = masks[0]
+            any = first
+            for s in 1..<n {
+                let m = masks[s]
+                any |= m
+                if pp_signbits8(m) != pp_signbits8(first) { same = false }
+            }
+        }
+        if pp_signbits8(any) == 0 { return false }
+        let src = K.shade(varyings(at, K.self, affine: affine), draw)
+        fragments &+= pp_signbits8(any).nonzeroBitCount
+        if same && samples.split[block] == 0 {
+            blendRow(src, p, K.self, B.self, mask: first)
+            return true
+        }
+        if samples.split[block] == 0 {
+            samples.expand(block, base: base, planes: keepsAlpha ? 4 : 3)
+            samples.split[block] = 1
+        }
+        for s in 0..<n {
+            let m = same ? first : masks[s]
+            if pp_signbits8(m) != 0 { blendRow(src, p + s &* TileSamples.colorStride, K.self, B.self, mask: m) }
+        }
+        return true
     }
 }
 

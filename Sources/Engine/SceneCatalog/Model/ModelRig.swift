@@ -12,8 +12,11 @@ import Glibc
 /// tone mapping): key, fill and rim lights and an ambient term over the material's base
 /// colour (its factor × COLOR_0), plus its emissive colour. A part with a base colour texture
 /// is drawn with the rasterizer's lit texture kernel instead (`texturedDraw`). Opaque and mask materials are drawn depth-tested; blend materials after
-/// them, premultiplied and without depth writes. Faces are not culled: the depth test hides
-/// back faces, and mirrored joints cannot flip the winding.
+/// them, premultiplied and without depth writes. Back faces of single-sided materials are
+/// culled, as glTF asks (counter-clockwise is front; a rigid node whose world matrix mirrors
+/// turns its triangles round, and a skinned part keeps the winding it was authored with):
+/// left to the depth test, a back face meeting its front face at a silhouette wins some of
+/// the samples there. Double-sided materials are drawn with both faces.
 public final class ModelRig {
     public let model: GLTFModel
     /// One mesh primitive of a node of the default scene.
@@ -30,6 +33,7 @@ public final class ModelRig {
         /// factor folded into the light.
         let texture: Texture?
         let factor: SIMD4<Float>
+        let doubleSided: Bool
     }
     let parts: [Part]
     /// One mesh per textured part (its vertices carry u, v, key and rim amounts).
@@ -41,7 +45,8 @@ public final class ModelRig {
     /// The posed vertices of the last `pose` call, in world space, by part.
     public private(set) var posed: [[SIMD3<Float>]] = []
     var posedNormals: [[SIMD3<Float>]] = []
-    let opaque = ColorMesh(), blended = ColorMesh()
+    /// Single-sided (culled) and double-sided meshes of the untextured parts.
+    let opaque = ColorMesh(), blended = ColorMesh(), opaqueTwoSided = ColorMesh(), blendedTwoSided = ColorMesh()
 
     public init(model: GLTFModel) {
         self.model = model
@@ -56,7 +61,8 @@ public final class ModelRig {
                 }
                 parts.append(Part(node: n, primitive: p, skinned: model.nodes[n].skin != nil && !p.joints.isEmpty,
                                   base: Self.baseColours(p, material), emissive: material.emissiveFactor,
-                                  blend: material.alphaMode == .blend, texture: texture, factor: material.baseColorFactor))
+                                  blend: material.alphaMode == .blend, texture: texture, factor: material.baseColorFactor,
+                                  doubleSided: material.doubleSided))
             }
         }
         self.parts = parts
@@ -92,15 +98,15 @@ public final class ModelRig {
 
     /// The draws of the last pose, seen from `eye` through `viewProjection`, lit by `light`.
     public func draws(viewProjection: Matrix4, eye: SIMD3<Float>, light: RigLight) -> [DrawCall] {
-        opaque.reset()
-        blended.reset()
+        for m in [opaque, blended, opaqueTwoSided, blendedTwoSided] { m.reset() }
         var textured: [DrawCall] = []
         for (k, part) in parts.enumerated() {
             if let texture = part.texture {
                 textured.append(texturedDraw(k, texture, viewProjection: viewProjection, eye: eye, light: light))
                 continue
             }
-            let mesh = part.blend ? blended : opaque
+            let mesh = part.blend ? (part.doubleSided ? blendedTwoSided : blended) : (part.doubleSided ? opaqueTwoSided : opaque)
+            let flip = mirrors(part)
             let first = UInt32(mesh.positions.count)
             let ps = posed[k], ns = posedNormals[k]
             for i in ps.indices {
@@ -117,18 +123,38 @@ public final class ModelRig {
             let idx = part.primitive.indices
             var t = 0
             while t + 2 < idx.count {
-                mesh.triangle(first + idx[t], first + idx[t + 1], first + idx[t + 2])
+                if flip {
+                    mesh.triangle(first + idx[t], first + idx[t + 2], first + idx[t + 1])
+                } else {
+                    mesh.triangle(first + idx[t], first + idx[t + 1], first + idx[t + 2])
+                }
                 t += 3
             }
         }
         var out: [DrawCall] = []
-        if let d = opaque.draw(transform: viewProjection, state: RenderState(depthTest: .less, depthWrite: true, blend: .opaque)) { out.append(d) }
+        for (mesh, cull) in [(opaque, CullMode.back), (opaqueTwoSided, .none)] {
+            if let d = mesh.draw(transform: viewProjection, state: RenderState(depthTest: .less, depthWrite: true, blend: .opaque, cull: cull)) {
+                out.append(d)
+            }
+        }
         out += textured.filter { if case .opaque = $0.state.blend { true } else { false } }
         out += textured.filter { if case .opaque = $0.state.blend { false } else { true } }
-        if let d = blended.draw(transform: viewProjection, state: RenderState(depthTest: .less, depthWrite: false, blend: .premultipliedAlpha)) {
-            out.append(d)
+        for (mesh, cull) in [(blended, CullMode.back), (blendedTwoSided, .none)] {
+            if let d = mesh.draw(transform: viewProjection, state: RenderState(depthTest: .less, depthWrite: false, blend: .premultipliedAlpha,
+                                                                              cull: cull)) {
+                out.append(d)
+            }
         }
         return out
+    }
+
+    /// Whether a part's triangles turn round in the world: a rigid part under a mirroring
+    /// world matrix (negative determinant). A skinned part keeps its authored winding.
+    func mirrors(_ part: Part) -> Bool {
+        guard !part.skinned else { return false }
+        let m = worlds[part.node].columns
+        let a = SIMD3(m.0.x, m.0.y, m.0.z), b = SIMD3(m.1.x, m.1.y, m.1.z), c = SIMD3(m.2.x, m.2.y, m.2.z)
+        return dot(a, cross(b, c)) < 0
     }
 
     /// A textured part's draw: per vertex its uv and how much key and rim light it gets.
@@ -145,15 +171,17 @@ public final class ModelRig {
             mesh.vertex(ps[i], SIMD4(uv[i].x, uv[i].y, key, rim))
         }
         let idx = part.primitive.indices
+        let flip = mirrors(part)
         var t = 0
         while t + 2 < idx.count {
-            mesh.triangle(idx[t], idx[t + 1], idx[t + 2])
+            if flip { mesh.triangle(idx[t], idx[t + 2], idx[t + 1]) } else { mesh.triangle(idx[t], idx[t + 1], idx[t + 2]) }
             t += 3
         }
         let f = SIMD3(part.factor.x, part.factor.y, part.factor.z)
         let lit = TexturedLight(ambient: (light.ambient + part.emissive) * f, key: light.key * f, rim: light.rim)
-        let state = part.blend ? RenderState(depthTest: .less, depthWrite: false, blend: .premultipliedAlpha)
-            : RenderState(depthTest: .less, depthWrite: true, blend: .opaque)
+        let cull: CullMode = part.doubleSided ? .none : .back
+        let state = part.blend ? RenderState(depthTest: .less, depthWrite: false, blend: .premultipliedAlpha, cull: cull)
+            : RenderState(depthTest: .less, depthWrite: true, blend: .opaque, cull: cull)
         return DrawCall(mesh: Mesh(positions: mesh.positions, attributes: mesh.colors, indices: mesh.indices),
                         transform: viewProjection, shading: .texturedLit(texture, lit), state: state)
     }
