@@ -47,13 +47,14 @@ public enum ReferenceRasterizer {
         _ v0: ScreenVertex, _ v1: ScreenVertex, _ v2: ScreenVertex, _ d: DrawCall, _ info: DrawInfo, _ target: Canvas
     ) {
         let p = [(Int64(v0.x), Int64(v0.y)), (Int64(v1.x), Int64(v1.y)), (Int64(v2.x), Int64(v2.y))]
-        // Doubled signed area; positive is counter-clockwise in OpenGL's (y-up) window space.
+        // Doubled signed area in this window space (y down); positive is clockwise in
+        // OpenGL's (y-up) window space, a back face.
         let area = (p[1].0 - p[0].0) * (p[2].1 - p[0].1) - (p[1].1 - p[0].1) * (p[2].0 - p[0].0)
         if area == 0 { return }
         switch d.state.cull {
         case .none: break
-        case .back: if area < 0 { return }
-        case .front: if area > 0 { return }
+        case .back: if area > 0 { return }
+        case .front: if area < 0 { return }
         }
         let sign: Int64 = area > 0 ? 1 : -1
         let verts = [v0, v1, v2]

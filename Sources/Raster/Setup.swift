@@ -178,12 +178,13 @@ func setupTriangle(
     var bx = Int64(v1.x), by = Int64(v1.y)
     var cx = Int64(v2.x), cy = Int64(v2.y)
     var area = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax)
-    // y points down, so a positive area is counter-clockwise in OpenGL's window space: front.
+    // y points down, so a positive area is clockwise in OpenGL's window space (y up): a back
+    // face under OpenGL's default counter-clockwise front face.
     if area == 0 { return false }
     switch cull {
     case .none: break
-    case .back: if area < 0 { return false }
-    case .front: if area > 0 { return false }
+    case .back: if area > 0 { return false }
+    case .front: if area < 0 { return false }
     }
     if area < 0 {
         swap(&v1, &v2)
@@ -370,9 +371,10 @@ func setupSprite(_ c: SIMD4<Float>, _ h: SIMD2<Float>, cull: CullMode, draw: UIn
     let x0 = snapX(left), x1 = snapX(right), yBottom = snapY(bottom), yTop = snapY(top)
     // Snapped to no width or height: both triangles are empty (and set up nothing).
     if x0 == x1 || yTop == yBottom { return .empty }
-    // Triangle (0, 1, 2) has a negative area in window space (y down): culled as a back face,
-    // else set up with vertices 1 and 2 swapped, as `setupTriangle` does.
-    if cull == .back { return .empty }
+    // Triangle (0, 1, 2) has a negative area in window space (y down), counter-clockwise in
+    // OpenGL's: culled as a front face, else set up with vertices 1 and 2 swapped, as
+    // `setupTriangle` does.
+    if cull == .front { return .empty }
     let area = (x1 - x0) * (yBottom - yTop)
     let px0 = max((x0 - 128 + 255) >> 8, 0), py0 = max((yTop - 128 + 255) >> 8, 0)
     // The triangle's own bounds decide emptiness first, as in `setupRectangle`.

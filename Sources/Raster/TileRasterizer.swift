@@ -501,7 +501,23 @@ extension TileRasterizer {
         _ planes: inout Planes8, _ steps: PlaneSteps, _ p: UnsafeMutablePointer<Float>, _ draw: DrawInfo,
         _ kernel: K.Type, _ blend: B.Type, affine: Bool, depth: Bool, shared: SIMD8<Int32>?, block: Int
     ) -> Bool {
-        let n = samples.count
+        // One body per sample count, so that its loops have a constant length.
+        switch samples.count {
+        case 2: return shadeSamples(&planes, steps, p, draw, K.self, B.self, affine: affine, depth: depth, shared: shared, block: block,
+                                    count: SampleCount2.self)
+        case 4: return shadeSamples(&planes, steps, p, draw, K.self, B.self, affine: affine, depth: depth, shared: shared, block: block,
+                                    count: SampleCount4.self)
+        default: return shadeSamples(&planes, steps, p, draw, K.self, B.self, affine: affine, depth: depth, shared: shared, block: block,
+                                     count: SampleCount8.self)
+        }
+    }
+
+    @inline(__always)
+    private mutating func shadeSamples<K: FragmentKernel, B: BlendFunction, N: SampleCount>(
+        _ planes: inout Planes8, _ steps: PlaneSteps, _ p: UnsafeMutablePointer<Float>, _ draw: DrawInfo,
+        _ kernel: K.Type, _ blend: B.Type, affine: Bool, depth: Bool, shared: SIMD8<Int32>?, block: Int, count: N.Type
+    ) -> Bool {
+        let n = N.n
         let masks = samples.masks
         // Where to shade: planes moved to the centroid of the covered samples (before depth).
         var at = planes
@@ -710,3 +726,9 @@ extension SpriteRecord: TileRecord {
         _ record: UnsafePointer<Self>, _ d: UnsafePointer<DrawInfo>, into r: inout TileRasterizer, _ kernel: K.Type, _ blend: B.Type
     ) { r.rasterize(record, d, K.self, B.self) }
 }
+
+/// A sample count known at compile time (`shadeSamples`).
+protocol SampleCount { static var n: Int { get } }
+enum SampleCount2: SampleCount { static var n: Int { 2 } }
+enum SampleCount4: SampleCount { static var n: Int { 4 } }
+enum SampleCount8: SampleCount { static var n: Int { 8 } }

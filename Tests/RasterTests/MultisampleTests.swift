@@ -176,3 +176,30 @@ extension MultisampleTests {
         #expect(red.contains { $0 > 0.05 })
     }
 }
+
+extension MultisampleTests {
+    @Test func backFacesAreOpenGLsClockwiseTriangles() throws {
+        // Counter-clockwise in NDC (y up) is OpenGL's front face: `.back` keeps it and
+        // `.front` drops it; the clockwise one the other way round. Sprites, counter-clockwise
+        // quads, follow the same rule.
+        let ccw = countingDraw([(SIMD2(-0.5, -0.5), SIMD2(0.5, -0.5), SIMD2(0, 0.5))])
+        let cw = countingDraw([(SIMD2(-0.5, -0.5), SIMD2(0, 0.5), SIMD2(0.5, -0.5))])
+        func covered(_ d: DrawCall, _ cull: CullMode) throws -> Float {
+            var d = d
+            d.state.cull = cull
+            let (fast, reference) = try renderBoth([d], width: 40, height: 40)
+            #expect(coverageMismatches(fast, reference) == 0)
+            return redChannel(fast).reduce(0, +)
+        }
+        #expect(try covered(ccw, .back) > 100 && covered(ccw, .front) == 0)
+        #expect(try covered(cw, .front) > 100 && covered(cw, .back) == 0)
+        let sprite = Sprites(centres: [SIMD4(0, 0, 0, 1)], halves: [SIMD2(0.5, 0.5)])
+        for (cull, drawn) in [(CullMode.back, true), (.front, false)] {
+            let d = DrawCall(sprites: sprite, shading: .glow(tint: SIMD3(1, 1, 1)),
+                             state: RenderState(depthTest: .always, depthWrite: false, blend: .additive, cull: cull))
+            let target = try RenderTarget(width: 40, height: 40)
+            Renderer(threads: 1).render([d], into: target, clearColor: .zero)
+            #expect((redChannel(target).reduce(0, +) > 0) == drawn, "\(cull)")
+        }
+    }
+}
