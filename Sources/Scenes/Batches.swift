@@ -134,6 +134,30 @@ public final class ColorMesh {
         return DrawCall(mesh: Mesh(positions: positions, attributes: colors, indices: indices),
                         transform: transform, shading: .color, state: state)
     }
+
+    /// Reorders the triangles farthest first from `eye` (by their centroids; ties keep their
+    /// order), so that blended surfaces composite back to front.
+    public func sortBackToFront(eye: SIMD3<Float>) {
+        let count = indices.count / 3
+        guard count > 1 else { return }
+        var keys = [(distance: Float, triangle: Int)]()
+        keys.reserveCapacity(count)
+        for t in 0..<count {
+            var centroid = positions[Int(indices[3 * t])]
+            centroid += positions[Int(indices[3 * t + 1])]
+            centroid += positions[Int(indices[3 * t + 2])]
+            let d = centroid * (1 / 3) - eye
+            keys.append(((d * d).sum(), t))
+        }
+        keys.sort { $0.distance != $1.distance ? $0.distance > $1.distance : $0.triangle < $1.triangle }
+        let old = indices
+        for (k, key) in keys.enumerated() {
+            let t = key.triangle
+            indices[3 * k] = old[3 * t]
+            indices[3 * k + 1] = old[3 * t + 1]
+            indices[3 * k + 2] = old[3 * t + 2]
+        }
+    }
 }
 
 /// Colour helpers.

@@ -12,7 +12,7 @@ import Glibc
 /// tone mapping): key, fill and rim lights and an ambient term over the material's base
 /// colour (its factor × COLOR_0), plus its emissive colour. A part with a base colour texture
 /// is drawn with the rasterizer's lit texture kernel instead (`texturedDraw`). Opaque and mask materials are drawn depth-tested; blend materials after
-/// them, premultiplied and without depth writes. Back faces of single-sided materials are
+/// them, premultiplied and without depth writes, their triangles sorted back to front. Back faces of single-sided materials are
 /// culled, as glTF asks (counter-clockwise is front; a rigid node whose world matrix mirrors
 /// turns its triangles round, and a skinned part keeps the winding it was authored with):
 /// left to the depth test, a back face meeting its front face at a silhouette wins some of
@@ -131,6 +131,8 @@ public final class ModelRig {
                 t += 3
             }
         }
+        blended.sortBackToFront(eye: eye)
+        blendedTwoSided.sortBackToFront(eye: eye)
         var out: [DrawCall] = []
         for (mesh, cull) in [(opaque, CullMode.back), (opaqueTwoSided, .none)] {
             if let d = mesh.draw(transform: viewProjection, state: RenderState(depthTest: .less, depthWrite: true, blend: .opaque, cull: cull)) {
@@ -177,6 +179,7 @@ public final class ModelRig {
             if flip { mesh.triangle(idx[t], idx[t + 2], idx[t + 1]) } else { mesh.triangle(idx[t], idx[t + 1], idx[t + 2]) }
             t += 3
         }
+        if part.blend { mesh.sortBackToFront(eye: eye) }
         let f = SIMD3(part.factor.x, part.factor.y, part.factor.z)
         let lit = TexturedLight(ambient: (light.ambient + part.emissive) * f, key: light.key * f, rim: light.rim)
         let cull: CullMode = part.doubleSided ? .none : .back
