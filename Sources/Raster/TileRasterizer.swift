@@ -179,7 +179,14 @@ struct TileRasterizer {
             let mask = pp_lt8(SIMD8(repeating: Float(xs) - 0.5), lanes) & pp_lt8(lanes, SIMD8(repeating: Float(xe) + 0.5))
             var planes = steps.start(laneF + Float(bx &- Int(t.x0)), Float(ys &- Int(t.y0)), K.self, depth: needsDepth, affine: t.affine)
             var p = base + ((ys &- y0) &* RenderTarget.tileSize &+ (bx &- x0))
-            if let bounds {
+            if samples.count == 1 || (bounds == nil && !needsDepth && samples.splitBlocks.pointee == 0) {
+                // One sample, or sprite rows in a tile with no edge yet: the one-sample loop.
+                for _ in ys...ye {
+                    _ = shade(&planes, steps, p, draw, K.self, B.self, affine: t.affine, depth: needsDepth, mask: mask)
+                    steps.advance(&planes, K.self, depth: needsDepth, affine: t.affine)
+                    p += RenderTarget.tileSize
+                }
+            } else if let bounds {
                 if needsDepth { samples.prepareDepth(gx: steps.gx.z[0], gy: steps.gy.z[0]) }
                 let columnsAgree = samples.rectangleColumns(bx: bx, lanes: mask, bounds: bounds)
                 for y in ys...ye {
@@ -217,12 +224,6 @@ struct TileRasterizer {
                         _ = shadeSamples(&planes, steps, p, draw, K.self, B.self, affine: t.affine, depth: needsDepth,
                                          shared: mask, block: block)
                     }
-                    steps.advance(&planes, K.self, depth: needsDepth, affine: t.affine)
-                    p += RenderTarget.tileSize
-                }
-            } else {
-                for _ in ys...ye {
-                    _ = shade(&planes, steps, p, draw, K.self, B.self, affine: t.affine, depth: needsDepth, mask: mask)
                     steps.advance(&planes, K.self, depth: needsDepth, affine: t.affine)
                     p += RenderTarget.tileSize
                 }
@@ -463,12 +464,16 @@ extension TileRasterizer {
         _ kernel: K.Type, _ blend: B.Type, affine: Bool, coverage: SIMD8<Int32>, block: Int
     ) -> Bool? {
         if samples.split[block] != 0 { return nil }
-        samples.prepareDepthBlock(block, depth: base + depthOffset)
+        // A block no draw has tested depth in still holds the clear depth: a draw that only
+        // tests (a sprite over open water) compares with it and leaves the planes alone.
+        let untouched = samples.depthReady[block] == 0 && !draw.depthWrite
+        if !untouched { samples.prepareDepthBlock(block, depth: base + depthOffset) }
+        let cleared = SIMD8<Float>(repeating: samples.clearDepth ?? 1)
         let zp = p + depthOffset
         var first = SIMD8<Int32>.zero
         for s in 0..<samples.count {
             let z = planes.z + samples.depthOffsets[s]
-            let stored = load8(zp + s &* RenderTarget.planeStride)
+            let stored = untouched ? cleared : load8(zp + s &* RenderTarget.planeStride)
             var m = coverage
             switch draw.depthTest {
             case .less: m &= pp_lt8(z, stored)
@@ -580,6 +585,7 @@ extension TileRasterizer {
         if samples.split[block] == 0 {
             samples.expand(block, base: base, planes: keepsAlpha ? 4 : 3)
             samples.split[block] = 1
+            samples.splitBlocks.pointee &+= 1
         }
         for s in 0..<n {
             let m = same ? first : masks[s]

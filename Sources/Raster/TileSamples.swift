@@ -25,6 +25,9 @@ struct TileSamples {
     let pixelOffsetX: SIMD8<Float>, pixelOffsetY: SIMD8<Float>
     /// Per block: 0 uniform, 1 split.
     let split: UnsafeMutablePointer<UInt8>
+    /// How many blocks of the tile are split so far: while none is, a draw without depth is
+    /// drawn exactly as with one sample, with no look at the flags.
+    let splitBlocks: UnsafeMutablePointer<Int>
     /// Per block: 1 once its depth planes hold the clear depth (they are cleared when a draw
     /// first tests depth there, not with the tile), else 0.
     let depthReady: UnsafeMutablePointer<UInt8>
@@ -38,9 +41,9 @@ struct TileSamples {
     /// The smallest depth offset of the current triangle (for the hierarchical depth test).
     var depthOffsetMin: Float = 0
 
-    /// Bytes of scratch `init(count:scratch:)` needs: 64 split flags, 64 depth flags, 32 mask
-    /// vectors, 8 depth vectors.
-    static let scratchBytes = 128 + 32 * 32 + 8 * 32
+    /// Bytes of scratch `init(count:scratch:)` needs: 64 split flags, 64 depth flags, the split
+    /// count (64 bytes, for alignment), 32 mask vectors, 8 depth vectors.
+    static let scratchBytes = 192 + 32 * 32 + 8 * 32
 
     /// Views `scratch` (`scratchBytes`, 64-byte aligned) as the sample state of one thread.
     init(count: Int, scratch: UnsafeMutableRawPointer) {
@@ -52,8 +55,9 @@ struct TileSamples {
         offsetY = oy
         pixelOffsetX = SIMD8<Float>(ox) * (1 / 256)
         pixelOffsetY = SIMD8<Float>(oy) * (1 / 256)
-        masks = (scratch + 128).bindMemory(to: SIMD8<Int32>.self, capacity: 32)
-        depthOffsets = (scratch + 128 + 32 * 32).bindMemory(to: SIMD8<Float>.self, capacity: 8)
+        splitBlocks = (scratch + 128).bindMemory(to: Int.self, capacity: 1)
+        masks = (scratch + 192).bindMemory(to: SIMD8<Int32>.self, capacity: 32)
+        depthOffsets = (scratch + 192 + 32 * 32).bindMemory(to: SIMD8<Float>.self, capacity: 8)
         split = scratch.bindMemory(to: UInt8.self, capacity: 128)
         depthReady = split + 64
     }
@@ -106,6 +110,7 @@ struct TileSamples {
     /// Starts a tile: every block uniform, no depth plane cleared yet.
     mutating func begin(clearDepth: Float?) {
         split.update(repeating: 0, count: 2 * RenderTarget.blocksPerTile)
+        splitBlocks.pointee = 0
         self.clearDepth = clearDepth
     }
 
