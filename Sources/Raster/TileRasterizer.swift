@@ -337,7 +337,9 @@ struct TileRasterizer {
 
 extension TileRasterizer {
     /// A triangle with samples (see `SamplePattern` and `TileSamples`): the one-sample path's
-    /// blocks and rows, with coverage and depth per sample and shading once per pixel.
+    /// blocks and rows, with coverage and depth per sample and shading once per pixel. It walks
+    /// the blocks as `rasterize` does rather than sharing that loop, so that the one-sample
+    /// loop stays as it was, instruction for instruction (benchmarks/instructions.json).
     @inline(__always)
     mutating func rasterizeSamples<K: FragmentKernel, B: BlendFunction>(
         _ tp: UnsafePointer<Triangle>, _ dp: UnsafePointer<DrawInfo>, _ kernel: K.Type, _ blend: B.Type,
