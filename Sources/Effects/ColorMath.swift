@@ -1,3 +1,4 @@
+import Raster
 import RasterKernels
 
 // Per-pixel maths of the chain, sixteen pixels at a time: one 512-bit instruction each on
@@ -40,12 +41,9 @@ let maxLight: Float = 65504
     srgb255(clamped: toneMap(x))
 }
 
-/// The ACES fit alone: display-linear values in [0, 1), ready for `srgb255(clamped:)`.
-@inline(__always) func toneMap(_ x: SIMD16<Float>) -> SIMD16<Float> {
-    let num = x * SIMD16(repeating: 0.03).addingProduct(x, 2.51)
-    let den = SIMD16(repeating: 0.14).addingProduct(x, SIMD16(repeating: 0.59).addingProduct(x, 2.43))
-    return pp_clamp16(num / den, 0, 0.99999994)
-}
+/// The ACES fit alone (`ToneCurve.map`): display-linear values in [0, 1), ready for
+/// `srgb255(clamped:)`.
+@inline(__always) func toneMap(_ x: SIMD16<Float>) -> SIMD16<Float> { ToneCurve.map(x) }
 
 /// The sRGB transfer function scaled to 0…255 (not rounded), for display-linear values
 /// already in [0, 1).

@@ -13,8 +13,21 @@ public struct EffectSettings: Sendable, Equatable {
     /// `threshold · (1 − knee)` and reaches full strength at `threshold · (1 + knee)`, so
     /// highlights do not pop in and out.
     public var bloomKnee: Float = 0.5
-    /// Bloom: mip levels, 1 … 8 (quarter resolution down to 1/512). More levels, wider halo.
+    /// Bloom: mip levels, 1 … 8 (quarter resolution down to 1/512), for a frame 1080 pixels
+    /// high. More levels, wider halo. A frame of another height uses one level more per
+    /// doubling of its height and one fewer per halving (`levels(forHeight:)`), so the halo
+    /// is the same share of the picture at any size: a 480×270 thumbnail blooms as its
+    /// 1920×1080 poster does, box-filtered.
     public var bloomLevels: Int = 5
+
+    /// The mip levels bloom uses in a frame `height` pixels high: `bloomLevels` plus
+    /// log2(height / 1080), rounded, within 1 … 8.
+    public func bloomLevels(forHeight height: Int) -> Int {
+        var shift = 0, h = Double(max(height, 1)) / 1080
+        while h >= 2.0.squareRoot() { h /= 2; shift += 1 }
+        while h < 0.5.squareRoot() { h *= 2; shift -= 1 }
+        return min(max(bloomLevels + shift, 1), PostProcessor.maxBloomLevels)
+    }
     /// Dither the 8-bit resolve so that dark gradients do not band.
     public var dither: Bool = true
     /// Seed for grain, glitch and dither: the same (seed, frame) pair gives the same pixels.
@@ -154,7 +167,7 @@ public final class PostProcessor: @unchecked Sendable {
         let bloomOn = settings.bloomStrength > 0 && settings.bloomStrength.isFinite
         let exposure = settings.exposure.isFinite ? max(settings.exposure, 0) : 1
         if bloomOn {
-            let levels = min(max(settings.bloomLevels, 1), Self.maxBloomLevels)
+            let levels = settings.bloomLevels(forHeight: height)
             runBloom(target, exposure: exposure, settings: settings, levels: levels)
             bloomScale = settings.bloomStrength / Float(levels)
         } else {

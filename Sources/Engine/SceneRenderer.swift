@@ -266,7 +266,8 @@ public final class SceneRenderer {
         stageHook?.begin(.raster)
         var look = f.look
         if settings.background == .scene {
-            stats = renderer.render(f.draws, into: target, clearColor: f.clearColor)
+            stats = renderer.render(f.draws, into: target, clearColor: f.clearColor,
+                                    resolve: .toneMapped(exposure: f.look.exposure))
         } else {
             rasterizeTransparent(f)
         }
@@ -298,7 +299,8 @@ public final class SceneRenderer {
     func rasterize(frame k: Int) -> SceneFrame {
         let f = sceneFrame(k)
         if settings.background == .scene {
-            stats = renderer.render(f.draws, into: target, clearColor: f.clearColor)
+            stats = renderer.render(f.draws, into: target, clearColor: f.clearColor,
+                                    resolve: .toneMapped(exposure: f.look.exposure))
         } else {
             rasterizeTransparent(f)
         }

@@ -10,11 +10,11 @@
 public enum ReferenceRasterizer {
     /// Draws like `Renderer(threads:samples:).render`, single-threaded.
     public static func render(_ draws: [DrawCall], into target: RenderTarget, clearColor: SIMD4<Float>, clearDepth: Float = 1,
-                              samples: Int = 1) {
+                              samples: Int = 1, resolve: SampleResolve = .linear) {
         precondition(SamplePattern.supported.contains(samples), "\(samples) samples: the rasterizer draws 1, 2, 4 or 8")
         target.clear(color: clearColor, depth: clearDepth)
         let canvas = Canvas(target, clearColor: clearColor, clearDepth: clearDepth, samples: samples)
-        defer { canvas.store() }
+        defer { canvas.store(resolve) }
         let viewport = Viewport(width: target.width, height: target.height)
         var clipper = Clipper()
         for var d in draws {
@@ -169,7 +169,8 @@ public enum ReferenceRasterizer {
 }
 
 /// The reference's frame in floats, every sample of every pixel, stored into the target once
-/// drawn: each pixel's samples averaged (pairwise sums, then one product, as the fast path).
+/// drawn: each pixel's samples averaged (pairwise sums, then one product, as the fast path),
+/// or through the tone curve (`SampleResolve.toneMapped`).
 private final class Canvas {
     let target: RenderTarget
     let width: Int, height: Int, samples: Int
@@ -193,7 +194,9 @@ private final class Canvas {
     func depth(x: Int, y: Int, sample: Int) -> Float { depths[(y * width + x) * samples + sample] }
     func setDepth(x: Int, y: Int, sample: Int, _ z: Float) { depths[(y * width + x) * samples + sample] = z }
 
-    func store() {
+    func store(_ resolve: SampleResolve) {
+        var exposure = 0.0
+        if case .toneMapped(let e) = resolve, e.isFinite, e > 0 { exposure = Double(e) }
         for y in 0..<height {
             for x in 0..<width {
                 let i = (y * width + x) * samples
@@ -206,7 +209,24 @@ private final class Canvas {
                 case 4: sum = (at(0) + at(1)) + (at(2) + at(3))
                 default: sum = ((at(0) + at(1)) + (at(2) + at(3))) + ((at(4) + at(5)) + (at(6) + at(7)))
                 }
-                target.setColor(x: x, y: y, samples == 1 ? sum : sum * (1 / Float(samples)))
+                var mean = samples == 1 ? sum : sum * (1 / Float(samples))
+                if exposure > 0 {
+                    // The display's mean of each colour channel (`SampleResolve.toneMapped`),
+                    // in Double, where the samples differ and are not all at the curve's top.
+                    for ch in 0..<3 {
+                        let values = c.map { Double($0[ch]) * exposure }
+                        guard Set(values).count > 1, values.min()! < Double(ToneCurve.saturation) else { continue }
+                        func curve(_ v: Double) -> Double {
+                            min(max(v * (2.51 * v + 0.03) / (v * (2.43 * v + 0.59) + 0.14), 0), Double(Float(0.99999994)))
+                        }
+                        let shown = values.map(curve).reduce(0, +) / Double(samples)
+                        // Solve curve(v) = shown for v ≥ 0 by bisection: slow and plain.
+                        var lo = 0.0, hi = Double(ToneCurve.saturation) * 2
+                        for _ in 0..<200 { let mid = (lo + hi) / 2; if curve(mid) < shown { lo = mid } else { hi = mid } }
+                        mean[ch] = Float((lo + hi) / 2 / exposure)
+                    }
+                }
+                target.setColor(x: x, y: y, mean)
                 if target.keepsDepth { target.setDepth(x: x, y: y, depths[i..<(i + samples)].min()!) }
             }
         }

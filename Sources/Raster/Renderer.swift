@@ -64,10 +64,11 @@ public final class Renderer: @unchecked Sendable {
     public var threads: Int { pool.threads }
 
     /// Clears `target` to `clearColor` and depth `clearDepth`, then draws `draws` in order.
+    /// With samples, `resolve` says how each pixel's samples are averaged.
     @discardableResult
     public func render(
         _ draws: [DrawCall], into target: RenderTarget,
-        clearColor: SIMD4<Float>, clearDepth: Float = 1
+        clearColor: SIMD4<Float>, clearDepth: Float = 1, resolve: SampleResolve = .linear
     ) -> FrameStats {
         let viewport = Viewport(width: target.width, height: target.height, samples: samples)
 
@@ -156,7 +157,7 @@ public final class Renderer: @unchecked Sendable {
                             sprite: { s in r.draw(s, infoPtr.value + Int(s.pointee.draw)) })
                     }
                     if samples > 1 {
-                        splitPtr.value[tile] = tileSamples.resolve(base: base, planes: planes)
+                        splitPtr.value[tile] = tileSamples.resolve(base: base, planes: planes, how: resolve)
                         if target.keepsDepth && depthClear != nil { tileSamples.nearestDepth(ownDepth, into: target.depthPlane(tile)) }
                     }
                     target.store(tile: tile, from: base)

@@ -140,27 +140,54 @@ struct TileSamples {
         }
     }
 
-    /// Averages each split block's samples into sample 0: pairwise sums, then one product, so
-    /// that a uniform block's average is its own value, bit for bit.
-    /// Returns how many blocks were split.
+    /// Averages each split block's samples into sample 0, as `how` says (`SampleResolve`).
+    /// The plain mean is pairwise sums, then one product, so that samples that agree average
+    /// to their own value, bit for bit. Returns how many blocks were split.
     @discardableResult
-    func resolve(base: UnsafeMutablePointer<Float>, planes: Int) -> Int {
+    func resolve(base: UnsafeMutablePointer<Float>, planes: Int, how: SampleResolve) -> Int {
         let k = 1 / Float(count)
+        var exposure: Float = 0
+        if case .toneMapped(let e) = how, e.isFinite, e > 0 { exposure = e }
         var splitBlocks = 0
         for block in 0..<RenderTarget.blocksPerTile where split[block] != 0 {
             splitBlocks &+= 1
             let q = base + (((block >> 3) &* 8) &* RenderTarget.tileSize &+ (block & 7) &* 8)
             for plane in 0..<planes {
-                for r in 0..<8 {
+                // Two rows of the block at a time, as sixteen lanes.
+                for r in stride(from: 0, to: 8, by: 2) {
                     let p = q + (plane &* RenderTarget.planeStride &+ r &* RenderTarget.tileSize)
-                    @inline(__always) func at(_ s: Int) -> SIMD8<Float> { load8(p + s &* Self.colorStride) }
-                    let sum: SIMD8<Float>
+                    @inline(__always) func at(_ s: Int) -> SIMD16<Float> {
+                        let o = p + s &* Self.colorStride
+                        return SIMD16(lowHalf: load8(o), highHalf: load8(o + RenderTarget.tileSize))
+                    }
+                    let sum: SIMD16<Float>
                     switch count {
                     case 2: sum = at(0) + at(1)
                     case 4: sum = (at(0) + at(1)) + (at(2) + at(3))
                     default: sum = ((at(0) + at(1)) + (at(2) + at(3))) + ((at(4) + at(5)) + (at(6) + at(7)))
                     }
-                    store8(sum * k, p)
+                    var mean = sum * k
+                    if exposure > 0 && plane < 3 {
+                        // The display's mean, where the samples differ and are not all at the
+                        // curve's top. Rows of a split block whose samples all agree (most
+                        // of them) skip the curve.
+                        let first = at(0)
+                        var differ = SIMD16<Int32>.zero, low = first
+                        for s in 1..<count {
+                            let v = at(s)
+                            differ |= unsafeBitCast(v .!= first, to: SIMD16<Int32>.self)
+                            low = pointwiseMin(low, v)
+                        }
+                        let use = differ & pp_lt16(low * exposure, SIMD16(repeating: ToneCurve.saturation))
+                        if use != .zero {
+                            var shown = SIMD16<Float>.zero
+                            for s in 0..<count { shown += ToneCurve.map(at(s) * exposure) }
+                            let toned = ToneCurve.inverse(shown * k) * (1 / exposure)
+                            mean = pp_select16(use, toned, mean)
+                        }
+                    }
+                    store8(mean.lowHalf, p)
+                    store8(mean.highHalf, p + RenderTarget.tileSize)
                 }
             }
         }

@@ -24,20 +24,39 @@ public struct Camera: Sendable {
         focal = 1 / Float.tan(fov / 2)
     }
 
-    /// A screen-facing sprite for a world point of world radius `radius`: its centre in NDC
-    /// and its half size in NDC, at least `minPixels` pixels; nil when behind the camera.
+    /// A screen-facing sprite for a world point of world radius `radius`: its centre and half
+    /// size in NDC, drawn at least `minPixels` pixels in radius; nil when behind the camera.
+    /// A sprite drawn larger than it is keeps its light: its `gain` (to multiply its
+    /// intensity by) is the true area over the drawn one, so a distant speck is as bright in
+    /// sum at any resolution, instead of brighter the smaller the frame.
     @inline(__always)
-    public func sprite(_ p: SIMD3<Float>, radius: Float, minPixels: Float = 0.7) -> (centre: SIMD3<Float>, half: SIMD2<Float>)? {
+    public func sprite(_ p: SIMD3<Float>, radius: Float, minPixels: Float = 0.7) -> ScreenSprite? {
         let clip = viewProjection * SIMD4(p, 1)
         guard clip.w > 0.05 else { return nil }
         let inv = 1 / clip.w
-        let px = max(minPixels, radius * focal * height * 0.5 * inv)
-        return (SIMD3(clip.x * inv, clip.y * inv, clip.z * inv), SIMD2(px * 2 / width, px * 2 / height))
+        let r = radius * focal * height * 0.5 * inv
+        let px = max(minPixels, r)
+        let gain = r >= minPixels ? 1 : max(r, 0) * max(r, 0) / (minPixels * minPixels)
+        return ScreenSprite(centre: SIMD3(clip.x * inv, clip.y * inv, clip.z * inv), half: SIMD2(px * 2 / width, px * 2 / height), gain: gain)
     }
 
     /// NDC half size of a sprite of `pixels` radius.
     @inline(__always)
     public func half(pixels: Float) -> SIMD2<Float> { SIMD2(pixels * 2 / width, pixels * 2 / height) }
+}
+
+/// A sprite placed by `Camera.sprite`.
+public struct ScreenSprite: Sendable {
+    /// The centre in NDC (z is depth) and the half size in NDC, as drawn.
+    public var centre: SIMD3<Float>
+    public var half: SIMD2<Float>
+    /// The true area over the drawn area (1 unless the sprite was drawn larger than it is).
+    public var gain: Float
+
+    /// The same sprite moved `dz` nearer in NDC depth (drawn over what it sits on).
+    public func nearer(by dz: Float) -> ScreenSprite {
+        ScreenSprite(centre: centre - SIMD3(0, 0, dz), half: half, gain: gain)
+    }
 }
 
 /// Glow sprites (camera-facing rectangles in NDC) drawn with the glow kernel: one tint per
@@ -67,6 +86,12 @@ public final class SpriteBatch {
         guard c.x - h.x < 1, c.x + h.x > -1, c.y - h.y < 1, c.y + h.y > -1, c.z > -1, c.z < 1 else { return }
         centres.append(SIMD4(c, intensity))
         halves.append(h)
+    }
+
+    /// Adds a sprite placed by `Camera.sprite`, its intensity times the sprite's gain.
+    @inline(__always)
+    public func add(_ s: ScreenSprite, intensity: Float) {
+        add(s.centre, half: s.half, intensity: intensity * s.gain)
     }
 
     /// Makes the batch exactly `count` sprites long, for callers that fill fixed slots in

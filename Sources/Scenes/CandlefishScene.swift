@@ -160,7 +160,7 @@ public final class CandlefishScene {
             guard let s = camera.sprite(p, radius: 0.0045 * Float(f.size), minPixels: 0.8) else { continue }
             let depthFade = 0.35 + 0.65 * min(1, max(0, (p.z + 3) / 3.7))
             let twinkle = 0.8 + 0.2 * Float.sin(t * 1.3 + Float(f.swayPhase) * 5)
-            snow.add(s.centre, half: s.half, intensity: 0.32 * Float(f.brightness) * depthFade * twinkle)
+            snow.add(s, intensity: 0.32 * Float(f.brightness) * depthFade * twinkle)
         }
     }
 
@@ -322,7 +322,7 @@ public final class CandlefishScene {
             let pc = centre + outward * 0.004 + look
             disc(pc, u: u, v: v, radius: radius * dilation, colour: SIMD4(0.0, 0.0, 0.005, 1), rim: SIMD4(0.0, 0.0, 0.01, 1))
             if let s = camera.sprite(pc + outward * 0.006 + v * (radius * 0.35) + u * (radius * 0.2), radius: radius * 0.35) {
-                glowWhite.add(s.centre, half: s.half, intensity: 2.2)
+                glowWhite.add(s, intensity: 2.2)
             }
         }
     }
@@ -348,9 +348,9 @@ public final class CandlefishScene {
                     let p = f.centre + f.dorsal * (f.height * lift * 1.02) + f.lateral * (side * f.width * (row == 0 ? 0.8 : 1.0)) * 1.05
                     let pulse = 0.55 + 0.45 * Float.sin(t * 3.2 - f.x * 12 + Float(row))
                     guard let s = camera.sprite(p, radius: row == 0 ? 0.0085 : 0.0065, minPixels: 1.2) else { continue }
-                    glowMood.add(s.centre - SIMD3(0, 0, 0.0006), half: s.half, intensity: (1.6 + 3.2 * glow) * pulse)
+                    glowMood.add(s.nearer(by: 0.0006), intensity: (1.6 + 3.2 * glow) * pulse)
                     if let core = camera.sprite(p, radius: 0.0028, minPixels: 0.8) {
-                        glowWhite.add(core.centre - SIMD3(0, 0, 0.0006), half: core.half, intensity: (0.8 + 1.5 * glow) * pulse)
+                        glowWhite.add(core.nearer(by: 0.0006), intensity: (0.8 + 1.5 * glow) * pulse)
                     }
                 }
             }
@@ -364,13 +364,13 @@ public final class CandlefishScene {
         for k in 1..<10 {
             let a = Float(k) / 10
             let p = root * ((1 - a) * (1 - a)) + control * (2 * a * (1 - a)) + bulb * (a * a)
-            if let s = camera.sprite(p, radius: 0.0035, minPixels: 0.9) { glowMood.add(s.centre, half: s.half, intensity: 0.5 + 0.5 * glow) }
+            if let s = camera.sprite(p, radius: 0.0035, minPixels: 0.9) { glowMood.add(s, intensity: 0.5 + 0.5 * glow) }
         }
-        if let s = camera.sprite(bulb, radius: 0.03 + 0.015 * glow) { glowMood.add(s.centre, half: s.half, intensity: 1.2 + 2.5 * glow) }
-        if let s = camera.sprite(bulb, radius: 0.008) { glowWhite.add(s.centre, half: s.half, intensity: 3 + 2 * glow) }
+        if let s = camera.sprite(bulb, radius: 0.03 + 0.015 * glow) { glowMood.add(s, intensity: 1.2 + 2.5 * glow) }
+        if let s = camera.sprite(bulb, radius: 0.008) { glowWhite.add(s, intensity: 3 + 2 * glow) }
         // A soft halo around the whole fish.
         let mid2 = frames[n / 3]
-        if let s = camera.sprite(mid2.centre, radius: 0.42) { glowMood.add(s.centre, half: s.half, intensity: 0.05 + 0.08 * glow) }
+        if let s = camera.sprite(mid2.centre, radius: 0.42) { glowMood.add(s, intensity: 0.05 + 0.08 * glow) }
     }
 
     /// The trail: a ribbon through the recent tail positions, bright along its middle and
@@ -405,14 +405,14 @@ public final class CandlefishScene {
         for f in world.food {
             let q = f.previous + (f.position - f.previous) * alpha
             let p = SIMD3<Float>(Float(q.x), Float(q.y), 0.01)
-            if let s = camera.sprite(p, radius: 0.05) { glowWarm.add(s.centre, half: s.half, intensity: 0.35) }
-            if let s = camera.sprite(p, radius: 0.011) { glowWarm.add(s.centre, half: s.half, intensity: 3.0) }
+            if let s = camera.sprite(p, radius: 0.05) { glowWarm.add(s, intensity: 0.35) }
+            if let s = camera.sprite(p, radius: 0.011) { glowWarm.add(s, intensity: 3.0) }
         }
         for s in world.sparkles {
             let k = Float(1 - s.age / s.life)
             let tw = 0.6 + 0.4 * Float.sin(Float(s.age) * 40 + Float(s.size) * 10)
             guard let sp = camera.sprite(SIMD3(Float(s.position.x), Float(s.position.y), 0.02), radius: 0.006 * Float(s.size), minPixels: 1) else { continue }
-            glowWhite.add(sp.centre, half: sp.half, intensity: 2.5 * k * tw)
+            glowWhite.add(sp, intensity: 2.5 * k * tw)
         }
     }
 
@@ -421,9 +421,9 @@ public final class CandlefishScene {
             let q = b.previous + (b.position - b.previous) * alpha
             let p = SIMD3<Float>(Float(q.x), Float(q.y), 0.05)
             let r = Float(b.radius)
-            if let s = camera.sprite(p, radius: r * 1.3) { bubbleBatch.add(s.centre, half: s.half, intensity: 0.25) }
+            if let s = camera.sprite(p, radius: r * 1.3) { bubbleBatch.add(s, intensity: 0.25) }
             if let s = camera.sprite(p + SIMD3(-r * 0.35, r * 0.4, 0), radius: r * 0.45, minPixels: 0.8) {
-                bubbleBatch.add(s.centre, half: s.half, intensity: 1.4)
+                bubbleBatch.add(s, intensity: 1.4)
             }
         }
     }

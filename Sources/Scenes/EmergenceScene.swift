@@ -83,7 +83,7 @@ public final class EmergenceScene {
                 let fade = max(0, 1 - d / 3.2)
                 if fade <= 0 { continue }
                 if let s = cam.sprite(SIMD3(x, 0, z), radius: 0.008, minPixels: 0.8) {
-                    floor.add(s.centre, half: s.half, intensity: 0.6 * fade * (0.4 + 0.6 * light))
+                    floor.add(s, intensity: 0.6 * fade * (0.4 + 0.6 * light))
                 }
             }
         }
@@ -92,7 +92,7 @@ public final class EmergenceScene {
                 let a = Float(i) / Float(count) * 2 * Float.pi + t * 0.2 * (radius < 0.7 ? 1 : -1)
                 let pulse = 0.6 + 0.4 * Float.sin(a * 6 - t * 3)
                 if let s = cam.sprite(SIMD3(Float.cos(a) * radius, 0.005, Float.sin(a) * radius), radius: 0.01, minPixels: 0.8) {
-                    floor.add(s.centre, half: s.half, intensity: 1.2 * k * pulse * light)
+                    floor.add(s, intensity: 1.2 * k * pulse * light)
                 }
             }
         }
@@ -102,11 +102,11 @@ public final class EmergenceScene {
         let u = Float(world.reveal(at: time))
         let emission = Float(EmergenceWorld.emission.progress(Double(u)))
         if orbR > 0.001 {
-            if let s = cam.sprite(EmergenceWorld.orbCentre, radius: orbR * 2.6) { orb.add(s.centre, half: s.half, intensity: 0.5 * (1 - 0.6 * emission)) }
-            if let s = cam.sprite(EmergenceWorld.orbCentre, radius: orbR * 0.8) { orb.add(s.centre, half: s.half, intensity: 0.9 * (1 - 0.8 * emission)) }
+            if let s = cam.sprite(EmergenceWorld.orbCentre, radius: orbR * 2.6) { orb.add(s, intensity: 0.5 * (1 - 0.6 * emission)) }
+            if let s = cam.sprite(EmergenceWorld.orbCentre, radius: orbR * 0.8) { orb.add(s, intensity: 0.9 * (1 - 0.8 * emission)) }
         }
         // A halo behind the figure that comes up with the lighting.
-        if let s = cam.sprite(SIMD3(0, 1.0, -0.3), radius: 1.0) { halo.add(s.centre, half: s.half, intensity: 0.06 * light * (1 + Float(world.flash))) }
+        if let s = cam.sprite(SIMD3(0, 1.0, -0.3), radius: 1.0) { halo.add(s, intensity: 0.06 * light * (1 + Float(world.flash))) }
 
         // Particles: evaluated, projected and written as quads in parallel chunks. Each
         // particle owns fixed vertex slots (so the bytes do not depend on the threads, and the

@@ -411,3 +411,13 @@ func fnv(_ image: Image8) -> UInt64 {
         #expect(s.limited(to: .rich) == s)
     }
 }
+
+@Test func bloomUsesOneLevelPerOctaveOfHeight() {
+    var s = EffectSettings()
+    s.bloomLevels = 5
+    // 1080 lines: as set; each halving of the height drops one level, each doubling adds one.
+    #expect([1080, 1200, 768, 720, 540, 270, 135, 2160, 4320, 1].map { s.bloomLevels(forHeight: $0) }
+            == [5, 5, 5, 4, 4, 3, 2, 6, 7, 1])
+    s.bloomLevels = 8
+    #expect(s.bloomLevels(forHeight: 4320) == 8)
+}

@@ -203,3 +203,58 @@ extension MultisampleTests {
         }
     }
 }
+
+/// `SampleResolve.toneMapped`: samples averaged as the display shows them.
+extension MultisampleTests {
+    /// Bright HDR triangles (up to 12) over a dim backdrop, opaque and depth-tested.
+    static func hdrScene() -> [DrawCall] {
+        var d = ReferenceTests.randomPerspectiveDraw(seed: 41, count: 600, shading: .color, state: .opaque)
+        d.mesh.attributes = d.mesh.attributes.map { a in SIMD4(a.x * 12, a.y * 3, a.z * 0.2, 1) }
+        return [d]
+    }
+
+    @Test(arguments: counts)
+    func toneMappedResolveMatchesTheReference(samples: Int) throws {
+        let draws = Self.hdrScene()
+        let how = SampleResolve.toneMapped(exposure: 1.3)
+        let fast = try RenderTarget(width: 170, height: 110, keepsAlpha: false, keepsDepth: false)
+        let reference = try RenderTarget(width: 170, height: 110, keepsAlpha: false, keepsDepth: false)
+        let clear = SIMD4<Float>(0.02, 0.03, 0.05, 1)
+        Renderer(threads: 2, samples: samples).render(draws, into: fast, clearColor: clear, resolve: how)
+        ReferenceRasterizer.render(draws, into: reference, clearColor: clear, samples: samples, resolve: how)
+        var differing = 0
+        for y in 0..<110 { for x in 0..<170 {
+            let f = fast.color(x: x, y: y), r = reference.color(x: x, y: y)
+            // Relative: a half float near 12 steps by 1/128.
+            if (0..<3).contains(where: { abs(f[$0] - r[$0]) > 2e-3 + 4e-3 * abs(r[$0]) }) { differing += 1 }
+        } }
+        #expect(differing <= 3, "\(differing) pixels differ")
+    }
+
+    @Test(arguments: counts)
+    func toneMappedResolveKeepsAgreeingPixelsAndDarkensBrightEdges(samples: Int) throws {
+        let draws = Self.hdrScene()
+        let linear = try RenderTarget(width: 170, height: 110, keepsAlpha: false, keepsDepth: false)
+        let toned = try RenderTarget(width: 170, height: 110, keepsAlpha: false, keepsDepth: false)
+        let clear = SIMD4<Float>(0.02, 0.03, 0.05, 1)
+        let renderer = Renderer(threads: 2, samples: samples)
+        renderer.render(draws, into: linear, clearColor: clear, resolve: .linear)
+        renderer.render(draws, into: toned, clearColor: clear, resolve: .toneMapped(exposure: 1))
+        var edges = 0, darker = 0
+        for y in 0..<110 { for x in 0..<170 {
+            let l = linear.color(x: x, y: y), t = toned.color(x: x, y: y)
+            // Bright red edges are never brighter than the plain mean: the curve is concave
+            // above its toe.
+            if l.x > 0.5 { #expect(t.x <= l.x * 1.001, "(\(x), \(y)): \(t) over \(l)") }
+            if l != t { edges += 1 }
+            if l.x > 0.5 && t.x < l.x * 0.8 { darker += 1 }
+        } }
+        // Only edge pixels change (interiors keep their bits), and the bright ones visibly.
+        #expect(edges > 100 && edges < 170 * 110 / 3, "\(edges) pixels changed")
+        #expect(darker > 20, "\(darker) bright edge pixels darkened by a fifth")
+        // The curve and its inverse agree.
+        let x = SIMD16<Float>((0..<16).map { Float($0) * 0.2 })
+        let back = ToneCurve.inverse(ToneCurve.map(x))
+        for i in 0..<16 { #expect(abs(back[i] - x[i]) <= 1e-4 + 1e-3 * x[i], "\(x[i]) came back as \(back[i])") }
+    }
+}
