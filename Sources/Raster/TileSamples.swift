@@ -175,11 +175,11 @@ struct TileSamples {
                         var differ = SIMD16<Int32>.zero, low = first
                         for s in 1..<count {
                             let v = at(s)
-                            differ |= unsafeBitCast(v .!= first, to: SIMD16<Int32>.self)
-                            low = pointwiseMin(low, v)
+                            differ |= pp_ne16(v, first)
+                            low = pp_min16(low, v)
                         }
                         let use = differ & pp_lt16(low * exposure, SIMD16(repeating: ToneCurve.saturation))
-                        if use != .zero {
+                        if pp_any16(use) != 0 {
                             var shown = SIMD16<Float>.zero
                             for s in 0..<count { shown += ToneCurve.map(at(s) * exposure) }
                             let toned = ToneCurve.inverse(shown * k) * (1 / exposure)

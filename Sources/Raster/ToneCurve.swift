@@ -24,7 +24,7 @@ public enum ToneCurve {
         let a = SIMD16(repeating: 2.51).addingProduct(y, -2.43)
         let b = SIMD16(repeating: 0.03).addingProduct(y, -0.59)
         let c = y * 0.14
-        let d = (b * b).addingProduct(a * c, 4).squareRoot()
+        let d = pp_sqrt16((b * b).addingProduct(a * c, 4))
         let large = (d - b) / (a + a), small = (c + c) / pp_max16(b + d, SIMD16(repeating: .leastNormalMagnitude))
         return pp_select16(pp_lt16(b, .zero), large, small)
     }

@@ -115,6 +115,12 @@ PP_INLINE pp_float16 pp_select16(pp_int16 mask, pp_float16 a, pp_float16 b) {
     return (pp_float16)(((pp_int16)a & mask) | ((pp_int16)b & ~mask));
 }
 PP_INLINE pp_float16 pp_max16(pp_float16 a, pp_float16 b) { return __builtin_elementwise_max(a, b); }
+PP_INLINE pp_float16 pp_min16(pp_float16 a, pp_float16 b) { return __builtin_elementwise_min(a, b); }
+PP_INLINE pp_float16 pp_sqrt16(pp_float16 a) { return __builtin_elementwise_sqrt(a); }
+/// -1 where a and b differ (a NaN differs from nothing), else 0.
+PP_INLINE pp_int16 pp_ne16(pp_float16 a, pp_float16 b) { return (a < b) | (b < a); }
+/// Whether any lane of the mask is set.
+PP_INLINE int pp_any16(pp_int16 m) { return __builtin_reduce_or(m) != 0; }
 /// The even lanes of the 32 floats a:b.
 PP_INLINE pp_float16 pp_even16(pp_float16 a, pp_float16 b) {
     return __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
