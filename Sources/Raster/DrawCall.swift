@@ -108,12 +108,28 @@ public struct RenderState: Sendable {
     public var depthWrite: Bool
     public var blend: BlendMode
     public var cull: CullMode
+    /// With samples (`Renderer(threads:samples:)`): true, coverage is decided per sample, so
+    /// the draw's edges are anti-aliased. False, every sample takes the pixel centre's coverage,
+    /// as sprites do: for a mesh whose colour fades to nothing at its edges (a soft ribbon, a
+    /// ring of light), which has no edge to smooth. It then costs what it costs with one sample
+    /// and splits no block (`TileSamples`), and so do its inner edges. Depth is still tested
+    /// per sample.
+    public var multisample: Bool
 
-    public init(depthTest: DepthTest = .less, depthWrite: Bool = true, blend: BlendMode = .opaque, cull: CullMode = .none) {
+    public init(depthTest: DepthTest = .less, depthWrite: Bool = true, blend: BlendMode = .opaque, cull: CullMode = .none,
+                multisample: Bool = true) {
         self.depthTest = depthTest
         self.depthWrite = depthWrite
         self.blend = blend
         self.cull = cull
+        self.multisample = multisample
+    }
+
+    /// The same state with `multisample` off: for meshes whose edges fade to nothing.
+    public var softEdged: RenderState {
+        var s = self
+        s.multisample = false
+        return s
     }
 
     /// Depth-tested opaque geometry.

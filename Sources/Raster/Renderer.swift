@@ -196,7 +196,7 @@ extension DrawInfo {
             self.init(kernel: .texturedLit, tint: SIMD4(light.key, 0), ambient: SIMD4(light.ambient, 0), rim: SIMD4(light.rim, 0),
                       texture: TextureView(texture), depthTest: d.state.depthTest, depthWrite: d.state.depthWrite, blend: d.state.blend)
         }
-        sampled = d.sprites == nil
+        sampled = d.sprites == nil && d.state.multisample
     }
 }
 

@@ -79,7 +79,9 @@ struct TileRasterizer {
                                bounds: samples.count > 1 && draw.sampled ? SIMD4(t.a0, t.a1, t.b0, t.b1) : nil)
             return
         }
-        if samples.count > 1 {
+        // With samples: the sample path, except for a draw with pixel-centre coverage and no
+        // depth in a tile with no split block yet, which draws exactly as one sample does.
+        if samples.count > 1 && (draw.sampled || needsDepth || samples.splitBlocks.pointee != 0) {
             rasterizeSamples(tp, dp, K.self, B.self, xs: xs, xe: xe, ys: ys, ye: ye)
             return
         }
@@ -189,8 +191,18 @@ struct TileRasterizer {
             } else if let bounds {
                 if needsDepth { samples.prepareDepth(gx: steps.gx.z[0], gy: steps.gy.z[0]) }
                 let columnsAgree = samples.rectangleColumns(bx: bx, lanes: mask, bounds: bounds)
+                // Rows inside the rectangle at every sample, without depth: in a uniform block,
+                // exactly the one-sample row, with no look at the samples.
+                let inner = samples.rectangleInnerRows(bounds: bounds)
+                let plain = columnsAgree && !needsDepth
                 for y in ys...ye {
                     let block = ((y &- y0) >> 3) &* 8 &+ ((bx &- x0) >> 3)
+                    if plain && y >= inner.0 && y <= inner.1 && samples.split[block] == 0 {
+                        _ = shade(&planes, steps, p, draw, K.self, B.self, affine: t.affine, depth: false, mask: samples.edgeOffsets[0])
+                        steps.advance(&planes, K.self, depth: needsDepth, affine: t.affine)
+                        p += RenderTarget.tileSize
+                        continue
+                    }
                     let row = samples.rectangleRow(y: y, bounds: bounds)
                     if row == 2 && columnsAgree {
                         // Every sample of a pixel alike: as a sprite's row.

@@ -92,6 +92,18 @@ struct TileSamples {
         return same
     }
 
+    /// The rows (first, last) of a rectangle whose samples are all inside it in y: rows where
+    /// `rectangleRow` would return 2. Empty (first > last) when there are none.
+    @inline(__always)
+    func rectangleInnerRows(bounds: SIMD4<Int32>) -> (Int, Int) {
+        var low = Int32.max, high = Int32.min
+        for s in 0..<count { low = min(low, offsetY[s]); high = max(high, offsetY[s]) }
+        // y · 256 + 128 + low ≥ bounds.z and y · 256 + 128 + high < bounds.w.
+        let first = (Int(bounds.z) - 128 - Int(low) + 255) >> 8
+        let last = (Int(bounds.w) - 129 - Int(high)) >> 8
+        return (first, last)
+    }
+
     /// Row `y`'s sample masks of a rectangle (`rectangleColumns` first): 0 when no sample of
     /// the row is inside in y, 2 when all are (the masks are the columns'), else 1.
     @inline(__always)

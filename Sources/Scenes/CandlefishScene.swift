@@ -87,18 +87,19 @@ public final class CandlefishScene {
         let translucent = RenderState(depthTest: .less, depthWrite: false, blend: .premultipliedAlpha, cull: .none)
         let additiveDepth = RenderState(depthTest: .less, depthWrite: false, blend: .additive, cull: .none)
         let order: [DrawCall?] = [
-            shafts.draw(transform: .identity, state: .additive),
+            // Shafts, the trail and ripples fade to nothing at their edges: no samples needed.
+            shafts.draw(transform: .identity, state: RenderState.additive.softEdged),
             caustics.draw(tint: SIMD3(0.25, 0.6, 0.7)),
             body.draw(transform: vp, state: .opaque),
             eyes.draw(transform: vp, state: .opaque),
             fins.draw(transform: vp, state: translucent),
             snow.draw(tint: SIMD3(0.55, 0.7, 0.75), state: additiveDepth),
-            ribbon.draw(transform: vp, state: additiveDepth),
+            ribbon.draw(transform: vp, state: additiveDepth.softEdged),
             glowMood.draw(tint: moodColour, state: additiveDepth),
             glowWarm.draw(tint: SIMD3(1.0, 0.78, 0.45), state: additiveDepth),
             glowWhite.draw(tint: SIMD3(0.85, 0.95, 1.0), state: additiveDepth),
             bubbleBatch.draw(tint: SIMD3(0.45, 0.75, 0.9), state: additiveDepth),
-            ripples.draw(transform: vp, state: .additive),
+            ripples.draw(transform: vp, state: RenderState.additive.softEdged),
         ]
         // The backdrop: the water's gradient, the light shafts and the caustics.
         frame.backdropDraws = 1 + order.prefix(2).count { $0 != nil }

@@ -258,3 +258,54 @@ extension MultisampleTests {
         for i in 0..<16 { #expect(abs(back[i] - x[i]) <= 1e-4 + 1e-3 * x[i], "\(x[i]) came back as \(back[i])") }
     }
 }
+
+/// `RenderState.multisample` off: a mesh takes its pixel centres' coverage, as sprites do.
+extension MultisampleTests {
+    @Test(arguments: counts)
+    func softEdgedMeshesTakeThePixelCentresCoverage(samples: Int) throws {
+        // Additive triangles, and a mesh rectangle, without depth: the same bytes as one
+        // sample, no block split, and the reference's pixels.
+        var tris = ReferenceTests.randomPerspectiveDraw(seed: 13, count: 400, shading: .color, state: RenderState.additive.softEdged)
+        tris.mesh.attributes = tris.mesh.attributes.map { a in SIMD4(a.x, a.y, a.z, 0) * 0.3 }
+        let quad = DrawCall(mesh: Mesh(positions: [SIMD3(-0.61, -0.47, 0), SIMD3(0.53, -0.47, 0), SIMD3(0.53, 0.71, 0), SIMD3(-0.61, 0.71, 0)],
+                                       attributes: [SIMD4(0.2, 0.1, 0, 0), SIMD4(0.2, 0.3, 0, 0), SIMD4(0, 0.3, 0.2, 0), SIMD4(0.1, 0, 0.2, 0)],
+                                       indices: [0, 1, 2, 0, 2, 3]),
+                            transform: .identity, shading: .color, state: RenderState.additive.softEdged)
+        let one = try RenderTarget(width: 170, height: 130), many = try RenderTarget(width: 170, height: 130)
+        Renderer(threads: 2).render([quad, tris], into: one, clearColor: .zero)
+        let stats = Renderer(threads: 2, samples: samples).render([quad, tris], into: many, clearColor: .zero)
+        #expect(maxDifference(one, many) == 0)
+        #expect(stats.splitBlocks == 0)
+        let reference = try RenderTarget(width: 170, height: 130)
+        ReferenceRasterizer.render([quad, tris], into: reference, clearColor: .zero, samples: samples)
+        #expect(maxDifference(many, reference) < 2e-3)
+        // The same draws with samples on split blocks: their edges are drawn per sample.
+        var sampled = tris
+        sampled.state.multisample = true
+        let edged = Renderer(threads: 2, samples: samples).render([sampled], into: many, clearColor: .zero)
+        #expect(edged.splitBlocks > 0)
+    }
+
+    @Test(arguments: counts)
+    func softEdgedMeshesOverSplitBlocksMatchTheReference(samples: Int) throws {
+        // An opaque depth-tested body splits blocks; soft-edged additive layers (one depth-tested)
+        // then blend the same value into every covered sample.
+        let body = ReferenceTests.randomPerspectiveDraw(seed: 17, count: 300, shading: .color, state: .opaque)
+        var glow = ReferenceTests.randomPerspectiveDraw(seed: 18, count: 300, shading: .color,
+                                                        state: RenderState(depthTest: .less, depthWrite: false, blend: .additive).softEdged)
+        glow.mesh.attributes = glow.mesh.attributes.map { a in SIMD4(a.x, a.y, a.z, 0) * 0.2 }
+        var flat = glow
+        flat.state = RenderState.additive.softEdged
+        let draws = [body, glow, flat]
+        let fast = try RenderTarget(width: 160, height: 120, keepsAlpha: false, keepsDepth: false)
+        let reference = try RenderTarget(width: 160, height: 120, keepsAlpha: false, keepsDepth: false)
+        Renderer(threads: 2, samples: samples).render(draws, into: fast, clearColor: SIMD4(0, 0, 0, 1))
+        ReferenceRasterizer.render(draws, into: reference, clearColor: SIMD4(0, 0, 0, 1), samples: samples)
+        var differing = 0
+        for y in 0..<120 { for x in 0..<160 {
+            let diff = fast.color(x: x, y: y) - reference.color(x: x, y: y)
+            if (0..<3).contains(where: { abs(diff[$0]) > 2e-3 }) { differing += 1 }
+        } }
+        #expect(differing <= 3, "\(differing) pixels differ")
+    }
+}
