@@ -53,7 +53,7 @@ public final class Renderer: @unchecked Sendable {
         precondition(SamplePattern.supported.contains(samples), "\(samples) samples: the rasterizer draws 1, 2, 4 or 8")
         pool = WorkerPool(threads: max(1, threads))
         self.samples = samples
-        workTileFloats = 5 * samples * RenderTarget.planeStride + TileSamples.scratchBytes / 4
+        workTileFloats = samples * (TileSamples.colorStride + TileSamples.depthStride) + TileSamples.scratchBytes / 4
         let count = pool.threads * workTileFloats
         workTiles = UnsafeMutableRawPointer.allocate(byteCount: count * 4, alignment: 64).bindMemory(to: Float.self, capacity: count)
         workTiles.initialize(repeating: 0, count: count)
@@ -133,11 +133,11 @@ public final class Renderer: @unchecked Sendable {
                 let planes = target.keepsAlpha ? 4 : 3
                 pool.forEach(tileCount) { worker, tile in
                     let base = workTiles.value + worker * workTileFloats
-                    let ownDepth = base + 4 * samples * RenderTarget.planeStride
+                    let ownDepth = base + samples * TileSamples.colorStride
                     // With samples, depth is drawn per sample in the work tile; the target keeps the nearest.
                     let depthPlane = target.keepsDepth && samples == 1 ? target.depthPlane(tile) : ownDepth
                     var tileSamples = TileSamples(count: samples,
-                                                  scratch: UnsafeMutableRawPointer(ownDepth + samples * RenderTarget.planeStride))
+                                                  scratch: UnsafeMutableRawPointer(ownDepth + samples * TileSamples.depthStride))
                     // With samples, depth is cleared block by block as draws first test it (`TileSamples`).
                     target.beginTile(tile, work: base, color: clearColor, depth: depthClear, depthPlane: depthPlane,
                                      depthPlanes: samples == 1 ? 1 : 0)

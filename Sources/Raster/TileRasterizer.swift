@@ -338,7 +338,7 @@ struct TileRasterizer {
         var m = load8(zp)
         for r in 1..<8 { m = pp_max8(m, load8(zp + r &* RenderTarget.tileSize)) }
         for s in 1..<samples.count {
-            let sp = zp + s &* RenderTarget.planeStride
+            let sp = zp + s &* TileSamples.depthStride
             for r in 0..<8 { m = pp_max8(m, load8(sp + r &* RenderTarget.tileSize)) }
         }
         blockMaxDepth[block] = pp_hmax8(m)
@@ -487,7 +487,7 @@ extension TileRasterizer {
         var first = SIMD8<Int32>.zero
         for s in 0..<samples.count {
             let z = planes.z + samples.depthOffsets[s]
-            let stored = untouched ? cleared : load8(zp + s &* RenderTarget.planeStride)
+            let stored = untouched ? cleared : load8(zp + s &* TileSamples.depthStride)
             var m = coverage
             switch draw.depthTest {
             case .less: m &= pp_lt8(z, stored)
@@ -499,7 +499,7 @@ extension TileRasterizer {
         if pp_signbits8(first) == 0 { return false }
         if draw.depthWrite {
             for s in 0..<samples.count {
-                let sp = zp + s &* RenderTarget.planeStride
+                let sp = zp + s &* TileSamples.depthStride
                 store8(pp_select8(first, planes.z + samples.depthOffsets[s], load8(sp)), sp)
             }
         }
@@ -563,7 +563,7 @@ extension TileRasterizer {
         if depth {
             samples.prepareDepthBlock(block, depth: base + depthOffset)
             for s in 0..<n {
-                let zp = p + (depthOffset &+ s &* RenderTarget.planeStride)
+                let zp = p + (depthOffset &+ s &* TileSamples.depthStride)
                 let z = planes.z + samples.depthOffsets[s]
                 let stored = load8(zp)
                 var m = shared ?? masks[s]

@@ -90,7 +90,7 @@ public final class CandlefishScene {
             // Shafts, the trail and ripples fade to nothing at their edges: no samples needed.
             shafts.draw(transform: .identity, state: RenderState.additive.softEdged),
             caustics.draw(tint: SIMD3(0.25, 0.6, 0.7)),
-            body.draw(transform: vp, state: .opaque),
+            body.draw(transform: vp, state: RenderState(cull: .back)),
             eyes.draw(transform: vp, state: .opaque),
             fins.draw(transform: vp, state: translucent),
             snow.draw(tint: SIMD3(0.55, 0.7, 0.75), state: additiveDepth),
@@ -234,10 +234,11 @@ public final class CandlefishScene {
         for i in 0..<(UInt32(frames.count) - 1) {
             for j in 0..<r {
                 let a = base + i * r + j, b = base + i * r + (j + 1) % r
-                body.quad(a, b, b + r, a + r)
+                body.quad(a, a + r, b + r, b)
             }
         }
-        // Close the snout and the tail with fans.
+        // Close the snout with a fan. Every face is counter-clockwise seen from outside, so the
+        // far side of the tube is culled instead of drawn and hidden.
         let nose = body.vertex(frames[0].centre + frames[0].forward * 0.012, SIMD4(moodColour * 0.2, 1))
         for j in 0..<r { body.triangle(nose, base + j, base + (j + 1) % r) }
     }
