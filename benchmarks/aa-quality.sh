@@ -10,8 +10,9 @@
 # and the worst difference in levels. Jagged edges and thin parts that break up lower the
 # PSNR and raise the share; anti-aliasing should do the opposite. The worst difference is
 # one pixel, often a sub-pixel detail the small frame misses or hits whole. Compare figures
-# of the same scene and frame only. At one sample: model 150 (RobotExpressive, Wave) 33.4 dB,
-# 1.29%; candlefish 200 (the poster script) 38.5 dB, 0.71%.
+# of the same scene and frame only. At one sample: model 150 (RobotExpressive, Wave) 33.5 dB,
+# 1.29%; candlefish 200 (the poster script) 40.6 dB, 0.51%; at 4: 42.9 dB, 0.42% and 42.9 dB,
+# 0.43% (docs/scenes-and-engine.md, "Anti-aliasing").
 #
 # usage: aa-quality.sh SCENE FRAME [--samples N] [--model FILE] [--clip NAME] [--script FILE]
 #                      [--binary PATH] [--keep DIR] [--check MIN_PSNR]
@@ -27,7 +28,7 @@ binary="$here/../.build/release/photophore"
 samples="" keep="" check="" extra=()
 
 die() { echo "aa-quality.sh: $*" >&2; exit 2; }
-case "${1:-}" in -h|--help) sed -n '2,23p' "$0"; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,24p' "$0"; exit 0 ;; esac
 [ $# -ge 2 ] || die "give SCENE FRAME (see --help)"
 scene="$1" frame="$2"
 shift 2
@@ -40,7 +41,7 @@ while [ $# -gt 0 ]; do
     --binary)  [ $# -ge 2 ] || die "missing value for $1"; binary="$2"; shift 2 ;;
     --keep)    [ $# -ge 2 ] || die "missing value for $1"; keep="$2"; shift 2 ;;
     --check)   [ $# -ge 2 ] || die "missing value for $1"; check="$2"; shift 2 ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *)         die "unknown argument $1" ;;
   esac
 done
