@@ -4,6 +4,23 @@ import Glibc
 import Raster
 import Testing
 
+/// Renders `draws` with the fast path and with the reference into opaque targets without
+/// depth, and counts the pixels whose red, green or blue differ by more than
+/// `tolerance(the reference's value)`.
+func differingPixels(_ draws: [DrawCall], width: Int, height: Int, samples: Int, clear: SIMD4<Float> = SIMD4(0, 0, 0, 1),
+                     resolve: SampleResolve = .linear, tolerance: (Float) -> Float = { _ in 2e-3 }) throws -> Int {
+    let fast = try RenderTarget(width: width, height: height, keepsAlpha: false, keepsDepth: false)
+    let reference = try RenderTarget(width: width, height: height, keepsAlpha: false, keepsDepth: false)
+    Renderer(threads: 2, samples: samples).render(draws, into: fast, clearColor: clear, resolve: resolve)
+    ReferenceRasterizer.render(draws, into: reference, clearColor: clear, samples: samples, resolve: resolve)
+    var differing = 0
+    for y in 0..<height { for x in 0..<width {
+        let f = fast.color(x: x, y: y), r = reference.color(x: x, y: y)
+        if (0..<3).contains(where: { abs(f[$0] - r[$0]) > tolerance(r[$0]) }) { differing += 1 }
+    } }
+    return differing
+}
+
 /// Anti-aliasing (`SamplePattern`): the fast path's samples against the reference's, and what
 /// samples must do to an edge.
 @Suite struct MultisampleTests {
@@ -140,15 +157,7 @@ extension MultisampleTests {
         let sprites = DrawCall(sprites: Sprites(centres: centres, halves: halves), shading: .glow(tint: SIMD3(1, 0.8, 0.5)),
                                state: RenderState(depthTest: .less, depthWrite: false, blend: .additive))
         let draws = [backdrop, body, fins, sprites]
-        let fast = try RenderTarget(width: 190, height: 130, keepsAlpha: false, keepsDepth: false)
-        let reference = try RenderTarget(width: 190, height: 130, keepsAlpha: false, keepsDepth: false)
-        Renderer(threads: 2, samples: samples).render(draws, into: fast, clearColor: SIMD4(0, 0, 0, 1))
-        ReferenceRasterizer.render(draws, into: reference, clearColor: SIMD4(0, 0, 0, 1), samples: samples)
-        var differing = 0
-        for y in 0..<130 { for x in 0..<190 {
-            let diff = fast.color(x: x, y: y) - reference.color(x: x, y: y)
-            if (0..<3).contains(where: { abs(diff[$0]) > 2e-3 }) { differing += 1 }
-        } }
+        let differing = try differingPixels(draws, width: 190, height: 130, samples: samples)
         #expect(differing <= 3, "\(differing) pixels differ")
     }
 }
@@ -217,17 +226,9 @@ extension MultisampleTests {
     func toneMappedResolveMatchesTheReference(samples: Int) throws {
         let draws = Self.hdrScene()
         let how = SampleResolve.toneMapped(exposure: 1.3)
-        let fast = try RenderTarget(width: 170, height: 110, keepsAlpha: false, keepsDepth: false)
-        let reference = try RenderTarget(width: 170, height: 110, keepsAlpha: false, keepsDepth: false)
-        let clear = SIMD4<Float>(0.02, 0.03, 0.05, 1)
-        Renderer(threads: 2, samples: samples).render(draws, into: fast, clearColor: clear, resolve: how)
-        ReferenceRasterizer.render(draws, into: reference, clearColor: clear, samples: samples, resolve: how)
-        var differing = 0
-        for y in 0..<110 { for x in 0..<170 {
-            let f = fast.color(x: x, y: y), r = reference.color(x: x, y: y)
-            // Relative: a half float near 12 steps by 1/128.
-            if (0..<3).contains(where: { abs(f[$0] - r[$0]) > 2e-3 + 4e-3 * abs(r[$0]) }) { differing += 1 }
-        } }
+        // Relative: a half float near 12 steps by 1/128.
+        let differing = try differingPixels(draws, width: 170, height: 110, samples: samples, clear: SIMD4(0.02, 0.03, 0.05, 1),
+                                            resolve: how) { 2e-3 + 4e-3 * abs($0) }
         #expect(differing <= 3, "\(differing) pixels differ")
     }
 
@@ -297,15 +298,7 @@ extension MultisampleTests {
         var flat = glow
         flat.state = RenderState.additive.softEdged
         let draws = [body, glow, flat]
-        let fast = try RenderTarget(width: 160, height: 120, keepsAlpha: false, keepsDepth: false)
-        let reference = try RenderTarget(width: 160, height: 120, keepsAlpha: false, keepsDepth: false)
-        Renderer(threads: 2, samples: samples).render(draws, into: fast, clearColor: SIMD4(0, 0, 0, 1))
-        ReferenceRasterizer.render(draws, into: reference, clearColor: SIMD4(0, 0, 0, 1), samples: samples)
-        var differing = 0
-        for y in 0..<120 { for x in 0..<160 {
-            let diff = fast.color(x: x, y: y) - reference.color(x: x, y: y)
-            if (0..<3).contains(where: { abs(diff[$0]) > 2e-3 }) { differing += 1 }
-        } }
+        let differing = try differingPixels(draws, width: 160, height: 120, samples: samples)
         #expect(differing <= 3, "\(differing) pixels differ")
     }
 }
