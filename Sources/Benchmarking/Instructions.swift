@@ -16,13 +16,20 @@ public struct InstructionReport: Codable, Equatable, Sendable {
     public var richness: String
     /// Frames counted per scene, sampled evenly over the bench timeline (`BenchScripts`).
     public var frames: Int
+    /// Anti-aliasing samples per pixel the frames were drawn with; a report without the
+    /// field counted 1 (it came from before anti-aliasing).
+    public var samples: Int?
     public var build: InstructionBuild
     public var scenes: [SceneInstructions]
 
-    public init(width: Int, height: Int, richness: String, frames: Int, build: InstructionBuild, scenes: [SceneInstructions]) {
+    /// The sample count, 1 when the report does not say.
+    public var sampleCount: Int { samples ?? 1 }
+
+    public init(width: Int, height: Int, richness: String, frames: Int, samples: Int, build: InstructionBuild, scenes: [SceneInstructions]) {
         size = [width, height]
         self.richness = richness
         self.frames = frames
+        self.samples = samples
         self.build = build
         self.scenes = scenes
     }
@@ -152,7 +159,7 @@ public struct InstructionGate: Sendable {
     /// Why `current` cannot be compared with `baseline`, in one line that says what to do:
     /// other settings, or a scene the baseline has no counts of (`.settings`), or another
     /// build (`.otherMachine`: `InstructionBuild.sameBuild`).
-    public func incompatibility(width: Int, height: Int, richness: String, frames: Int, scenes: [String],
+    public func incompatibility(width: Int, height: Int, richness: String, frames: Int, samples: Int, scenes: [String],
                                 build: InstructionBuild, baseline: InstructionReport) -> Incompatibility? {
         func settings(_ message: String) -> Incompatibility { Incompatibility(.settings, message) }
         let advice = "record one with tools/gate-instructions.sh --record"
@@ -161,6 +168,9 @@ public struct InstructionGate: Sendable {
         }
         if baseline.richness != richness { return settings("the baseline was counted with --richness \(baseline.richness); run with --richness \(baseline.richness)") }
         if baseline.frames != frames { return settings("the baseline counted \(baseline.frames) frames per scene; run with --frames \(baseline.frames)") }
+        if baseline.sampleCount != samples {
+            return settings("the baseline was counted with --samples \(baseline.sampleCount); run with --samples \(baseline.sampleCount)")
+        }
         for s in scenes where !baseline.scenes.contains(where: { $0.scene == s }) {
             return settings("the baseline has no counts of \(s); count them into it with tools/gate-instructions.sh --record")
         }

@@ -15,8 +15,8 @@ public struct EffectSettings: Sendable, Equatable {
     public var bloomKnee: Float = 0.5
     /// Bloom: mip levels, 1 … 8 (quarter resolution down to 1/512), for a frame 1080 pixels
     /// high. More levels, wider halo. A frame of another height uses one level more per
-    /// doubling of its height and one fewer per halving (`levels(forHeight:)`), so the halo
-    /// is the same share of the picture at any size: a 480×270 thumbnail blooms as its
+    /// doubling of its height and one fewer per halving (`bloomLevels(forHeight:)`), so the
+    /// halo is the same share of the picture at any size: a 480×270 thumbnail blooms as its
     /// 1920×1080 poster does, box-filtered.
     public var bloomLevels: Int = 5
 

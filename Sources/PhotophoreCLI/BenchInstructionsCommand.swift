@@ -52,6 +52,9 @@ struct BenchInstructionsCommand: ParsableCommand {
     @Option(help: "minimal, standard or rich.")
     var richness = "rich"
 
+    @Option(parsing: .unconditional, help: "Anti-aliasing samples per pixel: 1, 2, 4 or 8 (default: 4).", transform: Parse.samples)
+    var samples = SamplePattern.standard
+
     @Option(help: ArgumentHelp("Write the report as JSON (the baseline format).", valueName: "FILE"))
     var json: String?
 
@@ -116,7 +119,7 @@ struct BenchInstructionsCommand: ParsableCommand {
             }
         }
         let gate = InstructionGate()
-        if let base, let why = gate.incompatibility(width: size.width, height: size.height, richness: richness.rawValue, frames: frames,
+        if let base, let why = gate.incompatibility(width: size.width, height: size.height, richness: richness.rawValue, frames: frames, samples: samples,
                                                     scenes: names.map(\.rawValue), build: build, baseline: base) {
             throw Failure(baselineRefused: why, baseline!)
         }
@@ -147,7 +150,8 @@ struct BenchInstructionsCommand: ParsableCommand {
         // as many at once as there are CPUs.
         var jobs: [[String]] = []
         for scene in names {
-            var args = [scene.rawValue, "--size", size.description, "--frames", String(frames), "--richness", richness.rawValue]
+            var args = [scene.rawValue, "--size", size.description, "--frames", String(frames), "--richness", richness.rawValue,
+                        "--samples", String(samples)]
             if let (stage, pct) = plant, let base, let stepInstructions,
                let then = base.scenes.first(where: { $0.scene == scene.rawValue })?.stages.first(where: { $0.stage == stage.rawValue }) {
                 let perStep = Double(stepInstructions[.scene] ?? 1) / Double(Self.calibrationSteps)
@@ -174,7 +178,7 @@ struct BenchInstructionsCommand: ParsableCommand {
             }))
         }
         let report = InstructionReport(width: size.width, height: size.height, richness: richness.rawValue, frames: frames,
-                                       build: build, scenes: results)
+                                       samples: samples, build: build, scenes: results)
         printTable(report, baseline: base)
         if let json {
             try writeTextFile(report.jsonText(), to: json)
@@ -287,7 +291,7 @@ struct BenchInstructionsCommand: ParsableCommand {
     func countInside(_ scene: SceneName, richness: Richness, plant: (FrameStage, UInt64)?) throws {
         let fps = BenchScripts.fps
         let settings = RenderSettings(scene: scene, width: size.width, height: size.height, seed: 1,
-                                      script: BenchScripts.script(for: scene), richness: richness, threads: 1, fps: fps)
+                                      script: BenchScripts.script(for: scene), richness: richness, threads: 1, fps: fps, samples: samples)
         let renderer: SceneRenderer
         do { renderer = try SceneRenderer(settings) } catch { throw Failure.usage("\(error)") }
         var image = Image8(width: size.width, height: size.height)

@@ -58,8 +58,40 @@ struct TileRasterizer {
         if xs > xe || ys > ye { return }
         let draw = dp.pointee
         let needsDepth = draw.depthTest != .always || draw.depthWrite
-        rasterizeRectangle(dp, K.self, B.self, steps: PlaneSteps(sprite: sp, K.self, depth: needsDepth),
-                           origin: (Int(sp.pointee.x0), Int(sp.pointee.y0)), affine: true, xs: xs, xe: xe, ys: ys, ye: ye)
+        let origin = (Int(sp.pointee.x0), Int(sp.pointee.y0))
+        if samples.count == 1 || (!needsDepth && samples.splitBlocks.pointee == 0) {
+            // One sample, or a sprite in a tile with no edge yet: the one-sample rows.
+            rasterizeRectangle(dp, K.self, B.self, steps: PlaneSteps(sprite: sp, K.self, depth: needsDepth), origin: origin,
+                               affine: true, xs: xs, xe: xe, ys: ys, ye: ye)
+        } else {
+            rasterizeSpriteSamples(sp, dp, K.self, B.self, xs: xs, xe: xe, ys: ys, ye: ye)
+        }
+    }
+
+    /// A sprite's record in a tile with samples (depth, or an edge drawn already).
+    @inline(never)
+    private mutating func rasterizeSpriteSamples<K: FragmentKernel, B: BlendFunction>(
+        _ sp: UnsafePointer<SpriteRecord>, _ dp: UnsafePointer<DrawInfo>, _ kernel: K.Type, _ blend: B.Type,
+        xs: Int, xe: Int, ys: Int, ye: Int
+    ) {
+        let needsDepth = dp.pointee.depthTest != .always || dp.pointee.depthWrite
+        rasterizeRectangleSamples(dp, K.self, B.self, steps: PlaneSteps(sprite: sp, K.self, depth: needsDepth),
+                                  origin: (Int(sp.pointee.x0), Int(sp.pointee.y0)), affine: true,
+                                  xs: xs, xe: xe, ys: ys, ye: ye, bounds: nil)
+    }
+
+    /// A mesh rectangle (see `Triangle.rectangle`) with samples: coverage per sample when
+    /// the draw is sampled, else its pixel's, as a sprite's.
+    @inline(never)
+    private mutating func rasterizeRectangleSamples<K: FragmentKernel, B: BlendFunction>(
+        _ tp: UnsafePointer<Triangle>, _ dp: UnsafePointer<DrawInfo>, _ kernel: K.Type, _ blend: B.Type,
+        xs: Int, xe: Int, ys: Int, ye: Int
+    ) {
+        let t = tp.pointee
+        let needsDepth = dp.pointee.depthTest != .always || dp.pointee.depthWrite
+        rasterizeRectangleSamples(dp, K.self, B.self, steps: PlaneSteps(tp, K.self, depth: needsDepth),
+                                  origin: (Int(t.x0), Int(t.y0)), affine: t.affine, xs: xs, xe: xe, ys: ys, ye: ye,
+                                  bounds: dp.pointee.sampled ? SIMD4(t.a0, t.a1, t.b0, t.b1) : nil)
     }
 
     @inline(__always)
@@ -73,10 +105,12 @@ struct TileRasterizer {
         let needsDepth = draw.depthTest != .always || draw.depthWrite
         if tp.pointee.rectangle {
             let t = tp.pointee
-            rasterizeRectangle(dp, K.self, B.self, steps: PlaneSteps(tp, K.self, depth: needsDepth),
-                               origin: (Int(t.x0), Int(t.y0)), affine: t.affine,
-                               xs: xs, xe: xe, ys: ys, ye: ye,
-                               bounds: samples.count > 1 && draw.sampled ? SIMD4(t.a0, t.a1, t.b0, t.b1) : nil)
+            if samples.count == 1 || (!draw.sampled && !needsDepth && samples.splitBlocks.pointee == 0) {
+                rasterizeRectangle(dp, K.self, B.self, steps: PlaneSteps(tp, K.self, depth: needsDepth),
+                                   origin: (Int(t.x0), Int(t.y0)), affine: t.affine, xs: xs, xe: xe, ys: ys, ye: ye)
+            } else {
+                rasterizeRectangleSamples(tp, dp, K.self, B.self, xs: xs, xe: xe, ys: ys, ye: ye)
+            }
             return
         }
         // With samples: the sample path, except for a draw with pixel-centre coverage and no
@@ -163,12 +197,53 @@ struct TileRasterizer {
 
     /// A rectangle's coverage is its pixel bounds: whole rows, with lanes masked only at its
     /// left and right ends. No edge functions. `origin` is the pixel the planes start at.
-    /// With samples, `bounds` (x from, x to, y from, y to, in 1/256 pixel; see `Triangle`)
-    /// decides each sample's coverage; nil gives every sample its pixel's.
+    /// Every sample takes its pixel's coverage here: one sample, or rows drawn exactly as one
+    /// sample draws them (see `rasterizeRectangleSamples` for the others).
     @inline(__always)
     private mutating func rasterizeRectangle<K: FragmentKernel, B: BlendFunction>(
         _ dp: UnsafePointer<DrawInfo>, _ kernel: K.Type, _ blend: B.Type, steps: PlaneSteps, origin: (Int, Int), affine: Bool,
-        xs: Int, xe: Int, ys: Int, ye: Int, bounds: SIMD4<Int32>? = nil
+        xs: Int, xe: Int, ys: Int, ye: Int
+    ) {
+        let laneF = SIMD8<Float>(0, 1, 2, 3, 4, 5, 6, 7)
+        let draw = dp.pointee
+        let needsDepth = draw.depthTest != .always || draw.depthWrite
+        var bx = xs & ~7
+        while bx <= xe {
+            // Lanes bx + l with xs ≤ bx + l ≤ xe.
+            let lanes = laneF + Float(bx)
+            let mask = pp_lt8(SIMD8(repeating: Float(xs) - 0.5), lanes) & pp_lt8(lanes, SIMD8(repeating: Float(xe) + 0.5))
+            var planes = steps.start(laneF + Float(bx &- origin.0), Float(ys &- origin.1), K.self, depth: needsDepth, affine: affine)
+            var p = base + ((ys &- y0) &* RenderTarget.tileSize &+ (bx &- x0))
+            for _ in ys...ye {
+                _ = shade(&planes, steps, p, draw, K.self, B.self, affine: affine, depth: needsDepth, mask: mask)
+                steps.advance(&planes, K.self, depth: needsDepth, affine: affine)
+                p += RenderTarget.tileSize
+            }
+            if draw.depthWrite { updateRectangleDepth(bx: bx, ys: ys, ye: ye, test: draw.depthTest) }
+            bx &+= 8
+        }
+    }
+
+    /// The depth bounds of the blocks of column `bx` that rows `ys...ye` crossed. Not inlined:
+    /// few rectangles write depth, and the rows of the others keep their registers.
+    @inline(never)
+    private func updateRectangleDepth(bx: Int, ys: Int, ye: Int, test: DepthTest) {
+        var by = ys & ~7
+        while by <= ye {
+            updateBlockDepth(((by &- y0) >> 3) &* 8 &+ ((bx &- x0) >> 3), bx: bx, by: by, test: test)
+            by &+= 8
+        }
+    }
+
+    /// `rasterizeRectangle` with samples: `bounds` (x from, x to, y from, y to, in 1/256
+    /// pixel; see `Triangle`) decides each sample's coverage; nil gives every sample its
+    /// pixel's, with depth per sample. It is reached only through the two non-inlined
+    /// wrappers above, so the one-sample rows of sprites, which are small and many, keep a
+    /// small function with few registers live.
+    @inline(__always)
+    private mutating func rasterizeRectangleSamples<K: FragmentKernel, B: BlendFunction>(
+        _ dp: UnsafePointer<DrawInfo>, _ kernel: K.Type, _ blend: B.Type, steps: PlaneSteps, origin: (Int, Int), affine: Bool,
+        xs: Int, xe: Int, ys: Int, ye: Int, bounds: SIMD4<Int32>?
     ) {
         let laneF = SIMD8<Float>(0, 1, 2, 3, 4, 5, 6, 7)
         let draw = dp.pointee
@@ -181,14 +256,7 @@ struct TileRasterizer {
             let mask = pp_lt8(SIMD8(repeating: Float(xs) - 0.5), lanes) & pp_lt8(lanes, SIMD8(repeating: Float(xe) + 0.5))
             var planes = steps.start(laneF + Float(bx &- Int(t.x0)), Float(ys &- Int(t.y0)), K.self, depth: needsDepth, affine: t.affine)
             var p = base + ((ys &- y0) &* RenderTarget.tileSize &+ (bx &- x0))
-            if samples.count == 1 || (bounds == nil && !needsDepth && samples.splitBlocks.pointee == 0) {
-                // One sample, or sprite rows in a tile with no edge yet: the one-sample loop.
-                for _ in ys...ye {
-                    _ = shade(&planes, steps, p, draw, K.self, B.self, affine: t.affine, depth: needsDepth, mask: mask)
-                    steps.advance(&planes, K.self, depth: needsDepth, affine: t.affine)
-                    p += RenderTarget.tileSize
-                }
-            } else if let bounds {
+            if let bounds {
                 if needsDepth { samples.prepareDepth(gx: steps.gx.z[0], gy: steps.gy.z[0]) }
                 let columnsAgree = samples.rectangleColumns(bx: bx, lanes: mask, bounds: bounds)
                 // Rows inside the rectangle at every sample, without depth: in a uniform block,
@@ -222,7 +290,7 @@ struct TileRasterizer {
                     steps.advance(&planes, K.self, depth: needsDepth, affine: t.affine)
                     p += RenderTarget.tileSize
                 }
-            } else if samples.count > 1 {
+            } else {
                 // Pixel-centre coverage for every sample (a sprite's); depth per sample.
                 if needsDepth { samples.prepareDepth(gx: steps.gx.z[0], gy: steps.gy.z[0]) }
                 for y in ys...ye {
@@ -240,13 +308,7 @@ struct TileRasterizer {
                     p += RenderTarget.tileSize
                 }
             }
-            if draw.depthWrite {
-                var by = ys & ~7
-                while by <= ye {
-                    updateBlockDepth(((by &- y0) >> 3) &* 8 &+ ((bx &- x0) >> 3), bx: bx, by: by, test: draw.depthTest)
-                    by &+= 8
-                }
-            }
+            if draw.depthWrite { updateRectangleDepth(bx: bx, ys: ys, ye: ye, test: draw.depthTest) }
             bx &+= 8
         }
     }
@@ -352,7 +414,8 @@ extension TileRasterizer {
     /// blocks and rows, with coverage and depth per sample and shading once per pixel. It walks
     /// the blocks as `rasterize` does rather than sharing that loop, so that the one-sample
     /// loop stays as it was, instruction for instruction (benchmarks/instructions.json).
-    @inline(__always)
+    /// Not inlined, so that loop keeps its registers.
+    @inline(never)
     mutating func rasterizeSamples<K: FragmentKernel, B: BlendFunction>(
         _ tp: UnsafePointer<Triangle>, _ dp: UnsafePointer<DrawInfo>, _ kernel: K.Type, _ blend: B.Type,
         xs: Int, xe: Int, ys: Int, ye: Int

@@ -9,7 +9,7 @@ import Testing
     static let build = InstructionBuild(cpuLevel: "x86-64-v3", compiler: "Swift 6.3", cpuModel: "Test CPU")
 
     static func report(raster: UInt64 = 100_000_000, frames: Int = 3, build: InstructionBuild = InstructionsTests.build) -> InstructionReport {
-        InstructionReport(width: 640, height: 360, richness: "rich", frames: frames, build: build, scenes: [
+        InstructionReport(width: 640, height: 360, richness: "rich", frames: frames, samples: 4, build: build, scenes: [
             SceneInstructions(scene: "candlefish", stages: [
                 StageInstructions(stage: "scene", instructions: 2_000_000),
                 StageInstructions(stage: "raster", instructions: raster),
@@ -100,10 +100,10 @@ import Testing
 
     @Test func countsOfAnotherBuildOrSettingAreRefused() {
         let gate = InstructionGate()
-        func why(frames: Int = 3, richness: String = "rich", width: Int = 640, scenes: [String] = ["candlefish"],
-                 build: InstructionBuild = Self.build) -> String? {
-            let refused = gate.incompatibility(width: width, height: 360, richness: richness, frames: frames, scenes: scenes, build: build,
-                                               baseline: Self.report())
+        func why(frames: Int = 3, richness: String = "rich", width: Int = 640, samples: Int = 4, scenes: [String] = ["candlefish"],
+                 build: InstructionBuild = Self.build, baseline: InstructionReport = Self.report()) -> String? {
+            let refused = gate.incompatibility(width: width, height: 360, richness: richness, frames: frames, samples: samples, scenes: scenes,
+                                               build: build, baseline: baseline)
             // Only another build is "another machine kind or build" (exit 5); the rest is exit 2.
             #expect(refused.map { $0.kind == (build.sameBuild(as: Self.build) ? .settings : .otherMachine) } ?? true, "\(build)")
             return refused?.message
@@ -112,6 +112,12 @@ import Testing
         #expect(why(frames: 6)?.contains("run with --frames 3") == true)
         #expect(why(richness: "minimal")?.contains("--richness rich") == true)
         #expect(why(width: 1280)?.contains("--size 640x360") == true)
+        #expect(why(samples: 1)?.contains("run with --samples 4") == true)
+        // A report from before anti-aliasing, without the field, counted 1 sample.
+        var older = Self.report()
+        older.samples = nil
+        #expect(why(samples: 1, baseline: older) == nil)
+        #expect(why(samples: 4, baseline: older)?.contains("run with --samples 1") == true)
         #expect(why(scenes: ["candlefish", "emergence"])?.contains("no counts of emergence") == true)
         // The same build on another CPU model compares: the counts are the build's.
         #expect(why(build: InstructionBuild(cpuLevel: "x86-64-v3", compiler: "Swift 6.3", cpuModel: "Other CPU")) == nil)
