@@ -32,8 +32,9 @@ import TestSupport
             return dir + "/" + name
         }
         let stages = #"[{"stage": "scene", "instructions": 1}, {"stage": "raster", "instructions": 1}, {"stage": "effects", "instructions": 1}]"#
-        func report(compiler: String, scenes: [String]) -> String {
-            #"{"size": [64, 36], "richness": "rich", "frames": 1, "build": {"cpu_level": "x86-64-v3", "compiler": ""#
+        func report(compiler: String, scenes: [String], samples: Int = 4) -> String {
+            #"{"size": [64, 36], "richness": "rich", "frames": 1, "samples": "# + String(samples)
+                + #", "build": {"cpu_level": "x86-64-v3", "compiler": ""#
                 + compiler + #"", "cpu_model": "Some CPU"}, "scenes": ["#
                 + scenes.map { #"{"scene": ""# + $0 + #"", "stages": "# + stages + "}" }.joined(separator: ", ") + "]}"
         }
@@ -41,6 +42,8 @@ import TestSupport
             (try baseline("other-build.json", report(compiler: "Swift 5.0", scenes: ["candlefish"])), 5, "counts differ between builds"),
             (try baseline("no-scene.json", report(compiler: "Swift 5.0", scenes: ["emergence"])), 2, "the baseline has no counts of candlefish"),
             (try baseline("corrupt.json", "{\"size\": [64, 36"), 2, "is not an instruction report"),
+            // Counted at another sample count: other settings, exit 2, naming the count.
+            (try baseline("one-sample.json", report(compiler: "Swift 5.0", scenes: ["candlefish"], samples: 1)), 2, "run with --samples 1"),
         ]
         for (path, status, says) in cases {
             let r = try run(photophorePath, ["bench", "instructions", "candlefish", "--size", "64x36", "--frames", "1", "--baseline", path])
