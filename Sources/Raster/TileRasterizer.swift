@@ -75,7 +75,7 @@ struct TileRasterizer {
         xs: Int, xe: Int, ys: Int, ye: Int
     ) {
         let needsDepth = dp.pointee.depthTest != .always || dp.pointee.depthWrite
-        rasterizeRectangleSamples(dp, K.self, B.self, steps: PlaneSteps(sprite: sp, K.self, depth: needsDepth),
+        rectangleSampleRows(dp, K.self, B.self, steps: PlaneSteps(sprite: sp, K.self, depth: needsDepth),
                                   origin: (Int(sp.pointee.x0), Int(sp.pointee.y0)), affine: true,
                                   xs: xs, xe: xe, ys: ys, ye: ye, bounds: nil)
     }
@@ -89,7 +89,7 @@ struct TileRasterizer {
     ) {
         let t = tp.pointee
         let needsDepth = dp.pointee.depthTest != .always || dp.pointee.depthWrite
-        rasterizeRectangleSamples(dp, K.self, B.self, steps: PlaneSteps(tp, K.self, depth: needsDepth),
+        rectangleSampleRows(dp, K.self, B.self, steps: PlaneSteps(tp, K.self, depth: needsDepth),
                                   origin: (Int(t.x0), Int(t.y0)), affine: t.affine, xs: xs, xe: xe, ys: ys, ye: ye,
                                   bounds: dp.pointee.sampled ? SIMD4(t.a0, t.a1, t.b0, t.b1) : nil)
     }
@@ -198,7 +198,7 @@ struct TileRasterizer {
     /// A rectangle's coverage is its pixel bounds: whole rows, with lanes masked only at its
     /// left and right ends. No edge functions. `origin` is the pixel the planes start at.
     /// Every sample takes its pixel's coverage here: one sample, or rows drawn exactly as one
-    /// sample draws them (see `rasterizeRectangleSamples` for the others).
+    /// sample draws them (see `rectangleSampleRows` for the others).
     @inline(__always)
     private mutating func rasterizeRectangle<K: FragmentKernel, B: BlendFunction>(
         _ dp: UnsafePointer<DrawInfo>, _ kernel: K.Type, _ blend: B.Type, steps: PlaneSteps, origin: (Int, Int), affine: Bool,
@@ -235,13 +235,13 @@ struct TileRasterizer {
         }
     }
 
-    /// `rasterizeRectangle` with samples: `bounds` (x from, x to, y from, y to, in 1/256
+    /// `rasterizeRectangle`'s rows with samples: `bounds` (x from, x to, y from, y to, in 1/256
     /// pixel; see `Triangle`) decides each sample's coverage; nil gives every sample its
     /// pixel's, with depth per sample. It is reached only through the two non-inlined
-    /// wrappers above, so the one-sample rows of sprites, which are small and many, keep a
-    /// small function with few registers live.
+    /// `rasterizeSpriteSamples` and `rasterizeRectangleSamples`, so the one-sample rows of
+    /// sprites, which are small and many, keep a small function with few registers live.
     @inline(__always)
-    private mutating func rasterizeRectangleSamples<K: FragmentKernel, B: BlendFunction>(
+    private mutating func rectangleSampleRows<K: FragmentKernel, B: BlendFunction>(
         _ dp: UnsafePointer<DrawInfo>, _ kernel: K.Type, _ blend: B.Type, steps: PlaneSteps, origin: (Int, Int), affine: Bool,
         xs: Int, xe: Int, ys: Int, ye: Int, bounds: SIMD4<Int32>?
     ) {
