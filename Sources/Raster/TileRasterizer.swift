@@ -58,14 +58,20 @@ struct TileRasterizer {
         if xs > xe || ys > ye { return }
         let draw = dp.pointee
         let needsDepth = draw.depthTest != .always || draw.depthWrite
-        let origin = (Int(sp.pointee.x0), Int(sp.pointee.y0))
-        if samples.count == 1 || (!needsDepth && samples.splitBlocks.pointee == 0) {
-            // One sample, or a sprite in a tile with no edge yet: the one-sample rows.
-            rasterizeRectangle(dp, K.self, B.self, steps: PlaneSteps(sprite: sp, K.self, depth: needsDepth), origin: origin,
-                               affine: true, xs: xs, xe: xe, ys: ys, ye: ye)
+        if drawsAsOneSample(sampled: false, needsDepth: needsDepth) {
+            rasterizeRectangle(dp, K.self, B.self, steps: PlaneSteps(sprite: sp, K.self, depth: needsDepth),
+                               origin: (Int(sp.pointee.x0), Int(sp.pointee.y0)), affine: true, xs: xs, xe: xe, ys: ys, ye: ye)
         } else {
             rasterizeSpriteSamples(sp, dp, K.self, B.self, xs: xs, xe: xe, ys: ys, ye: ye)
         }
+    }
+
+    /// True when a draw comes out exactly as with one sample, so its rows take the one-sample
+    /// loops: one sample, or pixel-centre coverage (`sampled` false: sprites, soft-edged
+    /// meshes) without depth in a tile where no edge has split a block yet.
+    @inline(__always)
+    private func drawsAsOneSample(sampled: Bool, needsDepth: Bool) -> Bool {
+        samples.count == 1 || (!sampled && !needsDepth && samples.splitBlocks.pointee == 0)
     }
 
     /// A sprite's record in a tile with samples (depth, or an edge drawn already).
@@ -105,7 +111,7 @@ struct TileRasterizer {
         let needsDepth = draw.depthTest != .always || draw.depthWrite
         if tp.pointee.rectangle {
             let t = tp.pointee
-            if samples.count == 1 || (!draw.sampled && !needsDepth && samples.splitBlocks.pointee == 0) {
+            if drawsAsOneSample(sampled: draw.sampled, needsDepth: needsDepth) {
                 rasterizeRectangle(dp, K.self, B.self, steps: PlaneSteps(tp, K.self, depth: needsDepth),
                                    origin: (Int(t.x0), Int(t.y0)), affine: t.affine, xs: xs, xe: xe, ys: ys, ye: ye)
             } else {
@@ -113,9 +119,7 @@ struct TileRasterizer {
             }
             return
         }
-        // With samples: the sample path, except for a draw with pixel-centre coverage and no
-        // depth in a tile with no split block yet, which draws exactly as one sample does.
-        if samples.count > 1 && (draw.sampled || needsDepth || samples.splitBlocks.pointee != 0) {
+        if !drawsAsOneSample(sampled: draw.sampled, needsDepth: needsDepth) {
             rasterizeSamples(tp, dp, K.self, B.self, xs: xs, xe: xe, ys: ys, ye: ye)
             return
         }
