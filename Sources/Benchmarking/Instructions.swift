@@ -16,14 +16,11 @@ public struct InstructionReport: Codable, Equatable, Sendable {
     public var richness: String
     /// Frames counted per scene, sampled evenly over the bench timeline (`BenchScripts`).
     public var frames: Int
-    /// Anti-aliasing samples per pixel the frames were drawn with; a report without the
-    /// field counted 1 (it came from before anti-aliasing).
-    public var samples: Int?
+    /// Anti-aliasing samples per pixel the frames were drawn with; 1 in reports from before
+    /// anti-aliasing, which have no such field.
+    public var samples: Int
     public var build: InstructionBuild
     public var scenes: [SceneInstructions]
-
-    /// The sample count, 1 when the report does not say.
-    public var sampleCount: Int { samples ?? 1 }
 
     public init(width: Int, height: Int, richness: String, frames: Int, samples: Int, build: InstructionBuild, scenes: [SceneInstructions]) {
         size = [width, height]
@@ -38,6 +35,18 @@ public struct InstructionReport: Codable, Equatable, Sendable {
     public func jsonText() -> String {
         // Plain strings and integers: encoding cannot fail.
         ((try? JSONOutput.text(self, pretty: true)) ?? "{}") + "\n"
+    }
+
+    private enum CodingKeys: String, CodingKey { case size, richness, frames, samples, build, scenes }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        size = try c.decode([Int].self, forKey: .size)
+        richness = try c.decode(String.self, forKey: .richness)
+        frames = try c.decode(Int.self, forKey: .frames)
+        samples = try c.decodeIfPresent(Int.self, forKey: .samples) ?? 1
+        build = try c.decode(InstructionBuild.self, forKey: .build)
+        scenes = try c.decode([SceneInstructions].self, forKey: .scenes)
     }
 
     /// Reads a report; the error says which field is wrong.
@@ -168,8 +177,8 @@ public struct InstructionGate: Sendable {
         }
         if baseline.richness != richness { return settings("the baseline was counted with --richness \(baseline.richness); run with --richness \(baseline.richness)") }
         if baseline.frames != frames { return settings("the baseline counted \(baseline.frames) frames per scene; run with --frames \(baseline.frames)") }
-        if baseline.sampleCount != samples {
-            return settings("the baseline was counted with --samples \(baseline.sampleCount); run with --samples \(baseline.sampleCount)")
+        if baseline.samples != samples {
+            return settings("the baseline was counted with --samples \(baseline.samples); run with --samples \(baseline.samples)")
         }
         for s in scenes where !baseline.scenes.contains(where: { $0.scene == s }) {
             return settings("the baseline has no counts of \(s); count them into it with tools/gate-instructions.sh --record")

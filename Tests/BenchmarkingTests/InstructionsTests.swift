@@ -98,7 +98,7 @@ import Testing
         #expect(gate.regressions(Self.report(raster: 50_000_000), baseline: Self.report()).isEmpty)
     }
 
-    @Test func countsOfAnotherBuildOrSettingAreRefused() {
+    @Test func countsOfAnotherBuildOrSettingAreRefused() throws {
         let gate = InstructionGate()
         func why(frames: Int = 3, richness: String = "rich", width: Int = 640, samples: Int = 4, scenes: [String] = ["candlefish"],
                  build: InstructionBuild = Self.build, baseline: InstructionReport = Self.report()) -> String? {
@@ -114,8 +114,8 @@ import Testing
         #expect(why(width: 1280)?.contains("--size 640x360") == true)
         #expect(why(samples: 1)?.contains("run with --samples 4") == true)
         // A report from before anti-aliasing, without the field, counted 1 sample.
-        var older = Self.report()
-        older.samples = nil
+        let older = try InstructionReport(jsonText: Self.report().jsonText().replacing("\"samples\" : 4,", with: ""))
+        #expect(older.samples == 1)
         #expect(why(samples: 1, baseline: older) == nil)
         #expect(why(samples: 4, baseline: older)?.contains("run with --samples 1") == true)
         #expect(why(scenes: ["candlefish", "emergence"])?.contains("no counts of emergence") == true)
